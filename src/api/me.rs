@@ -1,0 +1,46 @@
+//! `/api/v1/me`: the signed-in user and their password.
+
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+
+use super::auth::NoContent;
+use super::error::ApiResult;
+use super::users::UserDto;
+use super::{ApiTags, BearerAuth};
+use crate::desk::Desk;
+
+/// A password change.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The password in use now.
+    pub current_password: String,
+    /// The new password, at least 8 characters.
+    pub new_password: String,
+}
+
+/// The signed-in user.
+pub struct MeApi;
+
+#[OpenApi(tag = "ApiTags::Me")]
+impl MeApi {
+    /// Who am I
+    ///
+    /// The signed-in user with role, status and capacity. Works even when a new password must
+    /// be chosen first (`must_change_password`).
+    #[oai(path = "/me", method = "get", operation_id = "getMe")]
+    async fn me(&self, auth: BearerAuth) -> ApiResult<Json<UserDto>> {
+        Ok(Json(auth.0.user.into()))
+    }
+
+    /// Change my password
+    ///
+    /// Checks the current password (403 when wrong), sets the new one and ends the caller's
+    /// other sessions. Clears `must_change_password`.
+    #[oai(path = "/me/password", method = "put", operation_id = "changeMyPassword")]
+    async fn change_password(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<ChangePassword>) -> ApiResult<NoContent> {
+        desk.change_own_password(&auth.0, &body.current_password, &body.new_password).await?;
+        Ok(NoContent::Done)
+    }
+}

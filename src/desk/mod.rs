@@ -1,0 +1,143 @@
+//! The use cases: everything a person can do, each one checking permission, asking the domain
+//! and writing through the store in one transaction. The HTTP layer and the CLI call only this.
+
+mod auth;
+mod password;
+mod setup;
+mod throttle;
+mod users;
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::domain::{self, Credential, FieldError, Role, Timestamp, User};
+use crate::store::{Store, StoreError};
+
+pub use auth::{ClientInfo, LoginOutcome, NewToken};
+pub use password::new_one_time_password;
+pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
+pub use users::{NewUser, UserPatch};
+
+/// Why a use case refused or failed. Each maps to one HTTP status.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum DeskError {
+    /// Fields are invalid (422), each with a message.
+    #[error("invalid fields")]
+    Invalid(Vec<FieldError>),
+    /// No valid credentials (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in but not allowed (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such thing, or not visible to the caller (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// Not allowed in the current state (409), saying why.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts (429); retry after this many seconds.
+    #[error("{detail}")]
+    TooManyRequests {
+        /// Seconds to wait.
+        retry_after_secs: i64,
+        /// What happened, for a person.
+        detail: String,
+    },
+    /// Storage failed (503); nothing was changed.
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+}
+
+impl DeskError {
+    /// A single-field validation error.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        DeskError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+/// Tunable behaviour of the desk.
+#[derive(Clone, Debug)]
+pub struct DeskConfig {
+    /// How long a session token lives after sign-in, in seconds.
+    pub session_ttl_secs: i64,
+}
+
+impl Default for DeskConfig {
+    fn default() -> Self {
+        DeskConfig { session_ttl_secs: 12 * 3600 }
+    }
+}
+
+/// The authenticated caller of a use case.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    /// The user, as stored when the request was authenticated.
+    pub user: User,
+    /// The token they presented.
+    pub credential: Credential,
+}
+
+impl Principal {
+    /// Refuses callers who must first replace a one-time password.
+    pub fn ready(&self) -> Result<&Self, DeskError> {
+        if self.user.must_change_password {
+            Err(DeskError::Forbidden(
+                "choose a new password first (PUT /api/v1/me/password); your current one was a one-time password".into(),
+            ))
+        } else {
+            Ok(self)
+        }
+    }
+
+    /// Refuses callers below `role`.
+    pub fn require(&self, role: Role, action: &str) -> Result<&Self, DeskError> {
+        self.ready()?;
+        if self.user.role >= role {
+            Ok(self)
+        } else {
+            Err(DeskError::Forbidden(format!("only {}s may {action}", role.as_str())))
+        }
+    }
+
+    /// The actor recorded in events caused by this caller.
+    pub fn actor(&self) -> domain::Actor {
+        domain::Actor::User { id: self.user.id.clone() }
+    }
+}
+
+/// The desk: shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct Desk {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    config: DeskConfig,
+    throttle: Arc<throttle::LoginThrottle>,
+}
+
+impl Desk {
+    /// A desk over an open store.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, config: DeskConfig) -> Self {
+        Desk { store, clock, config, throttle: Arc::new(throttle::LoginThrottle::default()) }
+    }
+
+    /// The store (for operations endpoints and tools that read it directly).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The current time from the injected clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// A new id with the given prefix, created now.
+    fn new_id(&self, prefix: &str) -> String {
+        domain::id::new_id(prefix, self.now(), password::random_bytes::<10>())
+    }
+
+    /// Whether storage answers reads (readiness).
+    pub fn is_ready(&self) -> bool {
+        self.store.snapshot().is_ok()
+    }
+}

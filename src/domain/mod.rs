@@ -1,0 +1,19 @@
+//! The pure heart of Switchboard: types and rules with no I/O, no async and no clock reads.
+//!
+//! Everything here is decided from its inputs alone (the current time is always passed in), so
+//! every rule can be unit-tested exhaustively. `desk/` asks these functions what to do and
+//! `store/` writes what they decided.
+
+pub mod credential;
+pub mod event;
+pub mod id;
+pub mod throttle;
+pub mod time;
+pub mod user;
+pub mod validation;
+
+pub use credential::{Credential, CredentialKind};
+pub use event::{Actor, Event, EventKind};
+pub use time::Timestamp;
+pub use user::{AgentStatus, Role, User};
+pub use validation::FieldError;

@@ -1,0 +1,61 @@
+//! A command's decided changes: table writes and events, buffered while the command decides and
+//! applied by the writer only once the decision is "yes". A refused command therefore writes
+//! nothing, by construction.
+
+use serde::Serialize;
+
+use super::StoreError;
+use super::tables::Tbl;
+use crate::domain::{Actor, EventKind, Timestamp};
+
+/// One buffered table write.
+#[derive(Debug)]
+pub(crate) enum Op {
+    /// Store `value` under `key`.
+    Put(Tbl, String, Vec<u8>),
+    /// Remove `key`.
+    Delete(Tbl, String),
+}
+
+/// Everything one accepted command changes, applied atomically with its events.
+#[derive(Debug)]
+pub struct Changes {
+    pub(crate) at: Timestamp,
+    pub(crate) actor: Actor,
+    pub(crate) ops: Vec<Op>,
+    pub(crate) events: Vec<EventKind>,
+}
+
+impl Changes {
+    /// An empty set of changes made by `actor` at `at`.
+    pub fn new(at: Timestamp, actor: Actor) -> Self {
+        Changes { at, actor, ops: Vec::new(), events: Vec::new() }
+    }
+
+    /// Appends an event to the log with this command's actor and time.
+    pub fn event(&mut self, kind: EventKind) {
+        self.events.push(kind);
+    }
+
+    /// Stores a value as JSON.
+    pub fn put_json<T: Serialize>(&mut self, t: Tbl, key: &str, value: &T) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.ops.push(Op::Put(t, key.to_string(), bytes));
+        Ok(())
+    }
+
+    /// Stores a plain string (index tables).
+    pub fn put_str(&mut self, t: Tbl, key: &str, value: &str) {
+        self.ops.push(Op::Put(t, key.to_string(), value.as_bytes().to_vec()));
+    }
+
+    /// Removes a key.
+    pub fn delete(&mut self, t: Tbl, key: &str) {
+        self.ops.push(Op::Delete(t, key.to_string()));
+    }
+
+    /// Whether nothing would be written.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty() && self.events.is_empty()
+    }
+}

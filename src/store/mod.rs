@@ -1,0 +1,211 @@
+//! Storage: redb in the data folder, the schema and its migrations, typed reads, and the single
+//! writer thread through which every change passes (DESIGN.md, "The spine").
+//!
+//! Reads open their own snapshot ([`Store::snapshot`]) and never wait for the writer. Writes are
+//! closures that decide against the current state and return [`Changes`]; [`Store::write`]
+//! answers only after the change and its events are committed.
+
+mod changes;
+mod reader;
+mod tables;
+mod users;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+
+use redb::{Database, ReadTransaction, ReadableDatabase};
+use tokio::sync::{oneshot, watch};
+
+pub use changes::Changes;
+pub use reader::Reader;
+pub use tables::{SCHEMA_VERSION, Tbl};
+pub use users::{UserChanges, UserReads};
+pub use writer::Staged;
+
+use tables::{META_DEMO, META_SCHEMA_VERSION};
+use writer::{Batch, Job, Responder};
+
+/// Why storage could not do what was asked. Cheap to clone: one failed commit answers many
+/// callers.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum StoreError {
+    /// redb reported an I/O or transaction failure.
+    #[error("storage failure: {0}")]
+    Unavailable(String),
+    /// A stored value could not be decoded or encoded.
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// Another process has the data folder open.
+    #[error("the data folder {0} is in use by another Switchboard process")]
+    InUse(PathBuf),
+    /// The data folder was written by a newer Switchboard.
+    #[error("the data folder has schema version {found}, newer than this build's {supported}; upgrade Switchboard")]
+    TooNew {
+        /// Version found on disk.
+        found: u64,
+        /// Version this build understands.
+        supported: u64,
+    },
+    /// The writer thread has stopped (the server is shutting down).
+    #[error("storage is shutting down")]
+    Closed,
+}
+
+/// Converts any redb error into a [`StoreError`].
+pub(crate) fn db_err(e: impl Into<redb::Error>) -> StoreError {
+    StoreError::Unavailable(e.into().to_string())
+}
+
+/// Name of the database file inside the data folder.
+pub const DB_FILE: &str = "switchboard.redb";
+
+/// A handle on the open data folder; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Arc<Database>,
+    dir: PathBuf,
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    last_seq: watch::Receiver<u64>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Close the channel, then wait for the writer to finish its batch, so that the
+        // database file is released when the last handle goes away.
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.take();
+        }
+        if let Some(handle) = self.writer.lock().ok().and_then(|mut w| w.take()) {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the data folder, runs pending migrations and starts the writer.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+        let path = dir.join(DB_FILE);
+        let db = match Database::create(&path) {
+            Ok(db) => db,
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::InUse(dir.to_path_buf())),
+            Err(e) => return Err(db_err(e)),
+        };
+        migrate(&db)?;
+        let db = Arc::new(db);
+        let last = db.begin_read().map_err(db_err)?.last_seq()?;
+        let (seq_tx, seq_rx) = watch::channel(last);
+        let (jobs_tx, jobs_rx) = mpsc::channel();
+        let writer_db = db.clone();
+        let writer = std::thread::Builder::new()
+            .name("switchboard-writer".into())
+            .spawn(move || writer::run(writer_db, jobs_rx, seq_tx))
+            .map_err(|e| StoreError::Unavailable(format!("cannot start the writer thread: {e}")))?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                db,
+                dir: dir.to_path_buf(),
+                jobs: Mutex::new(Some(jobs_tx)),
+                writer: Mutex::new(Some(writer)),
+                last_seq: seq_rx,
+            }),
+        })
+    }
+
+    /// The data folder.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// A consistent read-only view of the committed state. Never blocks on the writer; do not
+    /// hold it across an `.await`.
+    pub fn snapshot(&self) -> Result<ReadTransaction, StoreError> {
+        self.inner.db.begin_read().map_err(db_err)
+    }
+
+    /// Follows the sequence number of the newest committed event.
+    pub fn watch_seq(&self) -> watch::Receiver<u64> {
+        self.inner.last_seq.clone()
+    }
+
+    /// Decides and writes one command. `decide` runs on the writer thread against the current
+    /// state (including earlier commands of the same batch) and returns the changes to apply
+    /// and the answer, or refuses with an error, which writes nothing. The answer arrives only
+    /// after the commit; the `u64` is the seq of the command's last event.
+    pub async fn write<T, E, F>(&self, decide: F) -> Result<(T, u64), E>
+    where
+        F: FnOnce(&Staged<'_>) -> Result<(Changes, T), E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel::<Result<(T, u64), E>>();
+        let job: Job = Box::new(move |batch: &mut Batch<'_>| {
+            let decided = decide(&batch.staged());
+            match decided {
+                Err(refusal) => Ok(Box::new(move |_: Result<(), StoreError>| {
+                    let _ = tx.send(Err(refusal));
+                }) as Responder),
+                Ok((changes, value)) => match batch.apply(changes) {
+                    Ok(seq) => Ok(Box::new(move |commit: Result<(), StoreError>| {
+                        let _ = tx.send(commit.map(|()| (value, seq)).map_err(E::from));
+                    }) as Responder),
+                    Err(err) => {
+                        let answer = err.clone();
+                        Err((err, Box::new(move |_: Result<(), StoreError>| {
+                            let _ = tx.send(Err(E::from(answer)));
+                        }) as Responder))
+                    }
+                },
+            }
+        });
+        let sender = self.inner.jobs.lock().ok().and_then(|j| j.clone()).ok_or(StoreError::Closed)?;
+        sender.send(job).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| E::from(StoreError::Closed))?
+    }
+
+    /// Whether the workspace was created with demo data.
+    pub fn is_demo(&self) -> Result<bool, StoreError> {
+        Ok(self.snapshot()?.get_json::<bool>(Tbl::Meta, META_DEMO)?.unwrap_or(false))
+    }
+
+    /// Marks the workspace as a demo workspace (inside a command's changes).
+    pub fn mark_demo(changes: &mut Changes) -> Result<(), StoreError> {
+        changes.put_json(Tbl::Meta, META_DEMO, &true)
+    }
+}
+
+/// Creates missing tables and brings stored data up to [`SCHEMA_VERSION`].
+fn migrate(db: &Database) -> Result<(), StoreError> {
+    let txn = db.begin_write().map_err(db_err)?;
+    txn.open_table(tables::EVENTS).map_err(db_err)?;
+    for t in Tbl::ALL {
+        txn.open_table(t.def()).map_err(db_err)?;
+    }
+    let found: Option<u64> = txn.get_json(Tbl::Meta, META_SCHEMA_VERSION)?;
+    match found {
+        Some(v) if v > SCHEMA_VERSION => {
+            return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
+        }
+        Some(v) if v == SCHEMA_VERSION => {}
+        older => {
+            // Version 1 is the first schema: a fresh folder only needs the version recorded.
+            // Later versions add their steps here, each moving `v` to `v + 1`.
+            let from = older.unwrap_or(0);
+            tracing::info!(from, to = SCHEMA_VERSION, "migrating the data folder");
+            let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            txn.open_table(Tbl::Meta.def())
+                .map_err(db_err)?
+                .insert(META_SCHEMA_VERSION, bytes.as_slice())
+                .map_err(db_err)?;
+        }
+    }
+    txn.commit().map_err(db_err)
+}

@@ -1,0 +1,152 @@
+//! Reading: one trait over redb's read transactions and the writer's open write transaction, so
+//! the same typed lookups serve HTTP reads (a snapshot that never blocks) and the writer's
+//! decisions (which must see the changes of earlier commands in the same batch).
+
+use std::ops::Bound;
+
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use serde::de::DeserializeOwned;
+
+use super::tables::{EVENTS, Tbl};
+use super::{StoreError, db_err};
+use crate::domain::Event;
+
+/// Raw access to the tables; the typed lookups in `users.rs` and friends build on it.
+pub trait Reader {
+    /// The value stored under `key`, if any.
+    fn get_raw(&self, t: Tbl, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Up to `limit` entries whose keys start with `prefix`, in key order, starting after
+    /// `after` when given.
+    fn scan_raw(
+        &self,
+        t: Tbl,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+
+    /// Up to `limit` events with `seq > after`, in order.
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError>;
+
+    /// The sequence number of the newest event (0 when the log is empty).
+    fn last_seq(&self) -> Result<u64, StoreError>;
+
+    /// Number of entries in a table.
+    fn count(&self, t: Tbl) -> Result<u64, StoreError>;
+
+    /// The value under `key`, decoded.
+    fn get_json<T: DeserializeOwned>(&self, t: Tbl, key: &str) -> Result<Option<T>, StoreError>
+    where
+        Self: Sized,
+    {
+        self.get_raw(t, key)?.map(|b| decode(&b)).transpose()
+    }
+
+    /// The string stored under `key` (index tables).
+    fn get_str(&self, t: Tbl, key: &str) -> Result<Option<String>, StoreError>
+    where
+        Self: Sized,
+    {
+        Ok(self.get_raw(t, key)?.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+}
+
+/// Decodes a stored JSON value.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn get_in(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(table.get(key).map_err(db_err)?.map(|g| g.value().to_vec()))
+}
+
+fn scan_in(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    prefix: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    let start = match after {
+        Some(a) if a >= prefix => Bound::Excluded(a),
+        _ => Bound::Included(prefix),
+    };
+    let mut out = Vec::new();
+    for entry in table.range::<&str>((start, Bound::Unbounded)).map_err(db_err)? {
+        let (k, v) = entry.map_err(db_err)?;
+        let key = k.value();
+        if !key.starts_with(prefix) || out.len() >= limit {
+            break;
+        }
+        out.push((key.to_string(), v.value().to_vec()));
+    }
+    Ok(out)
+}
+
+fn events_in(
+    table: &impl ReadableTable<u64, &'static [u8]>,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<Event>, StoreError> {
+    let mut out = Vec::new();
+    for entry in table.range(after.saturating_add(1)..).map_err(db_err)?.take(limit) {
+        let (_, v) = entry.map_err(db_err)?;
+        out.push(decode(v.value())?);
+    }
+    Ok(out)
+}
+
+fn last_in(table: &impl ReadableTable<u64, &'static [u8]>) -> Result<u64, StoreError> {
+    Ok(table.last().map_err(db_err)?.map_or(0, |(k, _)| k.value()))
+}
+
+impl Reader for ReadTransaction {
+    fn get_raw(&self, t: Tbl, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        get_in(&self.open_table(t.def()).map_err(db_err)?, key)
+    }
+    fn scan_raw(
+        &self,
+        t: Tbl,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        scan_in(&self.open_table(t.def()).map_err(db_err)?, prefix, after, limit)
+    }
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        events_in(&self.open_table(EVENTS).map_err(db_err)?, after, limit)
+    }
+    fn last_seq(&self) -> Result<u64, StoreError> {
+        last_in(&self.open_table(EVENTS).map_err(db_err)?)
+    }
+    fn count(&self, t: Tbl) -> Result<u64, StoreError> {
+        self.open_table(t.def()).map_err(db_err)?.len().map_err(db_err)
+    }
+}
+
+impl Reader for WriteTransaction {
+    fn get_raw(&self, t: Tbl, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        get_in(&self.open_table(t.def()).map_err(db_err)?, key)
+    }
+    fn scan_raw(
+        &self,
+        t: Tbl,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        scan_in(&self.open_table(t.def()).map_err(db_err)?, prefix, after, limit)
+    }
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        events_in(&self.open_table(EVENTS).map_err(db_err)?, after, limit)
+    }
+    fn last_seq(&self) -> Result<u64, StoreError> {
+        last_in(&self.open_table(EVENTS).map_err(db_err)?)
+    }
+    fn count(&self, t: Tbl) -> Result<u64, StoreError> {
+        self.open_table(t.def()).map_err(db_err)?.len().map_err(db_err)
+    }
+}

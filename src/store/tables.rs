@@ -1,0 +1,60 @@
+//! The redb tables: names, key and value types, and the schema version they make up.
+//!
+//! Every entity table maps a string key to a JSON value; index tables map a derived string key
+//! to the entity's id. JSON keeps stored data readable and lets new optional fields arrive
+//! without a migration (`#[serde(default)]`); a change of meaning bumps [`SCHEMA_VERSION`] and
+//! adds a step to `migrate`.
+
+use redb::TableDefinition;
+
+/// The schema this build writes. Bumped with a migration step whenever stored meaning changes.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// `seq → Event` (JSON): the event log.
+pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
+
+/// The string-keyed tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tbl {
+    /// Workspace-wide values: schema version, flags.
+    Meta,
+    /// `user id → User`.
+    Users,
+    /// `normalised email → user id`.
+    UserEmails,
+    /// `credential id → Credential`.
+    Credentials,
+    /// `secret hash → credential id`.
+    CredentialHashes,
+    /// `user id/credential id → ""`: a user's credentials, for listing and revoking.
+    UserCredentials,
+}
+
+impl Tbl {
+    /// Every string-keyed table, created at start-up.
+    pub const ALL: [Tbl; 6] = [
+        Tbl::Meta,
+        Tbl::Users,
+        Tbl::UserEmails,
+        Tbl::Credentials,
+        Tbl::CredentialHashes,
+        Tbl::UserCredentials,
+    ];
+
+    /// The redb definition of this table.
+    pub fn def(self) -> TableDefinition<'static, &'static str, &'static [u8]> {
+        TableDefinition::new(match self {
+            Tbl::Meta => "meta",
+            Tbl::Users => "users",
+            Tbl::UserEmails => "user_emails",
+            Tbl::Credentials => "credentials",
+            Tbl::CredentialHashes => "credential_hashes",
+            Tbl::UserCredentials => "user_credentials",
+        })
+    }
+}
+
+/// Meta key holding the schema version (`u64`, JSON).
+pub const META_SCHEMA_VERSION: &str = "schema_version";
+/// Meta key set when the data folder was created with `--demo`.
+pub const META_DEMO: &str = "demo";

@@ -1,0 +1,166 @@
+//! The single writer thread: the only code that opens redb write transactions.
+//!
+//! Commands arrive over a channel. The writer takes every command that is waiting (up to a
+//! batch limit), decides each one inside one write transaction against the state the previous
+//! ones left, applies the accepted ones with their events, commits once, and only then answers
+//! every caller (group commit: one fsync for many changes). A refused command wrote nothing; a
+//! failed apply or commit aborts the batch and answers every command in it with an error.
+
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use redb::{Database, WriteTransaction};
+use tokio::sync::watch;
+
+use super::changes::{Changes, Op};
+use super::reader::Reader;
+use super::tables::{EVENTS, Tbl};
+use super::{StoreError, db_err};
+use crate::domain::Event;
+
+/// Most commands decided in one transaction.
+const MAX_BATCH: usize = 128;
+
+/// Called after the batch's commit with its outcome; answers the waiting caller.
+pub(crate) type Responder = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
+/// A command as the writer sees it: decide and apply inside the transaction, then return how to
+/// answer. `Err` means the transaction may hold partial writes and the batch must be aborted.
+pub(crate) type Job = Box<dyn FnOnce(&mut Batch<'_>) -> Result<Responder, (StoreError, Responder)> + Send>;
+
+/// A read-only view of the open write transaction, handed to a command while it decides.
+pub struct Staged<'a>(&'a WriteTransaction);
+
+impl Reader for Staged<'_> {
+    fn get_raw(&self, t: Tbl, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.0.get_raw(t, key)
+    }
+    fn scan_raw(
+        &self,
+        t: Tbl,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        self.0.scan_raw(t, prefix, after, limit)
+    }
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        self.0.events_after(after, limit)
+    }
+    fn last_seq(&self) -> Result<u64, StoreError> {
+        self.0.last_seq()
+    }
+    fn count(&self, t: Tbl) -> Result<u64, StoreError> {
+        self.0.count(t)
+    }
+}
+
+/// The transaction of one batch and the next free sequence number.
+pub(crate) struct Batch<'a> {
+    txn: &'a WriteTransaction,
+    next_seq: u64,
+}
+
+impl Batch<'_> {
+    /// The read-only view for deciding.
+    pub(crate) fn staged(&self) -> Staged<'_> {
+        Staged(self.txn)
+    }
+
+    /// Writes an accepted command's changes and events; returns the seq of its last event
+    /// (or the current last seq when it has none).
+    pub(crate) fn apply(&mut self, changes: Changes) -> Result<u64, StoreError> {
+        for op in changes.ops {
+            match op {
+                Op::Put(t, k, v) => {
+                    self.txn.open_table(t.def()).map_err(db_err)?.insert(k.as_str(), v.as_slice()).map_err(db_err)?;
+                }
+                Op::Delete(t, k) => {
+                    self.txn.open_table(t.def()).map_err(db_err)?.remove(k.as_str()).map_err(db_err)?;
+                }
+            }
+        }
+        let mut events = self.txn.open_table(EVENTS).map_err(db_err)?;
+        for kind in changes.events {
+            let event = Event { seq: self.next_seq, at: changes.at, actor: changes.actor.clone(), kind };
+            let bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            events.insert(event.seq, bytes.as_slice()).map_err(db_err)?;
+            self.next_seq += 1;
+        }
+        Ok(self.next_seq - 1)
+    }
+}
+
+/// Runs the writer loop until every sender is gone. `last_seq` publishes the newest committed
+/// sequence number to whoever tails the log.
+pub(crate) fn run(db: Arc<Database>, jobs: mpsc::Receiver<Job>, last_seq: watch::Sender<u64>) {
+    let mut next_seq = *last_seq.borrow() + 1;
+    while let Ok(first) = jobs.recv() {
+        let mut batch_jobs = vec![first];
+        while batch_jobs.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch_jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        next_seq = run_batch(&db, batch_jobs, next_seq, &last_seq);
+    }
+    tracing::debug!("writer thread stopped");
+}
+
+fn run_batch(db: &Database, jobs: Vec<Job>, next_seq: u64, last_seq: &watch::Sender<u64>) -> u64 {
+    let txn = match db.begin_write() {
+        Ok(txn) => txn,
+        Err(e) => {
+            let err = db_err(e);
+            tracing::error!(error = %err, "cannot begin a write transaction");
+            // Nothing ran: the jobs are dropped and their callers see the writer's error.
+            drop(jobs);
+            return next_seq;
+        }
+    };
+    let mut batch = Batch { txn: &txn, next_seq };
+    let mut responders = Vec::with_capacity(jobs.len());
+    let mut failure = None;
+    for job in jobs {
+        if failure.is_some() {
+            // The batch is already lost; answer the rest without running them.
+            responders.push(Box::new(|r: Result<(), StoreError>| drop(r)) as Responder);
+            continue;
+        }
+        match job(&mut batch) {
+            Ok(responder) => responders.push(responder),
+            Err((err, responder)) => {
+                responders.push(responder);
+                failure = Some(err);
+            }
+        }
+    }
+    let produced = batch.next_seq;
+    let outcome = match failure {
+        Some(err) => {
+            if let Err(e) = txn.abort() {
+                tracing::error!(error = %db_err(e), "abort failed");
+            }
+            Err(err)
+        }
+        None => txn.commit().map_err(db_err),
+    };
+    let next = match &outcome {
+        Ok(()) => {
+            if produced > next_seq {
+                last_seq.send_replace(produced - 1);
+            }
+            produced
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "write batch failed; every command in it was refused");
+            next_seq
+        }
+    };
+    for responder in responders {
+        responder(outcome.clone());
+    }
+    next
+}
+
