@@ -1,1 +1,150 @@
-fn main() {}
+//! The `switchboard` executable: `serve`, `user add` and `export-openapi`.
+//!
+//! Console messages meant for the operator at start-up (the first admin's one-time password,
+//! the demo accounts) are written to standard error once; everything else is logged.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use switchboard::clock::SystemClock;
+use switchboard::config::{Cli, Command, Config, UserAddArgs, UserCommand};
+use switchboard::desk::{DEMO_ACCOUNTS, DEMO_PASSWORD, Desk, DeskConfig, DeskError, NewUser};
+use switchboard::domain::{Actor, Role};
+use switchboard::store::{Store, StoreError};
+use switchboard::{AppState, api, telemetry};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => Config::resolve(&args).and_then(|config| {
+            if args.print_config {
+                print!("{}", config.to_toml());
+                Ok(())
+            } else {
+                serve(config)
+            }
+        }),
+        Command::User { command: UserCommand::Add(args) } => user_add(args),
+        Command::ExportOpenapi { output } => export_openapi(output),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("switchboard: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))
+}
+
+fn open_store(dir: &std::path::Path) -> Result<Store, String> {
+    Store::open(dir).map_err(|e| match e {
+        StoreError::InUse(_) => format!("{e}: stop it first, or use the REST API of the running server"),
+        other => format!("cannot open the data folder {}: {other}", dir.display()),
+    })
+}
+
+fn describe(e: DeskError) -> String {
+    match e {
+        DeskError::Invalid(fields) => fields.iter().map(|f| format!("{} {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    telemetry::init(config.log_format, &config.log_level)?;
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let store = open_store(&config.data)?;
+        tracing::info!(data = %config.data.display(), "data folder open");
+        let desk_config = DeskConfig { session_ttl_secs: i64::from(config.session_ttl_hours) * 3600 };
+        let desk = Desk::new(store, Arc::new(SystemClock), desk_config);
+        if config.demo {
+            let created = desk.seed_demo_accounts().await.map_err(describe)?;
+            eprintln!("\nDemo workspace ({created} accounts created now). Sign in at http://{}/ with password \"{DEMO_PASSWORD}\" as:", config.bind);
+            for (email, name, role) in DEMO_ACCOUNTS {
+                eprintln!("  {email:<24} {name} ({})", role.as_str());
+            }
+            eprintln!();
+        } else if let Some(admin) = desk.ensure_first_admin().await.map_err(describe)? {
+            eprintln!("\nFirst run: created an admin account. Sign in at http://{}/ with", config.bind);
+            eprintln!("  email:    {}", admin.email);
+            eprintln!("  password: {}   (one-time: you will choose a new one at first sign-in)\n", admin.password);
+        }
+        let acceptor = switchboard::bind(&config.bind).await.map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+        let mut state = AppState::new(desk);
+        state.max_body_bytes = config.max_body_bytes;
+        switchboard::serve(state, acceptor, shutdown_signal()).await.map_err(|e| format!("server failed: {e}"))?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn read_password(from_stdin: bool) -> Result<String, String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("Password: ")
+        .map_err(|e| format!("cannot prompt for a password ({e}); use --password-stdin"))?;
+    let again = rpassword::prompt_password("Password again: ").map_err(|e| format!("cannot prompt for a password: {e}"))?;
+    if first != again {
+        return Err("the passwords differ".into());
+    }
+    Ok(first)
+}
+
+fn user_add(args: UserAddArgs) -> Result<(), String> {
+    let file = args.common.file()?;
+    let dir = args.common.data_dir(&file);
+    let role = Role::parse(&args.role).ok_or("role must be admin, supervisor or agent")?;
+    let password = read_password(args.password_stdin)?;
+    runtime()?.block_on(async move {
+        let desk = Desk::new(open_store(&dir)?, Arc::new(SystemClock), DeskConfig::default());
+        let new = NewUser { email: args.email, name: args.name, role, password, capacity: None, must_change_password: false };
+        let user = desk.insert_user(Actor::Cli, new, true).await.map_err(describe)?;
+        println!("created {} {} ({}) with id {}", user.role.as_str(), user.email, user.name, user.id);
+        Ok(())
+    })
+}
+
+fn export_openapi(output: Option<std::path::PathBuf>) -> Result<(), String> {
+    let spec = api::spec_json();
+    match output {
+        Some(path) => std::fs::write(&path, spec).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            print!("{spec}");
+            Ok(())
+        }
+    }
+}

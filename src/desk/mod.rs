@@ -14,7 +14,7 @@ use crate::domain::{self, Credential, FieldError, Role, Timestamp, User};
 use crate::store::{Store, StoreError};
 
 pub use auth::{ClientInfo, LoginOutcome, NewToken};
-pub use password::new_one_time_password;
+pub use password::{hex, new_one_time_password};
 pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
 pub use users::{NewUser, UserPatch};
 

@@ -82,7 +82,7 @@ impl Desk {
 
     /// Creates a user without a caller (first run, demo data, the CLI). `check_strength`
     /// enforces the password rules; demo accounts are the one exception.
-    pub(crate) async fn insert_user(&self, actor: Actor, new: NewUser, check_strength: bool) -> Result<User, DeskError> {
+    pub async fn insert_user(&self, actor: Actor, new: NewUser, check_strength: bool) -> Result<User, DeskError> {
         let email = normalize_email(&new.email);
         let mut checks = Checks::new();
         checks.add(check_email("email", &email));

@@ -80,7 +80,8 @@ class Browser:
                 "--disable-quic", "--window-size=1280,800", f"--user-data-dir={self.profile}",
                 f"--lang={lang.split(',')[0]}", f"--accept-lang={lang}"]
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-            "binary": CHROMIUM, "args": args, "prefs": {"intl.accept_languages": lang}}}}}
+            "binary": CHROMIUM, "args": args, "prefs": {"intl.accept_languages": lang}},
+            "goog:loggingPrefs": {"browser": "ALL"}}}}
         self.id = http_json("POST", f"{driver_url}/session", caps)["value"]["sessionId"]
 
     def cmd(self, method, path, body=None):
@@ -252,6 +253,14 @@ def language_switcher(b, es):
     check(b.js("return document.documentElement.lang") == "es", "<html lang> is not es")
 
 
+def clean_console(b):
+    """No script errors or CSP violations (the expected 401s of failed sign-ins aside)."""
+    entries = b.cmd("POST", "/se/log", {"type": "browser"})  # chromedriver's log endpoint
+    bad = [e["message"] for e in entries if e.get("level") == "SEVERE"
+           and not ("Failed to load resource" in e["message"] and "status of 401" in e["message"])]
+    check(not bad, "console errors: " + " | ".join(m[:200] for m in bad))
+
+
 def change_password(b, en, account):
     email, _, password = account.partition(":")
     open_login(b)
@@ -332,6 +341,7 @@ def main():
         runner.run("stale token falls back to the login form", stale_token, b)
         if CHANGE_ACCOUNT:
             runner.run("first sign-in asks for a new password", change_password, b, en, CHANGE_ACCOUNT)
+        runner.run("no script errors or CSP violations in the console", clean_console, b)
         b_it = Browser(driver_url, "it-IT,it")
         browsers.append(b_it)
         runner.run("Italian browser gets the Italian sign-in button", italian_preference, b_it, it)

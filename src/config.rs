@@ -1,0 +1,248 @@
+//! One configuration from three sources: command-line flags win over `SWITCHBOARD_*`
+//! environment variables (clap reads both into the same fields), which win over keys of an
+//! optional TOML file, which win over the defaults.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::{Deserialize, Serialize};
+
+/// Default data folder.
+pub const DEFAULT_DATA: &str = "./switchboard-data";
+/// Default listen address.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Switchboard: a self-hosted contact center and helpdesk in one executable.
+#[derive(Parser, Debug)]
+#[command(name = "switchboard", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (creates the data folder and a first admin if needed).
+    Serve(ServeArgs),
+    /// Manage users from the command line (the server must not be running on the same data folder).
+    User {
+        /// The user command.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI spec of the REST API as JSON.
+    ExportOpenapi {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// User commands.
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user. The password is asked for at a prompt, or read from standard input.
+    Add(UserAddArgs),
+}
+
+/// Log output formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Where the data lives and where more configuration comes from (shared by every command).
+#[derive(Args, Debug, Default, Clone)]
+pub struct DataArgs {
+    /// Data folder [default: ./switchboard-data].
+    #[arg(long, env = "SWITCHBOARD_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// TOML configuration file; its keys are the long flag names with `_` for `-`.
+    #[arg(long, env = "SWITCHBOARD_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Flags of `serve`.
+#[derive(Args, Debug, Default, Clone)]
+pub struct ServeArgs {
+    /// Data folder and config file.
+    #[command(flatten)]
+    pub common: DataArgs,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "SWITCHBOARD_BIND", value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Create the demo accounts (and demo data) so a newcomer sees a working desk.
+    #[arg(long, env = "SWITCHBOARD_DEMO")]
+    pub demo: bool,
+    /// Log format [default: text].
+    #[arg(long, env = "SWITCHBOARD_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Log filter, e.g. `info` or `switchboard=debug` [default: info].
+    #[arg(long, env = "SWITCHBOARD_LOG_LEVEL", value_name = "FILTER")]
+    pub log_level: Option<String>,
+    /// Hours a session token lives after sign-in [default: 12].
+    #[arg(long, env = "SWITCHBOARD_SESSION_TTL_HOURS", value_name = "HOURS")]
+    pub session_ttl_hours: Option<u32>,
+    /// Largest accepted request body in bytes [default: 1048576].
+    #[arg(long, env = "SWITCHBOARD_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Print the effective configuration as TOML and exit.
+    #[arg(long)]
+    pub print_config: bool,
+}
+
+/// Flags of `user add`.
+#[derive(Args, Debug)]
+pub struct UserAddArgs {
+    /// Data folder and config file.
+    #[command(flatten)]
+    pub common: DataArgs,
+    /// The user's email.
+    #[arg(long)]
+    pub email: String,
+    /// The user's display name.
+    #[arg(long)]
+    pub name: String,
+    /// The user's role.
+    #[arg(long, value_parser = ["admin", "supervisor", "agent"])]
+    pub role: String,
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// The keys a configuration file may hold; unknown keys are refused so typos are caught.
+#[derive(Deserialize, Serialize, Debug, Default, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Data folder.
+    pub data: Option<PathBuf>,
+    /// Listen address.
+    pub bind: Option<String>,
+    /// Demo accounts and data.
+    pub demo: Option<bool>,
+    /// Log format.
+    pub log_format: Option<LogFormat>,
+    /// Log filter.
+    pub log_level: Option<String>,
+    /// Session lifetime in hours.
+    pub session_ttl_hours: Option<u32>,
+    /// Largest request body.
+    pub max_body_bytes: Option<usize>,
+}
+
+/// The effective configuration of `serve`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Data folder.
+    pub data: PathBuf,
+    /// Listen address.
+    pub bind: String,
+    /// Demo accounts and data.
+    pub demo: bool,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Log filter.
+    pub log_level: String,
+    /// Session lifetime in hours.
+    pub session_ttl_hours: u32,
+    /// Largest request body.
+    pub max_body_bytes: usize,
+}
+
+/// Reads a configuration file, with errors that name the file and the problem.
+pub fn read_file(path: &Path) -> Result<FileConfig, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("config file {} is not valid: {e}", path.display()))
+}
+
+impl DataArgs {
+    /// The config file's contents, if one was given.
+    pub fn file(&self) -> Result<FileConfig, String> {
+        self.config.as_deref().map(read_file).transpose().map(Option::unwrap_or_default)
+    }
+
+    /// The data folder: flag or env, then file, then default.
+    pub fn data_dir(&self, file: &FileConfig) -> PathBuf {
+        self.data.clone().or_else(|| file.data.clone()).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA))
+    }
+}
+
+impl Config {
+    /// Merges flags/env with the config file and the defaults, and checks the values.
+    pub fn resolve(args: &ServeArgs) -> Result<Config, String> {
+        let file = args.common.file()?;
+        let config = Config {
+            data: args.common.data_dir(&file),
+            bind: args.bind.clone().or(file.bind).unwrap_or_else(|| DEFAULT_BIND.to_string()),
+            demo: args.demo || file.demo.unwrap_or(false),
+            log_format: args.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+            log_level: args.log_level.clone().or(file.log_level).unwrap_or_else(|| "info".to_string()),
+            session_ttl_hours: args.session_ttl_hours.or(file.session_ttl_hours).unwrap_or(12),
+            max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(crate::http::DEFAULT_MAX_BODY_BYTES),
+        };
+        if config.session_ttl_hours == 0 || config.session_ttl_hours > 24 * 365 {
+            return Err("session_ttl_hours must be between 1 and 8760".into());
+        }
+        if config.max_body_bytes < 1024 {
+            return Err("max_body_bytes must be at least 1024".into());
+        }
+        Ok(config)
+    }
+
+    /// The configuration as TOML (for `--print-config`).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> ServeArgs {
+        match Cli::try_parse_from(args).expect("parses").command {
+            Command::Serve(a) => a,
+            other => panic!("expected serve, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_apply_without_flags_or_file() {
+        let c = Config::resolve(&parse(&["switchboard", "serve"])).expect("resolves");
+        assert_eq!(c.data, PathBuf::from(DEFAULT_DATA));
+        assert_eq!(c.bind, DEFAULT_BIND);
+        assert!(!c.demo);
+        assert_eq!(c.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sb.toml");
+        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\ndata = \"/srv/sb\"\nlog_format = \"json\"\n").expect("write");
+        let p = path.to_str().expect("utf-8 path");
+        let c = Config::resolve(&parse(&["switchboard", "serve", "--config", p, "--bind", "127.0.0.1:1"])).expect("resolves");
+        assert_eq!(c.bind, "127.0.0.1:1");
+        assert_eq!(c.data, PathBuf::from("/srv/sb"));
+        assert_eq!(c.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn bad_files_are_reported_by_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "bnid = \"x\"\n").expect("write");
+        let p = path.to_str().expect("utf-8 path");
+        let err = Config::resolve(&parse(&["switchboard", "serve", "--config", p])).unwrap_err();
+        assert!(err.contains("bad.toml") && err.contains("bnid"), "{err}");
+        let err = Config::resolve(&parse(&["switchboard", "serve", "--config", "/nonexistent.toml"])).unwrap_err();
+        assert!(err.contains("cannot read"), "{err}");
+    }
+}

@@ -1,0 +1,161 @@
+//! What every request goes through: a request id (in logs and `X-Request-Id`), the body size
+//! limit, panic catching, metrics, and the rule that every error leaves as
+//! `application/problem+json`, whoever produced it (a handler, poem-openapi's parsers, the
+//! router's 404, an authentication failure).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use poem::http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+use poem::http::{HeaderValue, Method, StatusCode};
+use poem::{Body, Endpoint, IntoResponse, Request, Response};
+use poem_openapi::OperationId;
+use tracing::Instrument;
+
+use crate::api::error::{PROBLEM_JSON, Problem};
+use crate::metrics::Metrics;
+
+/// The response header carrying the request id.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Wraps the whole application.
+pub struct Layer<E> {
+    /// The routes.
+    pub inner: E,
+    /// Where request metrics go.
+    pub metrics: Arc<Metrics>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+fn request_id(req: &Request) -> String {
+    let incoming = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
+    match incoming {
+        Some(id) if (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) => id.to_string(),
+        _ => {
+            let mut bytes = [0u8; 8];
+            let _ = getrandom::fill(&mut bytes);
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        }
+    }
+}
+
+/// A fixed route label for requests no operation claimed, so label values stay bounded.
+fn route_label(path: &str) -> &'static str {
+    match path {
+        "/healthz" => "healthz",
+        "/readyz" => "readyz",
+        "/metrics" => "metrics",
+        "/api/openapi.json" => "openapi",
+        p if p.starts_with("/api/docs") => "docs",
+        p if p.starts_with("/api/") => "api_unmatched",
+        _ => "pages",
+    }
+}
+
+/// Refuses bodies over the limit with 413: by `Content-Length` at once, and by reading
+/// chunked bodies only up to the limit.
+async fn limit_body(req: &mut Request, max: usize) -> Result<(), Problem> {
+    let too_large = || Problem::new(413, format!("The request body is larger than the limit of {max} bytes."));
+    let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(n) if n > max => Err(too_large()),
+        Some(_) => Ok(()),
+        None if req.headers().contains_key(TRANSFER_ENCODING) => {
+            let body = req.take_body().into_bytes_limit(max).await.map_err(|_| too_large())?;
+            req.set_body(Body::from_bytes(body));
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
+/// Turns any error into a problem+json response with a detail a person can act on.
+async fn problem_from_error(err: poem::Error, method: &Method, path: &str, rid: &str) -> Response {
+    let status = err.status();
+    let detail = if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
+        Some(format!("The request body is not valid: {}", e.reason))
+    } else if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
+        Some(format!("The parameter `{}` is not valid: {}", e.name, e.reason))
+    } else if err.is::<poem_openapi::error::AuthorizationError>() {
+        Some("Sign in first: send `Authorization: Bearer <token>` with a token from POST /api/v1/auth/login.".to_string())
+    } else if err.is::<poem_openapi::error::ContentTypeError>() {
+        Some("Send the body as JSON with `Content-Type: application/json`.".to_string())
+    } else {
+        None
+    };
+    let resp = err.into_response();
+    if is_problem(&resp) {
+        return resp;
+    }
+    let detail = match (detail, status) {
+        (Some(d), _) => d,
+        (None, StatusCode::NOT_FOUND) => format!("Nothing at {method} {path}. The API is described at /api/docs."),
+        (None, StatusCode::METHOD_NOT_ALLOWED) => format!("{path} does not accept {method}."),
+        (None, s) if s.is_server_error() => format!("Something went wrong on our side; it was logged with request id {rid}."),
+        (None, _) => {
+            let text = resp.into_body().into_string().await.unwrap_or_default();
+            if text.is_empty() { status.canonical_reason().unwrap_or("Request refused").to_string() } else { text }
+        }
+    };
+    problem_response(Problem::new(status.as_u16(), detail))
+}
+
+fn is_problem(resp: &Response) -> bool {
+    resp.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()))
+}
+
+/// A problem as a response.
+pub fn problem_response(p: Problem) -> Response {
+    let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = poem_openapi::types::ToJSON::to_json_string(&p);
+    Response::builder().status(status).content_type(PROBLEM_JSON).body(body)
+}
+
+impl<E: Endpoint> Endpoint for Layer<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> poem::Result<Response> {
+        let start = Instant::now();
+        let rid = request_id(&req);
+        let method = req.method().clone();
+        let path = req.uri().path().to_string();
+        let span = tracing::info_span!("request", id = %rid, method = %method, path = %path);
+        async move {
+            let result = match limit_body(&mut req, self.max_body_bytes).await {
+                Err(p) => Ok(problem_response(p)),
+                Ok(()) => self.inner.call(req).await.map(IntoResponse::into_response),
+            };
+            let (mut resp, op) = match result {
+                Ok(resp) => {
+                    let op = resp.data::<OperationId>().map(|o| o.0);
+                    let resp = if resp.status().is_client_error() && !is_problem(&resp) && op.is_none() {
+                        problem_from_error(poem::Error::from_status(resp.status()), &method, &path, &rid).await
+                    } else {
+                        resp
+                    };
+                    (resp, op)
+                }
+                Err(err) => {
+                    let op = err.data::<OperationId>().map(|o| o.0);
+                    (problem_from_error(err, &method, &path, &rid).await, op)
+                }
+            };
+            if let Ok(v) = HeaderValue::from_str(&rid) {
+                resp.headers_mut().insert(REQUEST_ID, v);
+            }
+            let status = resp.status().as_u16();
+            let route = op.unwrap_or_else(|| route_label(&path));
+            let elapsed = start.elapsed();
+            self.metrics.observe(route, method.as_str(), status, elapsed);
+            if status >= 500 {
+                tracing::error!(status, route, ms = elapsed.as_secs_f64() * 1000.0, "answered");
+            } else {
+                tracing::info!(status, route, ms = elapsed.as_secs_f64() * 1000.0, "answered");
+            }
+            Ok(resp)
+        }
+        .instrument(span)
+        .await
+    }
+}

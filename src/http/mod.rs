@@ -1,0 +1,77 @@
+//! The HTTP server: every route in one tree behind one middleware layer, and the serve loop
+//! with graceful shutdown. `app` needs no socket (tests drive it with `poem::test::TestClient`);
+//! `serve` runs it on a bound listener until the shutdown future resolves.
+
+mod middleware;
+mod ops;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::middleware::CatchPanic;
+use poem::{Endpoint, EndpointExt, Response, Route, Server, get};
+
+pub use middleware::REQUEST_ID;
+
+use crate::api;
+use crate::desk::Desk;
+use crate::metrics::Metrics;
+use crate::web::StaticFiles;
+
+/// Default largest request body: 1 MiB (uploads get their own limit).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What the routes share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The use cases.
+    pub desk: Desk,
+    /// Request metrics.
+    pub metrics: Arc<Metrics>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl AppState {
+    /// State around a desk with default limits.
+    pub fn new(desk: Desk) -> Self {
+        AppState { desk, metrics: Arc::new(Metrics::default()), max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+    }
+}
+
+/// Every route: the API, its spec and docs, operations endpoints and the pages.
+pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
+    let service = api::service();
+    let spec = service.spec_endpoint();
+    let docs = service.swagger_ui();
+    let routes = Route::new()
+        .nest("/api/v1", service)
+        .at("/api/openapi.json", spec)
+        .nest("/api/docs", docs)
+        .at("/healthz", get(ops::healthz))
+        .at("/readyz", get(ops::readyz))
+        .at("/metrics", get(ops::metrics))
+        .nest("/", StaticFiles)
+        .with(CatchPanic::new())
+        .data(state.desk.clone())
+        .data(state.metrics.clone());
+    middleware::Layer { inner: routes, metrics: state.metrics, max_body_bytes: state.max_body_bytes }
+}
+
+/// Binds a TCP listener (use port 0 for any free port; read it back with `local_addr`).
+pub async fn bind(addr: &str) -> std::io::Result<TcpAcceptor> {
+    TcpListener::bind(addr.to_string()).into_acceptor().await
+}
+
+/// How long in-flight requests may take to finish after shutdown is requested.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Serves `app(state)` on `acceptor` until `shutdown` resolves, then lets in-flight requests
+/// finish (up to [`SHUTDOWN_GRACE`]).
+pub async fn serve(state: AppState, acceptor: TcpAcceptor, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+    Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(app(state), shutdown, Some(SHUTDOWN_GRACE))
+        .await
+}
