@@ -7,7 +7,7 @@ mod setup;
 mod throttle;
 mod users;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::clock::Clock;
 use crate::domain::{self, Credential, FieldError, Role, Timestamp, User};
@@ -113,12 +113,13 @@ pub struct Desk {
     clock: Arc<dyn Clock>,
     config: DeskConfig,
     throttle: Arc<throttle::LoginThrottle>,
+    ids: Arc<Mutex<domain::id::IdState>>,
 }
 
 impl Desk {
     /// A desk over an open store.
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: DeskConfig) -> Self {
-        Desk { store, clock, config, throttle: Arc::new(throttle::LoginThrottle::default()) }
+        Desk { store, clock, config, throttle: Arc::default(), ids: Arc::default() }
     }
 
     /// The store (for operations endpoints and tools that read it directly).
@@ -131,9 +132,14 @@ impl Desk {
         self.clock.now()
     }
 
-    /// A new id with the given prefix, created now.
+    /// A new id with the given prefix, created now; ids sort in creation order.
     fn new_id(&self, prefix: &str) -> String {
-        domain::id::new_id(prefix, self.now(), password::random_bytes::<10>())
+        let fresh = password::random_bytes::<10>();
+        let now = self.now();
+        match self.ids.lock() {
+            Ok(mut state) => state.next(prefix, now, fresh),
+            Err(_) => domain::id::new_id(prefix, now, fresh),
+        }
     }
 
     /// Whether storage answers reads (readiness).

@@ -2,18 +2,46 @@
 //!
 //! The first 10 characters encode the creation time in milliseconds, the other 16 are random
 //! (80 bits), so ids sort by creation time (useful as stable list cursors) and never collide in
-//! practice. The randomness is passed in: the domain reads no entropy source itself.
+//! practice. Like monotonic ULIDs, ids made within one millisecond (or while the clock stands
+//! still or steps back) increment the previous random part, so creation order is always id
+//! order. The randomness is passed in: the domain reads no entropy source itself.
 
 use super::Timestamp;
 
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
-/// Builds an id such as `usr_01jd4m8k3v7y2q9w0e5r6t1a2b` from a prefix, a time and 10 random bytes.
-pub fn new_id(prefix: &str, at: Timestamp, random: [u8; 10]) -> String {
-    let mut value: u128 = (u128::from(at.millis().max(0) as u64) & 0xFFFF_FFFF_FFFF) << 80;
-    for (i, b) in random.iter().enumerate() {
-        value |= u128::from(*b) << (8 * (9 - i));
+const RANDOM_MASK: u128 = (1 << 80) - 1;
+
+/// The last id's time and random part, so the next one sorts after it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IdState {
+    last_ms: i64,
+    last_random: u128,
+}
+
+impl IdState {
+    /// The next id with `prefix`, made at `at`, with `fresh` random bytes.
+    pub fn next(&mut self, prefix: &str, at: Timestamp, fresh: [u8; 10]) -> String {
+        let ms = at.millis().max(0);
+        if ms > self.last_ms {
+            self.last_ms = ms;
+            self.last_random = fresh.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b)) >> 1;
+        } else {
+            self.last_random = (self.last_random + 1) & RANDOM_MASK;
+        }
+        encode(prefix, self.last_ms, self.last_random)
     }
+}
+
+/// Builds an id such as `usr_01jd4m8k3v7y2q9w0e5r6t1a2b` from a prefix, a time and 10 random
+/// bytes (not monotonic: use [`IdState`] for ids that must sort in creation order).
+pub fn new_id(prefix: &str, at: Timestamp, random: [u8; 10]) -> String {
+    let r = random.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
+    encode(prefix, at.millis().max(0), r)
+}
+
+fn encode(prefix: &str, ms: i64, random: u128) -> String {
+    let value: u128 = ((u128::from(ms as u64) & 0xFFFF_FFFF_FFFF) << 80) | (random & RANDOM_MASK);
     let mut out = String::with_capacity(prefix.len() + 27);
     out.push_str(prefix);
     out.push('_');
@@ -45,6 +73,18 @@ mod tests {
         assert!(!looks_like("tok", &a));
         assert!(!looks_like("usr", "usr_short"));
         assert_eq!(a.len(), 30);
+    }
+
+    #[test]
+    fn ids_within_one_millisecond_keep_creation_order() {
+        let mut state = IdState::default();
+        let t = Timestamp(1_700_000_000_000);
+        let a = state.next("usr", t, [0xFF; 10]);
+        let b = state.next("usr", t, [0x00; 10]);
+        let c = state.next("usr", Timestamp(t.millis() - 5), [0x00; 10]);
+        let d = state.next("usr", t.plus_millis(1), [0x00; 10]);
+        assert!(a < b && b < c && c < d, "{a} {b} {c} {d}");
+        assert!(looks_like("usr", &a));
     }
 
     #[test]

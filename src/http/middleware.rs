@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use poem::http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+use poem::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use poem::http::{HeaderValue, Method, StatusCode};
 use poem::{Body, Endpoint, IntoResponse, Request, Response};
 use poem_openapi::OperationId;
@@ -61,12 +61,12 @@ async fn limit_body(req: &mut Request, max: usize) -> Result<(), Problem> {
     match declared {
         Some(n) if n > max => Err(too_large()),
         Some(_) => Ok(()),
-        None if req.headers().contains_key(TRANSFER_ENCODING) => {
+        None => {
+            // Chunked (or in-memory) bodies: read at most `max` bytes.
             let body = req.take_body().into_bytes_limit(max).await.map_err(|_| too_large())?;
             req.set_body(Body::from_bytes(body));
             Ok(())
         }
-        None => Ok(()),
     }
 }
 

@@ -85,7 +85,7 @@ impl<R: Reader> UserReads for R {}
 pub trait UserChanges {
     /// Stores `user`; `previous` is its stored version (to move the email index).
     fn put_user(&mut self, user: &User, previous: Option<&User>) -> Result<(), StoreError>;
-    /// Stores a credential; a revoked one loses its hash index so it can never match again.
+    /// Stores a credential with its indexes.
     fn put_credential(&mut self, credential: &Credential) -> Result<(), StoreError>;
 }
 
@@ -99,11 +99,9 @@ impl UserChanges for Changes {
     }
 
     fn put_credential(&mut self, credential: &Credential) -> Result<(), StoreError> {
-        if credential.revoked_at.is_some() {
-            self.delete(Tbl::CredentialHashes, &credential.secret_hash);
-        } else {
-            self.put_str(Tbl::CredentialHashes, &credential.secret_hash, &credential.id);
-        }
+        // Revoked credentials keep their hash entry, so a revoked token is refused as
+        // "revoked" rather than "unknown"; `Credential::check` refuses it either way.
+        self.put_str(Tbl::CredentialHashes, &credential.secret_hash, &credential.id);
         self.put_str(Tbl::UserCredentials, &format!("{}/{}", credential.user_id, credential.id), "");
         self.put_json(Tbl::Credentials, &credential.id, credential)
     }
