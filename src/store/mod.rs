@@ -120,6 +120,12 @@ impl Store {
         })
     }
 
+    /// A handle that does not keep the store open, to learn when the last handle is gone
+    /// (the database file is released then).
+    pub fn downgrade(&self) -> WeakStore {
+        WeakStore(Arc::downgrade(&self.inner))
+    }
+
     /// The data folder.
     pub fn dir(&self) -> &Path {
         &self.inner.dir
@@ -179,6 +185,17 @@ impl Store {
     /// Marks the workspace as a demo workspace (inside a command's changes).
     pub fn mark_demo(changes: &mut Changes) -> Result<(), StoreError> {
         changes.put_json(Tbl::Meta, META_DEMO, &true)
+    }
+}
+
+/// A non-owning handle on a [`Store`].
+#[derive(Clone)]
+pub struct WeakStore(std::sync::Weak<Inner>);
+
+impl WeakStore {
+    /// Whether some [`Store`] handle still keeps the data folder open.
+    pub fn is_open(&self) -> bool {
+        self.0.strong_count() > 0
     }
 }
 
