@@ -226,3 +226,6 @@ fn migrate(db: &Database) -> Result<(), StoreError> {
     }
     txn.commit().map_err(db_err)
 }
+
+#[cfg(test)]
+mod tests;
