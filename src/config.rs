@@ -78,7 +78,8 @@ pub struct ServeArgs {
     #[arg(long, env = "SWITCHBOARD_BIND", value_name = "ADDR")]
     pub bind: Option<String>,
     /// Create the demo accounts (and demo data) so a newcomer sees a working desk.
-    #[arg(long, env = "SWITCHBOARD_DEMO")]
+    #[arg(long, env = "SWITCHBOARD_DEMO", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
     /// Log format [default: text].
     #[arg(long, env = "SWITCHBOARD_LOG_FORMAT", value_name = "FORMAT")]

@@ -58,6 +58,11 @@ fn flags_win_over_environment_which_wins_over_the_file() {
     let (_, out, _) = run(&["serve", "--bind", "127.0.0.1:7003", "--print-config"], &env, None);
     assert_eq!(bind_of(&out), "bind = \"127.0.0.1:7003\"");
     assert!(out.contains("data = \"/from/file\""), "the config file also comes from the environment: {out}");
+    for (value, expected) in [("1", "demo = true"), ("true", "demo = true"), ("off", "demo = false")] {
+        let (code, out, err) = run(&["serve", "--print-config"], &[("SWITCHBOARD_DEMO", value)], None);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.lines().any(|l| l == expected), "SWITCHBOARD_DEMO={value}: {out}");
+    }
 }
 
 #[tokio::test]
