@@ -144,3 +144,35 @@ fn export_openapi_prints_the_committed_spec() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).expect("committed");
     assert_eq!(out, committed);
 }
+
+#[test]
+fn sigterm_stops_the_server_gracefully_with_json_logs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("utf-8").to_string();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--demo", "--data", &data, "--bind", "127.0.0.1:0", "--log-format", "json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut json_lines = 0;
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        if line.starts_with('{') {
+            let v: serde_json::Value = serde_json::from_str(&line).expect("each log line is JSON");
+            assert!(v["timestamp"].is_string() && v["level"].is_string(), "{line}");
+            json_lines += 1;
+        }
+        if line.contains("server started") {
+            break;
+        }
+    }
+    assert!(json_lines >= 2);
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill runs");
+    assert!(killed.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "exit status {status:?}; log: {rest:?}");
+    assert!(rest.iter().any(|l| l.contains("\"stopped\"")), "{rest:?}");
+}
