@@ -103,33 +103,35 @@ fn last_in(table: &impl ReadableTable<u64, &'static [u8]>) -> Result<u64, StoreE
     Ok(table.last().map_err(db_err)?.map_or(0, |(k, _)| k.value()))
 }
 
-impl Reader for ReadTransaction {
-    fn get_raw(&self, t: Tbl, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        get_in(&self.open_table(t.def()).map_err(db_err)?, key)
+/// Opening the tables: the one thing read and write transactions do differently.
+pub trait Tables {
+    /// A string-keyed table, read-only.
+    fn strings(&self, t: Tbl) -> Result<impl ReadableTable<&'static str, &'static [u8]> + '_, StoreError>;
+    /// The event log, read-only.
+    fn events(&self) -> Result<impl ReadableTable<u64, &'static [u8]> + '_, StoreError>;
+}
+
+impl Tables for ReadTransaction {
+    fn strings(&self, t: Tbl) -> Result<impl ReadableTable<&'static str, &'static [u8]> + '_, StoreError> {
+        self.open_table(t.def()).map_err(db_err)
     }
-    fn scan_raw(
-        &self,
-        t: Tbl,
-        prefix: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        scan_in(&self.open_table(t.def()).map_err(db_err)?, prefix, after, limit)
-    }
-    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
-        events_in(&self.open_table(EVENTS).map_err(db_err)?, after, limit)
-    }
-    fn last_seq(&self) -> Result<u64, StoreError> {
-        last_in(&self.open_table(EVENTS).map_err(db_err)?)
-    }
-    fn count(&self, t: Tbl) -> Result<u64, StoreError> {
-        self.open_table(t.def()).map_err(db_err)?.len().map_err(db_err)
+    fn events(&self) -> Result<impl ReadableTable<u64, &'static [u8]> + '_, StoreError> {
+        self.open_table(EVENTS).map_err(db_err)
     }
 }
 
-impl Reader for WriteTransaction {
+impl Tables for WriteTransaction {
+    fn strings(&self, t: Tbl) -> Result<impl ReadableTable<&'static str, &'static [u8]> + '_, StoreError> {
+        self.open_table(t.def()).map_err(db_err)
+    }
+    fn events(&self) -> Result<impl ReadableTable<u64, &'static [u8]> + '_, StoreError> {
+        self.open_table(EVENTS).map_err(db_err)
+    }
+}
+
+impl<T: Tables> Reader for T {
     fn get_raw(&self, t: Tbl, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        get_in(&self.open_table(t.def()).map_err(db_err)?, key)
+        get_in(&self.strings(t)?, key)
     }
     fn scan_raw(
         &self,
@@ -138,15 +140,15 @@ impl Reader for WriteTransaction {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        scan_in(&self.open_table(t.def()).map_err(db_err)?, prefix, after, limit)
+        scan_in(&self.strings(t)?, prefix, after, limit)
     }
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
-        events_in(&self.open_table(EVENTS).map_err(db_err)?, after, limit)
+        events_in(&self.events()?, after, limit)
     }
     fn last_seq(&self) -> Result<u64, StoreError> {
-        last_in(&self.open_table(EVENTS).map_err(db_err)?)
+        last_in(&self.events()?)
     }
     fn count(&self, t: Tbl) -> Result<u64, StoreError> {
-        self.open_table(t.def()).map_err(db_err)?.len().map_err(db_err)
+        self.strings(t)?.len().map_err(db_err)
     }
 }

@@ -9,11 +9,11 @@
 use std::sync::mpsc;
 use std::sync::Arc;
 
-use redb::{Database, WriteTransaction};
+use redb::{Database, ReadableTable, WriteTransaction};
 use tokio::sync::watch;
 
 use super::changes::{Changes, Op};
-use super::reader::Reader;
+use super::reader::Tables;
 use super::tables::{EVENTS, Tbl};
 use super::{StoreError, db_err};
 use crate::domain::Event;
@@ -31,27 +31,12 @@ pub(crate) type Job = Box<dyn FnOnce(&mut Batch<'_>) -> Result<Responder, (Store
 /// A read-only view of the open write transaction, handed to a command while it decides.
 pub struct Staged<'a>(&'a WriteTransaction);
 
-impl Reader for Staged<'_> {
-    fn get_raw(&self, t: Tbl, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.0.get_raw(t, key)
+impl Tables for Staged<'_> {
+    fn strings(&self, t: Tbl) -> Result<impl ReadableTable<&'static str, &'static [u8]> + '_, StoreError> {
+        self.0.strings(t)
     }
-    fn scan_raw(
-        &self,
-        t: Tbl,
-        prefix: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        self.0.scan_raw(t, prefix, after, limit)
-    }
-    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
-        self.0.events_after(after, limit)
-    }
-    fn last_seq(&self) -> Result<u64, StoreError> {
-        self.0.last_seq()
-    }
-    fn count(&self, t: Tbl) -> Result<u64, StoreError> {
-        self.0.count(t)
+    fn events(&self) -> Result<impl ReadableTable<u64, &'static [u8]> + '_, StoreError> {
+        Tables::events(self.0)
     }
 }
 
