@@ -7,6 +7,7 @@
 pub mod credential;
 pub mod event;
 pub mod id;
+pub mod media;
 pub mod throttle;
 pub mod time;
 pub mod user;

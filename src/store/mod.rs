@@ -6,6 +6,7 @@
 //! answers only after the change and its events are committed.
 
 mod changes;
+mod files;
 mod reader;
 mod tables;
 mod users;

@@ -1,0 +1,1 @@
+//! Attachment kinds and the rules files must meet (sizes, types, sticker format).

@@ -1,0 +1,1 @@
+//! Content-addressed file storage under the data folder.
