@@ -3,10 +3,12 @@
 //! touches storage.
 
 mod auth;
+mod catalog;
 mod common;
 pub mod error;
 mod me;
 mod security;
+mod teams;
 mod tokens;
 mod users;
 
@@ -26,16 +28,28 @@ pub enum ApiTags {
     Tokens,
     /// User administration.
     Users,
+    /// Teams (groups, departments) and their members.
+    Teams,
+    /// Inboxes (channels, queues) and how they assign conversations.
+    Inboxes,
+    /// Labels for conversations.
+    Labels,
+    /// Canned responses (shortcuts): global, team and personal.
+    CannedResponses,
+    /// Reasons chosen when closing a conversation.
+    WrapUpReasons,
+    /// Workspace settings.
+    Settings,
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi);
+pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi),
+        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )

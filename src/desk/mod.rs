@@ -2,8 +2,10 @@
 //! and writing through the store in one transaction. The HTTP layer and the CLI call only this.
 
 mod auth;
+mod catalog;
 mod password;
 mod setup;
+mod teams;
 mod throttle;
 mod users;
 
@@ -13,8 +15,10 @@ use crate::clock::Clock;
 use crate::domain::{self, Credential, FieldError, Role, Timestamp, User};
 use crate::store::{Store, StoreError};
 
+pub use catalog::CannedInput;
 pub use auth::{ClientInfo, LoginOutcome, NewToken};
 pub use password::{hex, new_one_time_password};
+pub use teams::{InboxInput, TeamInput};
 pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
 pub use users::{NewUser, UserPatch};
 

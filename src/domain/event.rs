@@ -34,6 +34,18 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// What happened to a piece of configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigAction {
+    /// Created.
+    Created,
+    /// Changed.
+    Updated,
+    /// Deleted (or archived).
+    Deleted,
+}
+
 /// What happened. New kinds are added as features arrive; stored events are never rewritten.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -95,6 +107,17 @@ pub enum EventKind {
         user_id: String,
         /// The credential.
         credential_id: String,
+    },
+    /// A team, inbox, label, canned response, wrap-up reason or the settings changed.
+    ConfigChanged {
+        /// `team`, `inbox`, `label`, `canned_response`, `wrap_up_reason` or `settings`.
+        entity: String,
+        /// The entity's id (`settings` for the settings).
+        id: String,
+        /// What happened.
+        action: ConfigAction,
+        /// Names of the fields that changed.
+        fields: Vec<String>,
     },
 }
 

@@ -12,6 +12,7 @@ pub mod throttle;
 pub mod time;
 pub mod user;
 pub mod validation;
+pub mod workspace;
 
 pub use credential::{Credential, CredentialKind};
 pub use event::{Actor, Event, EventKind};

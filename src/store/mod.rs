@@ -6,10 +6,12 @@
 //! answers only after the change and its events are committed.
 
 mod changes;
+mod conversations;
 mod files;
 mod reader;
 mod tables;
 mod users;
+mod workspace;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -20,9 +22,11 @@ use redb::{Database, ReadTransaction, ReadableDatabase};
 use tokio::sync::{oneshot, watch};
 
 pub use changes::Changes;
+pub use conversations::{ConversationReads, partition_prefix};
 pub use reader::Reader;
 pub use tables::{SCHEMA_VERSION, Tbl};
 pub use users::{UserChanges, UserReads};
+pub use workspace::{WorkspaceReads, put_settings};
 pub use writer::Staged;
 
 use tables::{META_DEMO, META_SCHEMA_VERSION};

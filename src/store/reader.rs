@@ -43,6 +43,14 @@ pub trait Reader {
         self.get_raw(t, key)?.map(|b| decode(&b)).transpose()
     }
 
+    /// Every value of a table, decoded, in key order (for small configuration tables).
+    fn all_json<T: DeserializeOwned>(&self, t: Tbl) -> Result<Vec<T>, StoreError>
+    where
+        Self: Sized,
+    {
+        self.scan_raw(t, "", None, usize::MAX)?.iter().map(|(_, v)| decode(v)).collect()
+    }
+
     /// The string stored under `key` (index tables).
     fn get_str(&self, t: Tbl, key: &str) -> Result<Option<String>, StoreError>
     where

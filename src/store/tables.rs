@@ -28,17 +28,39 @@ pub enum Tbl {
     CredentialHashes,
     /// `user id/credential id → ""`: a user's credentials, for listing and revoking.
     UserCredentials,
+    /// `team id → Team`.
+    Teams,
+    /// `inbox id → Inbox`.
+    Inboxes,
+    /// `label id → Label`.
+    Labels,
+    /// `canned response id → CannedResponse`.
+    Canned,
+    /// `wrap-up reason id → WrapUpReason`.
+    WrapUps,
+    /// `conversation id → Conversation`.
+    Conversations,
+    /// Sorted secondary index of conversations: `partition/sort/key/conversation id → ""`
+    /// (see `store::conversations` for the partitions and sort keys).
+    ConvIndex,
 }
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 6] = [
+    pub const ALL: [Tbl; 13] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
         Tbl::Credentials,
         Tbl::CredentialHashes,
         Tbl::UserCredentials,
+        Tbl::Teams,
+        Tbl::Inboxes,
+        Tbl::Labels,
+        Tbl::Canned,
+        Tbl::WrapUps,
+        Tbl::Conversations,
+        Tbl::ConvIndex,
     ];
 
     /// The redb definition of this table.
@@ -50,11 +72,20 @@ impl Tbl {
             Tbl::Credentials => "credentials",
             Tbl::CredentialHashes => "credential_hashes",
             Tbl::UserCredentials => "user_credentials",
+            Tbl::Teams => "teams",
+            Tbl::Inboxes => "inboxes",
+            Tbl::Labels => "labels",
+            Tbl::Canned => "canned_responses",
+            Tbl::WrapUps => "wrap_up_reasons",
+            Tbl::Conversations => "conversations",
+            Tbl::ConvIndex => "conversation_index",
         })
     }
 }
 
 /// Meta key holding the schema version (`u64`, JSON).
 pub const META_SCHEMA_VERSION: &str = "schema_version";
+/// Meta key holding the workspace settings.
+pub const META_SETTINGS: &str = "settings";
 /// Meta key set when the data folder was created with `--demo`.
 pub const META_DEMO: &str = "demo";
