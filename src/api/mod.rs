@@ -5,6 +5,7 @@
 mod auth;
 mod catalog;
 mod common;
+mod contacts;
 pub mod error;
 mod me;
 mod security;
@@ -40,16 +41,18 @@ pub enum ApiTags {
     WrapUpReasons,
     /// Workspace settings.
     Settings,
+    /// Contacts (customers).
+    Contacts,
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi);
+pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi),
+        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )

@@ -3,6 +3,7 @@
 
 mod auth;
 mod catalog;
+mod contacts;
 mod password;
 mod setup;
 mod teams;
@@ -16,6 +17,7 @@ use crate::domain::{self, Credential, FieldError, Role, Timestamp, User};
 use crate::store::{Store, StoreError};
 
 pub use catalog::CannedInput;
+pub use contacts::ContactInput;
 pub use auth::{ClientInfo, LoginOutcome, NewToken};
 pub use password::{hex, new_one_time_password};
 pub use teams::{InboxInput, TeamInput};

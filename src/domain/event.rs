@@ -108,6 +108,18 @@ pub enum EventKind {
         /// The credential.
         credential_id: String,
     },
+    /// A contact was created.
+    ContactCreated {
+        /// The contact.
+        contact_id: String,
+    },
+    /// A contact's card changed.
+    ContactUpdated {
+        /// The contact.
+        contact_id: String,
+        /// Names of the fields that changed.
+        fields: Vec<String>,
+    },
     /// A team, inbox, label, canned response, wrap-up reason or the settings changed.
     ConfigChanged {
         /// `team`, `inbox`, `label`, `canned_response`, `wrap_up_reason` or `settings`.

@@ -6,6 +6,7 @@
 //! answers only after the change and its events are committed.
 
 mod changes;
+mod contacts;
 mod conversations;
 mod files;
 mod reader;
@@ -22,6 +23,7 @@ use redb::{Database, ReadTransaction, ReadableDatabase};
 use tokio::sync::{oneshot, watch};
 
 pub use changes::Changes;
+pub use contacts::{ContactReads, put_contact};
 pub use conversations::{ConversationReads, partition_prefix};
 pub use reader::Reader;
 pub use tables::{SCHEMA_VERSION, Tbl};

@@ -38,6 +38,10 @@ pub enum Tbl {
     Canned,
     /// `wrap-up reason id → WrapUpReason`.
     WrapUps,
+    /// `contact id → Contact`.
+    Contacts,
+    /// Contact lookup keys (see `store::contacts`).
+    ContactIndex,
     /// `conversation id → Conversation`.
     Conversations,
     /// Sorted secondary index of conversations: `partition/sort/key/conversation id → ""`
@@ -47,7 +51,7 @@ pub enum Tbl {
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 13] = [
+    pub const ALL: [Tbl; 15] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -59,6 +63,8 @@ impl Tbl {
         Tbl::Labels,
         Tbl::Canned,
         Tbl::WrapUps,
+        Tbl::Contacts,
+        Tbl::ContactIndex,
         Tbl::Conversations,
         Tbl::ConvIndex,
     ];
@@ -77,6 +83,8 @@ impl Tbl {
             Tbl::Labels => "labels",
             Tbl::Canned => "canned_responses",
             Tbl::WrapUps => "wrap_up_reasons",
+            Tbl::Contacts => "contacts",
+            Tbl::ContactIndex => "contact_index",
             Tbl::Conversations => "conversations",
             Tbl::ConvIndex => "conversation_index",
         })
