@@ -7,7 +7,9 @@
 pub mod contact;
 pub mod credential;
 pub mod event;
+pub mod conversation;
 pub mod id;
+pub mod lifecycle;
 pub mod media;
 pub mod throttle;
 pub mod time;

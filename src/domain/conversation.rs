@@ -1,0 +1,228 @@
+//! Conversations (tickets) and their messages (F1, F2, F12): the stored shapes and the
+//! derived facts lists and permissions need (waiting since, detailed status).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Timestamp;
+
+/// Where a conversation stands (F2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Waiting for an agent.
+    Queued,
+    /// Offered to one agent who has not accepted yet.
+    Offered,
+    /// An agent is handling it.
+    Open,
+    /// The agent answered; waiting for the customer.
+    Pending,
+    /// Finished.
+    Closed,
+}
+
+impl Status {
+    /// The status's name in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Offered => "offered",
+            Status::Open => "open",
+            Status::Pending => "pending",
+            Status::Closed => "closed",
+        }
+    }
+}
+
+/// The detailed status (F2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detailed {
+    /// The customer wrote last and waits for an answer.
+    CustomerWaiting,
+    /// An agent answered last.
+    AgentAnswered,
+    /// Started by an agent; nobody has written yet.
+    New,
+    /// Closed by the agent handling it.
+    ClosedByAgent,
+    /// Closed by a supervisor or admin who did not own it.
+    ClosedBySupervisor,
+    /// Closed after the inbox's idle time.
+    ClosedAutomatically,
+    /// Closed by the customer.
+    ClosedByCustomer,
+}
+
+/// How urgent a conversation is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Low.
+    Low,
+    /// Normal.
+    #[default]
+    Normal,
+    /// High.
+    High,
+    /// Urgent.
+    Urgent,
+}
+
+/// How a conversation started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// A customer wrote in (widget or API channel).
+    Inbound,
+    /// An agent started it (F6).
+    Outbound,
+    /// A bot handed it over with a transcript (F7).
+    BotHandoff,
+}
+
+/// A conversation (ticket).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    /// Opaque id (`cv_…`).
+    pub id: String,
+    /// Human number (`#1001`), never reused.
+    pub number: u64,
+    /// The inbox it belongs to.
+    pub inbox_id: String,
+    /// The customer.
+    pub contact_id: String,
+    /// Status.
+    pub status: Status,
+    /// Detailed status.
+    pub detailed: Detailed,
+    /// The agent handling it.
+    pub assignee: Option<String>,
+    /// The team it is queued for (transfers to a team).
+    #[serde(default)]
+    pub team_id: Option<String>,
+    /// Label ids.
+    pub labels: Vec<String>,
+    /// Agents who took part (wrote, noted, joined), the assignee included.
+    pub participants: Vec<String>,
+    /// Subject line.
+    pub subject: String,
+    /// Priority.
+    pub priority: Priority,
+    /// How it started.
+    pub origin: Origin,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Last change of any kind.
+    pub updated_at: Timestamp,
+    /// Since when a customer message waits for an answer (None when nobody waits).
+    pub waiting_since: Option<Timestamp>,
+    /// Last customer or agent message.
+    pub last_message_at: Option<Timestamp>,
+    /// When the status last changed.
+    pub status_since: Timestamp,
+    /// Messages in the timeline that count for unread (customer, agent, note).
+    pub message_count: u32,
+    /// Timeline entries of every kind, system events included (the next message index).
+    pub timeline_len: u32,
+    /// First time an agent accepted or took it.
+    pub accepted_at: Option<Timestamp>,
+    /// First agent reply.
+    pub first_response_at: Option<Timestamp>,
+    /// When it was closed.
+    pub closed_at: Option<Timestamp>,
+    /// The wrap-up reason it was closed with.
+    pub wrap_up_id: Option<String>,
+    /// Why someone else's conversation was closed.
+    pub close_justification: Option<String>,
+    /// Times reopened.
+    pub reopen_count: u32,
+    /// Times transferred.
+    #[serde(default)]
+    pub transfer_count: u32,
+    /// Offers that timed out.
+    #[serde(default)]
+    pub rona_count: u32,
+}
+
+impl Conversation {
+    /// Whether the conversation still needs work.
+    pub fn is_active(&self) -> bool {
+        self.status != Status::Closed
+    }
+}
+
+/// What a timeline entry is (F12).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// Written by the customer (or a bot on their behalf before hand-off).
+    Customer,
+    /// An agent's reply, seen by the customer.
+    Agent,
+    /// An internal note, never shown to the customer.
+    Note,
+    /// A system event (assigned, closed, labels changed …).
+    System,
+}
+
+/// Who wrote a timeline entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Author {
+    /// A user (agent, supervisor, admin).
+    User {
+        /// The user.
+        id: String,
+    },
+    /// The customer.
+    Contact {
+        /// The contact.
+        id: String,
+    },
+    /// A bot, before hand-off.
+    Bot {
+        /// The bot's name.
+        name: String,
+    },
+    /// Switchboard itself.
+    System,
+}
+
+/// One timeline entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Opaque id (`msg_…`).
+    pub id: String,
+    /// The conversation.
+    pub conversation_id: String,
+    /// Position in the timeline, from 0.
+    pub index: u32,
+    /// Kind.
+    pub kind: MessageKind,
+    /// Author.
+    pub author: Author,
+    /// Text exactly as sent (system entries: a sentence describing the event).
+    pub text: String,
+    /// For system entries: the event's machine name (`assigned`, `closed` …).
+    #[serde(default)]
+    pub event: Option<String>,
+    /// The message this one replies to.
+    pub reply_to: Option<String>,
+    /// Attachment ids.
+    pub attachments: Vec<String>,
+    /// Emoji → user ids who reacted with it.
+    pub reactions: BTreeMap<String, Vec<String>>,
+    /// Created.
+    pub created_at: Timestamp,
+}
+
+/// Formats a human number.
+pub fn display_number(n: u64) -> String {
+    format!("#{n}")
+}
+
+/// The first human number.
+pub const FIRST_NUMBER: u64 = 1001;
