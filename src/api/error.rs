@@ -132,5 +132,20 @@ impl ApiError {
     }
 }
 
+/// The problem body inside an error response.
+pub fn problem_of(e: ApiError) -> Problem {
+    match e {
+        ApiError::BadRequest(p)
+        | ApiError::Unauthorized(p)
+        | ApiError::Forbidden(p)
+        | ApiError::NotFound(p)
+        | ApiError::Conflict(p)
+        | ApiError::PayloadTooLarge(p)
+        | ApiError::Invalid(p)
+        | ApiError::TooManyRequests(p, _)
+        | ApiError::Unavailable(p) => p.0,
+    }
+}
+
 /// Handler results.
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -6,9 +6,10 @@ use poem_openapi::{Object, OpenApi};
 
 use super::auth::NoContent;
 use super::error::ApiResult;
-use super::users::UserDto;
+use super::users::{StatusDto, UserDto};
 use super::{ApiTags, BearerAuth};
 use crate::desk::Desk;
+use crate::domain::AgentStatus;
 
 /// A password change.
 #[derive(Object)]
@@ -18,6 +19,14 @@ pub struct ChangePassword {
     pub current_password: String,
     /// The new password, at least 8 characters.
     pub new_password: String,
+}
+
+/// A status to set.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct SetStatus {
+    /// `available` (receives offers), `away` (may act, no offers) or `offline` (may not act).
+    pub status: StatusDto,
 }
 
 /// The signed-in user.
@@ -32,6 +41,21 @@ impl MeApi {
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
     async fn me(&self, auth: BearerAuth) -> ApiResult<Json<UserDto>> {
         Ok(Json(auth.0.user.into()))
+    }
+
+    /// Set my status
+    ///
+    /// `available`, `away` or `offline`. Signing in makes an offline agent available and
+    /// signing out makes them offline. `rona` is set by missed offers and cannot be chosen.
+    #[oai(path = "/me/status", method = "put", operation_id = "setMyStatus")]
+    async fn set_status(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<SetStatus>) -> ApiResult<Json<UserDto>> {
+        let status = match body.0.status {
+            StatusDto::Available => AgentStatus::Available,
+            StatusDto::Away => AgentStatus::Away,
+            StatusDto::Offline => AgentStatus::Offline,
+            StatusDto::Rona => AgentStatus::Rona,
+        };
+        Ok(Json(desk.set_own_status(&auth.0, status).await?.into()))
     }
 
     /// Change my password

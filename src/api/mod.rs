@@ -6,8 +6,11 @@ mod auth;
 mod catalog;
 mod common;
 mod contacts;
+mod conversation_dto;
+mod conversations;
 pub mod error;
 mod me;
+mod messages;
 mod security;
 mod teams;
 mod tokens;
@@ -43,16 +46,22 @@ pub enum ApiTags {
     Settings,
     /// Contacts (customers).
     Contacts,
+    /// Conversations (tickets): lists, lifecycle, read marks.
+    Conversations,
+    /// Messages, notes, reactions and the timeline.
+    Messages,
+    /// Channels that push customer messages in.
+    Channels,
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi);
+pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, messages::MessagesApi);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi),
+        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, messages::MessagesApi),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )

@@ -86,6 +86,8 @@ pub struct UserDto {
     pub capacity: u32,
     /// Deactivated users cannot sign in.
     pub active: bool,
+    /// Sees every conversation, like a supervisor.
+    pub see_all: bool,
     /// The user must choose a new password before doing anything else.
     pub must_change_password: bool,
     /// When the user was created.
@@ -104,6 +106,7 @@ impl From<User> for UserDto {
             status: u.status.into(),
             capacity: u.capacity,
             active: u.active,
+            see_all: u.see_all,
             must_change_password: u.must_change_password,
             created_at: to_time(u.created_at),
             updated_at: to_time(u.updated_at),
@@ -154,6 +157,8 @@ pub struct UpdateUser {
     pub password: Option<String>,
     /// `false` deactivates (revoking every token), `true` reactivates.
     pub active: Option<bool>,
+    /// Grant or remove the `see_all` permission (every conversation, like a supervisor).
+    pub see_all: Option<bool>,
     /// Require a new password at next sign-in.
     pub must_change_password: Option<bool>,
 }
@@ -228,6 +233,7 @@ impl UsersApi {
             capacity: b.capacity,
             password: b.password,
             active: b.active,
+            see_all: b.see_all,
             must_change_password: b.must_change_password,
         };
         Ok(Json(desk.update_user(&auth.0, &id.0, patch).await?.into()))

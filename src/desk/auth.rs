@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use super::{Desk, DeskError, Principal, password};
 use crate::domain::credential::Rejection;
 use crate::domain::validation::{check_password, normalize_email};
-use crate::domain::{Actor, Credential, CredentialKind, EventKind, Timestamp, User, throttle};
+use crate::domain::{Actor, AgentStatus, Credential, CredentialKind, EventKind, Timestamp, User, throttle};
 use crate::store::{Changes, UserChanges, UserReads};
 
 /// Where a sign-in comes from.
@@ -93,10 +93,12 @@ impl Desk {
             .store
             .write(move |s| {
                 // Re-read inside the transaction: the user may have been deactivated meanwhile.
-                let user = s.user(&user_id)?.filter(|u| u.active).ok_or_else(|| DeskError::Unauthorized(WRONG_CREDENTIALS.into()))?;
-                let mut c = Changes::new(now, Actor::User { id: user.id.clone() });
+                let old = s.user(&user_id)?.filter(|u| u.active).ok_or_else(|| DeskError::Unauthorized(WRONG_CREDENTIALS.into()))?;
+                let mut c = Changes::new(now, Actor::User { id: old.id.clone() });
                 c.put_credential(&record)?;
-                c.event(EventKind::SignedIn { user_id: user.id.clone(), credential_id: record.id.clone() });
+                c.event(EventKind::SignedIn { user_id: old.id.clone(), credential_id: record.id.clone() });
+                // Signing in makes an offline agent available (F19); other statuses stay.
+                let user = with_status(&mut c, &old, AgentStatus::Available, now, |from| from == AgentStatus::Offline)?;
                 Ok::<_, DeskError>((c, user))
             })
             .await?;
@@ -143,6 +145,26 @@ impl Desk {
         Ok(Principal { user, credential })
     }
 
+    /// Sets the caller's own status: `available`, `away` or `offline` (`rona` is set only by
+    /// missed offers and left only by hand).
+    pub async fn set_own_status(&self, who: &Principal, status: AgentStatus) -> Result<User, DeskError> {
+        who.ready()?;
+        if status == AgentStatus::Rona {
+            return Err(DeskError::field("status", "rona is set by missed offers; choose available, away or offline"));
+        }
+        let (id, actor, now) = (who.user.id.clone(), who.actor(), self.now());
+        let (user, _) = self
+            .store
+            .write(move |s| {
+                let old = s.user(&id)?.ok_or_else(|| DeskError::NotFound("no such user".into()))?;
+                let mut c = Changes::new(now, actor);
+                let user = with_status(&mut c, &old, status, now, |_| true)?;
+                Ok::<_, DeskError>((c, user))
+            })
+            .await?;
+        Ok(user)
+    }
+
     /// Ends the caller's session (or revokes the API token they used).
     pub async fn logout(&self, who: &Principal) -> Result<(), DeskError> {
         let id = who.credential.id.clone();
@@ -152,6 +174,12 @@ impl Desk {
             .write(move |s| {
                 let mut cred = s.credential(&id)?.ok_or_else(|| DeskError::NotFound("no such session".into()))?;
                 let mut c = Changes::new(now, actor);
+                if cred.kind == CredentialKind::Session
+                    && let Some(user) = s.user(&cred.user_id)?
+                {
+                    // Signing out sets the agent offline (F20).
+                    with_status(&mut c, &user, AgentStatus::Offline, now, |_| true)?;
+                }
                 if cred.revoked_at.is_none() {
                     cred.revoked_at = Some(now);
                     c.put_credential(&cred)?;
@@ -259,6 +287,17 @@ impl Desk {
             .await?;
         Ok(())
     }
+}
+
+/// Moves `user` to `to` when `when(current status)` allows it, recording the change.
+pub(super) fn with_status(c: &mut Changes, user: &User, to: AgentStatus, now: Timestamp, when: impl Fn(AgentStatus) -> bool) -> Result<User, DeskError> {
+    if user.status == to || !when(user.status) {
+        return Ok(user.clone());
+    }
+    let updated = User { status: to, updated_at: now, ..user.clone() };
+    c.put_user(&updated, Some(user))?;
+    c.event(EventKind::AgentStatusChanged { user_id: user.id.clone(), from: user.status, to });
+    Ok(updated)
 }
 
 /// Revokes every live credential of `user_id` that `which` selects; returns how many.

@@ -3,7 +3,11 @@
 
 mod auth;
 mod catalog;
+mod channels;
 mod contacts;
+mod conversations;
+mod handling;
+mod messages;
 mod password;
 mod setup;
 mod teams;
@@ -17,7 +21,11 @@ use crate::domain::{self, Credential, FieldError, Role, Timestamp, User};
 use crate::store::{Store, StoreError};
 
 pub use catalog::CannedInput;
+pub use channels::Inbound;
 pub use contacts::ContactInput;
+pub use messages::OutgoingMessage;
+pub use handling::{BulkOutcome, CloseRequest, ConversationPatch};
+pub use conversations::{ConversationView, ListQuery, NewConversation, TranscriptLine, View};
 pub use auth::{ClientInfo, LoginOutcome, NewToken};
 pub use password::{hex, new_one_time_password};
 pub use teams::{InboxInput, TeamInput};
@@ -112,6 +120,21 @@ impl Principal {
     }
 }
 
+/// Makes ids that sort in creation order; cheap to clone into write closures.
+#[derive(Clone)]
+pub(crate) struct IdGen(Arc<Mutex<domain::id::IdState>>);
+
+impl IdGen {
+    /// A new id with `prefix`, made at `now`.
+    pub(crate) fn next(&self, prefix: &str, now: Timestamp) -> String {
+        let fresh = password::random_bytes::<10>();
+        match self.0.lock() {
+            Ok(mut state) => state.next(prefix, now, fresh),
+            Err(_) => domain::id::new_id(prefix, now, fresh),
+        }
+    }
+}
+
 /// The desk: shared by every request; cheap to clone.
 #[derive(Clone)]
 pub struct Desk {
@@ -140,12 +163,12 @@ impl Desk {
 
     /// A new id with the given prefix, created now; ids sort in creation order.
     fn new_id(&self, prefix: &str) -> String {
-        let fresh = password::random_bytes::<10>();
-        let now = self.now();
-        match self.ids.lock() {
-            Ok(mut state) => state.next(prefix, now, fresh),
-            Err(_) => domain::id::new_id(prefix, now, fresh),
-        }
+        self.id_gen().next(prefix, self.now())
+    }
+
+    /// An id generator to move into write closures.
+    fn id_gen(&self) -> IdGen {
+        IdGen(self.ids.clone())
     }
 
     /// Whether storage answers reads (readiness).

@@ -40,6 +40,8 @@ pub struct UserPatch {
     pub password: Option<String>,
     /// Deactivate (`false`) or reactivate (`true`).
     pub active: Option<bool>,
+    /// Grant or remove `see_all`.
+    pub see_all: Option<bool>,
     /// Require a new password at next sign-in.
     pub must_change_password: Option<bool>,
 }
@@ -103,6 +105,7 @@ impl Desk {
             capacity: new.capacity.unwrap_or(DEFAULT_CAPACITY),
             status: AgentStatus::Offline,
             password_hash: hash,
+            see_all: false,
             must_change_password: new.must_change_password,
             created_at: now,
             updated_at: now,
@@ -168,6 +171,10 @@ impl Desk {
                 if let Some(cap) = patch.capacity.filter(|c| *c != old.capacity) {
                     user.capacity = cap;
                     fields.push("capacity");
+                }
+                if let Some(v) = patch.see_all.filter(|v| *v != old.see_all) {
+                    user.see_all = v;
+                    fields.push("see_all");
                 }
                 if let Some(m) = patch.must_change_password.filter(|m| *m != old.must_change_password) {
                     user.must_change_password = m;

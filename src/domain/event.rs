@@ -108,6 +108,15 @@ pub enum EventKind {
         /// The credential.
         credential_id: String,
     },
+    /// An agent's availability changed (F19).
+    AgentStatusChanged {
+        /// The agent.
+        user_id: String,
+        /// Before.
+        from: crate::domain::AgentStatus,
+        /// After.
+        to: crate::domain::AgentStatus,
+    },
     /// A contact was created.
     ContactCreated {
         /// The contact.
@@ -119,6 +128,40 @@ pub enum EventKind {
         contact_id: String,
         /// Names of the fields that changed.
         fields: Vec<String>,
+    },
+    /// A conversation was created.
+    ConversationCreated {
+        /// The conversation.
+        conversation_id: String,
+        /// Its inbox.
+        inbox_id: String,
+        /// Its contact.
+        contact_id: String,
+    },
+    /// A conversation changed: assigned, closed, reopened, relabelled …
+    ConversationChanged {
+        /// The conversation.
+        conversation_id: String,
+        /// What happened: `assigned`, `unassigned`, `closed`, `reopened`, `updated`, `read`, `unread`.
+        action: String,
+        /// Its status afterwards.
+        status: crate::domain::conversation::Status,
+    },
+    /// A timeline entry was added.
+    MessageCreated {
+        /// The conversation.
+        conversation_id: String,
+        /// The entry.
+        message_id: String,
+        /// Its kind.
+        kind: crate::domain::conversation::MessageKind,
+    },
+    /// A timeline entry changed (reactions).
+    MessageChanged {
+        /// The conversation.
+        conversation_id: String,
+        /// The entry.
+        message_id: String,
     },
     /// A team, inbox, label, canned response, wrap-up reason or the settings changed.
     ConfigChanged {

@@ -88,6 +88,9 @@ pub struct User {
     pub status: AgentStatus,
     /// argon2id PHC string.
     pub password_hash: String,
+    /// Sees every conversation, like a supervisor, without a supervisor's other powers.
+    #[serde(default)]
+    pub see_all: bool,
     /// Set for one-time passwords: the user must choose a new password before doing anything else.
     #[serde(default)]
     pub must_change_password: bool,
@@ -120,6 +123,7 @@ mod tests {
             capacity: DEFAULT_CAPACITY,
             status: AgentStatus::Offline,
             password_hash: String::new(),
+            see_all: false,
             must_change_password: false,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),

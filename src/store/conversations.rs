@@ -1,30 +1,243 @@
-//! Conversations and their sorted secondary index.
+//! Conversations, their timelines and read marks, and the sorted secondary index that list
+//! views read.
 //!
 //! `Tbl::ConvIndex` holds one empty-valued key per (partition, sort) a conversation belongs
 //! to: `{partition}/{sort}/{sort key}/{conversation id}`. A list view reads the first keys of
-//! the partitions it needs, merges them by key and stops after one page, so it never reads
-//! more than the page it returns (plus what residual filters skip).
+//! the partitions it needs, merges them by key and stops after one page, so it reads about
+//! one page of keys per partition (plus what residual filters skip) however large the desk.
 //!
-//! Partitions: `all`; `i:{inbox}` (every conversation of an inbox); `u:{inbox}` (queued in
-//! the inbox); `a:{user}` (assigned to the user and not closed); `p:{user}` (the user took
-//! part); `c:{contact}`; `l:{label}`. Sorts: `w` (waiting: oldest waiting first, then the
-//! others by most recent update), `d` (most recently updated first), `n` (newest first).
+//! Partitions: `all`; `i:{inbox}` (every conversation of an inbox); `u:{inbox}` (queued in the
+//! inbox); `a:{user}` (assigned to the user and not closed); `p:{user}` (the user took part);
+//! `c:{contact}`; `l:{label}`. Sorts: `w` (waiting: oldest waiting first, then the others by
+//! most recent update), `d` (most recently updated first), `n` (newest first).
+
+use serde::{Deserialize, Serialize};
 
 use super::StoreError;
-use super::reader::Reader;
-use super::tables::Tbl;
+use super::changes::Changes;
+use super::reader::{Reader, decode};
+use super::tables::{META_NEXT_NUMBER, Tbl};
+use crate::domain::Timestamp;
+use crate::domain::conversation::{Conversation, FIRST_NUMBER, Message, Status};
 
 /// Prefix of the keys of one partition and sort.
 pub fn partition_prefix(partition: &str, sort: char) -> String {
     format!("{partition}/{sort}/")
 }
 
+/// The sort orders of list views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Longest waiting first.
+    Waiting,
+    /// Most recently updated first.
+    Updated,
+    /// Newest first.
+    Created,
+}
+
+impl Sort {
+    fn code(self) -> char {
+        match self {
+            Sort::Waiting => 'w',
+            Sort::Updated => 'd',
+            Sort::Created => 'n',
+        }
+    }
+}
+
+fn desc(t: Timestamp) -> String {
+    format!("{:016x}", (i64::MAX - t.millis()) as u64)
+}
+
+fn sort_key(c: &Conversation, sort: Sort) -> String {
+    match sort {
+        Sort::Waiting => match c.waiting_since.filter(|_| c.status != Status::Closed) {
+            Some(t) => format!("0{:016x}", t.millis().max(0) as u64),
+            None => format!("1{}", desc(c.updated_at)),
+        },
+        Sort::Updated => desc(c.updated_at),
+        Sort::Created => desc(c.created_at),
+    }
+}
+
+/// The partitions a conversation belongs to.
+fn partitions(c: &Conversation) -> Vec<String> {
+    let mut parts = vec!["all".to_string(), format!("i:{}", c.inbox_id), format!("c:{}", c.contact_id)];
+    if c.status == Status::Queued {
+        parts.push(format!("u:{}", c.inbox_id));
+    }
+    if let Some(a) = c.assignee.as_ref().filter(|_| c.status != Status::Closed) {
+        parts.push(format!("a:{a}"));
+    }
+    parts.extend(c.participants.iter().map(|p| format!("p:{p}")));
+    parts.extend(c.labels.iter().map(|l| format!("l:{l}")));
+    parts
+}
+
+fn index_keys(c: &Conversation) -> Vec<String> {
+    let mut keys = Vec::new();
+    for part in partitions(c) {
+        for sort in [Sort::Waiting, Sort::Updated, Sort::Created] {
+            keys.push(format!("{}{}/{}", partition_prefix(&part, sort.code()), sort_key(c, sort), c.id));
+        }
+    }
+    keys
+}
+
+/// A conversation's position in a sort: what cursors hold.
+pub fn cursor_of(c: &Conversation, sort: Sort) -> String {
+    format!("{}/{}", sort_key(c, sort), c.id)
+}
+
+/// Stores a conversation and moves its index keys from `previous`.
+pub fn put_conversation(ch: &mut Changes, c: &Conversation, previous: Option<&Conversation>) -> Result<(), StoreError> {
+    let new_keys = index_keys(c);
+    if let Some(old) = previous {
+        for k in index_keys(old) {
+            if !new_keys.contains(&k) {
+                ch.delete(Tbl::ConvIndex, &k);
+            }
+        }
+    }
+    for k in &new_keys {
+        ch.put_str(Tbl::ConvIndex, k, "");
+    }
+    ch.put_json(Tbl::Conversations, &c.id, c)
+}
+
+fn message_key(conversation_id: &str, index: u32) -> String {
+    format!("{conversation_id}/{index:08}")
+}
+
+/// Stores a timeline entry (new or changed, e.g. reactions).
+pub fn put_message(ch: &mut Changes, m: &Message) -> Result<(), StoreError> {
+    let key = message_key(&m.conversation_id, m.index);
+    ch.put_str(Tbl::MessageIds, &m.id, &key);
+    ch.put_json(Tbl::Messages, &key, m)
+}
+
+/// What a user has read of a conversation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadMark {
+    /// How many counted messages the user has seen.
+    pub seen: u32,
+    /// Marked unread by hand.
+    pub marked_unread: bool,
+}
+
+/// Stores a read mark.
+pub fn put_read_mark(ch: &mut Changes, user_id: &str, conversation_id: &str, mark: &ReadMark) -> Result<(), StoreError> {
+    ch.put_json(Tbl::ReadMarks, &format!("{user_id}/{conversation_id}"), mark)
+}
+
+/// Reserves the next human number.
+pub fn take_number(ch: &mut Changes, r: &impl Reader) -> Result<u64, StoreError> {
+    let n: u64 = r.get_json(Tbl::Meta, META_NEXT_NUMBER)?.unwrap_or(FIRST_NUMBER);
+    ch.put_json(Tbl::Meta, META_NEXT_NUMBER, &(n + 1))?;
+    Ok(n)
+}
+
+/// One partition being read during a merge.
+struct Lane {
+    prefix: String,
+    buffer: std::collections::VecDeque<String>,
+    after: Option<String>,
+    done: bool,
+}
+
 /// Lookups of conversations, for any [`Reader`].
 pub trait ConversationReads: Reader + Sized {
+    /// One conversation.
+    fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError> {
+        self.get_json(Tbl::Conversations, id)
+    }
+
     /// Whether an inbox holds any conversation.
     fn inbox_has_conversations(&self, inbox_id: &str) -> Result<bool, StoreError> {
         let prefix = partition_prefix(&format!("i:{inbox_id}"), 'n');
         Ok(!self.scan_raw(Tbl::ConvIndex, &prefix, None, 1)?.is_empty())
+    }
+
+    /// Up to `limit` conversations from the union of `partitions` in `sort` order, after
+    /// `cursor`, that pass `keep`; and the cursor of the next page. Reads the partitions'
+    /// keys in batches and stops as soon as the page is full.
+    fn list_conversations(
+        &self,
+        partitions: &[String],
+        sort: Sort,
+        cursor: Option<&str>,
+        limit: usize,
+        mut keep: impl FnMut(&Conversation) -> bool,
+    ) -> Result<(Vec<Conversation>, Option<String>), StoreError> {
+        let batch = (limit + 1).clamp(16, 512);
+        let mut lanes: Vec<Lane> = partitions
+            .iter()
+            .map(|p| {
+                let prefix = partition_prefix(p, sort.code());
+                let after = cursor.map(|c| format!("{prefix}{c}"));
+                Lane { prefix, buffer: Default::default(), after, done: false }
+            })
+            .collect();
+        let mut out: Vec<Conversation> = Vec::new();
+        let mut last_tail: Option<String> = None;
+        loop {
+            for lane in lanes.iter_mut().filter(|l| l.buffer.is_empty() && !l.done) {
+                let page = self.scan_raw(Tbl::ConvIndex, &lane.prefix, lane.after.as_deref(), batch)?;
+                lane.done = page.len() < batch;
+                lane.after = page.last().map(|(k, _)| k.clone()).or(lane.after.take());
+                lane.buffer.extend(page.into_iter().map(|(k, _)| k[lane.prefix.len()..].to_string()));
+            }
+            let next = lanes.iter().enumerate().filter_map(|(i, l)| l.buffer.front().map(|t| (i, t))).min_by(|a, b| a.1.cmp(b.1)).map(|(i, _)| i);
+            let Some(i) = next else { break };
+            let tail = lanes[i].buffer.pop_front().unwrap_or_default();
+            if last_tail.as_deref() == Some(tail.as_str()) {
+                continue;
+            }
+            // The same conversation sits at the same tail in every partition it belongs to.
+            for lane in lanes.iter_mut() {
+                if lane.buffer.front() == Some(&tail) {
+                    lane.buffer.pop_front();
+                }
+            }
+            last_tail = Some(tail.clone());
+            let id = tail.rsplit('/').next().unwrap_or_default();
+            if let Some(c) = self.conversation(id)?
+                && keep(&c)
+            {
+                out.push(c);
+                if out.len() > limit {
+                    break;
+                }
+            }
+        }
+        let next = if out.len() > limit {
+            out.truncate(limit);
+            out.last().map(|c| cursor_of(c, sort))
+        } else {
+            None
+        };
+        Ok((out, next))
+    }
+
+    /// Timeline entries of a conversation from `from_index`, at most `limit`.
+    fn timeline(&self, conversation_id: &str, from_index: u32, limit: usize) -> Result<Vec<Message>, StoreError> {
+        let prefix = format!("{conversation_id}/");
+        let after = from_index.checked_sub(1).map(|i| message_key(conversation_id, i));
+        self.scan_raw(Tbl::Messages, &prefix, after.as_deref(), limit)?.iter().map(|(_, v)| decode(v)).collect()
+    }
+
+    /// One timeline entry by id.
+    fn message(&self, id: &str) -> Result<Option<Message>, StoreError> {
+        match self.get_str(Tbl::MessageIds, id)? {
+            Some(key) => self.get_json(Tbl::Messages, &key),
+            None => Ok(None),
+        }
+    }
+
+    /// What `user_id` has read of a conversation.
+    fn read_mark(&self, user_id: &str, conversation_id: &str) -> Result<ReadMark, StoreError> {
+        Ok(self.get_json(Tbl::ReadMarks, &format!("{user_id}/{conversation_id}"))?.unwrap_or_default())
     }
 }
 

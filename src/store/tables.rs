@@ -47,11 +47,19 @@ pub enum Tbl {
     /// Sorted secondary index of conversations: `partition/sort/key/conversation id → ""`
     /// (see `store::conversations` for the partitions and sort keys).
     ConvIndex,
+    /// `conversation id/index (8 digits) → Message`: the timeline.
+    Messages,
+    /// `message id → conversation id/index`.
+    MessageIds,
+    /// `user id/conversation id → ReadMark`.
+    ReadMarks,
+    /// `user id/idempotency key → IdempotencyRecord`.
+    Idempotency,
 }
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 15] = [
+    pub const ALL: [Tbl; 19] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -67,6 +75,10 @@ impl Tbl {
         Tbl::ContactIndex,
         Tbl::Conversations,
         Tbl::ConvIndex,
+        Tbl::Messages,
+        Tbl::MessageIds,
+        Tbl::ReadMarks,
+        Tbl::Idempotency,
     ];
 
     /// The redb definition of this table.
@@ -87,6 +99,10 @@ impl Tbl {
             Tbl::ContactIndex => "contact_index",
             Tbl::Conversations => "conversations",
             Tbl::ConvIndex => "conversation_index",
+            Tbl::Messages => "messages",
+            Tbl::MessageIds => "message_ids",
+            Tbl::ReadMarks => "read_marks",
+            Tbl::Idempotency => "idempotency",
         })
     }
 }
@@ -95,5 +111,7 @@ impl Tbl {
 pub const META_SCHEMA_VERSION: &str = "schema_version";
 /// Meta key holding the workspace settings.
 pub const META_SETTINGS: &str = "settings";
+/// Meta key holding the next human conversation number.
+pub const META_NEXT_NUMBER: &str = "next_conversation_number";
 /// Meta key set when the data folder was created with `--demo`.
 pub const META_DEMO: &str = "demo";

@@ -1,0 +1,250 @@
+//! The shapes of conversations in the API, shared by lists, cards and actions.
+
+use poem_openapi::{Enum, Object};
+use time::OffsetDateTime;
+
+use super::common::to_time;
+use super::teams::ChannelDto;
+use crate::desk::ConversationView;
+use crate::domain::conversation::{Detailed, Origin, Priority, Status};
+
+/// Where a conversation stands.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum ConversationStatusDto {
+    /// Waiting for an agent.
+    Queued,
+    /// Offered to one agent who has not accepted yet.
+    Offered,
+    /// An agent is handling it.
+    Open,
+    /// The agent answered; waiting for the customer (auto-close expected).
+    Pending,
+    /// Finished.
+    Closed,
+}
+
+impl From<Status> for ConversationStatusDto {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Queued => Self::Queued,
+            Status::Offered => Self::Offered,
+            Status::Open => Self::Open,
+            Status::Pending => Self::Pending,
+            Status::Closed => Self::Closed,
+        }
+    }
+}
+
+impl From<ConversationStatusDto> for Status {
+    fn from(s: ConversationStatusDto) -> Self {
+        match s {
+            ConversationStatusDto::Queued => Self::Queued,
+            ConversationStatusDto::Offered => Self::Offered,
+            ConversationStatusDto::Open => Self::Open,
+            ConversationStatusDto::Pending => Self::Pending,
+            ConversationStatusDto::Closed => Self::Closed,
+        }
+    }
+}
+
+/// The detailed status.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum DetailedStatusDto {
+    /// The customer wrote last and waits for an answer.
+    CustomerWaiting,
+    /// An agent answered last.
+    AgentAnswered,
+    /// Started by an agent; nobody has written yet.
+    New,
+    /// Closed by its agent.
+    ClosedByAgent,
+    /// Closed by a supervisor or admin who did not handle it.
+    ClosedBySupervisor,
+    /// Closed after the inbox's idle time.
+    ClosedAutomatically,
+    /// Closed by the customer.
+    ClosedByCustomer,
+}
+
+impl From<Detailed> for DetailedStatusDto {
+    fn from(d: Detailed) -> Self {
+        match d {
+            Detailed::CustomerWaiting => Self::CustomerWaiting,
+            Detailed::AgentAnswered => Self::AgentAnswered,
+            Detailed::New => Self::New,
+            Detailed::ClosedByAgent => Self::ClosedByAgent,
+            Detailed::ClosedBySupervisor => Self::ClosedBySupervisor,
+            Detailed::ClosedAutomatically => Self::ClosedAutomatically,
+            Detailed::ClosedByCustomer => Self::ClosedByCustomer,
+        }
+    }
+}
+
+impl From<DetailedStatusDto> for Detailed {
+    fn from(d: DetailedStatusDto) -> Self {
+        match d {
+            DetailedStatusDto::CustomerWaiting => Self::CustomerWaiting,
+            DetailedStatusDto::AgentAnswered => Self::AgentAnswered,
+            DetailedStatusDto::New => Self::New,
+            DetailedStatusDto::ClosedByAgent => Self::ClosedByAgent,
+            DetailedStatusDto::ClosedBySupervisor => Self::ClosedBySupervisor,
+            DetailedStatusDto::ClosedAutomatically => Self::ClosedAutomatically,
+            DetailedStatusDto::ClosedByCustomer => Self::ClosedByCustomer,
+        }
+    }
+}
+
+/// How urgent a conversation is.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum PriorityDto {
+    /// Low.
+    Low,
+    /// Normal.
+    Normal,
+    /// High.
+    High,
+    /// Urgent.
+    Urgent,
+}
+
+impl From<Priority> for PriorityDto {
+    fn from(p: Priority) -> Self {
+        match p {
+            Priority::Low => Self::Low,
+            Priority::Normal => Self::Normal,
+            Priority::High => Self::High,
+            Priority::Urgent => Self::Urgent,
+        }
+    }
+}
+
+impl From<PriorityDto> for Priority {
+    fn from(p: PriorityDto) -> Self {
+        match p {
+            PriorityDto::Low => Self::Low,
+            PriorityDto::Normal => Self::Normal,
+            PriorityDto::High => Self::High,
+            PriorityDto::Urgent => Self::Urgent,
+        }
+    }
+}
+
+/// How a conversation started.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum OriginDto {
+    /// A customer wrote in.
+    Inbound,
+    /// An agent started it.
+    Outbound,
+    /// A bot handed it over.
+    BotHandoff,
+}
+
+/// The contact beside a conversation.
+#[derive(Object)]
+pub struct ContactSummary {
+    /// Contact id.
+    pub id: String,
+    /// Name (or email, or phone, when the name is unknown).
+    pub name: String,
+    /// Email.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+}
+
+/// A conversation (ticket).
+#[derive(Object)]
+pub struct ConversationDto {
+    /// Opaque id.
+    pub id: String,
+    /// Human number, e.g. 1042 (shown as `#1042`); never reused.
+    pub number: u64,
+    /// Inbox.
+    pub inbox_id: String,
+    /// The inbox's channel type.
+    pub channel: Option<ChannelDto>,
+    /// The customer.
+    pub contact: Option<ContactSummary>,
+    /// Status.
+    pub status: ConversationStatusDto,
+    /// Detailed status.
+    pub detailed_status: DetailedStatusDto,
+    /// The agent handling it.
+    pub assignee_id: Option<String>,
+    /// The team it is queued for.
+    pub team_id: Option<String>,
+    /// Label ids.
+    pub labels: Vec<String>,
+    /// Agents who took part.
+    pub participants: Vec<String>,
+    /// Subject.
+    pub subject: String,
+    /// Priority.
+    pub priority: PriorityDto,
+    /// How it started.
+    pub origin: OriginDto,
+    /// Created.
+    pub created_at: OffsetDateTime,
+    /// Last change.
+    pub updated_at: OffsetDateTime,
+    /// Since when the customer waits for an answer; absent when nobody waits.
+    pub waiting_since: Option<OffsetDateTime>,
+    /// Last customer or agent message.
+    pub last_message_at: Option<OffsetDateTime>,
+    /// When the status last changed.
+    pub status_since: OffsetDateTime,
+    /// When it was closed.
+    pub closed_at: Option<OffsetDateTime>,
+    /// The wrap-up reason it was closed with.
+    pub wrap_up_reason_id: Option<String>,
+    /// Messages (customer, agent, notes) in the timeline.
+    pub message_count: u32,
+    /// Messages the caller has not read.
+    pub unread_count: u32,
+    /// Times reopened.
+    pub reopen_count: u32,
+    /// Times transferred.
+    pub transfer_count: u32,
+}
+
+impl From<ConversationView> for ConversationDto {
+    fn from(v: ConversationView) -> Self {
+        let c = v.conversation;
+        ConversationDto {
+            id: c.id,
+            number: c.number,
+            inbox_id: c.inbox_id,
+            channel: v.channel.map(Into::into),
+            contact: v.contact.map(|k| ContactSummary { name: k.display_name(), id: k.id, email: k.email, phone: k.phone }),
+            status: c.status.into(),
+            detailed_status: c.detailed.into(),
+            assignee_id: c.assignee,
+            team_id: c.team_id,
+            labels: c.labels,
+            participants: c.participants,
+            subject: c.subject,
+            priority: c.priority.into(),
+            origin: match c.origin {
+                Origin::Inbound => OriginDto::Inbound,
+                Origin::Outbound => OriginDto::Outbound,
+                Origin::BotHandoff => OriginDto::BotHandoff,
+            },
+            created_at: to_time(c.created_at),
+            updated_at: to_time(c.updated_at),
+            waiting_since: c.waiting_since.map(to_time),
+            last_message_at: c.last_message_at.map(to_time),
+            status_since: to_time(c.status_since),
+            closed_at: c.closed_at.map(to_time),
+            wrap_up_reason_id: c.wrap_up_id,
+            message_count: c.message_count,
+            unread_count: v.unread,
+            reopen_count: c.reopen_count,
+            transfer_count: c.transfer_count,
+        }
+    }
+}

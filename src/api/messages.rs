@@ -1,0 +1,246 @@
+//! `/api/v1/conversations/{id}/messages`, `…/timeline`, reactions, and the API channel
+//! `/api/v1/channels/api/{inbox_id}/messages`.
+
+use std::collections::BTreeMap;
+
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use time::OffsetDateTime;
+
+use super::common::{page_limit, to_time};
+use super::contacts::ContactBody;
+use super::error::ApiResult;
+use super::{ApiError, ApiTags, BearerAuth};
+use crate::desk::{Desk, OutgoingMessage};
+use crate::domain::conversation::{Author, Message, MessageKind};
+
+/// What a timeline entry is.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum MessageKindDto {
+    /// From the customer (or a bot before hand-off).
+    Customer,
+    /// An agent's reply, seen by the customer.
+    Agent,
+    /// An internal note, never shown to the customer.
+    Note,
+    /// A system event: who did what, when.
+    System,
+}
+
+/// Who wrote an entry.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum AuthorKindDto {
+    /// A user.
+    User,
+    /// The customer.
+    Contact,
+    /// A bot.
+    Bot,
+    /// Switchboard.
+    System,
+}
+
+/// A timeline entry.
+#[derive(Object)]
+pub struct MessageDto {
+    /// Opaque id.
+    pub id: String,
+    /// The conversation.
+    pub conversation_id: String,
+    /// Position in the timeline, from 0.
+    pub index: u32,
+    /// Kind.
+    pub kind: MessageKindDto,
+    /// Who wrote it.
+    pub author_kind: AuthorKindDto,
+    /// The user or contact id; the bot's name for bots.
+    pub author_id: Option<String>,
+    /// The text exactly as sent (`<`, `>` and any Unicode included); render it as text.
+    pub text: String,
+    /// System entries: the event (`assigned`, `closed`, `reopened` …).
+    pub event: Option<String>,
+    /// The message this one replies to.
+    pub reply_to: Option<String>,
+    /// Attachment ids.
+    pub attachments: Vec<String>,
+    /// Emoji → ids of the users who reacted with it.
+    pub reactions: BTreeMap<String, Vec<String>>,
+    /// When.
+    pub created_at: OffsetDateTime,
+}
+
+impl From<Message> for MessageDto {
+    fn from(m: Message) -> Self {
+        let (author_kind, author_id) = match m.author {
+            Author::User { id } => (AuthorKindDto::User, Some(id)),
+            Author::Contact { id } => (AuthorKindDto::Contact, Some(id)),
+            Author::Bot { name } => (AuthorKindDto::Bot, Some(name)),
+            Author::System => (AuthorKindDto::System, None),
+        };
+        MessageDto {
+            id: m.id,
+            conversation_id: m.conversation_id,
+            index: m.index,
+            kind: match m.kind {
+                MessageKind::Customer => MessageKindDto::Customer,
+                MessageKind::Agent => MessageKindDto::Agent,
+                MessageKind::Note => MessageKindDto::Note,
+                MessageKind::System => MessageKindDto::System,
+            },
+            author_kind,
+            author_id,
+            text: m.text,
+            event: m.event,
+            reply_to: m.reply_to,
+            attachments: m.attachments,
+            reactions: m.reactions,
+            created_at: to_time(m.created_at),
+        }
+    }
+}
+
+/// A page of timeline entries.
+#[derive(Object)]
+pub struct MessagePage {
+    /// Entries, oldest first.
+    pub items: Vec<MessageDto>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// What an agent sends.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum SendKind {
+    /// A reply the customer sees (open → pending).
+    Reply,
+    /// An internal note for the team.
+    Note,
+}
+
+/// A reply or note to send.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct SendMessage {
+    /// `reply` (default) or `note`.
+    pub kind: Option<SendKind>,
+    /// The text, up to the workspace's limit (10,000 characters by default).
+    pub text: Option<String>,
+    /// Or a canned response, whose placeholders are filled on the server.
+    pub canned_response_id: Option<String>,
+    /// The message this one answers.
+    pub reply_to: Option<String>,
+}
+
+/// A customer message pushed by an integration.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct ChannelMessage {
+    /// Who wrote: found by `external_id`, then `email`, then `phone`; created when new.
+    pub contact: ContactBody,
+    /// The message text.
+    pub text: String,
+}
+
+/// What an inbound message did.
+#[derive(Object)]
+pub struct ChannelReceipt {
+    /// The conversation it joined or opened.
+    pub conversation_id: String,
+    /// The stored message.
+    pub message_id: String,
+    /// The contact.
+    pub contact_id: String,
+    /// Whether a new conversation was opened.
+    pub created_conversation: bool,
+}
+
+/// Answer to sending a message.
+#[derive(ApiResponse)]
+pub enum SentMessage {
+    /// Stored and delivered to the timeline.
+    #[oai(status = 201)]
+    Created(Json<MessageDto>),
+}
+
+/// Answer to an inbound channel message.
+#[derive(ApiResponse)]
+pub enum Received {
+    /// Stored.
+    #[oai(status = 201)]
+    Created(Json<ChannelReceipt>),
+}
+
+fn index_cursor(cursor: Option<String>) -> Result<u32, ApiError> {
+    match cursor {
+        None => Ok(0),
+        Some(c) => c.parse().map_err(|_| ApiError::bad_request(format!("cursor {c:?} is not one this list gave out"))),
+    }
+}
+
+/// Messages, timeline and reactions.
+pub struct MessagesApi;
+
+#[OpenApi(tag = "ApiTags::Messages")]
+impl MessagesApi {
+    /// Read the timeline
+    ///
+    /// Messages, notes and system events (who did what, when) in order.
+    #[oai(path = "/conversations/:id/timeline", method = "get", operation_id = "getTimeline")]
+    async fn timeline(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> ApiResult<Json<MessagePage>> {
+        let (items, next) = desk.timeline(&auth.0, &id.0, index_cursor(cursor.0)?, page_limit(limit.0)?, true)?;
+        Ok(Json(MessagePage { items: items.into_iter().map(MessageDto::from).collect(), next_cursor: next.map(|n| n.to_string()) }))
+    }
+
+    /// List messages
+    ///
+    /// Customer messages, replies and notes in order (no system events).
+    #[oai(path = "/conversations/:id/messages", method = "get", operation_id = "listMessages")]
+    async fn list(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> ApiResult<Json<MessagePage>> {
+        let (items, next) = desk.timeline(&auth.0, &id.0, index_cursor(cursor.0)?, page_limit(limit.0)?, false)?;
+        Ok(Json(MessagePage { items: items.into_iter().map(MessageDto::from).collect(), next_cursor: next.map(|n| n.to_string()) }))
+    }
+
+    /// Send a reply or note
+    ///
+    /// A reply needs the conversation assigned to the caller (or a supervisor) and moves it to
+    /// `pending`; a note only needs to see it. Text is stored exactly as sent.
+    #[oai(path = "/conversations/:id/messages", method = "post", operation_id = "sendMessage")]
+    async fn send(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<SendMessage>) -> ApiResult<SentMessage> {
+        let b = body.0;
+        let msg = OutgoingMessage { note: b.kind == Some(SendKind::Note), text: b.text, canned_response_id: b.canned_response_id, reply_to: b.reply_to };
+        Ok(SentMessage::Created(Json(desk.send_message(&auth.0, &id.0, msg).await?.into())))
+    }
+
+    /// React to a message
+    ///
+    /// Adds the caller's reaction; one per user per emoji, so repeating it changes nothing.
+    #[oai(path = "/conversations/:id/messages/:message_id/reactions/:emoji", method = "put", operation_id = "addReaction")]
+    async fn react(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, message_id: Path<String>, emoji: Path<String>) -> ApiResult<Json<MessageDto>> {
+        Ok(Json(desk.react(&auth.0, &id.0, &message_id.0, &emoji.0, true).await?.into()))
+    }
+
+    /// Remove a reaction
+    ///
+    /// Removes the caller's reaction with that emoji, if any.
+    #[oai(path = "/conversations/:id/messages/:message_id/reactions/:emoji", method = "delete", operation_id = "removeReaction")]
+    async fn unreact(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, message_id: Path<String>, emoji: Path<String>) -> ApiResult<Json<MessageDto>> {
+        Ok(Json(desk.react(&auth.0, &id.0, &message_id.0, &emoji.0, false).await?.into()))
+    }
+
+    /// Push a customer message (API channel)
+    ///
+    /// For integrations, with an API token of an admin or of a user serving the inbox. Finds
+    /// the contact by external id, email or phone (or creates it) and adds the message to the
+    /// contact's conversation in this inbox that is not closed, or opens a new queued one.
+    #[oai(path = "/channels/api/:inbox_id/messages", method = "post", operation_id = "pushChannelMessage", tag = "ApiTags::Channels")]
+    async fn channel(&self, auth: BearerAuth, desk: Data<&Desk>, inbox_id: Path<String>, body: Json<ChannelMessage>) -> ApiResult<Received> {
+        let b = body.0;
+        let got = desk.api_channel_message(&auth.0, &inbox_id.0, b.contact.into_input()?, b.text).await?;
+        Ok(Received::Created(Json(ChannelReceipt { conversation_id: got.conversation_id, message_id: got.message_id, contact_id: got.contact_id, created_conversation: got.created })))
+    }
+}

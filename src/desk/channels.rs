@@ -1,0 +1,107 @@
+//! The API channel (F34, inbound): integrations (WhatsApp bridges, bots, forms) push customer
+//! messages into an `api` inbox with an API token. The contact is found by external id, email
+//! or phone (or created); the message joins the contact's conversation in that inbox that is
+//! not closed, or opens a new one that waits in the queue.
+
+use super::contacts::{ContactInput, find_or_create_contact};
+use super::conversations::{append, refused};
+use super::{Desk, DeskError, Principal};
+use crate::domain::conversation::{Author, Conversation, Detailed, MessageKind, Origin, Priority, Status};
+use crate::domain::workspace::Channel;
+use crate::domain::{CredentialKind, EventKind, Role, lifecycle};
+use crate::store::{Changes, ConversationReads, Sort, WorkspaceReads, put_conversation, take_number};
+
+/// What an inbound message did.
+#[derive(Clone, Debug)]
+pub struct Inbound {
+    /// The conversation it joined or opened.
+    pub conversation_id: String,
+    /// The message.
+    pub message_id: String,
+    /// The contact.
+    pub contact_id: String,
+    /// Whether a new conversation was opened.
+    pub created: bool,
+}
+
+impl Desk {
+    /// Accepts a customer message from an integration into an `api` inbox.
+    pub async fn api_channel_message(&self, who: &Principal, inbox_id: &str, contact: ContactInput, text: String) -> Result<Inbound, DeskError> {
+        who.ready()?;
+        if who.credential.kind != CredentialKind::Api {
+            return Err(DeskError::Forbidden("the API channel takes API tokens (POST /api/v1/tokens), not session tokens".into()));
+        }
+        if text.trim().is_empty() {
+            return Err(DeskError::field("text", "must not be empty"));
+        }
+        let (inbox_id, now, actor, ids, caller) = (inbox_id.to_string(), self.now(), who.actor(), self.id_gen(), who.clone());
+        let (inbound, _) = self
+            .store
+            .write(move |s| {
+                let inbox = s.inbox(&inbox_id)?.ok_or_else(|| DeskError::NotFound(format!("no inbox with id {inbox_id}")))?;
+                let serves = s.inboxes_of_teams(&s.teams_of_user(&caller.user.id)?)?.contains(&inbox.id);
+                if caller.user.role != Role::Admin && !serves {
+                    return Err(DeskError::Forbidden("the token's user must be an admin or serve this inbox".into()));
+                }
+                if inbox.channel != Channel::Api {
+                    return Err(DeskError::Conflict(format!("inbox {:?} is a live-chat inbox, not an API channel", inbox.name)));
+                }
+                let max = s.settings()?.max_message_chars as usize;
+                let n = text.chars().count();
+                if n > max {
+                    return Err(DeskError::field("text", format!("is {n} characters; the limit is {max}")));
+                }
+                let mut ch = Changes::new(now, actor);
+                let contact = find_or_create_contact(s, &mut ch, ids.next("ct", now), contact, now)?;
+                let partition = [format!("c:{}", contact.id)];
+                let (open, _) = s.list_conversations(&partition, Sort::Created, None, 1, |c| c.inbox_id == inbox.id && c.status != Status::Closed)?;
+                let (old, mut c, created) = match open.into_iter().next() {
+                    Some(c) => (Some(c.clone()), c, false),
+                    None => {
+                        let c = Conversation {
+                            id: ids.next("cv", now),
+                            number: take_number(&mut ch, s)?,
+                            inbox_id: inbox.id.clone(),
+                            contact_id: contact.id.clone(),
+                            status: Status::Queued,
+                            detailed: Detailed::CustomerWaiting,
+                            assignee: None,
+                            team_id: None,
+                            labels: Vec::new(),
+                            participants: Vec::new(),
+                            subject: String::new(),
+                            priority: Priority::Normal,
+                            origin: Origin::Inbound,
+                            created_at: now,
+                            updated_at: now,
+                            waiting_since: None,
+                            last_message_at: None,
+                            status_since: now,
+                            message_count: 0,
+                            timeline_len: 0,
+                            accepted_at: None,
+                            first_response_at: None,
+                            closed_at: None,
+                            wrap_up_id: None,
+                            close_justification: None,
+                            reopen_count: 0,
+                            transfer_count: 0,
+                            rona_count: 0,
+                        };
+                        ch.event(EventKind::ConversationCreated { conversation_id: c.id.clone(), inbox_id: c.inbox_id.clone(), contact_id: contact.id.clone() });
+                        (None, c, true)
+                    }
+                };
+                let status_before = c.status;
+                lifecycle::customer_message(&mut c, now).map_err(refused)?;
+                let m = append(&mut ch, &ids, &mut c, MessageKind::Customer, Author::Contact { id: contact.id.clone() }, text, None, now)?;
+                put_conversation(&mut ch, &c, old.as_ref())?;
+                if !created && c.status != status_before {
+                    ch.event(EventKind::ConversationChanged { conversation_id: c.id.clone(), action: "customer_replied".into(), status: c.status });
+                }
+                Ok::<_, DeskError>((ch, Inbound { conversation_id: c.id, message_id: m.id, contact_id: contact.id, created }))
+            })
+            .await?;
+        Ok(inbound)
+    }
+}

@@ -1,0 +1,363 @@
+//! Conversations (F1–F7): creating them (outbound, bot hand-off), reading one, and the list
+//! views with their filters and sorts. State changes live in `desk::handling`, messages in
+//! `desk::messages`.
+
+use std::collections::BTreeSet;
+
+use super::contacts::{ContactInput, find_or_create_contact};
+use super::{Desk, DeskError, IdGen, Principal};
+use crate::domain::contact::Contact;
+use crate::domain::conversation::{Author, Conversation, Detailed, Message, MessageKind, Origin, Priority, Status};
+use crate::domain::lifecycle::{Entry, Refusal, Viewer, can_see};
+use crate::domain::workspace::Channel;
+use crate::domain::{EventKind, Timestamp};
+use crate::store::{
+    Changes, ContactReads, ConversationReads, ReadMark, Reader, Sort, Staged, UserReads, WorkspaceReads, put_conversation,
+    put_message, put_read_mark, take_number,
+};
+
+/// Turns a lifecycle refusal into the desk's error.
+pub(super) fn refused(r: Refusal) -> DeskError {
+    match r {
+        Refusal::Conflict(m) => DeskError::Conflict(m),
+        Refusal::Forbidden(m) => DeskError::Forbidden(m),
+        Refusal::Invalid(f, m) => DeskError::field(f, m),
+    }
+}
+
+/// The rules' view of the caller, with the inboxes their teams serve.
+pub(super) fn viewer(s: &impl Reader, who: &Principal) -> Result<Viewer, DeskError> {
+    let teams = s.teams_of_user(&who.user.id)?;
+    Ok(Viewer {
+        id: who.user.id.clone(),
+        name: who.user.name.clone(),
+        role: who.user.role,
+        status: who.user.status,
+        see_all: who.user.see_all,
+        inbox_ids: s.inboxes_of_teams(&teams)?,
+    })
+}
+
+/// Loads a conversation the viewer may see; hidden ones are 404 so ids leak nothing.
+pub(super) fn visible(s: &impl Reader, v: &Viewer, id: &str) -> Result<Conversation, DeskError> {
+    s.conversation(id)?
+        .filter(|c| can_see(v, c))
+        .ok_or_else(|| DeskError::NotFound(format!("no conversation with id {id}")))
+}
+
+/// Appends a timeline entry and returns it.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn append(
+    ch: &mut Changes,
+    ids: &IdGen,
+    c: &mut Conversation,
+    kind: MessageKind,
+    author: Author,
+    text: String,
+    event: Option<&str>,
+    now: Timestamp,
+) -> Result<Message, DeskError> {
+    let m = Message {
+        id: ids.next("msg", now),
+        conversation_id: c.id.clone(),
+        index: c.timeline_len,
+        kind,
+        author,
+        text,
+        event: event.map(str::to_string),
+        reply_to: None,
+        attachments: Vec::new(),
+        reactions: Default::default(),
+        created_at: now,
+    };
+    c.timeline_len += 1;
+    put_message(ch, &m)?;
+    ch.event(EventKind::MessageCreated { conversation_id: c.id.clone(), message_id: m.id.clone(), kind });
+    Ok(m)
+}
+
+/// Appends the system entries of a lifecycle step (F38: every action shows in the timeline).
+pub(super) fn append_entries(ch: &mut Changes, ids: &IdGen, c: &mut Conversation, entries: Vec<Entry>, who: &str, now: Timestamp) -> Result<(), DeskError> {
+    for e in entries {
+        append(ch, ids, c, MessageKind::System, Author::User { id: who.to_string() }, e.text, Some(e.event), now)?;
+    }
+    Ok(())
+}
+
+/// Marks everything the user can see as read for them.
+pub(super) fn mark_seen(ch: &mut Changes, user_id: &str, c: &Conversation) -> Result<(), DeskError> {
+    put_read_mark(ch, user_id, &c.id, &ReadMark { seen: c.message_count, marked_unread: false })?;
+    Ok(())
+}
+
+/// A conversation with what a list or card shows beside it.
+#[derive(Clone, Debug)]
+pub struct ConversationView {
+    /// The conversation.
+    pub conversation: Conversation,
+    /// Its contact.
+    pub contact: Option<Contact>,
+    /// Messages the caller has not read.
+    pub unread: u32,
+    /// The inbox's channel.
+    pub channel: Option<Channel>,
+}
+
+pub(super) fn view_of(s: &impl Reader, who: &Principal, c: Conversation) -> Result<ConversationView, DeskError> {
+    let mark = s.read_mark(&who.user.id, &c.id)?;
+    let unread = c.message_count.saturating_sub(mark.seen);
+    let unread = if mark.marked_unread { unread.max(1) } else { unread };
+    Ok(ConversationView { contact: s.contact(&c.contact_id)?, channel: s.inbox(&c.inbox_id)?.map(|i| i.channel), unread, conversation: c })
+}
+
+/// One message of a bot's transcript.
+#[derive(Clone, Debug)]
+pub struct TranscriptLine {
+    /// `true` for the customer, `false` for the bot.
+    pub from_customer: bool,
+    /// What was written.
+    pub text: String,
+}
+
+/// A conversation to start.
+#[derive(Clone, Debug)]
+pub struct NewConversation {
+    /// The inbox.
+    pub inbox_id: String,
+    /// An existing contact…
+    pub contact_id: Option<String>,
+    /// …or the contact's data (found by external id, email or phone, else created).
+    pub contact: Option<ContactInput>,
+    /// Subject.
+    pub subject: String,
+    /// Priority.
+    pub priority: Priority,
+    /// `None`: outbound by the caller (lands `open`, assigned to them). `Some`: a bot's
+    /// hand-off with its transcript (lands `queued`).
+    pub handoff: Option<(String, Vec<TranscriptLine>)>,
+}
+
+/// Which list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Assigned to me and not closed.
+    Mine,
+    /// Queued in the inboxes I serve.
+    Unassigned,
+    /// Everything I may see.
+    All,
+}
+
+/// A list request: view, filters (F4), sort, page.
+#[derive(Clone, Debug)]
+pub struct ListQuery {
+    /// The view.
+    pub view: View,
+    /// Any of these statuses.
+    pub statuses: Vec<Status>,
+    /// This detailed status.
+    pub detailed: Option<Detailed>,
+    /// Assigned to this user.
+    pub assignee: Option<String>,
+    /// Queued for or served by this team.
+    pub team: Option<String>,
+    /// In this inbox.
+    pub inbox: Option<String>,
+    /// From inboxes of this channel.
+    pub channel: Option<Channel>,
+    /// Carrying this label.
+    pub label: Option<String>,
+    /// Created at or after.
+    pub created_from: Option<Timestamp>,
+    /// Created before.
+    pub created_to: Option<Timestamp>,
+    /// Updated at or after.
+    pub updated_from: Option<Timestamp>,
+    /// Updated before.
+    pub updated_to: Option<Timestamp>,
+    /// Contact name, email or phone.
+    pub contact: Option<String>,
+    /// Order.
+    pub sort: Sort,
+    /// After this position.
+    pub cursor: Option<String>,
+    /// Page size.
+    pub limit: usize,
+}
+
+/// Most contacts a contact filter may match before it asks to be narrowed.
+const MAX_CONTACT_MATCHES: usize = 200;
+
+impl Desk {
+    /// One conversation the caller may see.
+    pub fn get_conversation(&self, who: &Principal, id: &str) -> Result<ConversationView, DeskError> {
+        who.ready()?;
+        let snap = self.store.snapshot()?;
+        let v = viewer(&snap, who)?;
+        let c = visible(&snap, &v, id)?;
+        view_of(&snap, who, c)
+    }
+
+    /// A page of a view with filters, and the cursor of the next page.
+    pub fn list_conversations(&self, who: &Principal, q: &ListQuery) -> Result<(Vec<ConversationView>, Option<String>), DeskError> {
+        who.ready()?;
+        let snap = self.store.snapshot()?;
+        let v = viewer(&snap, who)?;
+        let sees_all = v.is_supervisor() || v.see_all;
+        let inboxes = snap.inboxes()?;
+        let serving: BTreeSet<String> = if sees_all { inboxes.iter().map(|i| i.id.clone()).collect() } else { v.inbox_ids.iter().cloned().collect() };
+        let channel_of = |inbox: &str| inboxes.iter().find(|i| i.id == inbox).map(|i| i.channel);
+        let team_inboxes: Option<BTreeSet<String>> =
+            q.team.as_ref().map(|t| inboxes.iter().filter(|i| i.team_ids.contains(t)).map(|i| i.id.clone()).collect());
+        let contacts: Option<BTreeSet<String>> = match q.contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(text) => {
+                let ids = snap.search_contact_ids(text, MAX_CONTACT_MATCHES + 1)?;
+                if ids.len() > MAX_CONTACT_MATCHES {
+                    return Err(DeskError::field("contact", format!("matches more than {MAX_CONTACT_MATCHES} contacts; type more of the name, email or phone")));
+                }
+                Some(ids)
+            }
+            None => None,
+        };
+        // The partitions to read: a superset of the answer, as narrow as the query allows.
+        let base: Vec<String> = match q.view {
+            View::Mine => vec![format!("a:{}", v.id)],
+            View::Unassigned => serving.iter().filter(|i| q.inbox.as_ref().is_none_or(|f| f == *i)).map(|i| format!("u:{i}")).collect(),
+            View::All if sees_all => vec![q.inbox.as_ref().map_or("all".to_string(), |i| format!("i:{i}"))],
+            View::All => {
+                let mut p = vec![format!("a:{}", v.id), format!("p:{}", v.id)];
+                p.extend(serving.iter().map(|i| format!("u:{i}")));
+                p
+            }
+        };
+        let partitions = match (&q.label, &contacts, &q.assignee) {
+            (Some(l), _, _) if q.view == View::All => vec![format!("l:{l}")],
+            (_, Some(ids), _) if q.view == View::All => ids.iter().map(|c| format!("c:{c}")).collect(),
+            (_, _, Some(a)) if q.view == View::All && sees_all => vec![format!("p:{a}")],
+            _ => base,
+        };
+        let me = v.id.clone();
+        let keep = |c: &Conversation| {
+            let in_view = match q.view {
+                View::Mine => c.assignee.as_deref() == Some(me.as_str()) && c.status != Status::Closed,
+                View::Unassigned => c.status == Status::Queued && serving.contains(&c.inbox_id),
+                View::All => can_see(&v, c),
+            };
+            in_view
+                && (q.statuses.is_empty() || q.statuses.contains(&c.status))
+                && q.detailed.is_none_or(|d| d == c.detailed)
+                && q.assignee.as_ref().is_none_or(|a| c.assignee.as_ref() == Some(a))
+                && team_inboxes.as_ref().is_none_or(|t| c.team_id.as_ref() == q.team.as_ref() || t.contains(&c.inbox_id))
+                && q.inbox.as_ref().is_none_or(|i| *i == c.inbox_id)
+                && q.channel.is_none_or(|ch| channel_of(&c.inbox_id) == Some(ch))
+                && q.label.as_ref().is_none_or(|l| c.labels.contains(l))
+                && q.created_from.is_none_or(|t| c.created_at >= t)
+                && q.created_to.is_none_or(|t| c.created_at < t)
+                && q.updated_from.is_none_or(|t| c.updated_at >= t)
+                && q.updated_to.is_none_or(|t| c.updated_at < t)
+                && contacts.as_ref().is_none_or(|ids| ids.contains(&c.contact_id))
+        };
+        let (convs, next) = snap.list_conversations(&partitions, q.sort, q.cursor.as_deref(), q.limit, keep)?;
+        let views = convs.into_iter().map(|c| view_of(&snap, who, c)).collect::<Result<Vec<_>, _>>()?;
+        Ok((views, next))
+    }
+
+    /// Starts a conversation: outbound by the caller (F6, lands `open` and assigned to them)
+    /// or a bot's hand-off with its transcript (F7, lands `queued`).
+    pub async fn create_conversation(&self, who: &Principal, new: NewConversation) -> Result<ConversationView, DeskError> {
+        who.ready()?;
+        if new.subject.chars().count() > 200 {
+            return Err(DeskError::field("subject", "must be at most 200 characters"));
+        }
+        if new.contact_id.is_none() == new.contact.is_none() {
+            return Err(DeskError::field("contact_id", "give either contact_id or contact"));
+        }
+        let (now, actor, ids, caller) = (self.now(), who.actor(), self.id_gen(), who.clone());
+        let (id, _) = self
+            .store
+            .write(move |s| {
+                let inbox = s.inbox(&new.inbox_id)?.ok_or_else(|| DeskError::field("inbox_id", format!("no inbox with id {}", new.inbox_id)))?;
+                let v = viewer(s, &caller)?;
+                if new.handoff.is_none() && v.status == crate::domain::AgentStatus::Offline {
+                    return Err(DeskError::Conflict("you are offline; set your status to available or away to start conversations".into()));
+                }
+                if !(v.is_supervisor() || v.see_all || v.inbox_ids.contains(&inbox.id) || new.handoff.is_some()) {
+                    return Err(DeskError::Forbidden("you do not serve this inbox; ask an admin to add your team to it".into()));
+                }
+                let mut ch = Changes::new(now, actor);
+                let contact = match (&new.contact_id, new.contact) {
+                    (Some(id), _) => s.contact(id)?.ok_or_else(|| DeskError::field("contact_id", format!("no contact with id {id}")))?,
+                    (None, Some(input)) => find_or_create_contact(s, &mut ch, ids.next("ct", now), input, now)?,
+                    (None, None) => return Err(DeskError::field("contact_id", "give either contact_id or contact")),
+                };
+                let handoff = new.handoff.is_some();
+                let mut c = Conversation {
+                    id: ids.next("cv", now),
+                    number: take_number(&mut ch, s)?,
+                    inbox_id: inbox.id.clone(),
+                    contact_id: contact.id.clone(),
+                    status: if handoff { Status::Queued } else { Status::Open },
+                    detailed: if handoff { Detailed::CustomerWaiting } else { Detailed::New },
+                    assignee: (!handoff).then(|| caller.user.id.clone()),
+                    team_id: None,
+                    labels: Vec::new(),
+                    participants: if handoff { Vec::new() } else { vec![caller.user.id.clone()] },
+                    subject: new.subject.trim().to_string(),
+                    priority: new.priority,
+                    origin: if handoff { Origin::BotHandoff } else { Origin::Outbound },
+                    created_at: now,
+                    updated_at: now,
+                    waiting_since: handoff.then_some(now),
+                    last_message_at: None,
+                    status_since: now,
+                    message_count: 0,
+                    timeline_len: 0,
+                    accepted_at: (!handoff).then_some(now),
+                    first_response_at: None,
+                    closed_at: None,
+                    wrap_up_id: None,
+                    close_justification: None,
+                    reopen_count: 0,
+                    transfer_count: 0,
+                    rona_count: 0,
+                };
+                ch.event(EventKind::ConversationCreated { conversation_id: c.id.clone(), inbox_id: c.inbox_id.clone(), contact_id: contact.id.clone() });
+                if let Some((bot, transcript)) = new.handoff {
+                    for line in transcript {
+                        let author = if line.from_customer { Author::Contact { id: contact.id.clone() } } else { Author::Bot { name: bot.clone() } };
+                        append(&mut ch, &ids, &mut c, MessageKind::Customer, author, line.text, None, now)?;
+                        c.message_count += 1;
+                        c.last_message_at = Some(now);
+                    }
+                    let text = format!("{bot} handed the conversation over to the team");
+                    append(&mut ch, &ids, &mut c, MessageKind::System, Author::Bot { name: bot }, text, Some("handed_off"), now)?;
+                } else {
+                    let text = format!("{} started the conversation", caller.user.name);
+                    append(&mut ch, &ids, &mut c, MessageKind::System, Author::User { id: caller.user.id.clone() }, text, Some("created"), now)?;
+                }
+                put_conversation(&mut ch, &c, None)?;
+                Ok::<_, DeskError>((ch, c.id))
+            })
+            .await?;
+        self.get_conversation(who, &id)
+    }
+}
+
+/// Checks label ids exist.
+pub(super) fn check_labels(s: &Staged<'_>, labels: &[String]) -> Result<Vec<String>, DeskError> {
+    let mut out: Vec<String> = Vec::new();
+    for l in labels {
+        if s.label(l)?.is_none() {
+            return Err(DeskError::field("labels", format!("no label with id {l}")));
+        }
+        if !out.contains(l) {
+            out.push(l.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The user's display name, for timeline texts.
+pub(super) fn user_name(s: &impl Reader, id: &str) -> Result<String, DeskError> {
+    Ok(s.user(id)?.map_or_else(|| id.to_string(), |u| u.name))
+}
