@@ -65,6 +65,7 @@ impl Desk {
         who: &Principal,
         id: &str,
         action: &'static str,
+        contested: bool,
         decide: impl FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static,
     ) -> Result<ConversationView, DeskError> {
         who.ready()?;
@@ -72,7 +73,17 @@ impl Desk {
         self.store
             .write(move |s| {
                 let v = viewer(s, &caller)?;
-                let old = visible(s, &v, &id_owned)?;
+                let old = match visible(s, &v, &id_owned) {
+                    // Someone else took it first: agents of its inbox saw it queued, so
+                    // saying so leaks nothing (and is what a race's loser needs to hear).
+                    Err(DeskError::NotFound(m)) if contested => match s.conversation(&id_owned)? {
+                        Some(c) if v.inbox_ids.contains(&c.inbox_id) && c.assignee.is_some() => {
+                            return Err(DeskError::Conflict(format!("someone else took the conversation first (status {})", c.status.as_str())));
+                        }
+                        _ => return Err(DeskError::NotFound(m)),
+                    },
+                    other => other?,
+                };
                 let mut c = old.clone();
                 let mut ch = Changes::new(now, actor);
                 let entries = decide(s, &mut ch, &v, &mut c)?;
@@ -94,7 +105,7 @@ impl Desk {
     pub async fn assign(&self, who: &Principal, id: &str, to: Option<&str>) -> Result<ConversationView, DeskError> {
         let to = to.unwrap_or(&who.user.id).to_string();
         let now = self.now();
-        self.step(who, id, "assigned", move |s, _, v, c| {
+        self.step(who, id, "assigned", true, move |s, _, v, c| {
             let target = s.user(&to)?.filter(|u| u.active).ok_or_else(|| DeskError::field("user_id", format!("no active user with id {to}")))?;
             if target.role == Role::Agent && !v.is_supervisor() && target.id != v.id {
                 return Err(DeskError::Forbidden("agents may only assign conversations to themselves".into()));
@@ -107,19 +118,19 @@ impl Desk {
     /// Puts an assigned conversation back in its inbox's queue.
     pub async fn unassign(&self, who: &Principal, id: &str) -> Result<ConversationView, DeskError> {
         let now = self.now();
-        self.step(who, id, "unassigned", move |_, _, v, c| lifecycle::unassign(c, v, now).map_err(refused)).await
+        self.step(who, id, "unassigned", false, move |_, _, v, c| lifecycle::unassign(c, v, now).map_err(refused)).await
     }
 
     /// Closes a conversation with a wrap-up reason (and a justification for someone else's).
     pub async fn close(&self, who: &Principal, id: &str, req: CloseRequest) -> Result<ConversationView, DeskError> {
         let now = self.now();
-        self.step(who, id, "closed", move |s, _, v, c| close_in(s, v, c, &req, false, now)).await
+        self.step(who, id, "closed", false, move |s, _, v, c| close_in(s, v, c, &req, false, now)).await
     }
 
     /// Reopens a closed conversation; the caller handles it.
     pub async fn reopen(&self, who: &Principal, id: &str) -> Result<ConversationView, DeskError> {
         let now = self.now();
-        self.step(who, id, "reopened", move |_, _, v, c| lifecycle::reopen(c, v, now).map_err(refused)).await
+        self.step(who, id, "reopened", false, move |_, _, v, c| lifecycle::reopen(c, v, now).map_err(refused)).await
     }
 
     /// Changes labels, subject or priority (anyone who sees the conversation).
@@ -127,7 +138,7 @@ impl Desk {
         if patch.subject.as_ref().is_some_and(|s| s.chars().count() > 200) {
             return Err(DeskError::field("subject", "must be at most 200 characters"));
         }
-        self.step(who, id, "updated", move |s, _, v, c| {
+        self.step(who, id, "updated", false, move |s, _, v, c| {
             let mut said = Vec::new();
             if let Some(labels) = patch.labels {
                 let labels = check_labels(s, &labels)?;
@@ -161,7 +172,7 @@ impl Desk {
         for id in ids {
             let req = req.clone();
             let now = self.now();
-            let result = self.step(who, &id, "closed", move |s, _, v, c| close_in(s, v, c, &req, true, now)).await;
+            let result = self.step(who, &id, "closed", false, move |s, _, v, c| close_in(s, v, c, &req, true, now)).await;
             out.push(BulkOutcome { id, error: result.err() });
         }
         Ok(out)

@@ -210,6 +210,8 @@ pub fn close(
         return Err(Refusal::Invalid("wrap_up_reason_id", "this inbox needs a wrap-up reason to close".into()));
     }
     set_status(c, Status::Closed, now);
+    // Whoever closes a conversation took part in it, and keeps it in their history.
+    add_participant(c, &v.id);
     c.detailed = if someone_elses { Detailed::ClosedBySupervisor } else { Detailed::ClosedByAgent };
     c.closed_at = Some(now);
     c.waiting_since = None;

@@ -54,20 +54,30 @@ fn route_label(path: &str) -> &'static str {
 }
 
 /// Refuses bodies over the limit with 413: by `Content-Length` at once, and by reading
-/// chunked bodies only up to the limit.
+/// chunked bodies only up to the limit. An empty, untyped body of a POST, PUT or PATCH is
+/// read as JSON `null`, so actions whose body is optional (`POST …/assign`) need none and
+/// those that need one get a 400 naming what is missing rather than a 415.
 async fn limit_body(req: &mut Request, max: usize) -> Result<(), Problem> {
     let too_large = || Problem::new(413, format!("The request body is larger than the limit of {max} bytes."));
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    match declared {
-        Some(n) if n > max => Err(too_large()),
-        Some(_) => Ok(()),
+    let empty = match declared {
+        Some(n) if n > max => return Err(too_large()),
+        Some(n) => n == 0,
         None => {
             // Chunked (or in-memory) bodies: read at most `max` bytes.
             let body = req.take_body().into_bytes_limit(max).await.map_err(|_| too_large())?;
+            let empty = body.is_empty();
             req.set_body(Body::from_bytes(body));
-            Ok(())
+            empty
         }
+    };
+    let writes = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
+    if empty && writes && !req.headers().contains_key(CONTENT_TYPE) {
+        req.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        req.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from_static("4"));
+        req.set_body(Body::from(&b"null"[..]));
     }
+    Ok(())
 }
 
 /// Turns any error into a problem+json response with a detail a person can act on.

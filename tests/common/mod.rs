@@ -18,6 +18,8 @@ use switchboard::store::Store;
 use switchboard::{AppState, app};
 use tempfile::TempDir;
 
+pub mod desk;
+
 /// 2026-01-05T09:00:00Z, a Monday morning.
 pub const START: Timestamp = Timestamp(1_767_603_600_000);
 
