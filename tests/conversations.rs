@@ -332,3 +332,23 @@ async fn outbound_conversations_start_open_and_assigned() {
     let convs = h.get(&format!("/api/v1/conversations?contact=600111"), &d.ana).await;
     assert_eq!(numbers(&convs.body), [1001]);
 }
+
+#[tokio::test]
+async fn deleting_a_label_removes_it_from_conversations_and_contacts_list_their_conversations() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let first = d.handoff(&h, &d.web, "Hanna", "one").await;
+    let id = cid(&first);
+    h.call(Method::PATCH, &format!("/api/v1/conversations/{id}"), Some(&d.sup), Some(json!({"labels": [d.vip]}))).await;
+    assert_eq!(h.call(Method::DELETE, &format!("/api/v1/labels/{}", d.vip), Some(&d.admin), None).await.status, 204);
+    assert_eq!(h.get(&format!("/api/v1/conversations/{id}"), &d.sup).await.body["labels"], json!([]));
+    assert_eq!(numbers(&h.get(&format!("/api/v1/conversations?label_id={}", d.vip), &d.sup).await.body), Vec::<u64>::new());
+
+    let contact = first["contact"]["id"].as_str().expect("contact").to_string();
+    h.post(&format!("/api/v1/conversations/{id}/close"), &d.sup, json!({})).await;
+    h.post("/api/v1/conversations", &d.ana, json!({"inbox_id": d.web, "contact_id": contact})).await;
+    let mine = h.get(&format!("/api/v1/contacts/{contact}/conversations"), &d.sup).await;
+    assert_eq!(numbers(&mine.body), [1002, 1001]);
+    assert_eq!(numbers(&h.get(&format!("/api/v1/contacts/{contact}/conversations"), &d.ana).await.body), [1002], "Ana sees only what she may see");
+    assert_eq!(h.get("/api/v1/contacts/ct_nope/conversations", &d.ana).await.status, 404);
+}

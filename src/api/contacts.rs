@@ -12,7 +12,8 @@ use time::OffsetDateTime;
 use super::common::{page_limit, to_time};
 use super::error::ApiResult;
 use super::{ApiTags, BearerAuth};
-use crate::desk::{ContactInput, Desk, DeskError};
+use super::conversations::ConversationPage;
+use crate::desk::{ContactInput, Desk, DeskError, ListQuery};
 use crate::domain::contact::{AttrValue, Contact};
 
 /// A customer.
@@ -170,6 +171,17 @@ impl ContactsApi {
     #[oai(path = "/contacts/:id", method = "get", operation_id = "getContact")]
     async fn get(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>) -> ApiResult<Json<ContactDto>> {
         Ok(Json(desk.get_contact(&auth.0, &id.0)?.into()))
+    }
+
+    /// A contact's conversations
+    ///
+    /// The contact's past and current conversations the caller may see, newest first.
+    #[oai(path = "/contacts/:id/conversations", method = "get", operation_id = "listContactConversations")]
+    async fn conversations(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> ApiResult<Json<ConversationPage>> {
+        desk.get_contact(&auth.0, &id.0)?;
+        let q = ListQuery::for_contact(id.0, cursor.0, page_limit(limit.0)?);
+        let (items, next_cursor) = desk.list_conversations(&auth.0, &q)?;
+        Ok(Json(ConversationPage { items: items.into_iter().map(Into::into).collect(), next_cursor }))
     }
 
     /// Change a contact

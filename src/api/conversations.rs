@@ -209,6 +209,8 @@ impl ConversationsApi {
         updated_to: Query<Option<OffsetDateTime>>,
         /// The contact's name, email or phone.
         contact: Query<Option<String>>,
+        /// This contact.
+        contact_id: Query<Option<String>>,
         /// Order (default `waiting`).
         sort: Query<Option<SortDto>>,
         /// Cursor from the previous page.
@@ -234,6 +236,7 @@ impl ConversationsApi {
             updated_from: ts(updated_from.0),
             updated_to: ts(updated_to.0),
             contact: contact.0,
+            contact_id: contact_id.0,
             sort: match sort.0.unwrap_or(SortDto::Waiting) {
                 SortDto::Waiting => Sort::Waiting,
                 SortDto::Updated => Sort::Updated,

@@ -12,7 +12,7 @@ use crate::domain::workspace::{
     unknown_placeholders,
 };
 use crate::domain::Role;
-use crate::store::{Changes, Tbl, WorkspaceReads, put_settings};
+use crate::store::{Changes, ConversationReads, Sort, Tbl, WorkspaceReads, put_conversation, put_settings};
 
 /// Longest canned response body.
 const MAX_CANNED_BODY: usize = 10_000;
@@ -232,6 +232,13 @@ impl Desk {
             .write(move |s| {
                 s.label(&id)?.ok_or_else(|| DeskError::NotFound(format!("no label with id {id}")))?;
                 let mut c = Changes::new(now, actor);
+                // Conversations keep no reference to a deleted label.
+                let (tagged, _) = s.list_conversations(&[format!("l:{id}")], Sort::Created, None, usize::MAX - 1, |_| true)?;
+                for old in tagged {
+                    let mut conv = old.clone();
+                    conv.labels.retain(|l| *l != id);
+                    put_conversation(&mut c, &conv, Some(&old))?;
+                }
                 c.delete(Tbl::Labels, &id);
                 config_event(&mut c, "label", &id, ConfigAction::Deleted, &[]);
                 Ok::<_, DeskError>((c, ()))

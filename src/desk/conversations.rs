@@ -177,12 +177,39 @@ pub struct ListQuery {
     pub updated_to: Option<Timestamp>,
     /// Contact name, email or phone.
     pub contact: Option<String>,
+    /// This contact.
+    pub contact_id: Option<String>,
     /// Order.
     pub sort: Sort,
     /// After this position.
     pub cursor: Option<String>,
     /// Page size.
     pub limit: usize,
+}
+
+impl ListQuery {
+    /// Every conversation of one contact the caller may see, newest first.
+    pub fn for_contact(contact_id: String, cursor: Option<String>, limit: usize) -> Self {
+        ListQuery {
+            view: View::All,
+            statuses: Vec::new(),
+            detailed: None,
+            assignee: None,
+            team: None,
+            inbox: None,
+            channel: None,
+            label: None,
+            created_from: None,
+            created_to: None,
+            updated_from: None,
+            updated_to: None,
+            contact: None,
+            contact_id: Some(contact_id),
+            sort: Sort::Created,
+            cursor,
+            limit,
+        }
+    }
 }
 
 /// Most contacts a contact filter may match before it asks to be narrowed.
@@ -231,6 +258,7 @@ impl Desk {
             }
         };
         let partitions = match (&q.label, &contacts, &q.assignee) {
+            _ if q.view == View::All && q.contact_id.is_some() => vec![format!("c:{}", q.contact_id.as_deref().unwrap_or_default())],
             (Some(l), _, _) if q.view == View::All => vec![format!("l:{l}")],
             (_, Some(ids), _) if q.view == View::All => ids.iter().map(|c| format!("c:{c}")).collect(),
             (_, _, Some(a)) if q.view == View::All && sees_all => vec![format!("p:{a}")],
@@ -256,6 +284,7 @@ impl Desk {
                 && q.updated_from.is_none_or(|t| c.updated_at >= t)
                 && q.updated_to.is_none_or(|t| c.updated_at < t)
                 && contacts.as_ref().is_none_or(|ids| ids.contains(&c.contact_id))
+                && q.contact_id.as_ref().is_none_or(|id| *id == c.contact_id)
         };
         let (convs, next) = snap.list_conversations(&partitions, q.sort, q.cursor.as_deref(), q.limit, keep)?;
         let views = convs.into_iter().map(|c| view_of(&snap, who, c)).collect::<Result<Vec<_>, _>>()?;

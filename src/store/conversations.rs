@@ -50,14 +50,17 @@ fn desc(t: Timestamp) -> String {
     format!("{:016x}", (i64::MAX - t.millis()) as u64)
 }
 
+/// The position of a conversation in a sort. Ties in time are broken by the human number in
+/// the sort's direction (older first when waiting, newer first otherwise).
 fn sort_key(c: &Conversation, sort: Sort) -> String {
+    let newer_first = u64::MAX - c.number;
     match sort {
         Sort::Waiting => match c.waiting_since.filter(|_| c.status != Status::Closed) {
-            Some(t) => format!("0{:016x}", t.millis().max(0) as u64),
-            None => format!("1{}", desc(c.updated_at)),
+            Some(t) => format!("0{:016x}{:016x}", t.millis().max(0) as u64, c.number),
+            None => format!("1{}{newer_first:016x}", desc(c.updated_at)),
         },
-        Sort::Updated => desc(c.updated_at),
-        Sort::Created => desc(c.created_at),
+        Sort::Updated => format!("{}{newer_first:016x}", desc(c.updated_at)),
+        Sort::Created => format!("{}{newer_first:016x}", desc(c.created_at)),
     }
 }
 
