@@ -329,7 +329,7 @@ async fn outbound_conversations_start_open_and_assigned() {
     assert_eq!(elsewhere.status, 403);
     let neither = h.post("/api/v1/conversations", &d.ana, json!({"inbox_id": d.web})).await;
     assert_eq!(neither.status, 422);
-    let convs = h.get(&format!("/api/v1/conversations?contact=600111"), &d.ana).await;
+    let convs = h.get("/api/v1/conversations?contact=600111", &d.ana).await;
     assert_eq!(numbers(&convs.body), [1001]);
 }
 

@@ -110,6 +110,7 @@ impl From<DeskError> for ApiError {
             DeskError::Forbidden(d) => ApiError::Forbidden(Json(Problem::new(403, d))),
             DeskError::NotFound(d) => ApiError::NotFound(Json(Problem::new(404, d))),
             DeskError::Conflict(d) => ApiError::Conflict(Json(Problem::new(409, d))),
+            DeskError::TooLarge(d) => ApiError::PayloadTooLarge(Json(Problem::new(413, d))),
             DeskError::TooManyRequests { retry_after_secs, detail } => {
                 ApiError::TooManyRequests(Json(Problem::new(429, detail)), retry_after_secs)
             }

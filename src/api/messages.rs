@@ -134,6 +134,8 @@ pub struct SendMessage {
     pub canned_response_id: Option<String>,
     /// The message this one answers.
     pub reply_to: Option<String>,
+    /// Files to send: ids of the caller's uploads (`POST /api/v1/attachments`) or library items.
+    pub attachments: Option<Vec<String>>,
 }
 
 /// A customer message pushed by an integration.
@@ -212,7 +214,7 @@ impl MessagesApi {
     #[oai(path = "/conversations/:id/messages", method = "post", operation_id = "sendMessage")]
     async fn send(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<SendMessage>) -> ApiResult<SentMessage> {
         let b = body.0;
-        let msg = OutgoingMessage { note: b.kind == Some(SendKind::Note), text: b.text, canned_response_id: b.canned_response_id, reply_to: b.reply_to };
+        let msg = OutgoingMessage { note: b.kind == Some(SendKind::Note), text: b.text, canned_response_id: b.canned_response_id, reply_to: b.reply_to, attachments: b.attachments.unwrap_or_default() };
         Ok(SentMessage::Created(Json(desk.send_message(&auth.0, &id.0, msg).await?.into())))
     }
 

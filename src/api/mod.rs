@@ -2,6 +2,7 @@
 //! and problem+json errors. Thin by design: parse, call the desk, map the result. Nothing here
 //! touches storage.
 
+mod attachments;
 mod auth;
 mod catalog;
 mod common;
@@ -52,16 +53,18 @@ pub enum ApiTags {
     Messages,
     /// Channels that push customer messages in.
     Channels,
+    /// Files: uploads, downloads and the library.
+    Attachments,
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, messages::MessagesApi);
+pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, messages::MessagesApi, attachments::AttachmentsApi);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, messages::MessagesApi),
+        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, messages::MessagesApi, attachments::AttachmentsApi),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )

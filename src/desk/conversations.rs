@@ -12,7 +12,7 @@ use crate::domain::lifecycle::{Entry, Refusal, Viewer, can_see};
 use crate::domain::workspace::Channel;
 use crate::domain::{EventKind, Timestamp};
 use crate::store::{
-    Changes, ContactReads, ConversationReads, ReadMark, Reader, Sort, Staged, UserReads, WorkspaceReads, put_conversation,
+    Changes, ContactReads, ConversationReads, ReadMark, Reader, Sort, Staged, WorkspaceReads, put_conversation,
     put_message, put_read_mark, take_number,
 };
 
@@ -384,9 +384,4 @@ pub(super) fn check_labels(s: &Staged<'_>, labels: &[String]) -> Result<Vec<Stri
         }
     }
     Ok(out)
-}
-
-/// The user's display name, for timeline texts.
-pub(super) fn user_name(s: &impl Reader, id: &str) -> Result<String, DeskError> {
-    Ok(s.user(id)?.map_or_else(|| id.to_string(), |u| u.name))
 }

@@ -1,13 +1,14 @@
 //! Messages (F12, F13, F15, F16): replies and internal notes, canned responses expanded on the
 //! server, replies to a message, emoji reactions, and the timeline.
 
+use super::attachments::attachment;
 use super::conversations::{append, mark_seen, refused, viewer, visible};
 use super::{Desk, DeskError, Principal};
 use crate::domain::conversation::{Author, Message, MessageKind};
 use crate::domain::lifecycle;
 use crate::domain::workspace::{CannedScope, PlaceholderValues, expand_placeholders};
 use crate::domain::EventKind;
-use crate::store::{Changes, ContactReads, ConversationReads, WorkspaceReads, put_conversation, put_message};
+use crate::store::{Changes, ContactReads, ConversationReads, Tbl, WorkspaceReads, put_conversation, put_message};
 
 /// A message an agent sends.
 #[derive(Clone, Debug, Default)]
@@ -20,6 +21,8 @@ pub struct OutgoingMessage {
     pub canned_response_id: Option<String>,
     /// The message this one answers.
     pub reply_to: Option<String>,
+    /// Attachment ids: the caller's own unsent uploads, or library items.
+    pub attachments: Vec<String>,
 }
 
 /// Checks a reaction: a short emoji, no letters, digits or spaces.
@@ -40,9 +43,11 @@ impl Desk {
                 let v = viewer(s, &caller)?;
                 let old = visible(s, &v, &id)?;
                 let mut c = old.clone();
+                let has_files = !msg.attachments.is_empty();
                 let text = match (msg.text, &msg.canned_response_id) {
                     (Some(_), Some(_)) => return Err(DeskError::field("canned_response_id", "send either text or a canned response, not both")),
-                    (None, None) => return Err(DeskError::field("text", "is required (or give canned_response_id)")),
+                    (None, None) if has_files => String::new(),
+                    (None, None) => return Err(DeskError::field("text", "is required (or give canned_response_id or attachments)")),
                     (Some(t), None) => t,
                     (None, Some(canned_id)) => {
                         let canned = s.canned(canned_id)?.filter(|r| match &r.scope {
@@ -63,8 +68,20 @@ impl Desk {
                 };
                 let max = s.settings()?.max_message_chars as usize;
                 let n = text.chars().count();
-                if text.trim().is_empty() {
+                if text.trim().is_empty() && !has_files {
                     return Err(DeskError::field("text", "must not be empty"));
+                }
+                if msg.attachments.len() > 20 {
+                    return Err(DeskError::field("attachments", "at most 20 files per message"));
+                }
+                let mut files = Vec::new();
+                for att_id in &msg.attachments {
+                    let att = attachment(s, att_id)?
+                        .filter(|a| a.library || (a.uploaded_by == caller.user.id && a.conversation_id.is_none()))
+                        .ok_or_else(|| DeskError::field("attachments", format!("attachment {att_id} is not one of your unsent uploads or a library item")))?;
+                    if !files.iter().any(|f: &crate::domain::attachment::Attachment| f.id == att.id) {
+                        files.push(att);
+                    }
                 }
                 if n > max {
                     return Err(DeskError::field("text", format!("is {n} characters; the limit is {max}")));
@@ -83,9 +100,17 @@ impl Desk {
                 let mut ch = Changes::new(now, actor);
                 let kind = if msg.note { MessageKind::Note } else { MessageKind::Agent };
                 let mut m = append(&mut ch, &ids, &mut c, kind, Author::User { id: caller.user.id.clone() }, text, None, now)?;
-                if msg.reply_to.is_some() {
+                if msg.reply_to.is_some() || !files.is_empty() {
                     m.reply_to = msg.reply_to;
+                    m.attachments = files.iter().map(|f| f.id.clone()).collect();
                     put_message(&mut ch, &m)?;
+                }
+                for mut f in files {
+                    ch.put_str(Tbl::ContactFiles, &format!("{}/{}", c.contact_id, f.id), &c.id);
+                    if !f.library {
+                        f.conversation_id = Some(c.id.clone());
+                        ch.put_json(Tbl::Attachments, &f.id, &f)?;
+                    }
                 }
                 put_conversation(&mut ch, &c, Some(&old))?;
                 mark_seen(&mut ch, &caller.user.id, &c)?;

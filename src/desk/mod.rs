@@ -1,6 +1,7 @@
 //! The use cases: everything a person can do, each one checking permission, asking the domain
 //! and writing through the store in one transaction. The HTTP layer and the CLI call only this.
 
+mod attachments;
 mod auth;
 mod catalog;
 mod channels;
@@ -20,6 +21,7 @@ use crate::clock::Clock;
 use crate::domain::{self, Credential, FieldError, Role, Timestamp, User};
 use crate::store::{Store, StoreError};
 
+pub use attachments::NewUpload;
 pub use catalog::CannedInput;
 pub use channels::Inbound;
 pub use contacts::ContactInput;
@@ -50,6 +52,9 @@ pub enum DeskError {
     /// Not allowed in the current state (409), saying why.
     #[error("{0}")]
     Conflict(String),
+    /// The upload is larger than allowed (413).
+    #[error("{0}")]
+    TooLarge(String),
     /// Too many attempts (429); retry after this many seconds.
     #[error("{detail}")]
     TooManyRequests {

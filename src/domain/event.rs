@@ -117,6 +117,13 @@ pub enum EventKind {
         /// After.
         to: crate::domain::AgentStatus,
     },
+    /// A file was uploaded.
+    AttachmentUploaded {
+        /// The attachment.
+        attachment_id: String,
+        /// Added to the library.
+        library: bool,
+    },
     /// A contact was created.
     ContactCreated {
         /// The contact.

@@ -4,6 +4,7 @@
 //! every rule can be unit-tested exhaustively. `desk/` asks these functions what to do and
 //! `store/` writes what they decided.
 
+pub mod attachment;
 pub mod contact;
 pub mod credential;
 pub mod event;

@@ -26,6 +26,13 @@ pub struct Layer<E> {
     pub metrics: Arc<Metrics>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted upload body, in bytes.
+    pub max_upload_body_bytes: usize,
+}
+
+/// Paths that take file uploads and so get the upload limit.
+fn is_upload(method: &Method, path: &str) -> bool {
+    method == Method::POST && (path == "/api/v1/attachments" || path == "/api/v1/library")
 }
 
 fn request_id(req: &Request) -> String {
@@ -132,7 +139,8 @@ impl<E: Endpoint> Endpoint for Layer<E> {
         let path = req.uri().path().to_string();
         let span = tracing::info_span!("request", id = %rid, method = %method, path = %path);
         async move {
-            let result = match limit_body(&mut req, self.max_body_bytes).await {
+            let limit = if is_upload(&method, &path) { self.max_upload_body_bytes } else { self.max_body_bytes };
+            let result = match limit_body(&mut req, limit).await {
                 Err(p) => Ok(problem_response(p)),
                 Ok(()) => self.inner.call(req).await.map(IntoResponse::into_response),
             };

@@ -23,6 +23,10 @@ use crate::web::StaticFiles;
 /// Default largest request body: 1 MiB (uploads get their own limit).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// Default largest upload body: 1 GiB, the highest `max_upload_bytes` a workspace may set,
+/// plus room for the multipart envelope.
+pub const DEFAULT_MAX_UPLOAD_BODY_BYTES: usize = 1024 * 1024 * 1024 + 64 * 1024;
+
 /// What the routes share.
 #[derive(Clone)]
 pub struct AppState {
@@ -32,12 +36,15 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted upload body (`POST /api/v1/attachments`, `/api/v1/library`), in bytes;
+    /// the workspace setting `max_upload_bytes` is checked exactly on top of it.
+    pub max_upload_body_bytes: usize,
 }
 
 impl AppState {
     /// State around a desk with default limits.
     pub fn new(desk: Desk) -> Self {
-        AppState { desk, metrics: Arc::new(Metrics::default()), max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+        AppState { desk, metrics: Arc::new(Metrics::default()), max_body_bytes: DEFAULT_MAX_BODY_BYTES, max_upload_body_bytes: DEFAULT_MAX_UPLOAD_BODY_BYTES }
     }
 }
 
@@ -57,7 +64,7 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
         .with(CatchPanic::new())
         .data(state.desk.clone())
         .data(state.metrics.clone());
-    middleware::Layer { inner: routes, metrics: state.metrics, max_body_bytes: state.max_body_bytes }
+    middleware::Layer { inner: routes, metrics: state.metrics, max_body_bytes: state.max_body_bytes, max_upload_body_bytes: state.max_upload_body_bytes }
 }
 
 /// Binds a TCP listener (use port 0 for any free port; read it back with `local_addr`).

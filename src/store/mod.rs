@@ -29,6 +29,7 @@ pub use reader::Reader;
 pub use tables::{SCHEMA_VERSION, Tbl};
 pub use users::{UserChanges, UserReads};
 pub use workspace::{WorkspaceReads, put_settings};
+pub use files::FileStore;
 pub use writer::Staged;
 
 use tables::{META_DEMO, META_SCHEMA_VERSION};
@@ -76,6 +77,7 @@ pub struct Store {
 
 struct Inner {
     db: Arc<Database>,
+    files: FileStore,
     dir: PathBuf,
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
@@ -107,6 +109,11 @@ impl Store {
             Err(e) => return Err(db_err(e)),
         };
         migrate(&db)?;
+        let files = FileStore::open(dir)?;
+        let swept = files.sweep_tmp()?;
+        if swept > 0 {
+            tracing::info!(swept, "removed unfinished uploads left by a crash");
+        }
         let db = Arc::new(db);
         let last = db.begin_read().map_err(db_err)?.last_seq()?;
         let (seq_tx, seq_rx) = watch::channel(last);
@@ -119,6 +126,7 @@ impl Store {
         Ok(Store {
             inner: Arc::new(Inner {
                 db,
+                files,
                 dir: dir.to_path_buf(),
                 jobs: Mutex::new(Some(jobs_tx)),
                 writer: Mutex::new(Some(writer)),
@@ -131,6 +139,11 @@ impl Store {
     /// (the database file is released then).
     pub fn downgrade(&self) -> WeakStore {
         WeakStore(Arc::downgrade(&self.inner))
+    }
+
+    /// The content-addressed file store (attachments).
+    pub fn files(&self) -> &FileStore {
+        &self.inner.files
     }
 
     /// The data folder.

@@ -55,11 +55,17 @@ pub enum Tbl {
     ReadMarks,
     /// `user id/idempotency key → IdempotencyRecord`.
     Idempotency,
+    /// `attachment id → Attachment`.
+    Attachments,
+    /// `contact id/attachment id → ""`: files exchanged with a contact.
+    ContactFiles,
+    /// `attachment id → ""`: the library.
+    Library,
 }
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 19] = [
+    pub const ALL: [Tbl; 22] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -79,6 +85,9 @@ impl Tbl {
         Tbl::MessageIds,
         Tbl::ReadMarks,
         Tbl::Idempotency,
+        Tbl::Attachments,
+        Tbl::ContactFiles,
+        Tbl::Library,
     ];
 
     /// The redb definition of this table.
@@ -103,6 +112,9 @@ impl Tbl {
             Tbl::MessageIds => "message_ids",
             Tbl::ReadMarks => "read_marks",
             Tbl::Idempotency => "idempotency",
+            Tbl::Attachments => "attachments",
+            Tbl::ContactFiles => "contact_files",
+            Tbl::Library => "library",
         })
     }
 }

@@ -1,0 +1,136 @@
+//! Attachments (F14): uploads checked against the media rules and the workspace's limits,
+//! stored content-addressed (bytes first, fsynced, then the metadata, so no record ever
+//! points at a missing file), permission-checked downloads, the library, and the files
+//! exchanged with a contact.
+
+use std::fs::File;
+
+use super::conversations::{viewer, visible};
+use super::{Desk, DeskError, Principal};
+use crate::domain::attachment::Attachment;
+use crate::domain::media::{AttachmentKind, MediaError, MediaLimits, check_upload, clean_filename};
+use crate::domain::{EventKind, Role};
+use crate::store::{Changes, ContactReads, ConversationReads, Reader, StoreError, Tbl, WorkspaceReads};
+
+/// A file to store.
+#[derive(Debug)]
+pub struct NewUpload {
+    /// What it is meant to be.
+    pub kind: AttachmentKind,
+    /// The name the client gave.
+    pub filename: String,
+    /// The type the client declared.
+    pub declared_mime: Option<String>,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// Add to the library (supervisors and admins).
+    pub library: bool,
+}
+
+/// Reads an attachment's metadata.
+pub(super) fn attachment(s: &impl Reader, id: &str) -> Result<Option<Attachment>, DeskError> {
+    Ok(s.get_json(Tbl::Attachments, id)?)
+}
+
+impl Desk {
+    /// Checks and stores a file; returns its metadata.
+    pub async fn upload(&self, who: &Principal, up: NewUpload) -> Result<Attachment, DeskError> {
+        who.ready()?;
+        if up.library {
+            who.require(Role::Supervisor, "add files to the library")?;
+        }
+        let settings = self.store.snapshot()?.settings()?;
+        let limits = MediaLimits { max_bytes: settings.max_upload_bytes, ..MediaLimits::default() };
+        let filename = clean_filename(&up.filename);
+        let checked = check_upload(up.kind, up.declared_mime.as_deref(), &filename, &up.bytes, &limits).map_err(|e| match e {
+            MediaError::TooLarge { .. } => DeskError::TooLarge(e.to_string()),
+            other => DeskError::field("file", format!("{other} (rule: {})", other.rule())),
+        })?;
+        let size = up.bytes.len() as u64;
+        let files = self.store.files().clone();
+        let sha = tokio::task::spawn_blocking(move || files.put(&up.bytes))
+            .await
+            .map_err(|e| DeskError::Storage(StoreError::Unavailable(format!("upload task failed: {e}"))))??;
+        let now = self.now();
+        let att = Attachment {
+            id: self.new_id("att"),
+            sha256: sha,
+            kind: up.kind,
+            filename,
+            mime: checked.mime,
+            size,
+            width: checked.width,
+            height: checked.height,
+            uploaded_by: who.user.id.clone(),
+            created_at: now,
+            library: up.library,
+            conversation_id: None,
+        };
+        let (record, actor) = (att.clone(), who.actor());
+        self.store
+            .write(move |_| {
+                let mut c = Changes::new(now, actor);
+                c.put_json(Tbl::Attachments, &record.id, &record)?;
+                if record.library {
+                    c.put_str(Tbl::Library, &record.id, "");
+                }
+                c.event(EventKind::AttachmentUploaded { attachment_id: record.id.clone(), library: record.library });
+                Ok::<_, DeskError>((c, ()))
+            })
+            .await?;
+        Ok(att)
+    }
+
+    /// An attachment the caller may download, with its open file: library items (anyone),
+    /// their own uploads, and files of conversations they may see. Others are 404.
+    pub fn open_attachment(&self, who: &Principal, id: &str) -> Result<(Attachment, File), DeskError> {
+        who.ready()?;
+        let snap = self.store.snapshot()?;
+        let not_found = || DeskError::NotFound(format!("no attachment with id {id}"));
+        let att = attachment(&snap, id)?.ok_or_else(not_found)?;
+        let allowed = att.library
+            || att.uploaded_by == who.user.id
+            || match &att.conversation_id {
+                Some(cid) => visible(&snap, &viewer(&snap, who)?, cid).is_ok(),
+                None => false,
+            };
+        if !allowed {
+            return Err(not_found());
+        }
+        let file = self.store.files().open_blob(&att.sha256)?.ok_or_else(|| DeskError::Storage(StoreError::Corrupt(format!("the file of attachment {id} is missing"))))?;
+        Ok((att, file))
+    }
+
+    /// The library, newest first.
+    pub fn list_library(&self, who: &Principal) -> Result<Vec<Attachment>, DeskError> {
+        who.ready()?;
+        let snap = self.store.snapshot()?;
+        let mut out = Vec::new();
+        for (id, _) in snap.scan_raw(Tbl::Library, "", None, usize::MAX)? {
+            if let Some(a) = attachment(&snap, &id)? {
+                out.push(a);
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// Files exchanged with a contact in conversations the caller may see, newest first.
+    pub fn contact_files(&self, who: &Principal, contact_id: &str) -> Result<Vec<Attachment>, DeskError> {
+        who.ready()?;
+        let snap = self.store.snapshot()?;
+        snap.contact(contact_id)?.ok_or_else(|| DeskError::NotFound(format!("no contact with id {contact_id}")))?;
+        let v = viewer(&snap, who)?;
+        let mut out = Vec::new();
+        for (key, conv_id) in snap.scan_raw(Tbl::ContactFiles, &format!("{contact_id}/"), None, usize::MAX)? {
+            let att_id = key.rsplit('/').next().unwrap_or_default();
+            let conv_id = String::from_utf8_lossy(&conv_id).into_owned();
+            let seen = snap.conversation(&conv_id)?.is_some_and(|c| crate::domain::lifecycle::can_see(&v, &c));
+            if seen && let Some(a) = attachment(&snap, att_id)? {
+                out.push(a);
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+}
