@@ -75,6 +75,11 @@ pub fn service() -> OpenApiService<Apis, ()> {
          Lists return `{ items, next_cursor }`; pass `next_cursor` back as `cursor` for the next page.",
     )
     .url_prefix("/api/v1")
+    .extra_request_header::<String, _>(poem_openapi::ExtraHeader::new("Idempotency-Key").description(
+        "Optional on POST, PUT, PATCH and DELETE: a retry with the same key and the same request \
+         returns the first answer (with `Idempotency-Replayed: true`) and changes nothing; the same \
+         key with a different request is a 422. Keys are remembered for 24 hours per token.",
+    ))
 }
 
 /// The generated spec as pretty JSON, exactly as committed in `openapi/openapi.json`.

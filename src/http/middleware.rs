@@ -28,6 +28,10 @@ pub struct Layer<E> {
     pub max_body_bytes: usize,
     /// Largest accepted upload body, in bytes.
     pub max_upload_body_bytes: usize,
+    /// The desk, for idempotency records.
+    pub desk: crate::desk::Desk,
+    /// Locks of idempotent requests in flight.
+    pub locks: Arc<super::idempotency::KeyLocks>,
 }
 
 /// Paths that take file uploads and so get the upload limit.
@@ -129,6 +133,27 @@ pub fn problem_response(p: Problem) -> Response {
     Response::builder().status(status).content_type(PROBLEM_JSON).body(body)
 }
 
+impl<E: Endpoint> Layer<E> {
+    /// Runs the routes and turns any error into a problem response; returns the operation id.
+    async fn respond(&self, req: Request, method: &Method, path: &str, rid: &str) -> (Response, Option<&'static str>) {
+        match self.inner.call(req).await.map(IntoResponse::into_response) {
+            Ok(resp) => {
+                let op = resp.data::<OperationId>().map(|o| o.0);
+                let resp = if resp.status().is_client_error() && !is_problem(&resp) && op.is_none() {
+                    problem_from_error(poem::Error::from_status(resp.status()), method, path, rid).await
+                } else {
+                    resp
+                };
+                (resp, op)
+            }
+            Err(err) => {
+                let op = err.data::<OperationId>().map(|o| o.0);
+                (problem_from_error(err, method, path, rid).await, op)
+            }
+        }
+    }
+}
+
 impl<E: Endpoint> Endpoint for Layer<E> {
     type Output = Response;
 
@@ -140,23 +165,22 @@ impl<E: Endpoint> Endpoint for Layer<E> {
         let span = tracing::info_span!("request", id = %rid, method = %method, path = %path);
         async move {
             let limit = if is_upload(&method, &path) { self.max_upload_body_bytes } else { self.max_body_bytes };
-            let result = match limit_body(&mut req, limit).await {
-                Err(p) => Ok(problem_response(p)),
-                Ok(()) => self.inner.call(req).await.map(IntoResponse::into_response),
+            let prepared = match limit_body(&mut req, limit).await {
+                Err(p) => Err(p),
+                Ok(()) => super::idempotency::prepare(&mut req).await,
             };
-            let (mut resp, op) = match result {
-                Ok(resp) => {
-                    let op = resp.data::<OperationId>().map(|o| o.0);
-                    let resp = if resp.status().is_client_error() && !is_problem(&resp) && op.is_none() {
-                        problem_from_error(poem::Error::from_status(resp.status()), &method, &path, &rid).await
-                    } else {
+            let (mut resp, op) = match prepared {
+                Err(p) => (problem_response(p), None),
+                Ok(None) => self.respond(req, &method, &path, &rid).await,
+                Ok(Some(keyed)) => {
+                    let mut op = None;
+                    let resp = super::idempotency::handle(&self.desk, &self.locks, keyed, || async {
+                        let (resp, o) = self.respond(req, &method, &path, &rid).await;
+                        op = o;
                         resp
-                    };
-                    (resp, op)
-                }
-                Err(err) => {
-                    let op = err.data::<OperationId>().map(|o| o.0);
-                    (problem_from_error(err, &method, &path, &rid).await, op)
+                    })
+                    .await;
+                    (resp, op.or(Some("idempotent_replay")))
                 }
             };
             if let Ok(v) = HeaderValue::from_str(&rid) {

@@ -2,6 +2,7 @@
 //! with graceful shutdown. `app` needs no socket (tests drive it with `poem::test::TestClient`);
 //! `serve` runs it on a bound listener until the shutdown future resolves.
 
+mod idempotency;
 mod middleware;
 mod ops;
 
@@ -64,7 +65,14 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
         .with(CatchPanic::new())
         .data(state.desk.clone())
         .data(state.metrics.clone());
-    middleware::Layer { inner: routes, metrics: state.metrics, max_body_bytes: state.max_body_bytes, max_upload_body_bytes: state.max_upload_body_bytes }
+    middleware::Layer {
+        inner: routes,
+        metrics: state.metrics,
+        max_body_bytes: state.max_body_bytes,
+        max_upload_body_bytes: state.max_upload_body_bytes,
+        desk: state.desk,
+        locks: Arc::default(),
+    }
 }
 
 /// Binds a TCP listener (use port 0 for any free port; read it back with `local_addr`).

@@ -1,0 +1,124 @@
+//! `Idempotency-Key` on mutations (API.md): the first answer to a POST, PUT, PATCH or DELETE
+//! sent with a key is remembered for 24 hours per token; a retry with the same key and the
+//! same request gets that answer again (with `Idempotency-Replayed: true`) and changes
+//! nothing; the same key with a different request is a 422. Concurrent requests with the same
+//! key wait for each other, so a double click is decided once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use poem::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use poem::http::{HeaderValue, Method, StatusCode};
+use poem::{Body, Request, Response};
+use sha2::{Digest, Sha256};
+
+use crate::api::Problem;
+use crate::desk::{Desk, IdempotencyRecord};
+
+/// The request header.
+pub const HEADER: &str = "idempotency-key";
+
+/// Per-key locks of requests in flight.
+#[derive(Default)]
+pub struct KeyLocks(Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl KeyLocks {
+    fn lock_for(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        match self.0.lock() {
+            Ok(mut map) => map.entry(key.to_string()).or_default().clone(),
+            Err(_) => Arc::default(),
+        }
+    }
+
+    fn release(&self, key: &str) {
+        if let Ok(mut map) = self.0.lock()
+            && map.get(key).is_some_and(|l| Arc::strong_count(l) == 1)
+        {
+            map.remove(key);
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the middleware needs to handle a keyed request.
+pub struct Keyed {
+    scope_key: String,
+    scope: String,
+    key: String,
+    fingerprint: String,
+}
+
+/// Whether the request carries a usable key; reads and restores the body to fingerprint it.
+pub async fn prepare(req: &mut Request) -> Result<Option<Keyed>, Problem> {
+    if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
+        return Ok(None);
+    }
+    let Some(key) = req.headers().get(HEADER) else { return Ok(None) };
+    let key = key.to_str().ok().filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
+    let Some(key) = key.map(str::to_string) else {
+        return Err(Problem::new(400, "Idempotency-Key must be 1 to 255 visible ASCII characters."));
+    };
+    let Some(auth) = req.headers().get(AUTHORIZATION).map(|v| v.as_bytes().to_vec()) else { return Ok(None) };
+    let body = req.take_body().into_bytes().await.map_err(|e| Problem::new(400, format!("cannot read the body: {e}")))?;
+    let mut h = Sha256::new();
+    h.update(req.method().as_str().as_bytes());
+    h.update(b" ");
+    h.update(req.uri().path().as_bytes());
+    h.update(b"\n");
+    h.update(&body);
+    req.set_body(Body::from_bytes(body));
+    let scope = hex(&Sha256::digest(&auth))[..32].to_string();
+    Ok(Some(Keyed { scope_key: format!("{scope}/{key}"), scope, key, fingerprint: hex(&h.finalize()) }))
+}
+
+fn replay(r: &IdempotencyRecord) -> Response {
+    let mut resp = Response::builder().status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK)).body(r.body.clone());
+    if let Some(ct) = r.content_type.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        resp.headers_mut().insert(CONTENT_TYPE, ct);
+    }
+    resp.headers_mut().insert("idempotency-replayed", HeaderValue::from_static("true"));
+    resp
+}
+
+/// Answers from the record of `k` if there is one, else runs `run` and remembers its answer.
+pub async fn handle<F, Fut>(desk: &Desk, locks: &KeyLocks, k: Keyed, run: F) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Response>,
+{
+    let lock = locks.lock_for(&k.scope_key);
+    let guard = lock.lock().await;
+    let out = match desk.idempotency_get(&k.scope, &k.key) {
+        Ok(Some(r)) if r.fingerprint == k.fingerprint => replay(&r),
+        Ok(Some(_)) => super::middleware::problem_response(Problem::new(
+            422,
+            "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+        )),
+        Ok(None) | Err(_) => {
+            let resp = run().await;
+            let status = resp.status();
+            // Remember final answers; not those a retry may legitimately change.
+            let remember = (status.is_success() || status.is_client_error())
+                && !matches!(status.as_u16(), 401 | 408 | 409 | 429);
+            if remember {
+                let content_type = resp.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+                let (parts, body) = resp.into_parts();
+                let text = body.into_string().await.unwrap_or_default();
+                let record = IdempotencyRecord { fingerprint: k.fingerprint, status: status.as_u16(), content_type, body: text.clone(), created_at: desk.now() };
+                if let Err(e) = desk.idempotency_put(&k.scope, &k.key, record).await {
+                    tracing::warn!(error = %e, "could not remember an idempotent answer");
+                }
+                Response::from_parts(parts, Body::from_string(text))
+            } else {
+                resp
+            }
+        }
+    };
+    drop(guard);
+    drop(lock);
+    locks.release(&k.scope_key);
+    out
+}
