@@ -7,6 +7,7 @@
 pub mod api;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod http;

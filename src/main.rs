@@ -66,6 +66,9 @@ fn serve(config: Config) -> Result<(), String> {
         let desk = Desk::new(store, Arc::new(SystemClock), desk_config);
         if config.demo {
             let created = desk.seed_demo_accounts().await.map_err(describe)?;
+            if let Some(r) = desk.seed_demo_workspace().await.map_err(describe)? {
+                tracing::info!(contacts = r.contacts, conversations = r.conversations, messages = r.messages, "demo workspace created");
+            }
             eprintln!("\nDemo workspace ({created} accounts created now). Sign in at http://{}/ with password \"{DEMO_PASSWORD}\" as:", config.bind);
             for (email, name, role) in DEMO_ACCOUNTS {
                 eprintln!("  {email:<24} {name} ({})", role.as_str());

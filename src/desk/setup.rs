@@ -88,3 +88,115 @@ impl Desk {
         Ok(missing.len())
     }
 }
+
+/// How much demo traffic `--demo` creates.
+pub const DEMO_CONTACTS: usize = 200;
+/// Conversations over the last 60 days.
+pub const DEMO_CONVERSATIONS: usize = 500;
+
+impl Desk {
+    /// Creates the demo workspace once: teams, inboxes, labels, canned responses (English,
+    /// Italian, Spanish), wrap-up reasons, 200 contacts and 500 conversations over the last
+    /// 60 days in every status. Does nothing when inboxes already exist.
+    pub async fn seed_demo_workspace(&self) -> Result<Option<crate::desk::ImportReport>, DeskError> {
+        use crate::demo::phrases::Lang;
+        use crate::demo::{Plan, PlanAgent, PlanInbox, generate};
+        use crate::domain::workspace::{AssignmentMode, CannedResponse, CannedScope, Channel, Inbox, Label, Team, WrapUpReason};
+        use crate::store::{Tbl, WorkspaceReads};
+
+        let snap = self.store.snapshot()?;
+        if !snap.inboxes()?.is_empty() {
+            return Ok(None);
+        }
+        let mut agents = Vec::new();
+        for (email, name, role) in DEMO_ACCOUNTS {
+            if role == Role::Agent
+                && let Some(u) = snap.user_by_email(email)?
+            {
+                agents.push(PlanAgent { id: u.id, name: name.to_string() });
+            }
+        }
+        drop(snap);
+        let now = self.now();
+        let ids = self.id_gen();
+        let team = |name: &str, members: Vec<String>| Team { id: ids.next("team", now), name: name.into(), description: String::new(), members, created_at: now, updated_at: now };
+        let all: Vec<String> = agents.iter().map(|a| a.id.clone()).collect();
+        let support = team("Support", all.clone());
+        let italia = team("Assistenza Italia", all.iter().skip(1).take(1).cloned().collect());
+        let espana = team("Soporte España", all.iter().skip(2).take(1).cloned().collect());
+        let inbox = |name: &str, channel: Channel, mode: AssignmentMode, teams: Vec<String>| Inbox {
+            id: ids.next("inb", now),
+            name: name.into(),
+            channel,
+            assignment: mode,
+            offer_timeout_secs: 30,
+            auto_close_secs: 86_400,
+            wrap_up_required: false,
+            team_ids: teams,
+            created_at: now,
+            updated_at: now,
+        };
+        let web = inbox("Web chat", Channel::Livechat, AssignmentMode::Manual, vec![support.id.clone()]);
+        let it = inbox("Chat Italia", Channel::Livechat, AssignmentMode::Manual, vec![support.id.clone(), italia.id.clone()]);
+        let es = inbox("WhatsApp España", Channel::Api, AssignmentMode::Manual, vec![support.id.clone(), espana.id.clone()]);
+        let labels: Vec<Label> = [("vip", "#f59e0b"), ("billing", "#3b82f6"), ("bug", "#ef4444"), ("shipping", "#10b981"), ("feedback", "#8b5cf6")]
+            .iter()
+            .map(|(n, c)| Label { id: ids.next("lbl", now), name: n.to_string(), color: c.to_string() })
+            .collect();
+        let wrap_ups: Vec<WrapUpReason> = ["Solved", "Information given", "No answer from customer", "Duplicate", "Sales lead"]
+            .iter()
+            .map(|n| WrapUpReason { id: ids.next("wru", now), name: n.to_string(), archived: false })
+            .collect();
+        let canned = |shortcut: &str, title: &str, body: &str| CannedResponse {
+            id: ids.next("can", now),
+            scope: CannedScope::Global,
+            shortcut: shortcut.into(),
+            title: title.into(),
+            body: body.into(),
+            created_at: now,
+            updated_at: now,
+        };
+        let responses = vec![
+            canned("hello", "Greeting", "Hi {{contact.name}}, I'm {{agent.name}}. How can I help you today?"),
+            canned("bye", "Closing", "Thanks for contacting us, {{contact.name}}! Your ticket number is #{{conversation.number}}."),
+            canned("ciao", "Saluto", "Ciao {{contact.name}}, sono {{agent.name}}. Come posso aiutarti?"),
+            canned("grazie", "Chiusura", "Grazie per averci contattato! Il numero del ticket è #{{conversation.number}}."),
+            canned("hola", "Saludo", "Hola {{contact.name}}, soy {{agent.name}}. ¿En qué puedo ayudarte?"),
+            canned("gracias", "Despedida", "¡Gracias por escribirnos! Tu número de ticket es #{{conversation.number}}."),
+        ];
+        let plan = Plan {
+            contacts: DEMO_CONTACTS,
+            conversations: DEMO_CONVERSATIONS,
+            extra_exchanges: 1,
+            days: 60,
+            now,
+            inboxes: vec![PlanInbox { id: web.id.clone(), lang: Lang::En }, PlanInbox { id: it.id.clone(), lang: Lang::It }, PlanInbox { id: es.id.clone(), lang: Lang::Es }],
+            agents,
+            labels: labels.iter().map(|l| l.id.clone()).collect(),
+            wrap_ups: wrap_ups.iter().map(|w| (w.id.clone(), w.name.clone())).collect(),
+        };
+        self.store
+            .write(move |_| {
+                let mut c = Changes::new(now, Actor::System);
+                for t in [&support, &italia, &espana] {
+                    c.put_json(Tbl::Teams, &t.id, t)?;
+                }
+                for i in [&web, &it, &es] {
+                    c.put_json(Tbl::Inboxes, &i.id, i)?;
+                }
+                for l in &labels {
+                    c.put_json(Tbl::Labels, &l.id, l)?;
+                }
+                for w in &wrap_ups {
+                    c.put_json(Tbl::WrapUps, &w.id, w)?;
+                }
+                for r in &responses {
+                    c.put_json(Tbl::Canned, &r.id, r)?;
+                }
+                Ok::<_, DeskError>((c, ()))
+            })
+            .await?;
+        let generated = generate(&plan, 2026, |prefix, at| ids.next(prefix, at));
+        Ok(Some(self.import(generated).await?))
+    }
+}

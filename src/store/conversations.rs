@@ -134,10 +134,16 @@ pub fn put_read_mark(ch: &mut Changes, user_id: &str, conversation_id: &str, mar
     ch.put_json(Tbl::ReadMarks, &format!("{user_id}/{conversation_id}"), mark)
 }
 
-/// Reserves the next human number.
+/// Reserves the next human number. Call it once per command: the counter is read from the
+/// transaction, which does not see this command's own buffered changes.
 pub fn take_number(ch: &mut Changes, r: &impl Reader) -> Result<u64, StoreError> {
+    take_numbers(ch, r, 1)
+}
+
+/// Reserves `count` consecutive human numbers and returns the first.
+pub fn take_numbers(ch: &mut Changes, r: &impl Reader, count: u64) -> Result<u64, StoreError> {
     let n: u64 = r.get_json(Tbl::Meta, META_NEXT_NUMBER)?.unwrap_or(FIRST_NUMBER);
-    ch.put_json(Tbl::Meta, META_NEXT_NUMBER, &(n + 1))?;
+    ch.put_json(Tbl::Meta, META_NEXT_NUMBER, &(n + count))?;
     Ok(n)
 }
 
