@@ -52,3 +52,53 @@ async fn main_response_shapes() {
     snap("problem_unauthorized", &h.call(Method::GET, "/api/v1/me", None, None).await.body);
     snap("problem_forbidden", &h.get("/api/v1/users", &ana).await.body);
 }
+
+/// Replaces ids, times and hashes anywhere in a value, so snapshots keep only the shape.
+fn redact(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let idish = k == "id" || k.ends_with("_id") || k == "reply_to" || k == "sha256" || k == "token";
+                    let val = match v {
+                        Value::String(_) if idish => json!(format!("[{k}]")),
+                        Value::Array(items) if k == "participants" || k == "attachments" || k == "labels" => {
+                            Value::Array(items.iter().map(|_| json!("[id]")).collect())
+                        }
+                        other => redact(other),
+                    };
+                    (k.clone(), val)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(redact).collect()),
+        Value::String(s) if s.len() >= 20 && s.as_bytes().get(4) == Some(&b'-') && s.contains('T') && s.ends_with('Z') => json!("[time]"),
+        other => other.clone(),
+    }
+}
+
+fn snap_plain(name: &str, value: &Value) {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+        insta::assert_json_snapshot!(name, redact(value));
+    });
+}
+
+#[tokio::test]
+async fn conversation_shapes() {
+    let h = Harness::new().await;
+    let d = common::desk::Desk::new(&h).await;
+    let created = d.handoff(&h, &d.web, "Shape Sam", "Where is my parcel?").await;
+    snap_plain("conversation_created", &created);
+    let id = created["id"].as_str().expect("id").to_string();
+    h.call(Method::POST, &format!("/api/v1/conversations/{id}/assign"), Some(&d.ana), None).await;
+    let reply = h.post(&format!("/api/v1/conversations/{id}/messages"), &d.ana, json!({"text": "It ships today <3"})).await;
+    snap_plain("message_reply", &reply.body);
+    snap_plain("conversation_page", &h.get("/api/v1/conversations?view=mine", &d.ana).await.body);
+    snap_plain("timeline", &h.get(&format!("/api/v1/conversations/{id}/timeline"), &d.ana).await.body);
+    let bulk = h.post("/api/v1/conversations/bulk-close", &d.ana, json!({"ids": [id, "cv_missing"]})).await;
+    snap_plain("bulk_close", &bulk.body);
+    let token = h.post("/api/v1/tokens", &d.admin, json!({"name": "bridge"})).await.body["token"].as_str().expect("token").to_string();
+    let receipt = h.post(&format!("/api/v1/channels/api/{}/messages", d.api), &token, json!({"contact": {"phone": "+39 333 000 1111"}, "text": "ciao"})).await;
+    snap_plain("channel_receipt", &receipt.body);
+    snap_plain("problem_conflict", &h.post(&format!("/api/v1/conversations/{id}/close"), &d.sup, json!({})).await.body);
+}

@@ -202,7 +202,8 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
     for (i, (at, kind)) in created.into_iter().enumerate() {
         let ci = rng.below(plan.contacts.max(1) as u64) as usize;
         let (contact, lang) = (&contacts[ci], contact_langs[ci]);
-        let inbox = plan.inboxes.iter().find(|b| b.lang == lang).unwrap_or(&plan.inboxes[0]);
+        let of_lang: Vec<&PlanInbox> = plan.inboxes.iter().filter(|b| b.lang == lang).collect();
+        let inbox = if of_lang.is_empty() { &plan.inboxes[0] } else { *rng.pick(&of_lang) };
         let topic = rng.pick(topics(lang));
         let c = Conversation {
             id: ids("cv", at),
