@@ -119,4 +119,12 @@ async fn uploads_over_the_workspace_limit_are_413() {
     assert_eq!(a.status, 413, "{}", a.text);
     assert!(a.detail().contains("limit"), "{}", a.detail());
     assert_eq!(upload(&h, "/api/v1/attachments", &d.ana, &big[..1000], "notes.txt", "text/plain", "document").await.status, 201);
+    // Types are configurable too: without text/plain, the same file is refused, naming the rule.
+    let only_pdf = h.call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"allowed_upload_types": ["application/pdf", "image/*"]}))).await;
+    assert_eq!(only_pdf.status, 200, "{}", only_pdf.text);
+    let refused = upload(&h, "/api/v1/attachments", &d.ana, &big[..1000], "notes.txt", "text/plain", "document").await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.detail().contains("type_not_allowed"), "{}", refused.detail());
+    let bad = h.call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"allowed_upload_types": ["pdf"]}))).await;
+    assert_eq!(bad.status, 422);
 }

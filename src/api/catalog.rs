@@ -143,13 +143,15 @@ pub struct SettingsDto {
     pub max_message_chars: u32,
     /// Largest attachment in bytes.
     pub max_upload_bytes: u64,
+    /// MIME types agents may upload (`image/*` allows a family).
+    pub allowed_upload_types: Vec<String>,
     /// Capacity given to new agents.
     pub default_capacity: u32,
 }
 
 impl From<Settings> for SettingsDto {
     fn from(s: Settings) -> Self {
-        SettingsDto { name: s.name, language: s.language, time_zone: s.time_zone, max_message_chars: s.max_message_chars, max_upload_bytes: s.max_upload_bytes, default_capacity: s.default_capacity }
+        SettingsDto { name: s.name, language: s.language, time_zone: s.time_zone, max_message_chars: s.max_message_chars, max_upload_bytes: s.max_upload_bytes, allowed_upload_types: s.allowed_upload_types, default_capacity: s.default_capacity }
     }
 }
 
@@ -167,6 +169,8 @@ pub struct SettingsBody {
     pub max_message_chars: Option<u32>,
     /// 1 KiB – 1 GiB.
     pub max_upload_bytes: Option<u64>,
+    /// Replaces the list of uploadable MIME types.
+    pub allowed_upload_types: Option<Vec<String>>,
     /// 1–100.
     pub default_capacity: Option<u32>,
 }
@@ -376,6 +380,9 @@ impl CatalogApi {
                 }
                 if let Some(v) = b.max_upload_bytes {
                     s.max_upload_bytes = v;
+                }
+                if let Some(v) = b.allowed_upload_types {
+                    s.allowed_upload_types = v;
                 }
                 if let Some(v) = b.default_capacity {
                     s.default_capacity = v;

@@ -40,7 +40,7 @@ impl Desk {
             who.require(Role::Supervisor, "add files to the library")?;
         }
         let settings = self.store.snapshot()?.settings()?;
-        let limits = MediaLimits { max_bytes: settings.max_upload_bytes, ..MediaLimits::default() };
+        let limits = MediaLimits { max_bytes: settings.max_upload_bytes, allowed_types: settings.allowed_upload_types.clone() };
         let filename = clean_filename(&up.filename);
         let checked = check_upload(up.kind, up.declared_mime.as_deref(), &filename, &up.bytes, &limits).map_err(|e| match e {
             MediaError::TooLarge { .. } => DeskError::TooLarge(e.to_string()),

@@ -150,8 +150,15 @@ pub struct Settings {
     pub max_message_chars: u32,
     /// Largest attachment, in bytes.
     pub max_upload_bytes: u64,
+    /// MIME types agents may upload (`image/png`, or `image/*` for a whole family).
+    #[serde(default = "default_upload_types")]
+    pub allowed_upload_types: Vec<String>,
     /// Default capacity of new agents.
     pub default_capacity: u32,
+}
+
+fn default_upload_types() -> Vec<String> {
+    super::media::DEFAULT_ALLOWED_TYPES.iter().map(|t| t.to_string()).collect()
 }
 
 impl Default for Settings {
@@ -162,6 +169,7 @@ impl Default for Settings {
             time_zone: "UTC".into(),
             max_message_chars: 10_000,
             max_upload_bytes: 25 * 1024 * 1024,
+            allowed_upload_types: default_upload_types(),
             default_capacity: super::user::DEFAULT_CAPACITY,
         }
     }
@@ -176,7 +184,19 @@ pub fn check_settings(s: &Settings) -> Result<(), Vec<FieldError>> {
     c.require((100..=100_000).contains(&s.max_message_chars), "max_message_chars", "must be between 100 and 100000");
     c.require((1024..=1024 * 1024 * 1024).contains(&s.max_upload_bytes), "max_upload_bytes", "must be between 1 KiB and 1 GiB");
     c.require((1..=super::user::MAX_CAPACITY).contains(&s.default_capacity), "default_capacity", "must be between 1 and 100");
+    let bad: Vec<&String> = s.allowed_upload_types.iter().filter(|t| !looks_like_mime(t)).collect();
+    c.require(
+        bad.is_empty() && !s.allowed_upload_types.is_empty() && s.allowed_upload_types.len() <= 200,
+        "allowed_upload_types",
+        format!("must be 1 to 200 MIME types like image/png or image/*; not valid: {}", bad.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", ")),
+    );
     c.finish()
+}
+
+fn looks_like_mime(t: &str) -> bool {
+    let mut parts = t.split('/');
+    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.len() <= 100 && p.chars().all(|c| c.is_ascii_alphanumeric() || "+-.*_".contains(c)));
+    ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
 }
 
 fn looks_like_time_zone(tz: &str) -> bool {
