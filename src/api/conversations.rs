@@ -15,7 +15,7 @@ use super::teams::ChannelDto;
 use super::{ApiError, ApiTags, BearerAuth};
 use crate::desk::{CloseRequest, ConversationPatch, Desk, ListQuery, NewConversation, TranscriptLine, View};
 use crate::domain::Timestamp;
-use crate::store::Sort;
+use crate::domain::conversation::Sort;
 
 /// Which list.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use phrases::{Lang, first_names, last_names, thanks, topics};
 
 use crate::domain::contact::Contact;
-use crate::domain::conversation::{Author, Conversation, Detailed, Message, MessageKind, Origin, Priority, Status};
+use crate::domain::conversation::{Author, Conversation, Message, MessageKind, Origin, Priority};
 use crate::domain::lifecycle::{self, Viewer};
 use crate::domain::{AgentStatus, Role, Timestamp};
 
@@ -205,36 +205,12 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
         let of_lang: Vec<&PlanInbox> = plan.inboxes.iter().filter(|b| b.lang == lang).collect();
         let inbox = if of_lang.is_empty() { &plan.inboxes[0] } else { *rng.pick(&of_lang) };
         let topic = rng.pick(topics(lang));
-        let c = Conversation {
-            id: ids("cv", at),
-            number: 0,
-            inbox_id: inbox.id.clone(),
-            contact_id: contact.id.clone(),
-            status: Status::Queued,
-            detailed: Detailed::CustomerWaiting,
-            assignee: None,
-            team_id: None,
-            labels: if rng.below(4) == 0 && !plan.labels.is_empty() { vec![rng.pick(&plan.labels).clone()] } else { Vec::new() },
-            participants: Vec::new(),
-            subject: topic.subject.to_string(),
-            priority: [Priority::Normal, Priority::Normal, Priority::Normal, Priority::High, Priority::Low, Priority::Urgent][(i * 7) % 6],
-            origin: if i % 5 == 0 { Origin::BotHandoff } else { Origin::Inbound },
-            created_at: at,
-            updated_at: at,
-            waiting_since: None,
-            last_message_at: None,
-            status_since: at,
-            message_count: 0,
-            timeline_len: 0,
-            accepted_at: None,
-            first_response_at: None,
-            closed_at: None,
-            wrap_up_id: None,
-            close_justification: None,
-            reopen_count: 0,
-            transfer_count: 0,
-            rona_count: 0,
-        };
+        let mut c = Conversation::new(ids("cv", at), 0, inbox.id.clone(), contact.id.clone(), if i % 5 == 0 { Origin::BotHandoff } else { Origin::Inbound }, at);
+        if rng.below(4) == 0 && !plan.labels.is_empty() {
+            c.labels = vec![rng.pick(&plan.labels).clone()];
+        }
+        c.subject = topic.subject.to_string();
+        c.priority = [Priority::Normal, Priority::Normal, Priority::Normal, Priority::High, Priority::Low, Priority::Urgent][(i * 7) % 6];
         let mut t = Thread { c, messages: Vec::new(), ids: &mut ids };
         t.customer(topic.opening, at);
         if kind < 3 || viewers.is_empty() {
@@ -281,6 +257,7 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::conversation::Status;
 
     fn plan() -> Plan {
         Plan {

@@ -12,7 +12,8 @@ use crate::domain::workspace::{
     unknown_placeholders,
 };
 use crate::domain::Role;
-use crate::store::{Changes, ConversationReads, Sort, Tbl, WorkspaceReads, put_conversation, put_settings};
+use crate::domain::conversation::Sort;
+use crate::store::{Changes, ConversationReads, Tbl, WorkspaceReads, put_conversation, put_settings};
 
 /// Longest canned response body.
 const MAX_CANNED_BODY: usize = 10_000;

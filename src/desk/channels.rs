@@ -6,10 +6,10 @@
 use super::contacts::{ContactInput, find_or_create_contact};
 use super::conversations::{append, refused};
 use super::{Desk, DeskError, Principal};
-use crate::domain::conversation::{Author, Conversation, Detailed, MessageKind, Origin, Priority, Status};
+use crate::domain::conversation::{Author, Conversation, MessageKind, Origin, Sort, Status};
 use crate::domain::workspace::Channel;
 use crate::domain::{CredentialKind, EventKind, Role, lifecycle};
-use crate::store::{Changes, ConversationReads, Sort, WorkspaceReads, put_conversation, take_number};
+use crate::store::{Changes, ConversationReads, WorkspaceReads, put_conversation, take_number};
 
 /// What an inbound message did.
 #[derive(Clone, Debug)]
@@ -58,36 +58,7 @@ impl Desk {
                 let (old, mut c, created) = match open.into_iter().next() {
                     Some(c) => (Some(c.clone()), c, false),
                     None => {
-                        let c = Conversation {
-                            id: ids.next("cv", now),
-                            number: take_number(&mut ch, s)?,
-                            inbox_id: inbox.id.clone(),
-                            contact_id: contact.id.clone(),
-                            status: Status::Queued,
-                            detailed: Detailed::CustomerWaiting,
-                            assignee: None,
-                            team_id: None,
-                            labels: Vec::new(),
-                            participants: Vec::new(),
-                            subject: String::new(),
-                            priority: Priority::Normal,
-                            origin: Origin::Inbound,
-                            created_at: now,
-                            updated_at: now,
-                            waiting_since: None,
-                            last_message_at: None,
-                            status_since: now,
-                            message_count: 0,
-                            timeline_len: 0,
-                            accepted_at: None,
-                            first_response_at: None,
-                            closed_at: None,
-                            wrap_up_id: None,
-                            close_justification: None,
-                            reopen_count: 0,
-                            transfer_count: 0,
-                            rona_count: 0,
-                        };
+                        let c = Conversation::new(ids.next("cv", now), take_number(&mut ch, s)?, inbox.id.clone(), contact.id.clone(), Origin::Inbound, now);
                         ch.event(EventKind::ConversationCreated { conversation_id: c.id.clone(), inbox_id: c.inbox_id.clone(), contact_id: contact.id.clone() });
                         (None, c, true)
                     }

@@ -7,12 +7,12 @@ use std::collections::BTreeSet;
 use super::contacts::{ContactInput, find_or_create_contact};
 use super::{Desk, DeskError, IdGen, Principal};
 use crate::domain::contact::Contact;
-use crate::domain::conversation::{Author, Conversation, Detailed, Message, MessageKind, Origin, Priority, Status};
+use crate::domain::conversation::{Author, Conversation, Detailed, Message, MessageKind, Origin, Priority, Sort, Status};
 use crate::domain::lifecycle::{Entry, Refusal, Viewer, can_see};
 use crate::domain::workspace::Channel;
 use crate::domain::{EventKind, Timestamp};
 use crate::store::{
-    Changes, ContactReads, ConversationReads, ReadMark, Reader, Sort, Staged, WorkspaceReads, put_conversation,
+    Changes, ContactReads, ConversationReads, ReadMark, Reader, Staged, WorkspaceReads, put_conversation,
     put_message, put_read_mark, take_number,
 };
 
@@ -320,35 +320,24 @@ impl Desk {
                     (None, None) => return Err(DeskError::field("contact_id", "give either contact_id or contact")),
                 };
                 let handoff = new.handoff.is_some();
-                let mut c = Conversation {
-                    id: ids.next("cv", now),
-                    number: take_number(&mut ch, s)?,
-                    inbox_id: inbox.id.clone(),
-                    contact_id: contact.id.clone(),
-                    status: if handoff { Status::Queued } else { Status::Open },
-                    detailed: if handoff { Detailed::CustomerWaiting } else { Detailed::New },
-                    assignee: (!handoff).then(|| caller.user.id.clone()),
-                    team_id: None,
-                    labels: Vec::new(),
-                    participants: if handoff { Vec::new() } else { vec![caller.user.id.clone()] },
-                    subject: new.subject.trim().to_string(),
-                    priority: new.priority,
-                    origin: if handoff { Origin::BotHandoff } else { Origin::Outbound },
-                    created_at: now,
-                    updated_at: now,
-                    waiting_since: handoff.then_some(now),
-                    last_message_at: None,
-                    status_since: now,
-                    message_count: 0,
-                    timeline_len: 0,
-                    accepted_at: (!handoff).then_some(now),
-                    first_response_at: None,
-                    closed_at: None,
-                    wrap_up_id: None,
-                    close_justification: None,
-                    reopen_count: 0,
-                    transfer_count: 0,
-                    rona_count: 0,
+                let mut c = Conversation::new(
+                    ids.next("cv", now),
+                    take_number(&mut ch, s)?,
+                    inbox.id.clone(),
+                    contact.id.clone(),
+                    if handoff { Origin::BotHandoff } else { Origin::Outbound },
+                    now,
+                );
+                c.subject = new.subject.trim().to_string();
+                c.priority = new.priority;
+                if handoff {
+                    c.waiting_since = Some(now);
+                } else {
+                    c.status = Status::Open;
+                    c.detailed = Detailed::New;
+                    c.assignee = Some(caller.user.id.clone());
+                    c.participants = vec![caller.user.id.clone()];
+                    c.accepted_at = Some(now);
                 };
                 ch.event(EventKind::ConversationCreated { conversation_id: c.id.clone(), inbox_id: c.inbox_id.clone(), contact_id: contact.id.clone() });
                 if let Some((bot, transcript)) = new.handoff {

@@ -148,6 +148,41 @@ pub struct Conversation {
 }
 
 impl Conversation {
+    /// A new conversation with an empty timeline, queued and waiting for an agent; callers
+    /// adjust what differs (outbound ones start open and assigned).
+    pub fn new(id: String, number: u64, inbox_id: String, contact_id: String, origin: Origin, now: Timestamp) -> Self {
+        Conversation {
+            id,
+            number,
+            inbox_id,
+            contact_id,
+            status: Status::Queued,
+            detailed: Detailed::CustomerWaiting,
+            assignee: None,
+            team_id: None,
+            labels: Vec::new(),
+            participants: Vec::new(),
+            subject: String::new(),
+            priority: Priority::Normal,
+            origin,
+            created_at: now,
+            updated_at: now,
+            waiting_since: None,
+            last_message_at: None,
+            status_since: now,
+            message_count: 0,
+            timeline_len: 0,
+            accepted_at: None,
+            first_response_at: None,
+            closed_at: None,
+            wrap_up_id: None,
+            close_justification: None,
+            reopen_count: 0,
+            transfer_count: 0,
+            rona_count: 0,
+        }
+    }
+
     /// Whether the conversation still needs work.
     pub fn is_active(&self) -> bool {
         self.status != Status::Closed
@@ -217,6 +252,17 @@ pub struct Message {
     pub reactions: BTreeMap<String, Vec<String>>,
     /// Created.
     pub created_at: Timestamp,
+}
+
+/// The orders of list views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Longest waiting first, then the others by most recent update.
+    Waiting,
+    /// Most recently updated first.
+    Updated,
+    /// Newest first.
+    Created,
 }
 
 /// Formats a human number.

@@ -18,31 +18,18 @@ use super::changes::Changes;
 use super::reader::{Reader, decode};
 use super::tables::{META_NEXT_NUMBER, Tbl};
 use crate::domain::Timestamp;
-use crate::domain::conversation::{Conversation, FIRST_NUMBER, Message, Status};
+use crate::domain::conversation::{Conversation, FIRST_NUMBER, Message, Sort, Status};
 
 /// Prefix of the keys of one partition and sort.
 pub fn partition_prefix(partition: &str, sort: char) -> String {
     format!("{partition}/{sort}/")
 }
 
-/// The sort orders of list views.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sort {
-    /// Longest waiting first.
-    Waiting,
-    /// Most recently updated first.
-    Updated,
-    /// Newest first.
-    Created,
-}
-
-impl Sort {
-    fn code(self) -> char {
-        match self {
-            Sort::Waiting => 'w',
-            Sort::Updated => 'd',
-            Sort::Created => 'n',
-        }
+fn sort_code(sort: Sort) -> char {
+    match sort {
+        Sort::Waiting => 'w',
+        Sort::Updated => 'd',
+        Sort::Created => 'n',
     }
 }
 
@@ -82,7 +69,7 @@ fn index_keys(c: &Conversation) -> Vec<String> {
     let mut keys = Vec::new();
     for part in partitions(c) {
         for sort in [Sort::Waiting, Sort::Updated, Sort::Created] {
-            keys.push(format!("{}{}/{}", partition_prefix(&part, sort.code()), sort_key(c, sort), c.id));
+            keys.push(format!("{}{}/{}", partition_prefix(&part, sort_code(sort)), sort_key(c, sort), c.id));
         }
     }
     keys
@@ -183,7 +170,7 @@ pub trait ConversationReads: Reader + Sized {
         let mut lanes: Vec<Lane> = partitions
             .iter()
             .map(|p| {
-                let prefix = partition_prefix(p, sort.code());
+                let prefix = partition_prefix(p, sort_code(sort));
                 let after = cursor.map(|c| format!("{prefix}{c}"));
                 Lane { prefix, buffer: Default::default(), after, done: false }
             })
