@@ -47,6 +47,8 @@ async fn teams_check_members_and_unique_names() {
     assert_eq!(bad.status, 422);
     assert_eq!(bad.body["errors"][0]["field"], "members");
     assert_eq!(h.get("/api/v1/teams", &admin).await.body["items"].as_array().map(Vec::len), Some(1));
+    let ana_me = h.get("/api/v1/me", &h.demo("ana").await).await;
+    assert_eq!(ana_me.body["team_ids"], json!([t.body["id"]]), "/me lists the user's teams");
     let no_name = h.post("/api/v1/teams", &admin, json!({})).await;
     assert_eq!(no_name.status, 422);
 }

@@ -21,6 +21,16 @@ pub struct ChangePassword {
     pub new_password: String,
 }
 
+/// The signed-in user with their teams.
+#[derive(Object)]
+pub struct MeDto {
+    /// The user.
+    #[oai(flatten)]
+    pub user: UserDto,
+    /// Ids of the teams the user belongs to.
+    pub team_ids: Vec<String>,
+}
+
 /// A status to set.
 #[derive(Object)]
 #[oai(deny_unknown_fields)]
@@ -36,11 +46,12 @@ pub struct MeApi;
 impl MeApi {
     /// Who am I
     ///
-    /// The signed-in user with role, status and capacity. Works even when a new password must
-    /// be chosen first (`must_change_password`).
+    /// The signed-in user with role, status, capacity and teams. Works even when a new
+    /// password must be chosen first (`must_change_password`).
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
-    async fn me(&self, auth: BearerAuth) -> ApiResult<Json<UserDto>> {
-        Ok(Json(auth.0.user.into()))
+    async fn me(&self, auth: BearerAuth, desk: Data<&Desk>) -> ApiResult<Json<MeDto>> {
+        let team_ids = desk.my_teams(&auth.0)?;
+        Ok(Json(MeDto { user: auth.0.user.into(), team_ids }))
     }
 
     /// Set my status

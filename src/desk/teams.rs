@@ -95,6 +95,11 @@ impl Desk {
         Ok(self.store.snapshot()?.teams()?)
     }
 
+    /// Ids of the teams the caller belongs to.
+    pub fn my_teams(&self, who: &Principal) -> Result<Vec<String>, DeskError> {
+        Ok(self.store.snapshot()?.teams_of_user(&who.user.id)?)
+    }
+
     /// One team.
     pub fn get_team(&self, who: &Principal, id: &str) -> Result<Team, DeskError> {
         who.ready()?;
