@@ -6,8 +6,6 @@
 
 pub mod phrases;
 
-use std::collections::BTreeMap;
-
 use phrases::{Lang, first_names, last_names, thanks, topics};
 
 use crate::domain::contact::Contact;
@@ -103,20 +101,8 @@ struct Thread<'a, F: FnMut(&str, Timestamp) -> String> {
 impl<F: FnMut(&str, Timestamp) -> String> Thread<'_, F> {
     fn push(&mut self, kind: MessageKind, author: Author, text: String, event: Option<&str>, at: Timestamp) {
         let id = (self.ids)("msg", at);
-        self.messages.push(Message {
-            id,
-            conversation_id: self.c.id.clone(),
-            index: self.c.timeline_len,
-            kind,
-            author,
-            text,
-            event: event.map(str::to_string),
-            reply_to: None,
-            attachments: Vec::new(),
-            reactions: BTreeMap::new(),
-            created_at: at,
-        });
-        self.c.timeline_len += 1;
+        let m = self.c.next_entry(id, kind, author, text, event, at);
+        self.messages.push(m);
     }
 
     fn customer(&mut self, text: &str, at: Timestamp) {
@@ -161,17 +147,12 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
             Lang::It => "+39 333 ",
             Lang::Es => "+34 612 ",
         };
-        contacts.push(Contact {
-            id: ids("ct", at),
-            name: format!("{first} {last}"),
-            email: Some(email),
-            phone: (i % 4 != 3).then(|| format!("{prefix}{:06}", 100_000 + i)),
-            external_id: None,
-            attributes: BTreeMap::from([("plan".to_string(), crate::domain::contact::AttrValue::Text(["free", "pro", "business"][i % 3].into()))]),
-            crm_url: None,
-            created_at: at,
-            updated_at: at,
-        });
+        let mut contact = Contact::blank(ids("ct", at), at);
+        contact.name = format!("{first} {last}");
+        contact.email = Some(email);
+        contact.phone = (i % 4 != 3).then(|| format!("{prefix}{:06}", 100_000 + i));
+        contact.attributes.insert("plan".into(), crate::domain::contact::AttrValue::Text(["free", "pro", "business"][i % 3].into()));
+        contacts.push(contact);
         contact_langs.push(lang);
     }
     let viewers: Vec<Viewer> = plan

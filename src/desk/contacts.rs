@@ -68,17 +68,7 @@ pub(super) fn save_contact_in(
     input: ContactInput,
     now: Timestamp,
 ) -> Result<Contact, DeskError> {
-    let mut contact = existing.clone().unwrap_or(Contact {
-        id: new_id,
-        name: String::new(),
-        email: None,
-        phone: None,
-        external_id: None,
-        attributes: BTreeMap::new(),
-        crm_url: None,
-        created_at: now,
-        updated_at: now,
-    });
+    let mut contact = existing.clone().unwrap_or_else(|| Contact::blank(new_id, now));
     let fields = apply(&mut contact, input);
     check_contact(&contact).map_err(DeskError::Invalid)?;
     if existing.is_some() && fields.is_empty() {

@@ -57,20 +57,7 @@ pub(super) fn append(
     event: Option<&str>,
     now: Timestamp,
 ) -> Result<Message, DeskError> {
-    let m = Message {
-        id: ids.next("msg", now),
-        conversation_id: c.id.clone(),
-        index: c.timeline_len,
-        kind,
-        author,
-        text,
-        event: event.map(str::to_string),
-        reply_to: None,
-        attachments: Vec::new(),
-        reactions: Default::default(),
-        created_at: now,
-    };
-    c.timeline_len += 1;
+    let m = c.next_entry(ids.next("msg", now), kind, author, text, event, now);
     put_message(ch, &m)?;
     ch.event(EventKind::MessageCreated { conversation_id: c.id.clone(), message_id: m.id.clone(), kind });
     Ok(m)

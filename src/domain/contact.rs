@@ -44,6 +44,21 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// A contact with nothing filled in yet.
+    pub fn blank(id: String, now: Timestamp) -> Self {
+        Contact {
+            id,
+            name: String::new(),
+            email: None,
+            phone: None,
+            external_id: None,
+            attributes: BTreeMap::new(),
+            crm_url: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// The email normalised for matching.
     pub fn email_key(&self) -> Option<String> {
         self.email.as_deref().map(normalize_email).filter(|e| !e.is_empty())
@@ -167,17 +182,7 @@ mod tests {
 
     #[test]
     fn contacts_need_some_identity_and_valid_fields() {
-        let base = Contact {
-            id: "ct_1".into(),
-            name: String::new(),
-            email: None,
-            phone: None,
-            external_id: None,
-            attributes: BTreeMap::new(),
-            crm_url: None,
-            created_at: Timestamp(0),
-            updated_at: Timestamp(0),
-        };
+        let base = Contact::blank("ct_1".into(), Timestamp(0));
         assert!(check_contact(&base).is_err());
         let ok = Contact { email: Some("A@B.co".into()), ..base.clone() };
         assert!(check_contact(&ok).is_ok());

@@ -183,6 +183,25 @@ impl Conversation {
         }
     }
 
+    /// The next timeline entry: it takes the next index and the timeline grows by one.
+    pub fn next_entry(&mut self, id: String, kind: MessageKind, author: Author, text: String, event: Option<&str>, at: Timestamp) -> Message {
+        let m = Message {
+            id,
+            conversation_id: self.id.clone(),
+            index: self.timeline_len,
+            kind,
+            author,
+            text,
+            event: event.map(str::to_string),
+            reply_to: None,
+            attachments: Vec::new(),
+            reactions: BTreeMap::new(),
+            created_at: at,
+        };
+        self.timeline_len += 1;
+        m
+    }
+
     /// Whether the conversation still needs work.
     pub fn is_active(&self) -> bool {
         self.status != Status::Closed
