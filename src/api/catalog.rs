@@ -147,11 +147,14 @@ pub struct SettingsDto {
     pub allowed_upload_types: Vec<String>,
     /// Capacity given to new agents.
     pub default_capacity: u32,
+    /// Seconds without a sign of life (heartbeat or open event stream) after which an
+    /// available agent turns `away` (F20).
+    pub presence_timeout_secs: u32,
 }
 
 impl From<Settings> for SettingsDto {
     fn from(s: Settings) -> Self {
-        SettingsDto { name: s.name, language: s.language, time_zone: s.time_zone, max_message_chars: s.max_message_chars, max_upload_bytes: s.max_upload_bytes, allowed_upload_types: s.allowed_upload_types, default_capacity: s.default_capacity }
+        SettingsDto { name: s.name, language: s.language, time_zone: s.time_zone, max_message_chars: s.max_message_chars, max_upload_bytes: s.max_upload_bytes, allowed_upload_types: s.allowed_upload_types, default_capacity: s.default_capacity, presence_timeout_secs: s.presence_timeout_secs }
     }
 }
 
@@ -173,6 +176,8 @@ pub struct SettingsBody {
     pub allowed_upload_types: Option<Vec<String>>,
     /// 1–100.
     pub default_capacity: Option<u32>,
+    /// 30–3600 seconds.
+    pub presence_timeout_secs: Option<u32>,
 }
 
 /// A list of labels.
@@ -386,6 +391,9 @@ impl CatalogApi {
                 }
                 if let Some(v) = b.default_capacity {
                     s.default_capacity = v;
+                }
+                if let Some(v) = b.presence_timeout_secs {
+                    s.presence_timeout_secs = v;
                 }
             })
             .await?;

@@ -210,6 +210,34 @@ pub struct ConversationDto {
     pub reopen_count: u32,
     /// Times transferred.
     pub transfer_count: u32,
+    /// Offers of it that timed out (RONA).
+    pub rona_count: u32,
+    /// First time an agent accepted or took it.
+    pub accepted_at: Option<OffsetDateTime>,
+    /// First agent reply.
+    pub first_response_at: Option<OffsetDateTime>,
+    /// The offer waiting for an answer (status `offered`).
+    pub offer: Option<OfferDto>,
+    /// Agents who joined a conference on it.
+    pub conference: Vec<String>,
+    /// Agents invited to a conference who have not joined yet.
+    pub invited: Vec<String>,
+}
+
+/// An offer of a conversation to one agent.
+#[derive(Object)]
+pub struct OfferDto {
+    /// The agent offered to.
+    pub agent_id: String,
+    /// When the offer was made.
+    pub offered_at: OffsetDateTime,
+    /// When it expires unanswered (the agent then goes `rona` and the conversation back to
+    /// the queue).
+    pub deadline: OffsetDateTime,
+    /// For transfers: who transferred it.
+    pub transferred_by: Option<String>,
+    /// For transfers: the note for the receiver.
+    pub note: Option<String>,
 }
 
 impl From<ConversationView> for ConversationDto {
@@ -245,6 +273,18 @@ impl From<ConversationView> for ConversationDto {
             unread_count: v.unread,
             reopen_count: c.reopen_count,
             transfer_count: c.transfer_count,
+            rona_count: c.rona_count,
+            accepted_at: c.accepted_at.map(to_time),
+            first_response_at: c.first_response_at.map(to_time),
+            offer: c.offer.map(|o| OfferDto {
+                agent_id: o.agent_id,
+                offered_at: to_time(o.offered_at),
+                deadline: to_time(o.deadline),
+                transferred_by: o.transfer.as_ref().map(|t| t.from.clone()),
+                note: o.transfer.and_then(|t| t.note),
+            }),
+            conference: c.conference,
+            invited: c.invited,
         }
     }
 }

@@ -39,6 +39,26 @@ pub struct SetStatus {
     pub status: StatusDto,
 }
 
+/// A presence heartbeat.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct Heartbeat {
+    /// The page went hidden (the agent is not looking).
+    #[oai(default)]
+    pub hidden: bool,
+}
+
+impl From<StatusDto> for AgentStatus {
+    fn from(s: StatusDto) -> Self {
+        match s {
+            StatusDto::Available => AgentStatus::Available,
+            StatusDto::Away => AgentStatus::Away,
+            StatusDto::Offline => AgentStatus::Offline,
+            StatusDto::Rona => AgentStatus::Rona,
+        }
+    }
+}
+
 /// The signed-in user.
 pub struct MeApi;
 
@@ -60,13 +80,20 @@ impl MeApi {
     /// signing out makes them offline. `rona` is set by missed offers and cannot be chosen.
     #[oai(path = "/me/status", method = "put", operation_id = "setMyStatus")]
     async fn set_status(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<SetStatus>) -> ApiResult<Json<UserDto>> {
-        let status = match body.0.status {
-            StatusDto::Available => AgentStatus::Available,
-            StatusDto::Away => AgentStatus::Away,
-            StatusDto::Offline => AgentStatus::Offline,
-            StatusDto::Rona => AgentStatus::Rona,
-        };
-        Ok(Json(desk.set_own_status(&auth.0, status).await?.into()))
+        Ok(Json(desk.set_own_status(&auth.0, body.0.status.into()).await?.into()))
+    }
+
+    /// Presence heartbeat
+    ///
+    /// Sent by an open agent page about every 30 seconds (an open `GET /events` stream counts
+    /// too). An available agent with no sign of life for the workspace's
+    /// `presence_timeout_secs` (default 120) turns `away`. With `{"hidden": true}` the page
+    /// reports that it went hidden: an available agent turns `away` at once. A heartbeat from
+    /// a visible page makes an agent whom presence turned away `available` again.
+    #[oai(path = "/me/heartbeat", method = "post", operation_id = "heartbeat")]
+    async fn heartbeat(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<Option<Heartbeat>>) -> ApiResult<Json<UserDto>> {
+        let hidden = body.0.is_some_and(|b| b.hidden);
+        Ok(Json(desk.heartbeat(&auth.0, hidden).await?.into()))
     }
 
     /// Change my password

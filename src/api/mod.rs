@@ -10,8 +10,10 @@ mod contacts;
 mod conversation_dto;
 mod conversations;
 pub mod error;
+mod events;
 mod me;
 mod messages;
+mod routing;
 mod security;
 mod teams;
 mod tokens;
@@ -55,16 +57,18 @@ pub enum ApiTags {
     Channels,
     /// Files: uploads, downloads and the library.
     Attachments,
+    /// Live updates (server-sent events).
+    Events,
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, messages::MessagesApi, attachments::AttachmentsApi);
+pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, messages::MessagesApi, attachments::AttachmentsApi),
+        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )

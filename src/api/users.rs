@@ -90,6 +90,12 @@ pub struct UserDto {
     pub see_all: bool,
     /// The user must choose a new password before doing anything else.
     pub must_change_password: bool,
+    /// Last sign of life from an open agent page (heartbeat or event stream).
+    pub last_seen: Option<OffsetDateTime>,
+    /// Presence (not the user) turned them `away`; a visible page's heartbeat brings them back.
+    pub auto_away: bool,
+    /// Transfers this user made.
+    pub transfers_made: u32,
     /// When the user was created.
     pub created_at: OffsetDateTime,
     /// When the user was last changed.
@@ -108,6 +114,9 @@ impl From<User> for UserDto {
             active: u.active,
             see_all: u.see_all,
             must_change_password: u.must_change_password,
+            last_seen: u.last_seen.map(to_time),
+            auto_away: u.auto_away,
+            transfers_made: u.transfers_made,
             created_at: to_time(u.created_at),
             updated_at: to_time(u.updated_at),
         }
@@ -246,5 +255,15 @@ impl UsersApi {
     #[oai(path = "/users/:id", method = "delete", operation_id = "deactivateUser")]
     async fn deactivate(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>) -> ApiResult<Json<UserDto>> {
         Ok(Json(desk.deactivate_user(&auth.0, &id.0).await?.into()))
+    }
+
+    /// Set a user's status
+    ///
+    /// Supervisors and admins: `available`, `away` or `offline` for any agent, e.g. to bring
+    /// an agent back from `rona` or to take a forgotten one offline. Offers the agent holds
+    /// are withdrawn when they stop being available, and the queue is routed again.
+    #[oai(path = "/users/:id/status", method = "put", operation_id = "setUserStatus")]
+    async fn set_status(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<super::me::SetStatus>) -> ApiResult<Json<UserDto>> {
+        Ok(Json(desk.set_user_status(&auth.0, &id.0, body.0.status.into()).await?.into()))
     }
 }

@@ -158,7 +158,7 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
     let viewers: Vec<Viewer> = plan
         .agents
         .iter()
-        .map(|a| Viewer { id: a.id.clone(), name: a.name.clone(), role: Role::Agent, status: AgentStatus::Available, see_all: true, inbox_ids: Vec::new() })
+        .map(|a| Viewer { id: a.id.clone(), name: a.name.clone(), role: Role::Agent, status: AgentStatus::Available, see_all: true, inbox_ids: Vec::new(), team_ids: Vec::new() })
         .collect();
     // Every 20 conversations: 3 queued, 2 open, 2 pending, 13 closed. Unfinished ones are
     // recent; each starts early enough that its whole timeline lies before `now`.
@@ -174,7 +174,9 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
     let mut created: Vec<(Timestamp, usize)> = (0..plan.conversations)
         .map(|i| {
             let kind = i % 20;
-            let span = if kind < 7 { 2 * DAY } else { plan.days * DAY };
+            // Unfinished ones are from the last 20 hours, so the demo desk's 24-hour auto-close
+            // does not close them the moment the server starts.
+            let span = if kind < 7 { 20 * DAY / 24 } else { plan.days * DAY };
             (plan.now.plus_millis(-(rng.below(span.max(1) as u64) as i64) - longest(kind)), kind)
         })
         .collect();

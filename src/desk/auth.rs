@@ -102,6 +102,7 @@ impl Desk {
                 Ok::<_, DeskError>((c, user))
             })
             .await?;
+        self.resettle().await;
         Ok(LoginOutcome { token, credential, user })
     }
 
@@ -162,7 +163,8 @@ impl Desk {
                 Ok::<_, DeskError>((c, user))
             })
             .await?;
-        Ok(user)
+        self.resettle().await;
+        Ok(self.store.snapshot()?.user(&user.id)?.unwrap_or(user))
     }
 
     /// Ends the caller's session (or revokes the API token they used).
@@ -191,6 +193,7 @@ impl Desk {
                 Ok::<_, DeskError>((c, ()))
             })
             .await?;
+        self.resettle().await;
         Ok(())
     }
 
@@ -294,7 +297,10 @@ pub(super) fn with_status(c: &mut Changes, user: &User, to: AgentStatus, now: Ti
     if user.status == to || !when(user.status) {
         return Ok(user.clone());
     }
-    let updated = User { status: to, updated_at: now, ..user.clone() };
+    // A change by hand (or by sign-in) is not presence's doing; becoming available starts
+    // the presence clock afresh.
+    let last_seen = if to == AgentStatus::Available { Some(now) } else { user.last_seen };
+    let updated = User { status: to, updated_at: now, auto_away: false, last_seen, ..user.clone() };
     c.put_user(&updated, Some(user))?;
     c.event(EventKind::AgentStatusChanged { user_id: user.id.clone(), from: user.status, to });
     Ok(updated)

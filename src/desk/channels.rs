@@ -73,6 +73,9 @@ impl Desk {
                 Ok::<_, DeskError>((ch, Inbound { conversation_id: c.id, message_id: m.id, contact_id: contact.id, created }))
             })
             .await?;
+        if inbound.created {
+            self.resettle().await;
+        }
         Ok(inbound)
     }
 }

@@ -35,6 +35,7 @@ pub(super) fn viewer(s: &impl Reader, who: &Principal) -> Result<Viewer, DeskErr
         status: who.user.status,
         see_all: who.user.see_all,
         inbox_ids: s.inboxes_of_teams(&teams)?,
+        team_ids: teams,
     })
 }
 
@@ -344,6 +345,7 @@ impl Desk {
                 Ok::<_, DeskError>((ch, c.id))
             })
             .await?;
+        self.resettle().await;
         self.get_conversation(who, &id)
     }
 }

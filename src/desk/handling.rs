@@ -59,8 +59,9 @@ fn close_in(s: &Staged<'_>, v: &Viewer, c: &mut Conversation, req: &CloseRequest
 }
 
 impl Desk {
-    /// Runs one lifecycle step on a visible conversation, records it, and returns the result.
-    async fn step(
+    /// Runs one lifecycle step on a visible conversation, records it, settles routing (the
+    /// step may have freed capacity or queued the conversation) and returns the result.
+    pub(super) async fn step(
         &self,
         who: &Principal,
         id: &str,
@@ -68,6 +69,20 @@ impl Desk {
         contested: bool,
         decide: impl FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static,
     ) -> Result<ConversationView, DeskError> {
+        self.apply_step(who, id, action, contested, decide).await?;
+        self.get_conversation(who, id)
+    }
+
+    /// [`Desk::step`] without reading the result back (for steps after which the caller may
+    /// no longer see the conversation).
+    pub(super) async fn apply_step(
+        &self,
+        who: &Principal,
+        id: &str,
+        action: &'static str,
+        contested: bool,
+        decide: impl FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static,
+    ) -> Result<(), DeskError> {
         who.ready()?;
         let (id_owned, now, actor, ids, caller) = (id.to_string(), self.now(), who.actor(), self.id_gen(), who.clone());
         self.store
@@ -77,7 +92,10 @@ impl Desk {
                     // Someone else took it first: agents of its inbox saw it queued, so
                     // saying so leaks nothing (and is what a race's loser needs to hear).
                     Err(DeskError::NotFound(m)) if contested => match s.conversation(&id_owned)? {
-                        Some(c) if v.inbox_ids.contains(&c.inbox_id) && c.assignee.is_some() => {
+                        Some(c) if c.skipped.iter().any(|k| k.agent_id == v.id) => {
+                            return Err(DeskError::Conflict(format!("your offer ended (declined or expired); the conversation went on (status {})", c.status.as_str())));
+                        }
+                        Some(c) if v.inbox_ids.contains(&c.inbox_id) && (c.assignee.is_some() || c.offer.is_some()) => {
                             return Err(DeskError::Conflict(format!("someone else took the conversation first (status {})", c.status.as_str())));
                         }
                         _ => return Err(DeskError::NotFound(m)),
@@ -97,7 +115,8 @@ impl Desk {
                 Ok::<_, DeskError>((ch, ()))
             })
             .await?;
-        self.get_conversation(who, id)
+        self.resettle().await;
+        Ok(())
     }
 
     /// Assigns to `to` (the caller when `None`): agents take queued conversations for

@@ -11,7 +11,10 @@ mod handling;
 mod idempotency;
 mod import;
 mod messages;
+mod offers;
 mod password;
+mod presence;
+mod routing;
 mod setup;
 mod teams;
 mod throttle;
@@ -35,6 +38,8 @@ pub use conversations::{ConversationView, ListQuery, NewConversation, Transcript
 pub use auth::{ClientInfo, LoginOutcome, NewToken};
 pub use password::{hex, new_one_time_password};
 pub use teams::{InboxInput, TeamInput};
+pub use offers::{MAX_NOTE_CHARS, TransferTarget};
+pub use routing::Settled;
 pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
 pub use users::{NewUser, UserPatch};
 
@@ -152,12 +157,38 @@ pub struct Desk {
     config: DeskConfig,
     throttle: Arc<throttle::LoginThrottle>,
     ids: Arc<Mutex<domain::id::IdState>>,
+    hub: Arc<std::sync::OnceLock<crate::realtime::Hub>>,
+    closing: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Desk {
     /// A desk over an open store.
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: DeskConfig) -> Self {
-        Desk { store, clock, config, throttle: Arc::default(), ids: Arc::default() }
+        Desk { store, clock, config, throttle: Arc::default(), ids: Arc::default(), hub: Arc::default(), closing: Arc::new(tokio::sync::watch::channel(false).0) }
+    }
+
+    /// The real-time hub, started on first use (it tails the event log only while somebody
+    /// may listen). Call it from inside the tokio runtime.
+    pub fn hub(&self) -> &crate::realtime::Hub {
+        self.hub.get_or_init(|| crate::realtime::Hub::start(&self.store))
+    }
+
+    /// Asks long-lived streams to end (the server is shutting down).
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves when [`Desk::close_streams`] was called.
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// The rules' view of a live subscriber, read afresh (teams, inboxes and status change).
+    pub fn live_viewer(&self, who: &Principal) -> Result<domain::lifecycle::Viewer, DeskError> {
+        use crate::store::UserReads;
+        let snap = self.store.snapshot()?;
+        let user = snap.user(&who.user.id)?.filter(|u| u.active).ok_or_else(|| DeskError::Unauthorized("the account is deactivated".into()))?;
+        conversations::viewer(&snap, &Principal { user, credential: who.credential.clone() })
     }
 
     /// The store (for operations endpoints and tools that read it directly).

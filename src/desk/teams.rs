@@ -163,6 +163,7 @@ impl Desk {
                 Ok((c, team))
             })
             .await?;
+        self.resettle().await;
         Ok(team)
     }
 
@@ -185,6 +186,7 @@ impl Desk {
                 Ok::<_, DeskError>((c, ()))
             })
             .await?;
+        self.resettle().await;
         Ok(())
     }
 
@@ -277,6 +279,7 @@ impl Desk {
                 Ok((c, inbox))
             })
             .await?;
+        self.resettle().await;
         Ok(inbox)
     }
 
@@ -296,6 +299,7 @@ impl Desk {
                 Ok::<_, DeskError>((c, ()))
             })
             .await?;
+        self.resettle().await;
         Ok(())
     }
 }

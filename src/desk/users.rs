@@ -107,6 +107,9 @@ impl Desk {
             password_hash: hash,
             see_all: false,
             must_change_password: new.must_change_password,
+            last_seen: None,
+            auto_away: false,
+            transfers_made: 0,
             created_at: now,
             updated_at: now,
         };
@@ -122,6 +125,7 @@ impl Desk {
                 Ok((c, user))
             })
             .await?;
+        self.resettle().await;
         Ok(user)
     }
 
@@ -214,6 +218,7 @@ impl Desk {
                 Ok((c, user))
             })
             .await?;
+        self.resettle().await;
         Ok(user)
     }
 

@@ -145,6 +145,50 @@ pub struct Conversation {
     /// Offers that timed out.
     #[serde(default)]
     pub rona_count: u32,
+    /// The offer waiting for an answer (status `offered`).
+    #[serde(default)]
+    pub offer: Option<Offer>,
+    /// Agents who declined or missed an offer of it since it was last taken.
+    #[serde(default)]
+    pub skipped: Vec<Skip>,
+    /// Agents who joined a conference on it (F24).
+    #[serde(default)]
+    pub conference: Vec<String>,
+    /// Agents invited to a conference who have not joined yet.
+    #[serde(default)]
+    pub invited: Vec<String>,
+}
+
+/// An offer of a conversation to one agent (F22, F23).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    /// The agent offered to.
+    pub agent_id: String,
+    /// When it was made.
+    pub offered_at: Timestamp,
+    /// When it expires unanswered.
+    pub deadline: Timestamp,
+    /// Set when the offer is a transfer from another agent.
+    #[serde(default)]
+    pub transfer: Option<TransferInfo>,
+}
+
+/// Who handed a conversation over, and what they said.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferInfo {
+    /// The user who transferred.
+    pub from: String,
+    /// The note for the receiver.
+    pub note: Option<String>,
+}
+
+/// An agent who declined or missed an offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skip {
+    /// The agent.
+    pub agent_id: String,
+    /// When they declined or the offer expired.
+    pub at: Timestamp,
 }
 
 impl Conversation {
@@ -180,6 +224,10 @@ impl Conversation {
             reopen_count: 0,
             transfer_count: 0,
             rona_count: 0,
+            offer: None,
+            skipped: Vec::new(),
+            conference: Vec::new(),
+            invited: Vec::new(),
         }
     }
 

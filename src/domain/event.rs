@@ -46,6 +46,20 @@ pub enum ConfigAction {
     Deleted,
 }
 
+/// How an offer ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferOutcome {
+    /// The agent accepted it.
+    Accepted,
+    /// The agent declined it.
+    Declined,
+    /// The deadline passed unanswered (the agent went `rona`).
+    Expired,
+    /// The agent could no longer take it (away, offline, deactivated) or it was closed.
+    Withdrawn,
+}
+
 /// What happened. New kinds are added as features arrive; stored events are never rewritten.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -116,6 +130,26 @@ pub enum EventKind {
         from: crate::domain::AgentStatus,
         /// After.
         to: crate::domain::AgentStatus,
+    },
+    /// A conversation was offered to an agent (F22), or transferred to them (F23).
+    OfferMade {
+        /// The conversation.
+        conversation_id: String,
+        /// The agent offered to.
+        agent_id: String,
+        /// When the offer expires.
+        deadline: Timestamp,
+        /// Whether it is a transfer from another agent.
+        transfer: bool,
+    },
+    /// An offer ended.
+    OfferEnded {
+        /// The conversation.
+        conversation_id: String,
+        /// The agent it was offered to.
+        agent_id: String,
+        /// How it ended.
+        outcome: OfferOutcome,
     },
     /// A file was uploaded.
     AttachmentUploaded {

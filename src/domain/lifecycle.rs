@@ -1,6 +1,6 @@
 //! The conversation lifecycle (DESIGN.md, "Conversation lifecycle") and who may do what
 //! (F3, F8, F19): pure decisions that change a conversation or refuse with the reason.
-//! Offers and transfers (issue 4) add their own steps here.
+//! Offers, transfers and conferences have their steps in `domain::routing`.
 
 use super::conversation::{Conversation, Detailed, Status};
 use super::{AgentStatus, Role, Timestamp};
@@ -20,6 +20,8 @@ pub struct Viewer {
     pub see_all: bool,
     /// Inboxes served by the user's teams.
     pub inbox_ids: Vec<String>,
+    /// The user's teams (conversations transferred to a team queue are theirs to see).
+    pub team_ids: Vec<String>,
 }
 
 impl Viewer {
@@ -49,22 +51,31 @@ pub struct Entry {
     pub text: String,
 }
 
-fn entry(event: &'static str, text: String) -> Vec<Entry> {
+pub(super) fn entry(event: &'static str, text: String) -> Vec<Entry> {
     vec![Entry { event, text }]
 }
 
-/// Whether `v` may see `c` (F3): their own, those they took part in, the queued ones of
-/// their inboxes; supervisors, admins and `see_all` users see everything.
+/// Whether `v` may see `c` (F3): their own, those they took part in, were offered or invited
+/// to, the queued ones of their inboxes and of their teams' queues; supervisors, admins and
+/// `see_all` users see everything.
 pub fn can_see(v: &Viewer, c: &Conversation) -> bool {
     v.is_supervisor()
         || v.see_all
         || c.assignee.as_deref() == Some(v.id.as_str())
         || c.participants.contains(&v.id)
-        || (c.status == Status::Queued && v.inbox_ids.contains(&c.inbox_id))
+        || c.invited.contains(&v.id)
+        || c.offer.as_ref().is_some_and(|o| o.agent_id == v.id)
+        || (c.status == Status::Queued
+            && (v.inbox_ids.contains(&c.inbox_id) || c.team_id.as_ref().is_some_and(|t| v.team_ids.contains(t))))
+}
+
+/// Whether `v` handles `c` now: its assignee or a member of its conference.
+pub fn handles(v: &Viewer, c: &Conversation) -> bool {
+    c.assignee.as_deref() == Some(v.id.as_str()) || c.conference.contains(&v.id)
 }
 
 /// Offline users may not assign, unassign, close, reply or reopen (F19).
-fn must_be_online(v: &Viewer, action: &str) -> Result<(), Refusal> {
+pub(super) fn must_be_online(v: &Viewer, action: &str) -> Result<(), Refusal> {
     if v.status == AgentStatus::Offline {
         Err(Refusal::Conflict(format!("you are offline; set your status to available or away to {action}")))
     } else {
@@ -72,7 +83,7 @@ fn must_be_online(v: &Viewer, action: &str) -> Result<(), Refusal> {
     }
 }
 
-fn not_closed(c: &Conversation, action: &str) -> Result<(), Refusal> {
+pub(super) fn not_closed(c: &Conversation, action: &str) -> Result<(), Refusal> {
     if c.status == Status::Closed {
         Err(Refusal::Conflict(format!("the conversation is closed; reopen it to {action}")))
     } else {
@@ -80,14 +91,14 @@ fn not_closed(c: &Conversation, action: &str) -> Result<(), Refusal> {
     }
 }
 
-fn set_status(c: &mut Conversation, status: Status, now: Timestamp) {
+pub(super) fn set_status(c: &mut Conversation, status: Status, now: Timestamp) {
     if c.status != status {
         c.status = status;
         c.status_since = now;
     }
 }
 
-fn add_participant(c: &mut Conversation, user_id: &str) {
+pub(super) fn add_participant(c: &mut Conversation, user_id: &str) {
     if !c.participants.iter().any(|p| p == user_id) {
         c.participants.push(user_id.to_string());
     }
@@ -157,8 +168,7 @@ pub fn customer_message(c: &mut Conversation, now: Timestamp) -> Result<(), Refu
 pub fn agent_message(c: &mut Conversation, v: &Viewer, now: Timestamp) -> Result<(), Refusal> {
     must_be_online(v, "reply")?;
     not_closed(c, "reply")?;
-    let mine = c.assignee.as_deref() == Some(v.id.as_str()) || c.participants.contains(&v.id);
-    if !mine && !v.is_supervisor() {
+    if !handles(v, c) && !v.is_supervisor() {
         return Err(Refusal::Conflict(format!("take the conversation first (status {})", c.status.as_str())));
     }
     if c.status == Status::Queued || c.status == Status::Offered {
@@ -210,6 +220,10 @@ pub fn close(
         return Err(Refusal::Invalid("wrap_up_reason_id", "this inbox needs a wrap-up reason to close".into()));
     }
     set_status(c, Status::Closed, now);
+    c.offer = None;
+    c.skipped.clear();
+    c.conference.clear();
+    c.invited.clear();
     // Whoever closes a conversation took part in it, and keeps it in their history.
     add_participant(c, &v.id);
     c.detailed = if someone_elses { Detailed::ClosedBySupervisor } else { Detailed::ClosedByAgent };

@@ -10,7 +10,9 @@ pub mod credential;
 pub mod event;
 pub mod conversation;
 pub mod id;
+pub mod handover;
 pub mod lifecycle;
+pub mod routing;
 pub mod media;
 pub mod throttle;
 pub mod time;
@@ -19,7 +21,7 @@ pub mod validation;
 pub mod workspace;
 
 pub use credential::{Credential, CredentialKind};
-pub use event::{Actor, Event, EventKind};
+pub use event::{Actor, Event, EventKind, OfferOutcome};
 pub use time::Timestamp;
 pub use user::{AgentStatus, Role, User};
 pub use validation::FieldError;

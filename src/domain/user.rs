@@ -94,6 +94,16 @@ pub struct User {
     /// Set for one-time passwords: the user must choose a new password before doing anything else.
     #[serde(default)]
     pub must_change_password: bool,
+    /// Last sign of life from an open agent page (heartbeat or event stream), for presence.
+    #[serde(default)]
+    pub last_seen: Option<Timestamp>,
+    /// Set when presence (not the agent) turned them `away`; a sign of life from a visible
+    /// page makes them `available` again.
+    #[serde(default)]
+    pub auto_away: bool,
+    /// Transfers this user made (F23).
+    #[serde(default)]
+    pub transfers_made: u32,
     /// When the user was created.
     pub created_at: Timestamp,
     /// When the user was last changed.
@@ -125,6 +135,9 @@ mod tests {
             password_hash: String::new(),
             see_all: false,
             must_change_password: false,
+            last_seen: None,
+            auto_away: false,
+            transfers_made: 0,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
         }

@@ -155,6 +155,16 @@ pub struct Settings {
     pub allowed_upload_types: Vec<String>,
     /// Default capacity of new agents.
     pub default_capacity: u32,
+    /// Seconds without a sign of life after which an available agent turns away (F20).
+    #[serde(default = "default_presence_timeout")]
+    pub presence_timeout_secs: u32,
+}
+
+/// Default presence timeout: 2 minutes (F20).
+pub const DEFAULT_PRESENCE_TIMEOUT_SECS: u32 = 120;
+
+fn default_presence_timeout() -> u32 {
+    DEFAULT_PRESENCE_TIMEOUT_SECS
 }
 
 fn default_upload_types() -> Vec<String> {
@@ -171,6 +181,7 @@ impl Default for Settings {
             max_upload_bytes: 25 * 1024 * 1024,
             allowed_upload_types: default_upload_types(),
             default_capacity: super::user::DEFAULT_CAPACITY,
+            presence_timeout_secs: DEFAULT_PRESENCE_TIMEOUT_SECS,
         }
     }
 }
@@ -184,6 +195,7 @@ pub fn check_settings(s: &Settings) -> Result<(), Vec<FieldError>> {
     c.require((100..=100_000).contains(&s.max_message_chars), "max_message_chars", "must be between 100 and 100000");
     c.require((1024..=1024 * 1024 * 1024).contains(&s.max_upload_bytes), "max_upload_bytes", "must be between 1 KiB and 1 GiB");
     c.require((1..=super::user::MAX_CAPACITY).contains(&s.default_capacity), "default_capacity", "must be between 1 and 100");
+    c.require((30..=3600).contains(&s.presence_timeout_secs), "presence_timeout_secs", "must be between 30 and 3600 seconds");
     let bad: Vec<&String> = s.allowed_upload_types.iter().filter(|t| !looks_like_mime(t)).collect();
     c.require(
         bad.is_empty() && !s.allowed_upload_types.is_empty() && s.allowed_upload_types.len() <= 200,

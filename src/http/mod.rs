@@ -85,8 +85,19 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Serves `app(state)` on `acceptor` until `shutdown` resolves, then lets in-flight requests
 /// finish (up to [`SHUTDOWN_GRACE`]).
+/// The scheduler (offer deadlines, presence, auto-close) runs while the server does.
 pub async fn serve(state: AppState, acceptor: TcpAcceptor, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
-    Server::new_with_acceptor(acceptor)
+    let scheduler = crate::jobs::spawn(state.desk.clone());
+    let desk = state.desk.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Live event streams never finish on their own: end them so shutdown is prompt.
+        desk.close_streams();
+    };
+    let served = Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(app(state), shutdown, Some(SHUTDOWN_GRACE))
-        .await
+        .await;
+    scheduler.abort();
+    let _ = scheduler.await;
+    served
 }

@@ -93,6 +93,7 @@ pub fn put_conversation(ch: &mut Changes, c: &Conversation, previous: Option<&Co
     for k in &new_keys {
         ch.put_str(Tbl::ConvIndex, k, "");
     }
+    super::routing::index_conversation(ch, c, previous);
     ch.put_json(Tbl::Conversations, &c.id, c)
 }
 

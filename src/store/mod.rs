@@ -10,6 +10,7 @@ mod contacts;
 mod conversations;
 mod files;
 mod reader;
+mod routing;
 mod tables;
 mod users;
 mod workspace;
@@ -26,6 +27,7 @@ pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
 pub use conversations::{ConversationReads, ReadMark, cursor_of, partition_prefix, put_conversation, put_message, put_read_mark, take_number, take_numbers};
 pub use reader::Reader;
+pub use routing::{RoutingReads, last_seen};
 pub use tables::{SCHEMA_VERSION, Tbl};
 pub use users::{UserChanges, UserReads};
 pub use workspace::{WorkspaceReads, put_settings};
@@ -216,6 +218,11 @@ impl WeakStore {
     /// Whether some [`Store`] handle still keeps the data folder open.
     pub fn is_open(&self) -> bool {
         self.0.strong_count() > 0
+    }
+
+    /// A full handle, while some other handle keeps the store open.
+    pub fn upgrade(&self) -> Option<Store> {
+        self.0.upgrade().map(|inner| Store { inner })
     }
 }
 

@@ -61,11 +61,15 @@ pub enum Tbl {
     ContactFiles,
     /// `attachment id → ""`: the library.
     Library,
+    /// Routing and timer keys, all derived from conversations and users (see
+    /// `store::routing`): offer deadlines, offers held per agent, idle conversations per inbox,
+    /// last sign of life of available agents.
+    Routing,
 }
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 22] = [
+    pub const ALL: [Tbl; 23] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -88,6 +92,7 @@ impl Tbl {
         Tbl::Attachments,
         Tbl::ContactFiles,
         Tbl::Library,
+        Tbl::Routing,
     ];
 
     /// The redb definition of this table.
@@ -115,6 +120,7 @@ impl Tbl {
             Tbl::Attachments => "attachments",
             Tbl::ContactFiles => "contact_files",
             Tbl::Library => "library",
+            Tbl::Routing => "routing_index",
         })
     }
 }

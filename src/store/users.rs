@@ -95,6 +95,7 @@ impl UserChanges for Changes {
             self.delete(Tbl::UserEmails, &old.email);
         }
         self.put_str(Tbl::UserEmails, &user.email, &user.id);
+        super::routing::index_user(self, user, previous);
         self.put_json(Tbl::Users, &user.id, user)
     }
 

@@ -40,11 +40,15 @@ fn conv(status: Status, assignee: Option<&str>) -> Conversation {
         reopen_count: 0,
         transfer_count: 0,
         rona_count: 0,
+        offer: None,
+        skipped: vec![],
+        conference: vec![],
+        invited: vec![],
     }
 }
 
 fn who(id: &str, role: Role, status: AgentStatus) -> Viewer {
-    Viewer { id: id.into(), name: id.trim_start_matches("usr_").into(), role, status, see_all: false, inbox_ids: vec!["inb_web".into()] }
+    Viewer { id: id.into(), name: id.trim_start_matches("usr_").into(), role, status, see_all: false, inbox_ids: vec!["inb_web".into()], team_ids: vec![] }
 }
 
 #[derive(Clone, Copy, Debug)]
