@@ -294,8 +294,14 @@ impl Desk {
 
 /// Moves `user` to `to` when `when(current status)` allows it, recording the change.
 pub(super) fn with_status(c: &mut Changes, user: &User, to: AgentStatus, now: Timestamp, when: impl Fn(AgentStatus) -> bool) -> Result<User, DeskError> {
-    if user.status == to || !when(user.status) {
+    if !when(user.status) || (user.status == to && !user.auto_away) {
         return Ok(user.clone());
+    }
+    if user.status == to {
+        // Choosing by hand the status presence had set: it is theirs now.
+        let updated = User { auto_away: false, updated_at: now, ..user.clone() };
+        c.put_user(&updated, Some(user))?;
+        return Ok(updated);
     }
     // A change by hand (or by sign-in) is not presence's doing; becoming available starts
     // the presence clock afresh.
