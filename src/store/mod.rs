@@ -240,10 +240,13 @@ fn migrate(db: &Database) -> Result<(), StoreError> {
         }
         Some(v) if v == SCHEMA_VERSION => {}
         older => {
-            // Version 1 is the first schema: a fresh folder only needs the version recorded.
-            // Later versions add their steps here, each moving `v` to `v + 1`.
+            // A fresh folder only needs the version recorded. Each step moves `v` to `v + 1`.
             let from = older.unwrap_or(0);
             tracing::info!(from, to = SCHEMA_VERSION, "migrating the data folder");
+            if from == 1 {
+                // 1 → 2: the routing index and timers (offers, idle conversations, presence).
+                build_routing_index(&txn)?;
+            }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())
                 .map_err(db_err)?
@@ -252,6 +255,28 @@ fn migrate(db: &Database) -> Result<(), StoreError> {
         }
     }
     txn.commit().map_err(db_err)
+}
+
+/// Writes the routing keys of every stored conversation and user (schema 1 → 2).
+fn build_routing_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use redb::ReadableTable;
+    let mut keys = Vec::new();
+    for t in [Tbl::Conversations, Tbl::Users] {
+        let table = txn.open_table(t.def()).map_err(db_err)?;
+        for row in table.iter().map_err(db_err)? {
+            let (_, v) = row.map_err(db_err)?;
+            if t == Tbl::Conversations {
+                keys.extend(routing::conversation_keys(&reader::decode(v.value())?));
+            } else {
+                keys.extend(routing::user_keys(&reader::decode(v.value())?));
+            }
+        }
+    }
+    let mut index = txn.open_table(Tbl::Routing.def()).map_err(db_err)?;
+    for k in keys {
+        index.insert(k.as_str(), [].as_slice()).map_err(db_err)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub fn last_seen(u: &User) -> Timestamp {
     u.last_seen.unwrap_or(u.updated_at)
 }
 
-fn user_keys(u: &User) -> Vec<String> {
+pub(crate) fn user_keys(u: &User) -> Vec<String> {
     if u.active && u.status == AgentStatus::Available { vec![format!("seen/{}/{}", hex(last_seen(u)), u.id)] } else { Vec::new() }
 }
 

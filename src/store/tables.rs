@@ -8,7 +8,7 @@
 use redb::TableDefinition;
 
 /// The schema this build writes. Bumped with a migration step whenever stored meaning changes.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// `seq → Event` (JSON): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");

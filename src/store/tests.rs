@@ -147,3 +147,30 @@ async fn a_fresh_folder_records_the_schema_version() {
     assert_eq!(v, Some(SCHEMA_VERSION));
     assert!(!store.is_demo().expect("reads"));
 }
+
+#[tokio::test]
+async fn schema_1_folders_get_their_routing_index() {
+    use crate::domain::conversation::{Conversation, Detailed, Origin, Status};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = Conversation::new("cv_1".into(), 1001, "inb_1".into(), "ct_1".into(), Origin::Inbound, Timestamp(5_000));
+    (c.status, c.detailed, c.assignee) = (Status::Pending, Detailed::AgentAnswered, Some("usr_1".into()));
+    {
+        // A folder as schema 1 left it: conversations without routing keys.
+        let store = Store::open(dir.path()).expect("opens");
+        let written = c.clone();
+        store
+            .write(move |_| {
+                let mut ch = Changes::new(Timestamp(1), Actor::System);
+                ch.put_json(Tbl::Conversations, &written.id, &written)?;
+                ch.put_json(Tbl::Meta, tables::META_SCHEMA_VERSION, &1u64)?;
+                Ok::<_, StoreError>((ch, ()))
+            })
+            .await
+            .expect("writes");
+        assert!(store.snapshot().expect("snapshot").idle_due("inb_1", Timestamp(9_000), 10).expect("reads").is_empty());
+    }
+    let store = Store::open(dir.path()).expect("reopens and migrates");
+    let snap = store.snapshot().expect("snapshot");
+    assert_eq!(snap.idle_due("inb_1", Timestamp(9_000), 10).expect("reads"), ["cv_1"]);
+    assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
+}
