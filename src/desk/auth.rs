@@ -150,14 +150,23 @@ impl Desk {
     /// missed offers and left only by hand).
     pub async fn set_own_status(&self, who: &Principal, status: AgentStatus) -> Result<User, DeskError> {
         who.ready()?;
+        self.change_status(who, &who.user.id, status).await
+    }
+
+    /// Moves `user_id` to `status` on behalf of `who`, then routes again (offers are withdrawn
+    /// from agents who stop being available; a newly available one drains the queue).
+    pub(super) async fn change_status(&self, who: &Principal, user_id: &str, status: AgentStatus) -> Result<User, DeskError> {
         if status == AgentStatus::Rona {
             return Err(DeskError::field("status", "rona is set by missed offers; choose available, away or offline"));
         }
-        let (id, actor, now) = (who.user.id.clone(), who.actor(), self.now());
+        let (id, actor, now) = (user_id.to_string(), who.actor(), self.now());
         let (user, _) = self
             .store
             .write(move |s| {
-                let old = s.user(&id)?.ok_or_else(|| DeskError::NotFound("no such user".into()))?;
+                let old = s.user(&id)?.ok_or_else(|| DeskError::NotFound(format!("no user with id {id}")))?;
+                if !old.active && status != AgentStatus::Offline {
+                    return Err(DeskError::Conflict(format!("{} is deactivated; reactivate the account first", old.name)));
+                }
                 let mut c = Changes::new(now, actor);
                 let user = with_status(&mut c, &old, status, now, |_| true)?;
                 Ok::<_, DeskError>((c, user))

@@ -1,7 +1,6 @@
 //! Presence (F20) and statuses set by supervisors (F19): heartbeats from open agent pages,
 //! the page going hidden, and a supervisor moving an agent's status.
 
-use super::auth::with_status;
 use super::{Desk, DeskError, Principal};
 use crate::domain::{AgentStatus, EventKind, Role, User};
 use crate::store::{Changes, UserChanges, UserReads};
@@ -43,23 +42,6 @@ impl Desk {
     /// `available` is how a supervisor brings an agent back from it).
     pub async fn set_user_status(&self, who: &Principal, id: &str, status: AgentStatus) -> Result<User, DeskError> {
         who.require(Role::Supervisor, "set other users' status")?;
-        if status == AgentStatus::Rona {
-            return Err(DeskError::field("status", "rona is set by missed offers; choose available, away or offline"));
-        }
-        let (id, actor, now) = (id.to_string(), who.actor(), self.now());
-        let (user, _) = self
-            .store
-            .write(move |s| {
-                let old = s.user(&id)?.ok_or_else(|| DeskError::NotFound(format!("no user with id {id}")))?;
-                if !old.active && status != AgentStatus::Offline {
-                    return Err(DeskError::Conflict(format!("{} is deactivated; reactivate the account first", old.name)));
-                }
-                let mut c = Changes::new(now, actor);
-                let user = with_status(&mut c, &old, status, now, |_| true)?;
-                Ok::<_, DeskError>((c, user))
-            })
-            .await?;
-        self.resettle().await;
-        Ok(self.store.snapshot()?.user(&user.id)?.unwrap_or(user))
+        self.change_status(who, id, status).await
     }
 }
