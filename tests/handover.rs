@@ -91,8 +91,10 @@ async fn transfer_to_a_team_queues_it_for_that_team() {
     let t = transfer(&h, &d.ana, &id, json!({"team_id": cid(&billing.body), "note": "invoice question"})).await;
     assert_eq!(t.status, 200, "{}", t.text);
     assert_eq!((t.body["status"].as_str(), t.body["team_id"].as_str()), (Some("queued"), billing.body["id"].as_str()));
-    // Lucia's team queue holds it: she sees it and takes it.
+    // Lucia's team queue holds it: she sees it in Unassigned and takes it.
     assert_eq!(conv(&h, &d.lucia, &id).await.status, 200);
+    let queue = h.get("/api/v1/conversations?view=unassigned", &d.lucia).await;
+    assert_eq!(queue.body["items"].as_array().map(|i| i.iter().filter(|c| c["id"] == id.as_str()).count()), Some(1));
     let take = h.post(&format!("/api/v1/conversations/{id}/assign"), &d.lucia, json!({})).await;
     assert_eq!((take.status, take.body["assignee_id"].as_str()), (200, Some(lucia_id.as_str())));
     let timeline = h.get(&format!("/api/v1/conversations/{id}/timeline"), &d.admin).await;

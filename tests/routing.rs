@@ -55,6 +55,10 @@ async fn round_robin_offers_in_turn_and_accept_opens() {
     }
     let order: Vec<&str> = got.iter().map(|(_, a)| a.as_str()).collect();
     assert_eq!(order, [d.ana_id.as_str(), d.marco_id.as_str(), d.ana_id.as_str()]);
+    let offers = h.get("/api/v1/conversations?view=offered", &d.ana).await;
+    let listed: Vec<&str> = offers.body["items"].as_array().expect("items").iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(listed.len(), 2, "Ana's two offers: {listed:?}");
+    assert!(listed.contains(&got[0].0.as_str()) && listed.contains(&got[2].0.as_str()));
     let deadline = conv(&h, &d, &got[0].0).await["offer"]["deadline"].clone();
     assert_eq!(deadline, "2026-01-05T09:00:30Z", "the inbox's default offer timeout of 30 s");
 

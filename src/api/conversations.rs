@@ -23,8 +23,10 @@ use crate::domain::conversation::Sort;
 pub enum ViewDto {
     /// Assigned to me and not closed.
     Mine,
-    /// Queued in the inboxes my teams serve.
+    /// Queued in the inboxes my teams serve, or transferred to my teams.
     Unassigned,
+    /// Offered to me (or transferred to me), waiting for my answer.
+    Offered,
     /// Everything I may see (closed ones included).
     All,
 }
@@ -222,6 +224,7 @@ impl ConversationsApi {
             view: match view.0.unwrap_or(ViewDto::All) {
                 ViewDto::Mine => View::Mine,
                 ViewDto::Unassigned => View::Unassigned,
+                ViewDto::Offered => View::Offered,
                 ViewDto::All => View::All,
             },
             statuses: status.0.into_iter().map(Into::into).collect(),

@@ -130,8 +130,10 @@ pub struct NewConversation {
 pub enum View {
     /// Assigned to me and not closed.
     Mine,
-    /// Queued in the inboxes I serve.
+    /// Queued in the inboxes I serve, or for my teams.
     Unassigned,
+    /// Offered to me, waiting for my answer.
+    Offered,
     /// Everything I may see.
     All,
 }
@@ -237,11 +239,17 @@ impl Desk {
         // The partitions to read: a superset of the answer, as narrow as the query allows.
         let base: Vec<String> = match q.view {
             View::Mine => vec![format!("a:{}", v.id)],
-            View::Unassigned => serving.iter().filter(|i| q.inbox.as_ref().is_none_or(|f| f == *i)).map(|i| format!("u:{i}")).collect(),
+            View::Offered => vec![format!("o:{}", v.id)],
+            View::Unassigned => {
+                let mut p: Vec<String> = serving.iter().filter(|i| q.inbox.as_ref().is_none_or(|f| f == *i)).map(|i| format!("u:{i}")).collect();
+                p.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
+                p
+            }
             View::All if sees_all => vec![q.inbox.as_ref().map_or("all".to_string(), |i| format!("i:{i}"))],
             View::All => {
-                let mut p = vec![format!("a:{}", v.id), format!("p:{}", v.id)];
+                let mut p = vec![format!("a:{}", v.id), format!("p:{}", v.id), format!("o:{}", v.id)];
                 p.extend(serving.iter().map(|i| format!("u:{i}")));
+                p.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
                 p
             }
         };
@@ -256,7 +264,8 @@ impl Desk {
         let keep = |c: &Conversation| {
             let in_view = match q.view {
                 View::Mine => c.assignee.as_deref() == Some(me.as_str()) && c.status != Status::Closed,
-                View::Unassigned => c.status == Status::Queued && serving.contains(&c.inbox_id),
+                View::Offered => c.offer.as_ref().is_some_and(|o| o.agent_id == me),
+                View::Unassigned => c.status == Status::Queued && (serving.contains(&c.inbox_id) || c.team_id.as_ref().is_some_and(|t| v.team_ids.contains(t))),
                 View::All => can_see(&v, c),
             };
             in_view

@@ -8,7 +8,8 @@
 //!
 //! Partitions: `all`; `i:{inbox}` (every conversation of an inbox); `u:{inbox}` (queued in the
 //! inbox); `a:{user}` (assigned to the user and not closed); `p:{user}` (the user took part);
-//! `c:{contact}`; `l:{label}`. Sorts: `w` (waiting: oldest waiting first, then the others by
+//! `c:{contact}`; `l:{label}`; `t:{team}` (queued for a team after a transfer); `o:{user}`
+//! (offered to the user, waiting for the answer). Sorts: `w` (waiting: oldest waiting first, then the others by
 //! most recent update), `d` (most recently updated first), `n` (newest first).
 
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,12 @@ fn partitions(c: &Conversation) -> Vec<String> {
     let mut parts = vec!["all".to_string(), format!("i:{}", c.inbox_id), format!("c:{}", c.contact_id)];
     if c.status == Status::Queued {
         parts.push(format!("u:{}", c.inbox_id));
+        if let Some(t) = &c.team_id {
+            parts.push(format!("t:{t}"));
+        }
+    }
+    if let Some(o) = c.offer.as_ref().filter(|_| c.status == Status::Offered) {
+        parts.push(format!("o:{}", o.agent_id));
     }
     if let Some(a) = c.assignee.as_ref().filter(|_| c.status != Status::Closed) {
         parts.push(format!("a:{a}"));
