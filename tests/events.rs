@@ -115,6 +115,8 @@ async fn subscribers_receive_only_what_they_may_see() {
     let note = all.iter().find(|g| g.data["message"]["kind"] == "note").expect("the note");
     assert_eq!((note.name.as_str(), note.data["message"]["text"].as_str()), ("message.created", Some("internal only")));
     assert_eq!(about(note), Some(private.as_str()));
+    let metrics = h.call(poem::http::Method::GET, "/metrics", None, None).await;
+    assert!(metrics.text.contains("switchboard_live_subscribers 2\n"), "{}", metrics.text);
 }
 
 #[tokio::test]

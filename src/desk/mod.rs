@@ -173,6 +173,11 @@ impl Desk {
         self.hub.get_or_init(|| crate::realtime::Hub::start(&self.store))
     }
 
+    /// Open live-event streams (0 before the hub starts).
+    pub fn live_subscribers(&self) -> usize {
+        self.hub.get().map_or(0, crate::realtime::Hub::subscribers)
+    }
+
     /// Asks long-lived streams to end (the server is shutting down).
     pub fn close_streams(&self) {
         self.closing.send_replace(true);

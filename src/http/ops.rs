@@ -34,6 +34,7 @@ pub fn metrics(desk: Data<&Desk>, metrics: Data<&Arc<Metrics>>) -> Response {
     let text = metrics.render(&[
         ("switchboard_event_log_last_seq", "Sequence number of the newest committed event.", last_seq),
         ("switchboard_process_resident_memory_bytes", "Resident memory of the server process.", resident_memory_bytes()),
+        ("switchboard_live_subscribers", "Open live-event streams (GET /api/v1/events).", desk.live_subscribers() as f64),
     ]);
     Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(text)
 }
