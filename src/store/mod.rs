@@ -84,6 +84,17 @@ struct Inner {
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     last_seq: watch::Receiver<u64>,
+    /// Declared last, so it drops after the database: then the file is truly released.
+    released: ReleaseFlag,
+}
+
+/// Set when the last handle's fields, the database included, have been dropped.
+struct ReleaseFlag(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for ReleaseFlag {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl Drop for Inner {
@@ -133,6 +144,7 @@ impl Store {
                 jobs: Mutex::new(Some(jobs_tx)),
                 writer: Mutex::new(Some(writer)),
                 last_seq: seq_rx,
+                released: ReleaseFlag(Arc::default()),
             }),
         })
     }
@@ -140,7 +152,7 @@ impl Store {
     /// A handle that does not keep the store open, to learn when the last handle is gone
     /// (the database file is released then).
     pub fn downgrade(&self) -> WeakStore {
-        WeakStore(Arc::downgrade(&self.inner))
+        WeakStore(Arc::downgrade(&self.inner), self.inner.released.0.clone())
     }
 
     /// The content-addressed file store (attachments).
@@ -212,12 +224,13 @@ impl Store {
 
 /// A non-owning handle on a [`Store`].
 #[derive(Clone)]
-pub struct WeakStore(std::sync::Weak<Inner>);
+pub struct WeakStore(std::sync::Weak<Inner>, Arc<std::sync::atomic::AtomicBool>);
 
 impl WeakStore {
-    /// Whether some [`Store`] handle still keeps the data folder open.
+    /// Whether the data folder is still open: some [`Store`] handle keeps it, or the last one
+    /// is still closing the database.
     pub fn is_open(&self) -> bool {
-        self.0.strong_count() > 0
+        !self.1.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// A full handle, while some other handle keeps the store open.
