@@ -308,7 +308,12 @@ fn decide(r: &impl Reader, ids: IdGen, now: Timestamp) -> Result<(Changes, Settl
     w.expire_offers()?;
     w.withdraw_offers()?;
     w.auto_close(&inboxes)?;
-    if inboxes.iter().any(|i| i.assignment != AssignmentMode::Manual) && w.anyone_free(&teams)? {
+    let waiting = |w: &Work<'_, _>, i: &Inbox| {
+        w.convs.values().any(|(_, c)| c.inbox_id == i.id && c.status == Status::Queued)
+            || r.scan_raw(Tbl::ConvIndex, &format!("u:{}/w/", i.id), None, 1).is_ok_and(|k| !k.is_empty())
+    };
+    // Cheapest checks first: a queue to serve, then someone free to serve it.
+    if inboxes.iter().any(|i| i.assignment != AssignmentMode::Manual && waiting(&w, i)) && w.anyone_free(&teams)? {
         w.route(&inboxes, &teams)?;
     }
     w.finish()
