@@ -16,11 +16,12 @@ use tokio::sync::{broadcast, mpsc};
 use super::common::to_time;
 use super::conversation_dto::ConversationStatusDto;
 use super::error::ApiResult;
+use super::messages::MessageKindDto;
 use super::users::StatusDto;
 use super::{ApiTags, BearerAuth};
 use crate::desk::{Desk, Principal};
 use crate::domain::EventKind;
-use crate::domain::conversation::{Author, MessageKind};
+use crate::domain::conversation::Author;
 use crate::realtime::Delivery;
 
 /// How often a comment line keeps idle streams open through proxies.
@@ -85,8 +86,8 @@ pub struct LiveConversation {
 pub struct LiveMessage {
     /// Id.
     pub id: String,
-    /// `customer`, `agent`, `note` or `system`.
-    pub kind: String,
+    /// Kind.
+    pub kind: MessageKindDto,
     /// The user or contact who wrote it.
     pub author_id: Option<String>,
     /// Text.
@@ -150,13 +151,7 @@ impl LiveEvent {
         });
         let message = d.message.as_ref().map(|m| LiveMessage {
             id: m.id.clone(),
-            kind: match m.kind {
-                MessageKind::Customer => "customer",
-                MessageKind::Agent => "agent",
-                MessageKind::Note => "note",
-                MessageKind::System => "system",
-            }
-            .into(),
+            kind: m.kind.into(),
             author_id: match &m.author {
                 Author::User { id } | Author::Contact { id } => Some(id.clone()),
                 Author::Bot { .. } | Author::System => None,

@@ -30,6 +30,17 @@ pub enum MessageKindDto {
     System,
 }
 
+impl From<MessageKind> for MessageKindDto {
+    fn from(k: MessageKind) -> Self {
+        match k {
+            MessageKind::Customer => MessageKindDto::Customer,
+            MessageKind::Agent => MessageKindDto::Agent,
+            MessageKind::Note => MessageKindDto::Note,
+            MessageKind::System => MessageKindDto::System,
+        }
+    }
+}
+
 /// Who wrote an entry.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[oai(rename_all = "snake_case")]
@@ -85,12 +96,7 @@ impl From<Message> for MessageDto {
             id: m.id,
             conversation_id: m.conversation_id,
             index: m.index,
-            kind: match m.kind {
-                MessageKind::Customer => MessageKindDto::Customer,
-                MessageKind::Agent => MessageKindDto::Agent,
-                MessageKind::Note => MessageKindDto::Note,
-                MessageKind::System => MessageKindDto::System,
-            },
+            kind: m.kind.into(),
             author_kind,
             author_id,
             text: m.text,

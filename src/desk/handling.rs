@@ -39,6 +39,12 @@ pub struct BulkOutcome {
     pub error: Option<DeskError>,
 }
 
+/// A lifecycle step decided inside the writer: it may read the transaction, add changes,
+/// and changes the conversation, returning the timeline entries to record.
+pub(super) trait StepFn: FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static {}
+
+impl<F> StepFn for F where F: FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static {}
+
 fn close_in(s: &Staged<'_>, v: &Viewer, c: &mut Conversation, req: &CloseRequest, bulk: bool, now: crate::domain::Timestamp) -> Result<Vec<Entry>, DeskError> {
     if bulk {
         lifecycle::bulk_closable(c).map_err(refused)?;
@@ -67,7 +73,7 @@ impl Desk {
         id: &str,
         action: &'static str,
         contested: bool,
-        decide: impl FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static,
+        decide: impl StepFn,
     ) -> Result<ConversationView, DeskError> {
         self.apply_step(who, id, action, contested, decide).await?;
         self.get_conversation(who, id)
@@ -81,7 +87,7 @@ impl Desk {
         id: &str,
         action: &'static str,
         contested: bool,
-        decide: impl FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static,
+        decide: impl StepFn,
     ) -> Result<(), DeskError> {
         who.ready()?;
         let (id_owned, now, actor, ids, caller) = (id.to_string(), self.now(), who.actor(), self.id_gen(), who.clone());

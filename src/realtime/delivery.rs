@@ -1,6 +1,6 @@
 //! What one committed event means to live subscribers, and who may receive it.
 
-use crate::domain::conversation::{Conversation, Message, MessageKind};
+use crate::domain::conversation::{Conversation, Message};
 use crate::domain::lifecycle::{Viewer, can_see};
 use crate::domain::{Event, EventKind};
 use crate::store::{ConversationReads, Reader, Store, StoreError};
@@ -42,11 +42,6 @@ impl Delivery {
             }
             _ => self.conversation.as_ref().is_some_and(|c| can_see(v, c)),
         }
-    }
-
-    /// Whether the message is an internal note.
-    pub fn is_note(&self) -> bool {
-        self.message.as_ref().is_some_and(|m| m.kind == MessageKind::Note)
     }
 }
 
