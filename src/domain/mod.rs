@@ -14,6 +14,7 @@ pub mod handover;
 pub mod lifecycle;
 pub mod routing;
 pub mod media;
+pub mod metrics;
 pub mod throttle;
 pub mod time;
 pub mod user;
