@@ -32,6 +32,10 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Rebuild the search index from the database (the server must not be running on the same
+    /// data folder). Needed only if the index folder was lost or damaged: the server keeps the
+    /// index up to date by itself and catches up on start.
+    Reindex(ReindexArgs),
     /// Print the OpenAPI spec of the REST API as JSON.
     ExportOpenapi {
         /// Write to this file instead of standard output.
@@ -116,6 +120,14 @@ pub struct UserAddArgs {
     /// Read the password from the first line of standard input instead of prompting.
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+/// Flags of `reindex`.
+#[derive(Args, Debug)]
+pub struct ReindexArgs {
+    /// Data folder and config file.
+    #[command(flatten)]
+    pub common: DataArgs,
 }
 
 /// The keys a configuration file may hold; unknown keys are refused so typos are caught.

@@ -14,6 +14,7 @@ pub mod http;
 pub mod jobs;
 pub mod metrics;
 pub mod realtime;
+pub mod search;
 pub mod store;
 pub mod telemetry;
 pub mod web;

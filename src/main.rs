@@ -1,4 +1,4 @@
-//! The `switchboard` executable: `serve`, `user add` and `export-openapi`.
+//! The `switchboard` executable: `serve`, `user add`, `reindex` and `export-openapi`.
 //!
 //! Console messages meant for the operator at start-up (the first admin's one-time password,
 //! the demo accounts) are written to standard error once; everything else is logged.
@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use switchboard::clock::SystemClock;
-use switchboard::config::{Cli, Command, Config, UserAddArgs, UserCommand};
+use switchboard::config::{Cli, Command, Config, ReindexArgs, UserAddArgs, UserCommand};
 use switchboard::desk::{DEMO_ACCOUNTS, DEMO_PASSWORD, Desk, DeskConfig, DeskError, NewUser};
 use switchboard::domain::{Actor, Role};
 use switchboard::store::{Store, StoreError};
@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             }
         }),
         Command::User { command: UserCommand::Add(args) } => user_add(args),
+        Command::Reindex(args) => reindex(args),
         Command::ExportOpenapi { output } => export_openapi(output),
     };
     match result {
@@ -154,6 +155,28 @@ fn user_add(args: UserAddArgs) -> Result<(), String> {
         println!("created {} {} ({}) with id {}", user.role.as_str(), user.email, user.name, user.id);
         Ok(())
     })
+}
+
+fn reindex(args: ReindexArgs) -> Result<(), String> {
+    let file = args.common.file()?;
+    let dir = args.common.data_dir(&file);
+    let store = open_store(&dir)?;
+    let index = switchboard::search::SearchIndex::open(&dir).map_err(|e| e.to_string())?;
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("reindexing [{bar:40}] {pos}/{len} conversations, {per_sec}, {eta} left") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let started = std::time::Instant::now();
+    let done = index
+        .rebuild(&store, &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .map_err(|e| format!("reindexing failed (the previous index is unchanged): {e}"))?;
+    bar.finish_and_clear();
+    let mb = index.disk_bytes() as f64 / 1_048_576.0;
+    println!("reindexed {done} conversations in {:.1} s; the index takes {mb:.1} MB", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn export_openapi(output: Option<std::path::PathBuf>) -> Result<(), String> {

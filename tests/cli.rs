@@ -29,7 +29,7 @@ fn run(args: &[&str], envs: &[(&str, &str)], stdin: Option<&str>) -> (i32, Strin
 
 #[test]
 fn every_command_has_help() {
-    for args in [&["--help"][..], &["serve", "--help"], &["user", "add", "--help"], &["export-openapi", "--help"]] {
+    for args in [&["--help"][..], &["serve", "--help"], &["user", "add", "--help"], &["reindex", "--help"], &["export-openapi", "--help"]] {
         let (code, out, _) = run(args, &[], None);
         assert_eq!(code, 0, "{args:?}");
         assert!(out.contains("Usage"), "{args:?}: {out}");

@@ -14,6 +14,7 @@ mod events;
 mod me;
 mod messages;
 mod routing;
+mod search;
 mod security;
 mod teams;
 mod tokens;
@@ -59,16 +60,18 @@ pub enum ApiTags {
     Attachments,
     /// Live updates (server-sent events).
     Events,
+    /// Full-text search of ticket history.
+    Search,
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi);
+pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, search::SearchApi);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi),
+        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, search::SearchApi),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )

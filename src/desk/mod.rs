@@ -15,6 +15,7 @@ mod offers;
 mod password;
 mod presence;
 mod routing;
+mod search;
 mod setup;
 mod teams;
 mod throttle;
@@ -40,6 +41,7 @@ pub use password::{hex, new_one_time_password};
 pub use teams::{InboxInput, TeamInput};
 pub use offers::{MAX_NOTE_CHARS, TransferTarget};
 pub use routing::Settled;
+pub use search::{MessageHit, SearchHit, SearchPage, SearchQuery};
 pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
 pub use users::{NewUser, UserPatch};
 
@@ -158,13 +160,14 @@ pub struct Desk {
     throttle: Arc<throttle::LoginThrottle>,
     ids: Arc<Mutex<domain::id::IdState>>,
     hub: Arc<std::sync::OnceLock<crate::realtime::Hub>>,
+    search: Arc<std::sync::OnceLock<Result<crate::search::SearchIndex, String>>>,
     closing: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Desk {
     /// A desk over an open store.
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: DeskConfig) -> Self {
-        Desk { store, clock, config, throttle: Arc::default(), ids: Arc::default(), hub: Arc::default(), closing: Arc::new(tokio::sync::watch::channel(false).0) }
+        Desk { store, clock, config, throttle: Arc::default(), ids: Arc::default(), hub: Arc::default(), search: Arc::default(), closing: Arc::new(tokio::sync::watch::channel(false).0) }
     }
 
     /// The real-time hub, started on first use (it tails the event log only while somebody

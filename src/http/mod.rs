@@ -85,9 +85,11 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Serves `app(state)` on `acceptor` until `shutdown` resolves, then lets in-flight requests
 /// finish (up to [`SHUTDOWN_GRACE`]).
-/// The scheduler (offer deadlines, presence, auto-close) runs while the server does.
+/// The scheduler (offer deadlines, presence, auto-close) and the search indexer run while the
+/// server does.
 pub async fn serve(state: AppState, acceptor: TcpAcceptor, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
     let scheduler = crate::jobs::spawn(state.desk.clone());
+    let indexer = crate::jobs::indexer::spawn(state.desk.clone());
     let desk = state.desk.clone();
     let shutdown = async move {
         shutdown.await;
@@ -98,6 +100,8 @@ pub async fn serve(state: AppState, acceptor: TcpAcceptor, shutdown: impl Future
         .run_with_graceful_shutdown(app(state), shutdown, Some(SHUTDOWN_GRACE))
         .await;
     scheduler.abort();
+    indexer.abort();
     let _ = scheduler.await;
+    let _ = indexer.await;
     served
 }

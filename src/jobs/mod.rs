@@ -3,6 +3,8 @@
 //! timers themselves are keys derived from stored conversations and users, so a restart
 //! loses none of them: the first tick after start fires whatever fell due meanwhile.
 
+pub mod indexer;
+
 use std::time::Duration;
 
 use tokio::task::JoinHandle;

@@ -26,7 +26,7 @@ use tokio::sync::{oneshot, watch};
 pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
 pub use conversations::{ConversationReads, ReadMark, cursor_of, partition_prefix, put_conversation, put_message, put_read_mark, take_number, take_numbers};
-pub use reader::Reader;
+pub use reader::{Reader, decode};
 pub use routing::{RoutingReads, last_seen};
 pub use tables::{SCHEMA_VERSION, Tbl};
 pub use users::{UserChanges, UserReads};

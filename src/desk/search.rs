@@ -1,0 +1,185 @@
+//! Searching ticket history (F32): the caller's permissions and the list filters become part
+//! of the index query (so totals and pages are exact), then each conversation found is shown
+//! with its best matching messages.
+
+use std::collections::BTreeSet;
+
+use super::conversations::{ConversationView, ListQuery, view_of, viewer};
+use super::{Desk, DeskError, Principal};
+use crate::domain::conversation::{Message, MessageKind};
+use crate::search::highlight::Snippet;
+use crate::search::query::{Filters, Scope};
+use crate::search::schema::Role;
+use crate::search::{Order, Request, SearchError, SearchIndex};
+use crate::store::{ContactReads, ConversationReads, StoreError, WorkspaceReads};
+
+/// Matching messages shown per conversation.
+const MESSAGES_PER_HIT: usize = 3;
+/// Timeline entries read per conversation to find them.
+const MAX_SCANNED: usize = 2_000;
+/// Most contacts a contact filter may match.
+const MAX_CONTACT_MATCHES: usize = 200;
+
+/// A search request.
+#[derive(Clone, Debug)]
+pub struct SearchQuery {
+    /// What the person typed.
+    pub text: String,
+    /// The list filters (view, sort and cursor are not used).
+    pub filters: ListQuery,
+    /// Relevance or newest first.
+    pub order: Order,
+    /// Cursor of the previous page.
+    pub cursor: Option<String>,
+    /// Page size.
+    pub limit: usize,
+}
+
+/// A message that matched, with its marked fragment.
+#[derive(Clone, Debug)]
+pub struct MessageHit {
+    /// The message.
+    pub message: Message,
+    /// The fragment and its highlights.
+    pub snippet: Snippet,
+}
+
+/// A conversation found.
+#[derive(Clone, Debug)]
+pub struct SearchHit {
+    /// The conversation as lists show it.
+    pub conversation: ConversationView,
+    /// Relevance score (relevance order only).
+    pub score: Option<f32>,
+    /// Its best matching messages, best first.
+    pub messages: Vec<MessageHit>,
+}
+
+/// One page of search results.
+#[derive(Clone, Debug)]
+pub struct SearchPage {
+    /// Every conversation matching, not only this page.
+    pub total: usize,
+    /// This page.
+    pub hits: Vec<SearchHit>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+}
+
+impl From<SearchError> for DeskError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Store(s) => DeskError::Storage(s),
+            SearchError::Index(m) => DeskError::Storage(StoreError::Unavailable(m)),
+        }
+    }
+}
+
+fn parse_cursor(c: Option<&str>) -> Result<usize, DeskError> {
+    match c {
+        None => Ok(0),
+        Some(c) => c
+            .strip_prefix('s')
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| DeskError::field("cursor", "is not a cursor of this search; pass the next_cursor of the previous page")),
+    }
+}
+
+impl Desk {
+    /// The search index of this data folder, opened on first use.
+    pub fn search_index(&self) -> Result<&SearchIndex, DeskError> {
+        let opened = self.search.get_or_init(|| SearchIndex::open(self.store.dir()).map_err(|e| e.to_string()));
+        opened.as_ref().map_err(|e| DeskError::Storage(StoreError::Unavailable(e.clone())))
+    }
+
+    /// Brings the index up to the last committed change and makes it searchable now; returns
+    /// how many conversations were re-indexed. Blocking: call from a blocking context.
+    pub fn index_now(&self) -> Result<usize, DeskError> {
+        Ok(self.search_index()?.catch_up(&self.store)?)
+    }
+
+    /// Searches what the caller may see.
+    pub fn search(&self, who: &Principal, q: &SearchQuery) -> Result<SearchPage, DeskError> {
+        who.ready()?;
+        let text = q.text.trim();
+        if text.is_empty() || text.chars().count() > 500 {
+            return Err(DeskError::field("q", "type 1 to 500 characters to search for"));
+        }
+        let offset = parse_cursor(q.cursor.as_deref())?;
+        let index = self.search_index()?;
+        let snap = self.store.snapshot()?;
+        let v = viewer(&snap, who)?;
+        let scope = if v.is_supervisor() || v.see_all {
+            Scope::Everything
+        } else {
+            let mut keys = vec![format!("u:{}", v.id)];
+            keys.extend(v.inbox_ids.iter().map(|i| format!("q:{i}")));
+            keys.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
+            Scope::Keys(keys)
+        };
+        let filters = self.filters(&snap, &q.filters)?;
+        let found = index.search(&Request { text: text.to_string(), filters, scope, order: q.order, offset, limit: q.limit })?;
+        let mut hits = Vec::with_capacity(found.conversations.len());
+        for f in &found.conversations {
+            // The index trails redb by up to a second: a conversation deleted meanwhile is skipped.
+            let Some(c) = snap.conversation(&f.id)? else { continue };
+            let mut messages: Vec<MessageHit> = snap
+                .timeline(&c.id, 0, MAX_SCANNED)?
+                .into_iter()
+                .filter_map(|m| {
+                    let role = match m.kind {
+                        MessageKind::Customer => Role::Customer,
+                        MessageKind::Agent => Role::Agent,
+                        MessageKind::Note => Role::Note,
+                        MessageKind::System => return None,
+                    };
+                    found.highlighter.covers(role).then_some(())?;
+                    let snippet = found.highlighter.snippet(f.lang, &m.text)?;
+                    Some(MessageHit { message: m, snippet })
+                })
+                .collect();
+            messages.sort_by(|a, b| b.snippet.score.cmp(&a.snippet.score).then(b.message.index.cmp(&a.message.index)));
+            messages.truncate(MESSAGES_PER_HIT);
+            hits.push(SearchHit { conversation: view_of(&snap, who, c)?, score: f.score, messages });
+        }
+        let next = offset + found.conversations.len();
+        let next_cursor = (next < found.total && !found.conversations.is_empty()).then(|| format!("s{next}"));
+        Ok(SearchPage { total: found.total, hits, next_cursor })
+    }
+
+    /// The list filters as index terms.
+    fn filters(&self, snap: &impl ConversationReads, q: &ListQuery) -> Result<Filters, DeskError> {
+        let name = |v: serde_json::Result<serde_json::Value>| v.ok().and_then(|v| v.as_str().map(str::to_string));
+        let team = match &q.team {
+            Some(t) => {
+                let inboxes = snap.inboxes()?.into_iter().filter(|i| i.team_ids.contains(t)).map(|i| i.id).collect();
+                Some((t.clone(), inboxes))
+            }
+            None => None,
+        };
+        let mut contact_ids: Option<BTreeSet<String>> = None;
+        if let Some(text) = q.contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            let ids = snap.search_contact_ids(text, MAX_CONTACT_MATCHES + 1)?;
+            if ids.len() > MAX_CONTACT_MATCHES {
+                return Err(DeskError::field("contact", format!("matches more than {MAX_CONTACT_MATCHES} contacts; type more of the name, email or phone")));
+            }
+            contact_ids = Some(ids);
+        }
+        if let Some(id) = &q.contact_id {
+            let set = contact_ids.get_or_insert_with(|| BTreeSet::from([id.clone()]));
+            set.retain(|c| c == id);
+        }
+        Ok(Filters {
+            statuses: q.statuses.iter().map(|s| s.as_str().to_string()).collect(),
+            detailed: q.detailed.and_then(|d| name(serde_json::to_value(d))),
+            assignee: q.assignee.clone(),
+            team,
+            inbox: q.inbox.clone(),
+            channel: q.channel.and_then(|c| name(serde_json::to_value(c))),
+            label_id: q.label.clone(),
+            created: (q.created_from.map(|t| t.millis()), q.created_to.map(|t| t.millis())),
+            updated: (q.updated_from.map(|t| t.millis()), q.updated_to.map(|t| t.millis())),
+            contact_ids: contact_ids.map(|s| s.into_iter().collect()),
+        })
+    }
+}

@@ -1,0 +1,159 @@
+//! Turning a conversation, its timeline and its contact into the index's document.
+
+use std::collections::HashMap;
+
+use tantivy::TantivyDocument;
+
+use super::schema::{Fields, Lang, Role, detect};
+use super::SearchError;
+use crate::domain::conversation::{Conversation, Message, MessageKind, Status};
+use crate::store::{ContactReads, ConversationReads, Reader, WorkspaceReads};
+
+/// What every document of a batch shares: label names, inbox channels, the fallback language.
+pub struct Catalog {
+    labels: HashMap<String, String>,
+    channels: HashMap<String, String>,
+    fallback: Lang,
+}
+
+impl Catalog {
+    /// Reads the catalog from a snapshot.
+    pub fn load(r: &impl Reader) -> Result<Catalog, SearchError> {
+        let labels = r.labels()?.into_iter().map(|l| (l.id, l.name)).collect();
+        let channels = r
+            .inboxes()?
+            .into_iter()
+            .map(|i| (i.id, serde_json::to_value(i.channel).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()))
+            .collect();
+        let fallback = Lang::from_code(&r.settings()?.language).unwrap_or(Lang::En);
+        Ok(Catalog { labels, channels, fallback })
+    }
+}
+
+/// Most timeline entries read into one document (very long conversations keep their start
+/// and the text that fits).
+const MAX_ENTRIES: usize = 5_000;
+
+/// The permission keys of a conversation: who may find it (mirrors `lifecycle::can_see`; the
+/// roles that see everything are not filtered at all).
+pub fn see_keys(c: &Conversation) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut user = |id: &str| {
+        let k = format!("u:{id}");
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    };
+    if let Some(a) = &c.assignee {
+        user(a);
+    }
+    c.participants.iter().for_each(|p| user(p));
+    c.invited.iter().for_each(|p| user(p));
+    if let Some(o) = &c.offer {
+        user(&o.agent_id);
+    }
+    if c.status == Status::Queued {
+        keys.push(format!("q:{}", c.inbox_id));
+        if let Some(t) = &c.team_id {
+            keys.push(format!("t:{t}"));
+        }
+    }
+    keys
+}
+
+/// The digits of a phone number and every suffix of at least three of them.
+pub fn phone_suffixes(phone: &str) -> Vec<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    (0..digits.len().saturating_sub(2)).map(|i| digits[i..].to_string()).collect()
+}
+
+/// Builds the document of a conversation.
+pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Result<TantivyDocument, SearchError> {
+    let entries = r.timeline(&c.id, 0, MAX_ENTRIES)?;
+    let texts: Vec<&Message> = entries.iter().filter(|m| m.kind != MessageKind::System && !m.text.is_empty()).collect();
+    let lang = detect(
+        std::iter::once(c.subject.as_str()).chain(texts.iter().filter(|m| m.kind != MessageKind::Note).map(|m| m.text.as_str())),
+        cat.fallback,
+    );
+    let mut d = TantivyDocument::default();
+    d.add_text(f.id, &c.id);
+    d.add_text(f.lang, lang.code());
+    if !c.subject.is_empty() {
+        d.add_text(f.text(Role::Subject, lang), &c.subject);
+    }
+    for m in texts {
+        let role = match m.kind {
+            MessageKind::Customer => Role::Customer,
+            MessageKind::Agent => Role::Agent,
+            _ => Role::Note,
+        };
+        d.add_text(f.text(role, lang), &m.text);
+    }
+    d.add_text(f.contact, format!("{} #{}", c.number, c.number));
+    if let Some(contact) = r.contact(&c.contact_id)? {
+        d.add_text(f.contact, &contact.name);
+        if let Some(e) = &contact.email {
+            d.add_text(f.contact, e);
+        }
+        if let Some(p) = &contact.phone {
+            d.add_text(f.contact, p);
+            for s in phone_suffixes(p) {
+                d.add_text(f.phone, &s);
+            }
+        }
+    }
+    for l in &c.labels {
+        d.add_text(f.label_id, l);
+        if let Some(name) = cat.labels.get(l) {
+            d.add_text(f.label, name);
+        }
+    }
+    d.add_text(f.status, c.status.as_str());
+    d.add_text(f.detailed, detailed_code(&c));
+    if let Some(a) = &c.assignee {
+        d.add_text(f.assignee, a);
+    }
+    if let Some(t) = &c.team_id {
+        d.add_text(f.team, t);
+    }
+    d.add_text(f.inbox, &c.inbox_id);
+    if let Some(ch) = cat.channels.get(&c.inbox_id) {
+        d.add_text(f.channel, ch);
+    }
+    d.add_text(f.contact_id, &c.contact_id);
+    for k in see_keys(&c) {
+        d.add_text(f.see, &k);
+    }
+    d.add_i64(f.created, c.created_at.millis());
+    d.add_i64(f.updated, c.updated_at.millis());
+    Ok(d)
+}
+
+/// The detailed status's API name.
+pub fn detailed_code(c: &Conversation) -> String {
+    serde_json::to_value(c.detailed).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+    use crate::domain::conversation::Origin;
+
+    #[test]
+    fn phone_suffixes_cover_every_tail() {
+        assert_eq!(phone_suffixes("+39 02-1234"), vec!["39021234", "9021234", "021234", "21234", "1234", "234"]);
+        assert!(phone_suffixes("12").is_empty());
+    }
+
+    #[test]
+    fn queued_conversations_are_seen_by_their_inbox_and_team() {
+        let mut c = Conversation::new("cv_1".into(), 1001, "in_1".into(), "ct_1".into(), Origin::Inbound, Timestamp(0));
+        c.team_id = Some("tm_1".into());
+        c.participants = vec!["usr_a".into()];
+        assert_eq!(see_keys(&c), vec!["u:usr_a", "q:in_1", "t:tm_1"]);
+        c.status = Status::Open;
+        c.assignee = Some("usr_a".into());
+        assert_eq!(see_keys(&c), vec!["u:usr_a"]);
+    }
+}

@@ -1,0 +1,230 @@
+//! Full-text search (F32): a tantivy index in `{data}/search`, derived from redb by tailing the
+//! event log (DESIGN.md, "The spine").
+//!
+//! The index remembers the last event sequence number it reflects in its own commit payload,
+//! so the two move together: after a crash or kill between a redb commit and an index commit,
+//! [`SearchIndex::catch_up`] re-reads the events after that number and rebuilds the documents
+//! they touched from the current state. A document is always rebuilt whole from redb (never
+//! patched from an event), so replaying an event twice changes nothing: nothing is missed and
+//! nothing is duplicated. The server calls `catch_up` on start and then on a short timer after
+//! new events; `switchboard reindex` rebuilds everything with [`SearchIndex::rebuild`].
+
+mod document;
+pub mod highlight;
+pub mod query;
+mod run;
+pub mod schema;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+pub use document::{phone_suffixes, see_keys};
+pub use run::{Found, FoundConversation, Order, Request};
+pub use schema::Lang;
+
+use document::Catalog;
+use schema::{Fields, INDEX_VERSION};
+use crate::domain::{Event, EventKind};
+use crate::store::{ConversationReads, Reader, Store, StoreError, Tbl, partition_prefix};
+
+/// The index's folder inside the data folder.
+pub const INDEX_DIR: &str = "search";
+/// Memory the index writer may buffer before it flushes a segment.
+const WRITER_HEAP: usize = 96 << 20;
+/// Events read per step while catching up.
+const EVENT_CHUNK: usize = 5_000;
+
+/// A failure of the search index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// tantivy failed (I/O, corrupt segment, lock held).
+    #[error("search index failure: {0}")]
+    Index(String),
+    /// Reading redb failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Index(e.to_string())
+    }
+}
+
+/// What the index stores in its commit payload.
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    version: u32,
+    seq: u64,
+}
+
+/// The search index: cheap to clone, safe to share.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    reader: IndexReader,
+    fields: Fields,
+    writer: Mutex<IndexWriter>,
+    indexed: AtomicU64,
+    dir: std::path::PathBuf,
+}
+
+impl SearchIndex {
+    /// Opens the index of a data folder, creating it (empty, at seq 0) when missing or when it
+    /// was written by another version of the schema.
+    pub fn open(data_dir: &Path) -> Result<SearchIndex, SearchError> {
+        let dir = data_dir.join(INDEX_DIR);
+        let io = |e: std::io::Error| SearchError::Index(format!("cannot use {}: {e}", dir.display()));
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let (schema, fields) = schema::schema();
+        let existing = Index::open_in_dir(&dir).ok().filter(|i| i.schema() == schema).and_then(|i| {
+            let p = payload(&i)?;
+            (p.version == INDEX_VERSION).then_some((i, p.seq))
+        });
+        let (index, seq) = match existing {
+            Some(found) => found,
+            None => {
+                // Unknown or outdated: start again from nothing and let catch-up refill it.
+                std::fs::remove_dir_all(&dir).map_err(io)?;
+                std::fs::create_dir_all(&dir).map_err(io)?;
+                let mmap = MmapDirectory::open(&dir).map_err(|e| SearchError::Index(e.to_string()))?;
+                (Index::create(mmap, schema, Default::default())?, 0)
+            }
+        };
+        schema::register(&index);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let writer = index.writer(WRITER_HEAP)?;
+        Ok(SearchIndex { inner: Arc::new(Inner { reader, fields, writer: Mutex::new(writer), indexed: AtomicU64::new(seq), dir }) })
+    }
+
+    /// The last event sequence number the searchable index reflects.
+    pub fn indexed_seq(&self) -> u64 {
+        self.inner.indexed.load(Ordering::SeqCst)
+    }
+
+    /// Indexes every event committed after [`Self::indexed_seq`], commits with the new position
+    /// and makes it searchable. Returns how many conversations were re-indexed.
+    pub fn catch_up(&self, store: &Store) -> Result<usize, SearchError> {
+        let mut w = self.lock()?;
+        let snap = store.snapshot()?;
+        let last = snap.last_seq()?;
+        let mut after = self.indexed_seq();
+        if after >= last {
+            return Ok(0);
+        }
+        if after == 0 {
+            drop(w);
+            return self.rebuild(store, &mut |_, _| {});
+        }
+        let cat = Catalog::load(&snap)?;
+        let f = &self.inner.fields;
+        let mut touched = 0;
+        while after < last {
+            let events = snap.events_after(after, EVENT_CHUNK)?;
+            let Some(end) = events.last().map(|e| e.seq) else { break };
+            let mut ids = BTreeSet::new();
+            for e in &events {
+                affected(&snap, e, &mut ids)?;
+            }
+            for id in &ids {
+                w.delete_term(Term::from_field_text(f.id, id));
+                if let Some(c) = snap.conversation(id)? {
+                    w.add_document(document::build(&snap, f, &cat, c)?)?;
+                }
+            }
+            touched += ids.len();
+            after = end;
+        }
+        self.commit(&mut w, after)?;
+        Ok(touched)
+    }
+
+    /// Rebuilds the whole index from redb, reporting `(done, total)` conversations as it goes.
+    pub fn rebuild(&self, store: &Store, progress: &mut dyn FnMut(u64, u64)) -> Result<usize, SearchError> {
+        let mut w = self.lock()?;
+        w.delete_all_documents()?;
+        let snap = store.snapshot()?;
+        let last = snap.last_seq()?;
+        let total = snap.count(Tbl::Conversations)?;
+        let cat = Catalog::load(&snap)?;
+        let f = &self.inner.fields;
+        let mut done = 0u64;
+        let mut after: Option<String> = None;
+        loop {
+            let page = snap.scan_raw(Tbl::Conversations, "", after.as_deref(), 1_000)?;
+            let Some((last_key, _)) = page.last() else { break };
+            after = Some(last_key.clone());
+            for (_, bytes) in &page {
+                let c = crate::store::decode(bytes)?;
+                w.add_document(document::build(&snap, f, &cat, c)?)?;
+                done += 1;
+            }
+            progress(done, total);
+        }
+        self.commit(&mut w, last)?;
+        Ok(done as usize)
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
+        self.inner.writer.lock().map_err(|_| SearchError::Index("the index writer panicked earlier; restart the server".into()))
+    }
+
+    fn commit(&self, w: &mut IndexWriter, seq: u64) -> Result<(), SearchError> {
+        let mut prepared = w.prepare_commit()?;
+        let payload = serde_json::to_string(&Payload { version: INDEX_VERSION, seq }).map_err(|e| SearchError::Index(e.to_string()))?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.inner.reader.reload()?;
+        self.inner.indexed.store(seq, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Bytes the index takes on disk.
+    pub fn disk_bytes(&self) -> u64 {
+        std::fs::read_dir(&self.inner.dir)
+            .map(|entries| entries.filter_map(|e| e.ok()?.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum())
+            .unwrap_or(0)
+    }
+}
+
+fn payload(index: &Index) -> Option<Payload> {
+    index.load_metas().ok()?.payload.and_then(|p| serde_json::from_str(&p).ok())
+}
+
+/// The conversations whose documents an event may change.
+fn affected(r: &impl Reader, e: &Event, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
+    match &e.kind {
+        EventKind::ConversationCreated { conversation_id, .. }
+        | EventKind::ConversationChanged { conversation_id, .. }
+        | EventKind::MessageCreated { conversation_id, .. }
+        | EventKind::OfferMade { conversation_id, .. }
+        | EventKind::OfferEnded { conversation_id, .. } => {
+            out.insert(conversation_id.clone());
+        }
+        EventKind::ContactUpdated { contact_id, .. } => partition(r, &format!("c:{contact_id}"), out)?,
+        EventKind::ConfigChanged { entity, id, .. } if entity == "label" => partition(r, &format!("l:{id}"), out)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Every conversation id of a list partition.
+fn partition(r: &impl Reader, part: &str, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
+    let prefix = partition_prefix(part, 'n');
+    let mut after: Option<String> = None;
+    loop {
+        let keys = r.scan_raw(Tbl::ConvIndex, &prefix, after.as_deref(), 1_000)?;
+        let Some((last, _)) = keys.last() else { return Ok(()) };
+        after = Some(last.clone());
+        out.extend(keys.iter().filter_map(|(k, _)| k.rsplit('/').next().map(str::to_string)));
+    }
+}

@@ -1,0 +1,300 @@
+//! The index's schema and analyzers (F32).
+//!
+//! One document per conversation. Its text is split by who wrote it (customer, agent, note) and
+//! by language: each conversation is indexed in the language its text is written in (English,
+//! Italian or Spanish, guessed from stop words, the workspace language breaking ties), so each
+//! word goes through that language's stemmer once, while a query is analysed in all three
+//! languages and matches whichever one the conversation was indexed in. Every analyzer folds
+//! accents before stemming, so "informacion" and "información" become the same term.
+//!
+//! The other fields are filters (exact strings), the permission keys of the conversation
+//! (`see`), dates as fast fields for ranges and date order, and the contact's phone digits as
+//! suffixes so any tail fragment of a number is a prefix of a term.
+
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+
+/// Bumped whenever the schema or an analyzer changes; an index of another version is rebuilt.
+pub const INDEX_VERSION: u32 = 1;
+
+/// The languages the index stems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Italian.
+    It,
+    /// Spanish.
+    Es,
+}
+
+impl Lang {
+    /// All of them, in field order.
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::It, Lang::Es];
+
+    /// The ISO code, also the suffix of field and analyzer names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::It => "it",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The language of an ISO code (`it`, `es-ES` …), if it is one of ours.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let base = code.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == base)
+    }
+
+    fn stemmer(self) -> Language {
+        match self {
+            Lang::En => Language::English,
+            Lang::It => Language::Italian,
+            Lang::Es => Language::Spanish,
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Lang::En => 0,
+            Lang::It => 1,
+            Lang::Es => 2,
+        }
+    }
+}
+
+/// Who wrote a piece of text; `from:` in a query picks one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The subject line.
+    Subject,
+    /// Customer messages.
+    Customer,
+    /// Agent replies.
+    Agent,
+    /// Internal notes (staff only).
+    Note,
+}
+
+impl Role {
+    /// Every role, in field order.
+    pub const ALL: [Role; 4] = [Role::Subject, Role::Customer, Role::Agent, Role::Note];
+
+    fn name(self) -> &'static str {
+        match self {
+            Role::Subject => "subject",
+            Role::Customer => "customer",
+            Role::Agent => "agent",
+            Role::Note => "note",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Role::Subject => 0,
+            Role::Customer => 1,
+            Role::Agent => 2,
+            Role::Note => 3,
+        }
+    }
+}
+
+/// Analyzer for names, emails, numbers and labels: lower-cased and folded, never stemmed.
+pub const PLAIN: &str = "sb_plain";
+
+/// The fields of the schema.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    /// Conversation id (stored; the key deletes go by).
+    pub id: Field,
+    /// The language the text was indexed in (stored).
+    pub lang: Field,
+    /// Text fields by role and language.
+    text: [[Field; 3]; 4],
+    /// Contact name and email, and the conversation's number.
+    pub contact: Field,
+    /// Suffixes of the contact's phone digits.
+    pub phone: Field,
+    /// Label names (`label:vip`).
+    pub label: Field,
+    /// Label ids (the list filter).
+    pub label_id: Field,
+    /// Status.
+    pub status: Field,
+    /// Detailed status.
+    pub detailed: Field,
+    /// Assignee id.
+    pub assignee: Field,
+    /// The team it is queued for.
+    pub team: Field,
+    /// Inbox id.
+    pub inbox: Field,
+    /// The inbox's channel.
+    pub channel: Field,
+    /// Contact id.
+    pub contact_id: Field,
+    /// Who may see it: `u:{user}`, `q:{inbox}` (queued), `t:{team}` (queued for a team).
+    pub see: Field,
+    /// Created, epoch millis.
+    pub created: Field,
+    /// Updated, epoch millis.
+    pub updated: Field,
+}
+
+impl Fields {
+    /// The text field of a role in a language.
+    pub fn text(&self, role: Role, lang: Lang) -> Field {
+        self.text[role.index()][lang.index()]
+    }
+}
+
+/// Builds the schema.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let positions = IndexRecordOption::WithFreqsAndPositions;
+    let mut text = [[Field::from_field_id(0); 3]; 4];
+    for role in Role::ALL {
+        for lang in Lang::ALL {
+            let opts = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer(&analyzer_name(lang)).set_index_option(positions),
+            );
+            text[role.index()][lang.index()] = b.add_text_field(&format!("{}_{}", role.name(), lang.code()), opts);
+        }
+    }
+    let plain = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(PLAIN).set_index_option(positions));
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        lang: b.add_text_field("lang", STRING | STORED),
+        text,
+        contact: b.add_text_field("contact", plain.clone()),
+        phone: b.add_text_field("phone", STRING),
+        label: b.add_text_field("label", plain),
+        label_id: b.add_text_field("label_id", STRING),
+        status: b.add_text_field("status", STRING),
+        detailed: b.add_text_field("detailed", STRING),
+        assignee: b.add_text_field("assignee", STRING),
+        team: b.add_text_field("team", STRING),
+        inbox: b.add_text_field("inbox", STRING),
+        channel: b.add_text_field("channel", STRING),
+        contact_id: b.add_text_field("contact_id", STRING),
+        see: b.add_text_field("see", STRING),
+        created: b.add_i64_field("created", INDEXED | FAST),
+        updated: b.add_i64_field("updated", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// The name of a language's analyzer.
+pub fn analyzer_name(lang: Lang) -> String {
+    format!("sb_{}", lang.code())
+}
+
+/// A language's analyzer: words, lower-cased, accents folded, then stemmed.
+pub fn analyzer(lang: Lang) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(lang.stemmer()))
+        .build()
+}
+
+/// The analyzer of names, emails and labels.
+pub fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers the analyzers with an index (they are not stored in it).
+pub fn register(index: &Index) {
+    for lang in Lang::ALL {
+        index.tokenizers().register(&analyzer_name(lang), analyzer(lang));
+    }
+    index.tokenizers().register(PLAIN, plain_analyzer());
+}
+
+const STOP_EN: &[&str] = &[
+    "the", "and", "is", "are", "you", "my", "to", "of", "it", "for", "with", "have", "was", "this", "that", "can",
+    "not", "please", "thanks", "thank", "hello", "your", "we", "our", "i", "in", "on", "would", "cannot", "order",
+];
+const STOP_IT: &[&str] = &[
+    "il", "la", "che", "di", "non", "per", "sono", "mi", "ho", "una", "della", "grazie", "buongiorno", "come", "vostro",
+    "questo", "anche", "ma", "gli", "alla", "nel", "ciao", "salve", "e", "è", "le", "del", "riesco", "vorrei", "ordine",
+];
+const STOP_ES: &[&str] = &[
+    "el", "los", "las", "que", "de", "no", "para", "es", "mi", "por", "una", "con", "gracias", "hola", "buenos", "del",
+    "pero", "su", "al", "muy", "esta", "tengo", "como", "y", "la", "en", "lo", "me", "sobre", "necesito", "puedo",
+    "quiero", "pedido",
+];
+
+/// Letters only one of the languages writes.
+fn letter_hint(c: char) -> Option<Lang> {
+    match c {
+        'ñ' | 'Ñ' | '¿' | '¡' | 'á' | 'í' | 'ó' | 'ú' => Some(Lang::Es),
+        'à' | 'è' | 'ì' | 'ò' | 'ù' => Some(Lang::It),
+        _ => None,
+    }
+}
+
+/// Guesses the language of a text from its stop words and letters; `fallback` when nothing
+/// decides.
+pub fn detect<'a>(texts: impl IntoIterator<Item = &'a str>, fallback: Lang) -> Lang {
+    let mut score = [0u32; 3];
+    for text in texts {
+        for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+            let w = word.to_lowercase();
+            for (i, list) in [STOP_EN, STOP_IT, STOP_ES].iter().enumerate() {
+                if list.contains(&w.as_str()) {
+                    score[i] += 1;
+                }
+            }
+            for l in w.chars().filter_map(letter_hint) {
+                score[l.index()] += 2;
+            }
+        }
+    }
+    let best = score.iter().copied().max().unwrap_or(0);
+    if best == 0 || score[fallback.index()] == best {
+        return fallback;
+    }
+    Lang::ALL.into_iter().find(|l| score[l.index()] == best).unwrap_or(fallback)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(lang: Lang, text: &str) -> Vec<String> {
+        let mut a = analyzer(lang);
+        let mut out = Vec::new();
+        a.token_stream(text).process(&mut |t| out.push(t.text.clone()));
+        out
+    }
+
+    #[test]
+    fn stems_and_folds_each_language() {
+        assert_eq!(terms(Lang::It, "fatture"), terms(Lang::It, "fattura"));
+        assert_eq!(terms(Lang::Es, "contraseñas"), terms(Lang::Es, "contraseña"));
+        assert_eq!(terms(Lang::Es, "informacion"), terms(Lang::Es, "información"));
+        assert_eq!(terms(Lang::En, "invoices"), terms(Lang::En, "invoice"));
+    }
+
+    #[test]
+    fn detects_the_language_from_stop_words() {
+        assert_eq!(detect(["Buongiorno, non riesco a scaricare la fattura"], Lang::En), Lang::It);
+        assert_eq!(detect(["Hola, no puedo cambiar mi contraseña"], Lang::En), Lang::Es);
+        assert_eq!(detect(["Hello, I cannot download the invoice"], Lang::It), Lang::En);
+        assert_eq!(detect(["ok"], Lang::Es), Lang::Es);
+        assert_eq!(detect(["Hola, olvidé mi contraseña y necesito información sobre la factura"], Lang::En), Lang::Es);
+    }
+}
