@@ -13,6 +13,7 @@ pub mod error;
 mod events;
 mod me;
 mod messages;
+mod reports;
 mod routing;
 mod security;
 mod teams;
@@ -59,16 +60,18 @@ pub enum ApiTags {
     Attachments,
     /// Live updates (server-sent events).
     Events,
+    /// Reports over a period: volumes and metrics per agent, team and inbox (supervisors).
+    Reports,
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi);
+pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, reports::ReportsApi);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi),
+        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, reports::ReportsApi),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )

@@ -77,6 +77,9 @@ impl Period {
 }
 
 fn parse_date(field: &str, value: &str) -> Result<Date, FieldError> {
+    if value.is_empty() {
+        return Err(FieldError::new(field, "is required: a date like 2026-01-31 (year-month-day)"));
+    }
     let bad = || FieldError::new(field, format!("must be a date like 2026-01-31 (year-month-day), not {value:?}"));
     let b = value.as_bytes();
     let shaped = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
