@@ -13,6 +13,7 @@ pub mod error;
 mod events;
 mod me;
 mod messages;
+mod monitor;
 mod reports;
 mod routing;
 mod security;
@@ -60,18 +61,20 @@ pub enum ApiTags {
     Attachments,
     /// Live updates (server-sent events).
     Events,
+    /// The supervisor's live monitor: conversations and agents (supervisors).
+    Monitor,
     /// Reports over a period: volumes and metrics per agent, team and inbox (supervisors).
     Reports,
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, reports::ReportsApi);
+pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, monitor::MonitorApi, reports::ReportsApi);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, reports::ReportsApi),
+        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, monitor::MonitorApi, reports::ReportsApi),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )
