@@ -8,12 +8,11 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use time::OffsetDateTime;
 
 use super::common::to_time;
-use super::error::ApiResult;
+use super::error::{ApiResult, Problem};
 use super::{ApiError, ApiTags, BearerAuth};
 use crate::desk::{Desk, Report, ReportQuery, ReportRow};
 use crate::domain::metrics::Summary;
 use crate::domain::report::{GroupBy, StatusTime};
-use crate::store::StoreError;
 
 /// How the rows of a report are grouped.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,7 +236,11 @@ impl ReportsApi {
         let q = query(from.0, to.0, group_by.0);
         let report = desk.conversation_report(&auth.0, &q)?;
         let name = format!("conversations-by-{}-{}-to-{}.csv", report.group_by.as_str(), report.period.from, report.period.to);
-        let bytes = csv_of(&report).map_err(|e| ApiError::from(StoreError::Corrupt(format!("cannot write the CSV: {e}"))))?;
+        let bytes = csv_of(&report).map_err(|e| {
+            // Writing into memory does not fail in practice; say so plainly if it ever does.
+            tracing::error!(error = %e, "cannot write a report as CSV");
+            ApiError::Unavailable(Json(Problem::new(503, "The CSV could not be written; try again, or read the report as JSON.")))
+        })?;
         Ok(CsvDownload::Ok(Binary(bytes), format!("attachment; filename=\"{name}\"")))
     }
 }
