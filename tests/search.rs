@@ -106,6 +106,7 @@ async fn contacts_numbers_and_list_filters() {
     assert_eq!(find(&h, sup, "Gomez", "").await.0, vec![w.es.clone()], "names fold accents too");
     assert_eq!(find(&h, sup, "1234567", "").await.0, vec![w.it.clone()], "a phone fragment");
     assert_eq!(find(&h, sup, "333 123", "").await.0, vec![w.it.clone()], "a fragment typed with spaces");
+    assert_eq!(find(&h, sup, "+39 333 123 4567", "").await.0, vec![w.it.clone()], "the whole number as written");
     let number = h.get(&format!("/api/v1/conversations/{}", w.en), sup).await.body["number"].as_u64().expect("number");
     assert_eq!(find(&h, sup, &format!("#{number}"), "").await.0, vec![w.en.clone()]);
     assert_eq!(find(&h, sup, "invoice", &format!("&inbox_id={}", w.d.other)).await.1, 1);

@@ -7,6 +7,7 @@ use super::common::to_time;
 use super::teams::ChannelDto;
 use crate::desk::ConversationView;
 use crate::domain::conversation::{Detailed, Origin, Priority, Status};
+use crate::domain::metrics::ConversationMetrics;
 
 /// Where a conversation stands.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -222,6 +223,49 @@ pub struct ConversationDto {
     pub conference: Vec<String>,
     /// Agents invited to a conference who have not joined yet.
     pub invited: Vec<String>,
+    /// Its metrics (F29), computed when it was read.
+    pub metrics: ConversationMetricsDto,
+}
+
+/// The metrics of one conversation (F29), in whole seconds, computed at the moment of the
+/// request. A time is absent until the moment it measures has happened.
+#[derive(Object)]
+pub struct ConversationMetricsDto {
+    /// Accept time: the first time an agent accepted an offer of it or took it (assign),
+    /// minus `created_at`. For conversations an agent started it is 0.
+    pub accept_secs: Option<i64>,
+    /// First response time: the first agent reply seen by the customer (notes do not count),
+    /// minus `created_at`.
+    pub first_response_secs: Option<i64>,
+    /// Duration: the last customer or agent message (notes and system entries do not count),
+    /// minus `created_at`.
+    pub duration_secs: Option<i64>,
+    /// Time to close: `closed_at` minus `created_at`, while it is closed (after a reopen, the
+    /// latest close counts; absent while reopened).
+    pub time_to_close_secs: Option<i64>,
+    /// Time in the current status: now minus `status_since`.
+    pub time_in_status_secs: i64,
+    /// Times transferred to another agent or to a team.
+    pub transfers: u32,
+    /// Offers of it that timed out unanswered (RONA).
+    pub ronas: u32,
+    /// Times reopened after being closed.
+    pub reopens: u32,
+}
+
+impl From<ConversationMetrics> for ConversationMetricsDto {
+    fn from(m: ConversationMetrics) -> Self {
+        ConversationMetricsDto {
+            accept_secs: m.accept_secs,
+            first_response_secs: m.first_response_secs,
+            duration_secs: m.duration_secs,
+            time_to_close_secs: m.time_to_close_secs,
+            time_in_status_secs: m.time_in_status_secs,
+            transfers: m.transfers,
+            ronas: m.ronas,
+            reopens: m.reopens,
+        }
+    }
 }
 
 /// An offer of a conversation to one agent.
@@ -285,6 +329,7 @@ impl From<ConversationView> for ConversationDto {
             }),
             conference: c.conference,
             invited: c.invited,
+            metrics: v.metrics.into(),
         }
     }
 }

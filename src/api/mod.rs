@@ -13,6 +13,8 @@ pub mod error;
 mod events;
 mod me;
 mod messages;
+mod monitor;
+mod reports;
 mod routing;
 mod search;
 mod security;
@@ -60,18 +62,22 @@ pub enum ApiTags {
     Attachments,
     /// Live updates (server-sent events).
     Events,
+    /// The supervisor's live monitor: conversations and agents (supervisors).
+    Monitor,
+    /// Reports over a period: volumes and metrics per agent, team and inbox (supervisors).
+    Reports,
     /// Full-text search of ticket history.
     Search,
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, search::SearchApi);
+pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, monitor::MonitorApi, reports::ReportsApi, search::SearchApi);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, search::SearchApi),
+        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, monitor::MonitorApi, reports::ReportsApi, search::SearchApi),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )

@@ -315,7 +315,7 @@ pub(super) fn with_status(c: &mut Changes, user: &User, to: AgentStatus, now: Ti
     // A change by hand (or by sign-in) is not presence's doing; becoming available starts
     // the presence clock afresh.
     let last_seen = if to == AgentStatus::Available { Some(now) } else { user.last_seen };
-    let updated = User { status: to, updated_at: now, auto_away: false, last_seen, ..user.clone() };
+    let updated = User { status: to, status_since: Some(now), updated_at: now, auto_away: false, last_seen, ..user.clone() };
     c.put_user(&updated, Some(user))?;
     c.event(EventKind::AgentStatusChanged { user_id: user.id.clone(), from: user.status, to });
     Ok(updated)

@@ -9,6 +9,7 @@ use super::{Desk, DeskError, IdGen, Principal};
 use crate::domain::contact::Contact;
 use crate::domain::conversation::{Author, Conversation, Detailed, Message, MessageKind, Origin, Priority, Sort, Status};
 use crate::domain::lifecycle::{Entry, Refusal, Viewer, can_see};
+use crate::domain::metrics::ConversationMetrics;
 use crate::domain::workspace::Channel;
 use crate::domain::{EventKind, Timestamp};
 use crate::store::{
@@ -89,13 +90,17 @@ pub struct ConversationView {
     pub unread: u32,
     /// The inbox's channel.
     pub channel: Option<Channel>,
+    /// Its metrics (F29) at the moment it was read.
+    pub metrics: ConversationMetrics,
 }
 
-pub(super) fn view_of(s: &impl Reader, who: &Principal, c: Conversation) -> Result<ConversationView, DeskError> {
+/// What a list or card shows of `c`, read at `now`.
+pub(super) fn view_of(s: &impl Reader, who: &Principal, c: Conversation, now: Timestamp) -> Result<ConversationView, DeskError> {
     let mark = s.read_mark(&who.user.id, &c.id)?;
     let unread = c.message_count.saturating_sub(mark.seen);
     let unread = if mark.marked_unread { unread.max(1) } else { unread };
-    Ok(ConversationView { contact: s.contact(&c.contact_id)?, channel: s.inbox(&c.inbox_id)?.map(|i| i.channel), unread, conversation: c })
+    let metrics = ConversationMetrics::of(&c, now);
+    Ok(ConversationView { contact: s.contact(&c.contact_id)?, channel: s.inbox(&c.inbox_id)?.map(|i| i.channel), unread, metrics, conversation: c })
 }
 
 /// One message of a bot's transcript.
@@ -212,7 +217,7 @@ impl Desk {
         let snap = self.store.snapshot()?;
         let v = viewer(&snap, who)?;
         let c = visible(&snap, &v, id)?;
-        view_of(&snap, who, c)
+        view_of(&snap, who, c, self.now())
     }
 
     /// A page of a view with filters, and the cursor of the next page.
@@ -284,7 +289,8 @@ impl Desk {
                 && q.contact_id.as_ref().is_none_or(|id| *id == c.contact_id)
         };
         let (convs, next) = snap.list_conversations(&partitions, q.sort, q.cursor.as_deref(), q.limit, keep)?;
-        let views = convs.into_iter().map(|c| view_of(&snap, who, c)).collect::<Result<Vec<_>, _>>()?;
+        let now = self.now();
+        let views = convs.into_iter().map(|c| view_of(&snap, who, c, now)).collect::<Result<Vec<_>, _>>()?;
         Ok((views, next))
     }
 

@@ -25,6 +25,7 @@ impl Desk {
                 if let Some((to, auto)) = to {
                     c.event(EventKind::AgentStatusChanged { user_id: old.id.clone(), from: old.status, to });
                     user.status = to;
+                    user.status_since = Some(now);
                     user.auto_away = auto;
                     user.updated_at = now;
                 }

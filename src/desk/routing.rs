@@ -92,6 +92,7 @@ impl<R: Reader> Work<'_, R> {
         }
         let from = u.status;
         u.status = to;
+        u.status_since = Some(now);
         u.auto_away = auto_away;
         u.updated_at = now;
         self.ch.event(EventKind::AgentStatusChanged { user_id: id.to_string(), from, to });

@@ -140,7 +140,7 @@ impl Desk {
                 .collect();
             messages.sort_by(|a, b| b.snippet.score.cmp(&a.snippet.score).then(b.message.index.cmp(&a.message.index)));
             messages.truncate(MESSAGES_PER_HIT);
-            hits.push(SearchHit { conversation: view_of(&snap, who, c)?, score: f.score, messages });
+            hits.push(SearchHit { conversation: view_of(&snap, who, c, self.now())?, score: f.score, messages });
         }
         let next = offset + found.conversations.len();
         let next_cursor = (next < found.total && !found.conversations.is_empty()).then(|| format!("s{next}"));

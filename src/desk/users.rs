@@ -104,6 +104,7 @@ impl Desk {
             active: true,
             capacity: new.capacity.unwrap_or(DEFAULT_CAPACITY),
             status: AgentStatus::Offline,
+            status_since: None,
             password_hash: hash,
             see_all: false,
             must_change_password: new.must_change_password,

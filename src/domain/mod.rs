@@ -15,6 +15,8 @@ pub mod lifecycle;
 pub mod routing;
 pub mod media;
 pub mod metrics;
+pub mod monitor;
+pub mod report;
 pub mod throttle;
 pub mod time;
 pub mod user;

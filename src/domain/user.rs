@@ -86,6 +86,9 @@ pub struct User {
     /// Current availability.
     #[serde(default)]
     pub status: AgentStatus,
+    /// When `status` last changed (`None`: never, so since the user was created).
+    #[serde(default)]
+    pub status_since: Option<Timestamp>,
     /// argon2id PHC string.
     pub password_hash: String,
     /// Sees every conversation, like a supervisor, without a supervisor's other powers.
@@ -110,6 +113,13 @@ pub struct User {
     pub updated_at: Timestamp,
 }
 
+impl User {
+    /// Since when the user has had their current status.
+    pub fn status_since(&self) -> Timestamp {
+        self.status_since.unwrap_or(self.created_at)
+    }
+}
+
 /// Why a change to the set of admins is refused: the workspace must keep one active admin.
 pub const LAST_ADMIN: &str = "this is the last active admin; make another user admin first";
 
@@ -132,6 +142,7 @@ mod tests {
             active,
             capacity: DEFAULT_CAPACITY,
             status: AgentStatus::Offline,
+            status_since: None,
             password_hash: String::new(),
             see_all: false,
             must_change_password: false,
@@ -169,6 +180,7 @@ mod tests {
             "capacity":5,"password_hash":"","created_at":0,"updated_at":0}"#;
         let u: User = serde_json::from_str(json).expect("old shape loads");
         assert_eq!(u.status, AgentStatus::Offline);
+        assert_eq!((u.status_since, u.status_since()), (None, Timestamp(0)), "offline since created");
         assert!(!u.must_change_password);
     }
 }

@@ -191,7 +191,7 @@ pub fn check_settings(s: &Settings) -> Result<(), Vec<FieldError>> {
     let mut c = Checks::new();
     c.add(check_name("name", &s.name));
     c.require(["en", "it", "es"].contains(&s.language.as_str()), "language", "must be en, it or es");
-    c.require(looks_like_time_zone(&s.time_zone), "time_zone", "must be an IANA time zone such as Europe/Rome or UTC");
+    c.require(super::report::time_zone(&s.time_zone).is_some(), "time_zone", "must be an IANA time zone such as Europe/Rome or UTC");
     c.require((100..=100_000).contains(&s.max_message_chars), "max_message_chars", "must be between 100 and 100000");
     c.require((1024..=1024 * 1024 * 1024).contains(&s.max_upload_bytes), "max_upload_bytes", "must be between 1 KiB and 1 GiB");
     c.require((1..=super::user::MAX_CAPACITY).contains(&s.default_capacity), "default_capacity", "must be between 1 and 100");
@@ -209,13 +209,6 @@ fn looks_like_mime(t: &str) -> bool {
     let mut parts = t.split('/');
     let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.len() <= 100 && p.chars().all(|c| c.is_ascii_alphanumeric() || "+-.*_".contains(c)));
     ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
-}
-
-fn looks_like_time_zone(tz: &str) -> bool {
-    tz == "UTC"
-        || (tz.contains('/')
-            && tz.len() <= 64
-            && tz.split('/').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))))
 }
 
 /// Checks a `#rrggbb` colour.
@@ -338,6 +331,10 @@ mod tests {
         let bad = Settings { language: "fr".into(), time_zone: "Mars".into(), max_message_chars: 5, ..Settings::default() };
         let fields: Vec<_> = check_settings(&bad).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["language", "time_zone", "max_message_chars"]);
+        // Names are checked against the time zone database, not only their shape.
+        for (tz, ok) in [("Europe/Rome", true), ("America/Argentina/Buenos_Aires", true), ("Europe/Atlantis", false)] {
+            assert_eq!(check_settings(&Settings { time_zone: tz.into(), ..Settings::default() }).is_ok(), ok, "{tz}");
+        }
         let mut c = Checks::new();
         check_inbox_times(&mut c, 4, 60);
         assert_eq!(c.finish().unwrap_err().len(), 2);

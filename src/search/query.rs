@@ -4,8 +4,8 @@
 //! `a OR b`, `field:value`); we then build the query ourselves so that every word is analysed
 //! in each language and looked up in the fields the query may reach. Two words must both match
 //! (AND). `from:contact` (or `customer`), `from:agent` and `from:note` narrow the text to one
-//! author; `label:vip` matches a label by name. A run of three or more digits also matches any
-//! fragment of the contact's phone number.
+//! author; `label:vip` matches a label by name. A word of five or more digits, or a whole query
+//! shaped like a phone number, also matches any fragment of the contact's phone number.
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
@@ -87,12 +87,37 @@ pub fn build(f: &Fields, text: &str, filters: &Filters, scope: &Scope) -> Built 
         langs: Lang::ALL.into_iter().map(|l| (l, analyzer(l))).collect(),
         plain: plain_analyzer(),
     };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    clauses.push((Occur::Must, build_ast(&ast, &mut ctx).unwrap_or_else(|| Box::new(AllQuery))));
+    let mut text_query = build_ast(&ast, &mut ctx).unwrap_or_else(|| Box::new(AllQuery));
+    // A query that is a whole phone number ("+39 333 123 4567") is also one fragment of a
+    // number; its short groups alone would each match thousands of numbers.
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() >= MIN_PHONE_QUERY && phone_like(text) && text.split_whitespace().count() > 1 {
+        text_query = Box::new(BooleanQuery::new(vec![(Occur::Should, text_query), (Occur::Should, phone_query(f.phone, &digits))]));
+    }
+    Built { query: with_filters(text_query, f, filters, scope), highlighter: ctx.hl }
+}
+
+/// Digits in a query word before it is also looked up in phone numbers.
+const MIN_PHONE_WORD: usize = 5;
+/// Digits in a whole query that looks like a phone number.
+const MIN_PHONE_QUERY: usize = 3;
+
+fn phone_like(text: &str) -> bool {
+    text.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+/// Numbers containing `digits` (every suffix of a number is indexed, so a fragment anywhere
+/// is the prefix of one of them).
+fn phone_query(field: Field, digits: &str) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(prefix_query(field, digits), 2.0))
+}
+
+fn with_filters(text_query: Box<dyn Query>, f: &Fields, filters: &Filters, scope: &Scope) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
     for q in filter_queries(f, filters, scope) {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
     }
-    Built { query: Box::new(BooleanQuery::new(clauses)), highlighter: ctx.hl }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 fn role_of(value: &str) -> Option<Role> {
@@ -179,8 +204,8 @@ fn literal(l: &UserInputLiteral, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
             }
         }
         let digits: String = phrase.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() >= 3 && phrase.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
-            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(prefix_query(ctx.f.phone, &digits), 2.0))));
+        if digits.len() >= MIN_PHONE_WORD && phone_like(&phrase) {
+            alts.push((Occur::Should, phone_query(ctx.f.phone, &digits)));
         }
     }
     match alts.len() {

@@ -224,6 +224,30 @@ pub trait ConversationReads: Reader + Sized {
         Ok((out, next))
     }
 
+    /// Calls `f` with every conversation updated at or after `since`, most recently updated
+    /// first. Reads the `all` partition's update order one batch at a time and stops at the
+    /// first older one, so nothing is collected and older history is never read.
+    fn each_updated_since<E: From<StoreError>>(&self, since: Timestamp, mut f: impl FnMut(Conversation) -> Result<(), E>) -> Result<(), E> {
+        const BATCH: usize = 256;
+        let prefix = partition_prefix("all", sort_code(Sort::Updated));
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.scan_raw(Tbl::ConvIndex, &prefix, after.as_deref(), BATCH)?;
+            for (key, _) in &page {
+                let id = key.rsplit('/').next().unwrap_or_default();
+                let Some(c) = self.conversation(id)? else { continue };
+                if c.updated_at < since {
+                    return Ok(());
+                }
+                f(c)?;
+            }
+            match page.last() {
+                Some((key, _)) if page.len() == BATCH => after = Some(key.clone()),
+                _ => return Ok(()),
+            }
+        }
+    }
+
     /// Timeline entries of a conversation from `from_index`, at most `limit`.
     fn timeline(&self, conversation_id: &str, from_index: u32, limit: usize) -> Result<Vec<Message>, StoreError> {
         let prefix = format!("{conversation_id}/");

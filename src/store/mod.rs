@@ -11,6 +11,7 @@ mod conversations;
 mod files;
 mod reader;
 mod routing;
+mod status_log;
 mod tables;
 mod users;
 mod workspace;
@@ -28,6 +29,7 @@ pub use contacts::{ContactReads, put_contact};
 pub use conversations::{ConversationReads, ReadMark, cursor_of, partition_prefix, put_conversation, put_message, put_read_mark, take_number, take_numbers};
 pub use reader::{Reader, decode};
 pub use routing::{RoutingReads, last_seen};
+pub use status_log::StatusLogReads;
 pub use tables::{SCHEMA_VERSION, Tbl};
 pub use users::{UserChanges, UserReads};
 pub use workspace::{WorkspaceReads, put_settings};
@@ -259,6 +261,10 @@ fn migrate(db: &Database) -> Result<(), StoreError> {
             if from == 1 {
                 // 1 → 2: the routing index and timers (offers, idle conversations, presence).
                 build_routing_index(&txn)?;
+            }
+            if (1..3).contains(&from) {
+                // 2 → 3: the agent status log, and when each user's status last changed.
+                status_log::backfill(&txn)?;
             }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())

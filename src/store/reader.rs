@@ -26,6 +26,9 @@ pub trait Reader {
         limit: usize,
     ) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
 
+    /// The entry with the greatest key that starts with `prefix` and sorts before `before`.
+    fn last_before_raw(&self, t: Tbl, prefix: &str, before: &str) -> Result<Option<(String, Vec<u8>)>, StoreError>;
+
     /// Up to `limit` events with `seq > after`, in order.
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError>;
 
@@ -94,6 +97,18 @@ fn scan_in(
     Ok(out)
 }
 
+fn last_before_in(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    prefix: &str,
+    before: &str,
+) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+    if before <= prefix {
+        return Ok(None);
+    }
+    let last = table.range::<&str>(prefix..before).map_err(db_err)?.next_back().transpose().map_err(db_err)?;
+    Ok(last.map(|(k, v)| (k.value().to_string(), v.value().to_vec())).filter(|(k, _)| k.starts_with(prefix)))
+}
+
 fn events_in(
     table: &impl ReadableTable<u64, &'static [u8]>,
     after: u64,
@@ -149,6 +164,9 @@ impl<T: Tables> Reader for T {
         limit: usize,
     ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         scan_in(&self.strings(t)?, prefix, after, limit)
+    }
+    fn last_before_raw(&self, t: Tbl, prefix: &str, before: &str) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        last_before_in(&self.strings(t)?, prefix, before)
     }
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
         events_in(&self.events()?, after, limit)

@@ -8,7 +8,7 @@
 use redb::TableDefinition;
 
 /// The schema this build writes. Bumped with a migration step whenever stored meaning changes.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// `seq → Event` (JSON): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
@@ -65,11 +65,15 @@ pub enum Tbl {
     /// `store::routing`): offer deadlines, offers held per agent, idle conversations per inbox,
     /// last sign of life of available agents.
     Routing,
+    /// `user id/{at}/{seq}` (times and seqs as 16 hex digits) → the agent status (JSON) the
+    /// user moved to: every `AgentStatusChanged` event, derived in the event's transaction,
+    /// so time per status is a range read per agent (see `store::status_log`).
+    StatusLog,
 }
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 23] = [
+    pub const ALL: [Tbl; 24] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -93,6 +97,7 @@ impl Tbl {
         Tbl::ContactFiles,
         Tbl::Library,
         Tbl::Routing,
+        Tbl::StatusLog,
     ];
 
     /// The redb definition of this table.
@@ -121,6 +126,7 @@ impl Tbl {
             Tbl::ContactFiles => "contact_files",
             Tbl::Library => "library",
             Tbl::Routing => "routing_index",
+            Tbl::StatusLog => "status_log",
         })
     }
 }

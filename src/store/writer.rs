@@ -14,6 +14,7 @@ use tokio::sync::watch;
 
 use super::changes::{Changes, Op};
 use super::reader::Tables;
+use super::status_log;
 use super::tables::{EVENTS, Tbl};
 use super::{StoreError, db_err};
 use crate::domain::Event;
@@ -70,6 +71,10 @@ impl Batch<'_> {
             let event = Event { seq: self.next_seq, at: changes.at, actor: changes.actor.clone(), kind };
             let bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             events.insert(event.seq, bytes.as_slice()).map_err(db_err)?;
+            // Tables derived from events are written with them, never later.
+            if let Some((k, v)) = status_log::row(&event)? {
+                self.txn.open_table(Tbl::StatusLog.def()).map_err(db_err)?.insert(k.as_str(), v.as_slice()).map_err(db_err)?;
+            }
             self.next_seq += 1;
         }
         Ok(self.next_seq - 1)

@@ -1,0 +1,111 @@
+//! The agent status log (`Tbl::StatusLog`): one key per `AgentStatusChanged` event,
+//! `{user id}/{at}/{seq}` (16 hex digits each) → the status moved to. The writer derives it
+//! from the events it appends, in the same transaction, so it never disagrees with the event
+//! log; reports read one agent's changes in a period as one range read instead of scanning the
+//! whole log. Schema 3 builds it for folders written before (see [`backfill`]).
+
+use std::collections::HashMap;
+
+use redb::{ReadableTable, WriteTransaction};
+
+use super::reader::{Reader, decode};
+use super::tables::{EVENTS, Tbl};
+use super::{StoreError, db_err};
+use crate::domain::{AgentStatus, Event, EventKind, Timestamp, User};
+
+fn hex(t: Timestamp) -> String {
+    format!("{:016x}", t.millis().max(0) as u64)
+}
+
+/// The log row an event adds, if it is a status change: key and value.
+pub(crate) fn row(event: &Event) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+    let EventKind::AgentStatusChanged { user_id, to, .. } = &event.kind else { return Ok(None) };
+    let key = format!("{user_id}/{}/{:016x}", hex(event.at), event.seq);
+    let value = serde_json::to_vec(to).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Some((key, value)))
+}
+
+/// Whether stored event bytes may hold a status change (skips decoding every other event).
+fn may_be_status_change(bytes: &[u8]) -> bool {
+    const NEEDLE: &[u8] = b"agent_status_changed";
+    bytes.windows(NEEDLE.len()).any(|w| w == NEEDLE)
+}
+
+/// Schema 2 → 3: writes the log rows of every status change already in the event log, and
+/// gives each user who changed status their `status_since` (the time of their last change).
+pub(crate) fn backfill(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let mut rows = Vec::new();
+    let mut last_change: HashMap<String, Timestamp> = HashMap::new();
+    {
+        let events = txn.open_table(EVENTS).map_err(db_err)?;
+        for entry in events.iter().map_err(db_err)? {
+            let (_, v) = entry.map_err(db_err)?;
+            if !may_be_status_change(v.value()) {
+                continue;
+            }
+            let event: Event = decode(v.value())?;
+            if let EventKind::AgentStatusChanged { user_id, .. } = &event.kind {
+                last_change.insert(user_id.clone(), event.at);
+            }
+            rows.extend(row(&event)?);
+        }
+    }
+    let mut log = txn.open_table(Tbl::StatusLog.def()).map_err(db_err)?;
+    for (k, v) in &rows {
+        log.insert(k.as_str(), v.as_slice()).map_err(db_err)?;
+    }
+    let mut users = txn.open_table(Tbl::Users.def()).map_err(db_err)?;
+    for (id, at) in last_change {
+        let Some(stored) = users.get(id.as_str()).map_err(db_err)?.map(|g| g.value().to_vec()) else { continue };
+        let mut user: User = decode(&stored)?;
+        if user.status_since.is_none() {
+            user.status_since = Some(at);
+            let bytes = serde_json::to_vec(&user).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            users.insert(id.as_str(), bytes.as_slice()).map_err(db_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// How many log rows one read takes at a time.
+const PAGE: usize = 512;
+
+/// Reads of the status log, for any [`Reader`].
+pub trait StatusLogReads: Reader + Sized {
+    /// The status `user_id` had just before `t`: their last change before it, if any.
+    fn status_before(&self, user_id: &str, t: Timestamp) -> Result<Option<AgentStatus>, StoreError> {
+        let prefix = format!("{user_id}/");
+        match self.last_before_raw(Tbl::StatusLog, &prefix, &format!("{prefix}{}", hex(t)))? {
+            Some((_, v)) => Ok(Some(decode(&v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The changes of `user_id` at or after `from` and before `to`, oldest first, as (when,
+    /// status moved to).
+    fn status_changes(&self, user_id: &str, from: Timestamp, to: Timestamp) -> Result<Vec<(Timestamp, AgentStatus)>, StoreError> {
+        let prefix = format!("{user_id}/");
+        // Every key at `from` sorts after `{prefix}{from}`, which is their prefix.
+        let mut after = format!("{prefix}{}", hex(from));
+        let mut out = Vec::new();
+        loop {
+            let page = self.scan_raw(Tbl::StatusLog, &prefix, Some(&after), PAGE)?;
+            for (k, v) in &page {
+                let at = k[prefix.len()..].split('/').next().and_then(|h| u64::from_str_radix(h, 16).ok());
+                let Some(at) = at.map(|ms| Timestamp(ms as i64)) else {
+                    return Err(StoreError::Corrupt(format!("status log key {k} has no time")));
+                };
+                if at >= to {
+                    return Ok(out);
+                }
+                out.push((at, decode(v)?));
+            }
+            match page.last() {
+                Some((k, _)) if page.len() == PAGE => after = k.clone(),
+                _ => return Ok(out),
+            }
+        }
+    }
+}
+
+impl<R: Reader> StatusLogReads for R {}
