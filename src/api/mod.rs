@@ -11,6 +11,7 @@ mod conversation_dto;
 mod conversations;
 pub mod error;
 mod events;
+mod list_filters;
 mod me;
 mod messages;
 mod routing;
