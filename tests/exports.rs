@@ -124,8 +124,8 @@ async fn filters_views_and_permissions_are_the_lists() {
     assert_eq!(numbers(&csv(&h, "sort=created", &d.ana).await), [1002, 1001]);
     assert_eq!(numbers(&csv(&h, "view=mine", &d.marco).await), [1003]);
     assert_eq!(numbers(&csv(&h, "sort=created", &d.sup).await), [1004, 1003, 1002, 1001]);
-    let refused = h.get("/api/v1/conversations/export?contact=e", &d.sup).await;
-    assert_eq!(refused.status, 200, "a short contact filter is fine while few contacts match");
+    let few = h.get("/api/v1/conversations/export?contact=e", &d.sup).await;
+    assert_eq!(few.status, 200, "a one-letter contact filter is fine while few contacts match");
 }
 
 #[tokio::test]
