@@ -4,45 +4,17 @@
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use poem_openapi::{ApiResponse, Object, OpenApi};
 use time::OffsetDateTime;
 
 use super::common::page_limit;
 use super::contacts::ContactBody;
 use super::conversation_dto::{ConversationDto, ConversationStatusDto, DetailedStatusDto, PriorityDto};
 use super::error::{ApiResult, Problem};
+use super::list_filters::{ListFilters, SortDto, ViewDto};
 use super::teams::ChannelDto;
 use super::{ApiError, ApiTags, BearerAuth};
-use crate::desk::{CloseRequest, ConversationPatch, Desk, ListQuery, NewConversation, TranscriptLine, View};
-use crate::domain::Timestamp;
-use crate::domain::conversation::Sort;
-
-/// Which list.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum ViewDto {
-    /// Assigned to me and not closed.
-    Mine,
-    /// Queued in the inboxes my teams serve, or transferred to my teams.
-    Unassigned,
-    /// Offered to me (or transferred to me), waiting for my answer.
-    Offered,
-    /// Everything I may see (closed ones included).
-    All,
-}
-
-/// List order.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum SortDto {
-    /// Longest waiting first: a conversation whose last message is an unanswered customer
-    /// message waits since that message; the others follow, most recently updated first.
-    Waiting,
-    /// Most recently updated first.
-    Updated,
-    /// Newest first.
-    Created,
-}
+use crate::desk::{CloseRequest, ConversationPatch, Desk, NewConversation, TranscriptLine};
 
 /// A page of conversations.
 #[derive(Object)]
@@ -165,10 +137,6 @@ pub enum CreatedConversation {
     Created(Json<ConversationDto>),
 }
 
-fn ts(t: Option<OffsetDateTime>) -> Option<Timestamp> {
-    t.map(|t| Timestamp((t.unix_timestamp_nanos() / 1_000_000) as i64))
-}
-
 /// The conversation list and lifecycle.
 pub struct ConversationsApi;
 
@@ -220,34 +188,24 @@ impl ConversationsApi {
         /// Page size, 1–500 (default 50).
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<ConversationPage>> {
-        let q = ListQuery {
-            view: match view.0.unwrap_or(ViewDto::All) {
-                ViewDto::Mine => View::Mine,
-                ViewDto::Unassigned => View::Unassigned,
-                ViewDto::Offered => View::Offered,
-                ViewDto::All => View::All,
-            },
-            statuses: status.0.into_iter().map(Into::into).collect(),
-            detailed: detailed_status.0.map(Into::into),
-            assignee: assignee_id.0,
-            team: team_id.0,
-            inbox: inbox_id.0,
-            channel: channel.0.map(Into::into),
-            label: label_id.0,
-            created_from: ts(created_from.0),
-            created_to: ts(created_to.0),
-            updated_from: ts(updated_from.0),
-            updated_to: ts(updated_to.0),
+        let filters = ListFilters {
+            view: view.0,
+            status: status.0,
+            detailed_status: detailed_status.0,
+            assignee_id: assignee_id.0,
+            team_id: team_id.0,
+            inbox_id: inbox_id.0,
+            channel: channel.0,
+            label_id: label_id.0,
+            created_from: created_from.0,
+            created_to: created_to.0,
+            updated_from: updated_from.0,
+            updated_to: updated_to.0,
             contact: contact.0,
             contact_id: contact_id.0,
-            sort: match sort.0.unwrap_or(SortDto::Waiting) {
-                SortDto::Waiting => Sort::Waiting,
-                SortDto::Updated => Sort::Updated,
-                SortDto::Created => Sort::Created,
-            },
-            cursor: cursor.0,
-            limit: page_limit(limit.0)?,
+            sort: sort.0,
         };
+        let q = filters.into_query(cursor.0, page_limit(limit.0)?);
         let (items, next_cursor) = desk.list_conversations(&auth.0, &q)?;
         Ok(Json(ConversationPage { items: items.into_iter().map(ConversationDto::from).collect(), next_cursor }))
     }

@@ -9,12 +9,11 @@ use time::OffsetDateTime;
 use super::common::{page_limit, to_time};
 use super::conversation_dto::{ConversationDto, ConversationStatusDto, DetailedStatusDto};
 use super::error::ApiResult;
+use super::list_filters::ListFilters;
 use super::messages::MessageKindDto;
 use super::teams::ChannelDto;
 use super::{ApiTags, BearerAuth};
-use crate::desk::{Desk, ListQuery, MessageHit, SearchHit, SearchQuery, View};
-use crate::domain::Timestamp;
-use crate::domain::conversation::Sort;
+use crate::desk::{Desk, MessageHit, SearchHit, SearchQuery};
 use crate::search::Order;
 
 /// The order of search results.
@@ -95,10 +94,6 @@ impl From<SearchHit> for SearchHitDto {
     }
 }
 
-fn ts(t: Option<OffsetDateTime>) -> Option<Timestamp> {
-    t.map(|t| Timestamp((t.unix_timestamp_nanos() / 1_000_000) as i64))
-}
-
 /// Full-text search.
 pub struct SearchApi;
 
@@ -155,25 +150,24 @@ impl SearchApi {
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<SearchPageDto>> {
         let limit = page_limit(limit.0)?;
-        let filters = ListQuery {
-            view: View::All,
-            statuses: status.0.into_iter().map(Into::into).collect(),
-            detailed: detailed_status.0.map(Into::into),
-            assignee: assignee_id.0,
-            team: team_id.0,
-            inbox: inbox_id.0,
-            channel: channel.0.map(Into::into),
-            label: label_id.0,
-            created_from: ts(created_from.0),
-            created_to: ts(created_to.0),
-            updated_from: ts(updated_from.0),
-            updated_to: ts(updated_to.0),
+        let filters = ListFilters {
+            view: None,
+            status: status.0,
+            detailed_status: detailed_status.0,
+            assignee_id: assignee_id.0,
+            team_id: team_id.0,
+            inbox_id: inbox_id.0,
+            channel: channel.0,
+            label_id: label_id.0,
+            created_from: created_from.0,
+            created_to: created_to.0,
+            updated_from: updated_from.0,
+            updated_to: updated_to.0,
             contact: contact.0,
             contact_id: contact_id.0,
-            sort: Sort::Updated,
-            cursor: None,
-            limit,
-        };
+            sort: None,
+        }
+        .into_query(None, limit);
         let order = match order.0.unwrap_or(SearchOrderDto::Relevance) {
             SearchOrderDto::Relevance => Order::Relevance,
             SearchOrderDto::Newest => Order::Newest,

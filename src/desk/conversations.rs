@@ -224,71 +224,7 @@ impl Desk {
     pub fn list_conversations(&self, who: &Principal, q: &ListQuery) -> Result<(Vec<ConversationView>, Option<String>), DeskError> {
         who.ready()?;
         let snap = self.store.snapshot()?;
-        let v = viewer(&snap, who)?;
-        let sees_all = v.is_supervisor() || v.see_all;
-        let inboxes = snap.inboxes()?;
-        let serving: BTreeSet<String> = if sees_all { inboxes.iter().map(|i| i.id.clone()).collect() } else { v.inbox_ids.iter().cloned().collect() };
-        let channel_of = |inbox: &str| inboxes.iter().find(|i| i.id == inbox).map(|i| i.channel);
-        let team_inboxes: Option<BTreeSet<String>> =
-            q.team.as_ref().map(|t| inboxes.iter().filter(|i| i.team_ids.contains(t)).map(|i| i.id.clone()).collect());
-        let contacts: Option<BTreeSet<String>> = match q.contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            Some(text) => {
-                let ids = snap.search_contact_ids(text, MAX_CONTACT_MATCHES + 1)?;
-                if ids.len() > MAX_CONTACT_MATCHES {
-                    return Err(DeskError::field("contact", format!("matches more than {MAX_CONTACT_MATCHES} contacts; type more of the name, email or phone")));
-                }
-                Some(ids)
-            }
-            None => None,
-        };
-        // The partitions to read: a superset of the answer, as narrow as the query allows.
-        let base: Vec<String> = match q.view {
-            View::Mine => vec![format!("a:{}", v.id)],
-            View::Offered => vec![format!("o:{}", v.id)],
-            View::Unassigned => {
-                let mut p: Vec<String> = serving.iter().filter(|i| q.inbox.as_ref().is_none_or(|f| f == *i)).map(|i| format!("u:{i}")).collect();
-                p.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
-                p
-            }
-            View::All if sees_all => vec![q.inbox.as_ref().map_or("all".to_string(), |i| format!("i:{i}"))],
-            View::All => {
-                let mut p = vec![format!("a:{}", v.id), format!("p:{}", v.id), format!("o:{}", v.id)];
-                p.extend(serving.iter().map(|i| format!("u:{i}")));
-                p.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
-                p
-            }
-        };
-        let partitions = match (&q.label, &contacts, &q.assignee) {
-            _ if q.view == View::All && q.contact_id.is_some() => vec![format!("c:{}", q.contact_id.as_deref().unwrap_or_default())],
-            (Some(l), _, _) if q.view == View::All => vec![format!("l:{l}")],
-            (_, Some(ids), _) if q.view == View::All => ids.iter().map(|c| format!("c:{c}")).collect(),
-            (_, _, Some(a)) if q.view == View::All && sees_all => vec![format!("p:{a}")],
-            _ => base,
-        };
-        let me = v.id.clone();
-        let keep = |c: &Conversation| {
-            let in_view = match q.view {
-                View::Mine => c.assignee.as_deref() == Some(me.as_str()) && c.status != Status::Closed,
-                View::Offered => c.offer.as_ref().is_some_and(|o| o.agent_id == me),
-                View::Unassigned => c.status == Status::Queued && (serving.contains(&c.inbox_id) || c.team_id.as_ref().is_some_and(|t| v.team_ids.contains(t))),
-                View::All => can_see(&v, c),
-            };
-            in_view
-                && (q.statuses.is_empty() || q.statuses.contains(&c.status))
-                && q.detailed.is_none_or(|d| d == c.detailed)
-                && q.assignee.as_ref().is_none_or(|a| c.assignee.as_ref() == Some(a))
-                && team_inboxes.as_ref().is_none_or(|t| c.team_id.as_ref() == q.team.as_ref() || t.contains(&c.inbox_id))
-                && q.inbox.as_ref().is_none_or(|i| *i == c.inbox_id)
-                && q.channel.is_none_or(|ch| channel_of(&c.inbox_id) == Some(ch))
-                && q.label.as_ref().is_none_or(|l| c.labels.contains(l))
-                && q.created_from.is_none_or(|t| c.created_at >= t)
-                && q.created_to.is_none_or(|t| c.created_at < t)
-                && q.updated_from.is_none_or(|t| c.updated_at >= t)
-                && q.updated_to.is_none_or(|t| c.updated_at < t)
-                && contacts.as_ref().is_none_or(|ids| ids.contains(&c.contact_id))
-                && q.contact_id.as_ref().is_none_or(|id| *id == c.contact_id)
-        };
-        let (convs, next) = snap.list_conversations(&partitions, q.sort, q.cursor.as_deref(), q.limit, keep)?;
+        let (convs, next) = select(&snap, who, q)?;
         let now = self.now();
         let views = convs.into_iter().map(|c| view_of(&snap, who, c, now)).collect::<Result<Vec<_>, _>>()?;
         Ok((views, next))
@@ -363,6 +299,76 @@ impl Desk {
         self.resettle().await;
         self.get_conversation(who, &id)
     }
+}
+
+/// One page of a list request as the caller may see it (permissions exactly as the list),
+/// and the cursor of the next page; read from `snap`. Lists and exports share it.
+pub(super) fn select(snap: &impl Reader, who: &Principal, q: &ListQuery) -> Result<(Vec<Conversation>, Option<String>), DeskError> {
+    let v = viewer(snap, who)?;
+    let sees_all = v.is_supervisor() || v.see_all;
+    let inboxes = snap.inboxes()?;
+    let serving: BTreeSet<String> = if sees_all { inboxes.iter().map(|i| i.id.clone()).collect() } else { v.inbox_ids.iter().cloned().collect() };
+    let channel_of = |inbox: &str| inboxes.iter().find(|i| i.id == inbox).map(|i| i.channel);
+    let team_inboxes: Option<BTreeSet<String>> =
+        q.team.as_ref().map(|t| inboxes.iter().filter(|i| i.team_ids.contains(t)).map(|i| i.id.clone()).collect());
+    let contacts: Option<BTreeSet<String>> = match q.contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(text) => {
+            let ids = snap.search_contact_ids(text, MAX_CONTACT_MATCHES + 1)?;
+            if ids.len() > MAX_CONTACT_MATCHES {
+                return Err(DeskError::field("contact", format!("matches more than {MAX_CONTACT_MATCHES} contacts; type more of the name, email or phone")));
+            }
+            Some(ids)
+        }
+        None => None,
+    };
+    // The partitions to read: a superset of the answer, as narrow as the query allows.
+    let base: Vec<String> = match q.view {
+        View::Mine => vec![format!("a:{}", v.id)],
+        View::Offered => vec![format!("o:{}", v.id)],
+        View::Unassigned => {
+            let mut p: Vec<String> = serving.iter().filter(|i| q.inbox.as_ref().is_none_or(|f| f == *i)).map(|i| format!("u:{i}")).collect();
+            p.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
+            p
+        }
+        View::All if sees_all => vec![q.inbox.as_ref().map_or("all".to_string(), |i| format!("i:{i}"))],
+        View::All => {
+            let mut p = vec![format!("a:{}", v.id), format!("p:{}", v.id), format!("o:{}", v.id)];
+            p.extend(serving.iter().map(|i| format!("u:{i}")));
+            p.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
+            p
+        }
+    };
+    let partitions = match (&q.label, &contacts, &q.assignee) {
+        _ if q.view == View::All && q.contact_id.is_some() => vec![format!("c:{}", q.contact_id.as_deref().unwrap_or_default())],
+        (Some(l), _, _) if q.view == View::All => vec![format!("l:{l}")],
+        (_, Some(ids), _) if q.view == View::All => ids.iter().map(|c| format!("c:{c}")).collect(),
+        (_, _, Some(a)) if q.view == View::All && sees_all => vec![format!("p:{a}")],
+        _ => base,
+    };
+    let me = v.id.clone();
+    let keep = |c: &Conversation| {
+        let in_view = match q.view {
+            View::Mine => c.assignee.as_deref() == Some(me.as_str()) && c.status != Status::Closed,
+            View::Offered => c.offer.as_ref().is_some_and(|o| o.agent_id == me),
+            View::Unassigned => c.status == Status::Queued && (serving.contains(&c.inbox_id) || c.team_id.as_ref().is_some_and(|t| v.team_ids.contains(t))),
+            View::All => can_see(&v, c),
+        };
+        in_view
+            && (q.statuses.is_empty() || q.statuses.contains(&c.status))
+            && q.detailed.is_none_or(|d| d == c.detailed)
+            && q.assignee.as_ref().is_none_or(|a| c.assignee.as_ref() == Some(a))
+            && team_inboxes.as_ref().is_none_or(|t| c.team_id.as_ref() == q.team.as_ref() || t.contains(&c.inbox_id))
+            && q.inbox.as_ref().is_none_or(|i| *i == c.inbox_id)
+            && q.channel.is_none_or(|ch| channel_of(&c.inbox_id) == Some(ch))
+            && q.label.as_ref().is_none_or(|l| c.labels.contains(l))
+            && q.created_from.is_none_or(|t| c.created_at >= t)
+            && q.created_to.is_none_or(|t| c.created_at < t)
+            && q.updated_from.is_none_or(|t| c.updated_at >= t)
+            && q.updated_to.is_none_or(|t| c.updated_at < t)
+            && contacts.as_ref().is_none_or(|ids| ids.contains(&c.contact_id))
+            && q.contact_id.as_ref().is_none_or(|id| *id == c.contact_id)
+    };
+    Ok(snap.list_conversations(&partitions, q.sort, q.cursor.as_deref(), q.limit, keep)?)
 }
 
 /// Checks label ids exist.

@@ -56,6 +56,21 @@ pub enum Detailed {
     ClosedByCustomer,
 }
 
+impl Detailed {
+    /// The detailed status's name in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Detailed::CustomerWaiting => "customer_waiting",
+            Detailed::AgentAnswered => "agent_answered",
+            Detailed::New => "new",
+            Detailed::ClosedByAgent => "closed_by_agent",
+            Detailed::ClosedBySupervisor => "closed_by_supervisor",
+            Detailed::ClosedAutomatically => "closed_automatically",
+            Detailed::ClosedByCustomer => "closed_by_customer",
+        }
+    }
+}
+
 /// How urgent a conversation is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,6 +84,18 @@ pub enum Priority {
     High,
     /// Urgent.
     Urgent,
+}
+
+impl Priority {
+    /// The priority's name in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
 }
 
 /// How a conversation started.

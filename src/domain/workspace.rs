@@ -36,6 +36,16 @@ pub enum Channel {
     Api,
 }
 
+impl Channel {
+    /// The channel's name in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Livechat => "livechat",
+            Channel::Api => "api",
+        }
+    }
+}
+
 /// How queued conversations of an inbox find an agent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
