@@ -301,6 +301,17 @@ impl Desk {
     }
 }
 
+/// The contacts a `contact` filter (name, email or phone) names, or `None` without one; a
+/// filter matching too many contacts asks to be narrowed. Lists, exports and search share it.
+pub(super) fn contact_filter(snap: &impl Reader, q: &ListQuery) -> Result<Option<BTreeSet<String>>, DeskError> {
+    let Some(text) = q.contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
+    let ids = snap.search_contact_ids(text, MAX_CONTACT_MATCHES + 1)?;
+    if ids.len() > MAX_CONTACT_MATCHES {
+        return Err(DeskError::field("contact", format!("matches more than {MAX_CONTACT_MATCHES} contacts; type more of the name, email or phone")));
+    }
+    Ok(Some(ids))
+}
+
 /// One page of a list request as the caller may see it (permissions exactly as the list),
 /// and the cursor of the next page; read from `snap`. Lists and exports share it.
 pub(super) fn select(snap: &impl Reader, who: &Principal, q: &ListQuery) -> Result<(Vec<Conversation>, Option<String>), DeskError> {
@@ -311,16 +322,7 @@ pub(super) fn select(snap: &impl Reader, who: &Principal, q: &ListQuery) -> Resu
     let channel_of = |inbox: &str| inboxes.iter().find(|i| i.id == inbox).map(|i| i.channel);
     let team_inboxes: Option<BTreeSet<String>> =
         q.team.as_ref().map(|t| inboxes.iter().filter(|i| i.team_ids.contains(t)).map(|i| i.id.clone()).collect());
-    let contacts: Option<BTreeSet<String>> = match q.contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(text) => {
-            let ids = snap.search_contact_ids(text, MAX_CONTACT_MATCHES + 1)?;
-            if ids.len() > MAX_CONTACT_MATCHES {
-                return Err(DeskError::field("contact", format!("matches more than {MAX_CONTACT_MATCHES} contacts; type more of the name, email or phone")));
-            }
-            Some(ids)
-        }
-        None => None,
-    };
+    let contacts = contact_filter(snap, q)?;
     // The partitions to read: a superset of the answer, as narrow as the query allows.
     let base: Vec<String> = match q.view {
         View::Mine => vec![format!("a:{}", v.id)],

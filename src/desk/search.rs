@@ -4,21 +4,19 @@
 
 use std::collections::BTreeSet;
 
-use super::conversations::{ConversationView, ListQuery, view_of, viewer};
+use super::conversations::{ConversationView, ListQuery, contact_filter, view_of, viewer};
 use super::{Desk, DeskError, Principal};
 use crate::domain::conversation::{Message, MessageKind};
 use crate::search::highlight::Snippet;
 use crate::search::query::{Filters, Scope};
 use crate::search::schema::Role;
 use crate::search::{Order, Request, SearchError, SearchIndex};
-use crate::store::{ContactReads, ConversationReads, StoreError, WorkspaceReads};
+use crate::store::{ConversationReads, StoreError, WorkspaceReads};
 
 /// Matching messages shown per conversation.
 const MESSAGES_PER_HIT: usize = 3;
 /// Timeline entries read per conversation to find them.
 const MAX_SCANNED: usize = 2_000;
-/// Most contacts a contact filter may match.
-const MAX_CONTACT_MATCHES: usize = 200;
 
 /// A search request.
 #[derive(Clone, Debug)]
@@ -149,7 +147,6 @@ impl Desk {
 
     /// The list filters as index terms.
     fn filters(&self, snap: &impl ConversationReads, q: &ListQuery) -> Result<Filters, DeskError> {
-        let name = |v: serde_json::Result<serde_json::Value>| v.ok().and_then(|v| v.as_str().map(str::to_string));
         let team = match &q.team {
             Some(t) => {
                 let inboxes = snap.inboxes()?.into_iter().filter(|i| i.team_ids.contains(t)).map(|i| i.id).collect();
@@ -157,25 +154,18 @@ impl Desk {
             }
             None => None,
         };
-        let mut contact_ids: Option<BTreeSet<String>> = None;
-        if let Some(text) = q.contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            let ids = snap.search_contact_ids(text, MAX_CONTACT_MATCHES + 1)?;
-            if ids.len() > MAX_CONTACT_MATCHES {
-                return Err(DeskError::field("contact", format!("matches more than {MAX_CONTACT_MATCHES} contacts; type more of the name, email or phone")));
-            }
-            contact_ids = Some(ids);
-        }
+        let mut contact_ids = contact_filter(snap, q)?;
         if let Some(id) = &q.contact_id {
             let set = contact_ids.get_or_insert_with(|| BTreeSet::from([id.clone()]));
             set.retain(|c| c == id);
         }
         Ok(Filters {
             statuses: q.statuses.iter().map(|s| s.as_str().to_string()).collect(),
-            detailed: q.detailed.and_then(|d| name(serde_json::to_value(d))),
+            detailed: q.detailed.map(|d| d.as_str().to_string()),
             assignee: q.assignee.clone(),
             team,
             inbox: q.inbox.clone(),
-            channel: q.channel.and_then(|c| name(serde_json::to_value(c))),
+            channel: q.channel.map(|c| c.as_str().to_string()),
             label_id: q.label.clone(),
             created: (q.created_from.map(|t| t.millis()), q.created_to.map(|t| t.millis())),
             updated: (q.updated_from.map(|t| t.millis()), q.updated_to.map(|t| t.millis())),

@@ -23,7 +23,7 @@ impl Catalog {
         let channels = r
             .inboxes()?
             .into_iter()
-            .map(|i| (i.id, serde_json::to_value(i.channel).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()))
+            .map(|i| (i.id, i.channel.as_str().to_string()))
             .collect();
         let fallback = Lang::from_code(&r.settings()?.language).unwrap_or(Lang::En);
         Ok(Catalog { labels, channels, fallback })
@@ -109,7 +109,7 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
         }
     }
     d.add_text(f.status, c.status.as_str());
-    d.add_text(f.detailed, detailed_code(&c));
+    d.add_text(f.detailed, c.detailed.as_str());
     if let Some(a) = &c.assignee {
         d.add_text(f.assignee, a);
     }
@@ -127,11 +127,6 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
     d.add_i64(f.created, c.created_at.millis());
     d.add_i64(f.updated, c.updated_at.millis());
     Ok(d)
-}
-
-/// The detailed status's API name.
-pub fn detailed_code(c: &Conversation) -> String {
-    serde_json::to_value(c.detailed).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 #[cfg(test)]
