@@ -1,0 +1,48 @@
+//! Benchmark of bytes on disk (issue 5): loads the generated history (100,000 conversations
+//! with about 1,000,000 messages by default), then prints the database file size, what each
+//! redb table stores (keys and values, b-tree overhead, fragmentation), and the file size
+//! after compaction.
+//!
+//! Run: `cargo bench --bench storage`. Sizes: `BENCH_CONVERSATIONS`, `BENCH_CONTACTS`.
+
+mod common;
+
+use common::{db_bytes, env, load};
+use redb::{Database, ReadableDatabase, ReadableTableMetadata, TableHandle};
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let conversations = env("BENCH_CONVERSATIONS", 100_000);
+    let contacts = env("BENCH_CONTACTS", 20_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let loaded = load(dir.path(), conversations, contacts).await;
+    let messages = loaded.report.messages.max(1) as f64;
+    drop(loaded);
+    let path = dir.path().join("switchboard.redb");
+    let before = db_bytes(dir.path());
+    let mut db = Database::open(&path).expect("reopen");
+    {
+        let read = db.begin_read().expect("read");
+        let mut rows = Vec::new();
+        for handle in read.list_tables().expect("tables") {
+            let table = read.open_untyped_table(handle.clone()).expect("table");
+            let s = table.stats().expect("stats");
+            rows.push((handle.name().to_string(), table.len().expect("len"), s.stored_bytes(), s.metadata_bytes(), s.fragmented_bytes()));
+        }
+        rows.sort_by_key(|r| std::cmp::Reverse(r.2 + r.3 + r.4));
+        println!("{:<22} {:>10} {:>10} {:>10} {:>10} {:>9}", "table", "rows", "stored MB", "meta MB", "frag MB", "B/message");
+        for (name, len, stored, meta, frag) in rows {
+            println!(
+                "{name:<22} {len:>10} {:>10.1} {:>10.1} {:>10.1} {:>9.0}",
+                stored as f64 / 1e6, meta as f64 / 1e6, frag as f64 / 1e6, (stored + meta + frag) as f64 / messages
+            );
+        }
+    }
+    let compacted = db.compact().expect("compact");
+    drop(db);
+    let after = db_bytes(dir.path());
+    println!(
+        "database file: {:.0} MB as written, {:.0} MB after compaction (compacted: {compacted}); {:.0} B per message",
+        before as f64 / 1e6, after as f64 / 1e6, after as f64 / messages
+    );
+}
