@@ -42,6 +42,25 @@ pub fn new_id(prefix: &str, at: Timestamp, random: [u8; 10]) -> String {
 
 fn encode(prefix: &str, ms: i64, random: u128) -> String {
     let value: u128 = ((u128::from(ms as u64) & 0xFFFF_FFFF_FFFF) << 80) | (random & RANDOM_MASK);
+    format_value(prefix, value)
+}
+
+/// The 128-bit value of an id with `prefix`, when `s` is exactly the id [`format_value`] makes
+/// from it (so storage can keep 16 bytes and give back the very same string).
+pub fn parse_value(prefix: &str, s: &str) -> Option<u128> {
+    if !looks_like(prefix, s) {
+        return None;
+    }
+    let mut value: u128 = 0;
+    for b in s[prefix.len() + 1..].bytes() {
+        let digit = ALPHABET.iter().position(|a| *a == b)? as u128;
+        value = value.checked_mul(32)?.checked_add(digit)?;
+    }
+    Some(value)
+}
+
+/// The id with `prefix` whose 128-bit value is `value` (the inverse of [`parse_value`]).
+pub fn format_value(prefix: &str, value: u128) -> String {
     let mut out = String::with_capacity(prefix.len() + 27);
     out.push_str(prefix);
     out.push('_');
@@ -50,6 +69,11 @@ fn encode(prefix: &str, ms: i64, random: u128) -> String {
         out.push(char::from(ALPHABET[index]));
     }
     out
+}
+
+/// The creation time in milliseconds held in an id's value (its top 48 bits).
+pub fn value_millis(value: u128) -> i64 {
+    (value >> 80) as i64
 }
 
 /// Whether `s` has the shape of an id with the given prefix (cheap check before a lookup).
@@ -85,6 +109,19 @@ mod tests {
         let d = state.next("usr", t.plus_millis(1), [0x00; 10]);
         assert!(a < b && b < c && c < d, "{a} {b} {c} {d}");
         assert!(looks_like("usr", &a));
+    }
+
+    #[test]
+    fn values_round_trip_and_odd_strings_have_none() {
+        let a = new_id("msg", Timestamp(1_700_000_000_123), [7; 10]);
+        let v = parse_value("msg", &a).expect("a standard id");
+        assert_eq!(format_value("msg", v), a);
+        assert_eq!(value_millis(v), 1_700_000_000_123);
+        assert_eq!(parse_value("cv", &a), None, "another prefix");
+        assert_eq!(parse_value("msg", "msg_1"), None);
+        // 26 digits hold 130 bits: a first digit past 7 does not fit in 128.
+        assert_eq!(parse_value("msg", &format!("msg_8{}", "0".repeat(25))), None);
+        assert_eq!(parse_value("msg", &format!("msg_{}", "Z".repeat(26))), None, "upper case is not the canonical form");
     }
 
     #[test]
