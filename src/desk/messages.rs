@@ -87,7 +87,7 @@ impl Desk {
                     return Err(DeskError::field("text", format!("is {n} characters; the limit is {max}")));
                 }
                 if let Some(r) = &msg.reply_to
-                    && s.message(r)?.is_none_or(|m| m.conversation_id != c.id)
+                    && s.message(&c.id, r)?.is_none()
                 {
                     return Err(DeskError::field("reply_to", format!("no message with id {r} in this conversation")));
                 }
@@ -157,7 +157,7 @@ impl Desk {
             .write(move |s| {
                 let v = viewer(s, &caller)?;
                 let c = visible(s, &v, &cid)?;
-                let mut m = s.message(&mid)?.filter(|m| m.conversation_id == c.id).ok_or_else(|| DeskError::NotFound(format!("no message with id {mid} in this conversation")))?;
+                let mut m = s.message(&c.id, &mid)?.ok_or_else(|| DeskError::NotFound(format!("no message with id {mid} in this conversation")))?;
                 if m.kind == MessageKind::System {
                     return Err(DeskError::Conflict("system entries cannot get reactions".into()));
                 }

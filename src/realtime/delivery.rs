@@ -91,7 +91,9 @@ pub fn deliveries_after(store: &Store, after: u64, upto: u64, limit: usize) -> R
             None => None,
         };
         let message = match &e.kind {
-            EventKind::MessageCreated { message_id, .. } | EventKind::MessageChanged { message_id, .. } => snap.message(message_id)?,
+            EventKind::MessageCreated { conversation_id, message_id, .. } | EventKind::MessageChanged { conversation_id, message_id, .. } => {
+                snap.message(conversation_id, message_id)?
+            }
             _ => None,
         };
         out.push(Delivery { event: e, conversation, message });

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::StoreError;
-use super::tables::Tbl;
+use super::tables::{Bin, Tbl};
 use crate::domain::{Actor, EventKind, Timestamp};
 
 /// One buffered table write.
@@ -15,6 +15,8 @@ pub(crate) enum Op {
     Put(Tbl, String, Vec<u8>),
     /// Remove `key`.
     Delete(Tbl, String),
+    /// Store `value` under a binary `key`.
+    PutBin(Bin, Vec<u8>, Vec<u8>),
 }
 
 /// Everything one accepted command changes, applied atomically with its events.
@@ -47,6 +49,11 @@ impl Changes {
     /// Stores a plain string (index tables).
     pub fn put_str(&mut self, t: Tbl, key: &str, value: &str) {
         self.ops.push(Op::Put(t, key.to_string(), value.as_bytes().to_vec()));
+    }
+
+    /// Stores a row under a binary key (the store's compact tables).
+    pub(crate) fn put_bin(&mut self, t: Bin, key: Vec<u8>, value: Vec<u8>) {
+        self.ops.push(Op::PutBin(t, key, value));
     }
 
     /// Removes a key.

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::changes::Changes;
-use super::reader::{Reader, decode};
+use super::reader::Reader;
 use super::tables::{META_NEXT_NUMBER, Tbl};
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Conversation, FIRST_NUMBER, Message, Sort, Status};
@@ -102,17 +102,6 @@ pub fn put_conversation(ch: &mut Changes, c: &Conversation, previous: Option<&Co
     }
     super::routing::index_conversation(ch, c, previous);
     ch.put_json(Tbl::Conversations, &c.id, c)
-}
-
-fn message_key(conversation_id: &str, index: u32) -> String {
-    format!("{conversation_id}/{index:08}")
-}
-
-/// Stores a timeline entry (new or changed, e.g. reactions).
-pub fn put_message(ch: &mut Changes, m: &Message) -> Result<(), StoreError> {
-    let key = message_key(&m.conversation_id, m.index);
-    ch.put_str(Tbl::MessageIds, &m.id, &key);
-    ch.put_json(Tbl::Messages, &key, m)
 }
 
 /// What a user has read of a conversation.
@@ -250,17 +239,12 @@ pub trait ConversationReads: Reader + Sized {
 
     /// Timeline entries of a conversation from `from_index`, at most `limit`.
     fn timeline(&self, conversation_id: &str, from_index: u32, limit: usize) -> Result<Vec<Message>, StoreError> {
-        let prefix = format!("{conversation_id}/");
-        let after = from_index.checked_sub(1).map(|i| message_key(conversation_id, i));
-        self.scan_raw(Tbl::Messages, &prefix, after.as_deref(), limit)?.iter().map(|(_, v)| decode(v)).collect()
+        super::messages::timeline(self, conversation_id, from_index, limit)
     }
 
-    /// One timeline entry by id.
-    fn message(&self, id: &str) -> Result<Option<Message>, StoreError> {
-        match self.get_str(Tbl::MessageIds, id)? {
-            Some(key) => self.get_json(Tbl::Messages, &key),
-            None => Ok(None),
-        }
+    /// The timeline entry `id` of a conversation (`None` when it has no such entry).
+    fn message(&self, conversation_id: &str, id: &str) -> Result<Option<Message>, StoreError> {
+        super::messages::message_in(self, conversation_id, id)
     }
 
     /// What `user_id` has read of a conversation.

@@ -6,9 +6,12 @@
 //! answers only after the change and its events are committed.
 
 mod changes;
+mod codec;
+mod compact;
 mod contacts;
 mod conversations;
 mod files;
+mod messages;
 mod reader;
 mod routing;
 mod status_log;
@@ -26,7 +29,8 @@ use tokio::sync::{oneshot, watch};
 
 pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
-pub use conversations::{ConversationReads, ReadMark, cursor_of, partition_prefix, put_conversation, put_message, put_read_mark, take_number, take_numbers};
+pub use conversations::{ConversationReads, ReadMark, cursor_of, partition_prefix, put_conversation, put_read_mark, take_number, take_numbers};
+pub use messages::put_message;
 pub use reader::{Reader, decode};
 pub use routing::{RoutingReads, last_seen};
 pub use status_log::StatusLogReads;
@@ -118,12 +122,18 @@ impl Store {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
         let path = dir.join(DB_FILE);
-        let db = match Database::create(&path) {
+        let mut db = match Database::create(&path) {
             Ok(db) => db,
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::InUse(dir.to_path_buf())),
             Err(e) => return Err(db_err(e)),
         };
-        migrate(&db)?;
+        if migrate(&db)? {
+            // The rewrite freed most of the file's pages; give the space back once.
+            match db.compact() {
+                Ok(_) => tracing::info!("compacted the data folder after the migration"),
+                Err(e) => tracing::warn!(error = %db_err(e), "could not compact the data folder after the migration"),
+            }
+        }
         let files = FileStore::open(dir)?;
         let swept = files.sweep_tmp()?;
         if swept > 0 {
@@ -241,13 +251,18 @@ impl WeakStore {
     }
 }
 
-/// Creates missing tables and brings stored data up to [`SCHEMA_VERSION`].
-fn migrate(db: &Database) -> Result<(), StoreError> {
+/// Creates missing tables and brings stored data up to [`SCHEMA_VERSION`]; says whether it
+/// rewrote stored rows in bulk (worth compacting the file).
+fn migrate(db: &Database) -> Result<bool, StoreError> {
     let txn = db.begin_write().map_err(db_err)?;
     txn.open_table(tables::EVENTS).map_err(db_err)?;
     for t in Tbl::ALL {
         txn.open_table(t.def()).map_err(db_err)?;
     }
+    for t in tables::Bin::ALL {
+        txn.open_table(t.def()).map_err(db_err)?;
+    }
+    let mut rewrote = false;
     let found: Option<u64> = txn.get_json(Tbl::Meta, META_SCHEMA_VERSION)?;
     match found {
         Some(v) if v > SCHEMA_VERSION => {
@@ -266,6 +281,12 @@ fn migrate(db: &Database) -> Result<(), StoreError> {
                 // 2 → 3: the agent status log, and when each user's status last changed.
                 status_log::backfill(&txn)?;
             }
+            if (1..4).contains(&from) {
+                // 3 → 4: compact rows for the timeline, the message-id index and the events.
+                let moved = compact::to_v4(&txn)?;
+                tracing::info!(messages = moved.messages, events = moved.events, "rewrote messages and events as compact rows");
+                rewrote = moved.messages + moved.events > 0;
+            }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())
                 .map_err(db_err)?
@@ -273,7 +294,8 @@ fn migrate(db: &Database) -> Result<(), StoreError> {
                 .map_err(db_err)?;
         }
     }
-    txn.commit().map_err(db_err)
+    txn.commit().map_err(db_err)?;
+    Ok(rewrote)
 }
 
 /// Writes the routing keys of every stored conversation and user (schema 1 → 2).

@@ -7,9 +7,13 @@ use std::ops::Bound;
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::de::DeserializeOwned;
 
-use super::tables::{EVENTS, Tbl};
+use super::codec;
+use super::tables::{Bin, EVENTS, Tbl};
 use super::{StoreError, db_err};
 use crate::domain::Event;
+
+/// Binary keys and rows, as a range read returns them.
+pub type BinRows = Vec<(Vec<u8>, Vec<u8>)>;
 
 /// Raw access to the tables; the typed lookups in `users.rs` and friends build on it.
 pub trait Reader {
@@ -28,6 +32,12 @@ pub trait Reader {
 
     /// The entry with the greatest key that starts with `prefix` and sorts before `before`.
     fn last_before_raw(&self, t: Tbl, prefix: &str, before: &str) -> Result<Option<(String, Vec<u8>)>, StoreError>;
+
+    /// The row stored under a binary `key`, if any.
+    fn get_bin(&self, t: Bin, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Up to `limit` entries with keys from `first` to `last` (both included), in key order.
+    fn range_bin(&self, t: Bin, first: &[u8], last: &[u8], limit: usize) -> Result<BinRows, StoreError>;
 
     /// Up to `limit` events with `seq > after`, in order.
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError>;
@@ -116,8 +126,25 @@ fn events_in(
 ) -> Result<Vec<Event>, StoreError> {
     let mut out = Vec::new();
     for entry in table.range(after.saturating_add(1)..).map_err(db_err)?.take(limit) {
-        let (_, v) = entry.map_err(db_err)?;
-        out.push(decode(v.value())?);
+        let (k, v) = entry.map_err(db_err)?;
+        out.push(codec::decode_event(k.value(), v.value())?);
+    }
+    Ok(out)
+}
+
+fn range_bin_in(
+    table: &impl ReadableTable<&'static [u8], &'static [u8]>,
+    first: &[u8],
+    last: &[u8],
+    limit: usize,
+) -> Result<BinRows, StoreError> {
+    let mut out = Vec::new();
+    if first > last {
+        return Ok(out);
+    }
+    for entry in table.range::<&[u8]>(first..=last).map_err(db_err)?.take(limit) {
+        let (k, v) = entry.map_err(db_err)?;
+        out.push((k.value().to_vec(), v.value().to_vec()));
     }
     Ok(out)
 }
@@ -130,12 +157,17 @@ fn last_in(table: &impl ReadableTable<u64, &'static [u8]>) -> Result<u64, StoreE
 pub trait Tables {
     /// A string-keyed table, read-only.
     fn strings(&self, t: Tbl) -> Result<impl ReadableTable<&'static str, &'static [u8]> + '_, StoreError>;
+    /// A binary-keyed table, read-only.
+    fn binary(&self, t: Bin) -> Result<impl ReadableTable<&'static [u8], &'static [u8]> + '_, StoreError>;
     /// The event log, read-only.
     fn events(&self) -> Result<impl ReadableTable<u64, &'static [u8]> + '_, StoreError>;
 }
 
 impl Tables for ReadTransaction {
     fn strings(&self, t: Tbl) -> Result<impl ReadableTable<&'static str, &'static [u8]> + '_, StoreError> {
+        self.open_table(t.def()).map_err(db_err)
+    }
+    fn binary(&self, t: Bin) -> Result<impl ReadableTable<&'static [u8], &'static [u8]> + '_, StoreError> {
         self.open_table(t.def()).map_err(db_err)
     }
     fn events(&self) -> Result<impl ReadableTable<u64, &'static [u8]> + '_, StoreError> {
@@ -145,6 +177,9 @@ impl Tables for ReadTransaction {
 
 impl Tables for WriteTransaction {
     fn strings(&self, t: Tbl) -> Result<impl ReadableTable<&'static str, &'static [u8]> + '_, StoreError> {
+        self.open_table(t.def()).map_err(db_err)
+    }
+    fn binary(&self, t: Bin) -> Result<impl ReadableTable<&'static [u8], &'static [u8]> + '_, StoreError> {
         self.open_table(t.def()).map_err(db_err)
     }
     fn events(&self) -> Result<impl ReadableTable<u64, &'static [u8]> + '_, StoreError> {
@@ -167,6 +202,12 @@ impl<T: Tables> Reader for T {
     }
     fn last_before_raw(&self, t: Tbl, prefix: &str, before: &str) -> Result<Option<(String, Vec<u8>)>, StoreError> {
         last_before_in(&self.strings(t)?, prefix, before)
+    }
+    fn get_bin(&self, t: Bin, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.binary(t)?.get(key).map_err(db_err)?.map(|g| g.value().to_vec()))
+    }
+    fn range_bin(&self, t: Bin, first: &[u8], last: &[u8], limit: usize) -> Result<BinRows, StoreError> {
+        range_bin_in(&self.binary(t)?, first, last, limit)
     }
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
         events_in(&self.events()?, after, limit)

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use redb::{ReadableTable, WriteTransaction};
 
+use super::codec;
 use super::reader::{Reader, decode};
 use super::tables::{EVENTS, Tbl};
 use super::{StoreError, db_err};
@@ -25,7 +26,7 @@ pub(crate) fn row(event: &Event) -> Result<Option<(String, Vec<u8>)>, StoreError
     Ok(Some((key, value)))
 }
 
-/// Whether stored event bytes may hold a status change (skips decoding every other event).
+/// Whether stored JSON event bytes may hold a status change (skips decoding every other event).
 fn may_be_status_change(bytes: &[u8]) -> bool {
     const NEEDLE: &[u8] = b"agent_status_changed";
     bytes.windows(NEEDLE.len()).any(|w| w == NEEDLE)
@@ -39,11 +40,11 @@ pub(crate) fn backfill(txn: &WriteTransaction) -> Result<(), StoreError> {
     {
         let events = txn.open_table(EVENTS).map_err(db_err)?;
         for entry in events.iter().map_err(db_err)? {
-            let (_, v) = entry.map_err(db_err)?;
-            if !may_be_status_change(v.value()) {
+            let (k, v) = entry.map_err(db_err)?;
+            if codec::is_json_event(v.value()) && !may_be_status_change(v.value()) {
                 continue;
             }
-            let event: Event = decode(v.value())?;
+            let event = codec::decode_event(k.value(), v.value())?;
             if let EventKind::AgentStatusChanged { user_id, .. } = &event.kind {
                 last_change.insert(user_id.clone(), event.at);
             }

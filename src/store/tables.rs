@@ -3,14 +3,15 @@
 //! Every entity table maps a string key to a JSON value; index tables map a derived string key
 //! to the entity's id. JSON keeps stored data readable and lets new optional fields arrive
 //! without a migration (`#[serde(default)]`); a change of meaning bumps [`SCHEMA_VERSION`] and
-//! adds a step to `migrate`.
+//! adds a step to `migrate`. The high-volume tables (the timeline, its message-id index and the
+//! event log) hold compact binary rows instead (see `store::codec`).
 
 use redb::TableDefinition;
 
 /// The schema this build writes. Bumped with a migration step whenever stored meaning changes.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
-/// `seq → Event` (JSON): the event log.
+/// `seq → Event` (a compact row, see `store::codec`): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
 
 /// The string-keyed tables.
@@ -47,10 +48,6 @@ pub enum Tbl {
     /// Sorted secondary index of conversations: `partition/sort/key/conversation id → ""`
     /// (see `store::conversations` for the partitions and sort keys).
     ConvIndex,
-    /// `conversation id/index (8 digits) → Message`: the timeline.
-    Messages,
-    /// `message id → conversation id/index`.
-    MessageIds,
     /// `user id/conversation id → ReadMark`.
     ReadMarks,
     /// `user id/idempotency key → IdempotencyRecord`.
@@ -73,7 +70,7 @@ pub enum Tbl {
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 24] = [
+    pub const ALL: [Tbl; 22] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -89,8 +86,6 @@ impl Tbl {
         Tbl::ContactIndex,
         Tbl::Conversations,
         Tbl::ConvIndex,
-        Tbl::Messages,
-        Tbl::MessageIds,
         Tbl::ReadMarks,
         Tbl::Idempotency,
         Tbl::Attachments,
@@ -118,8 +113,6 @@ impl Tbl {
             Tbl::ContactIndex => "contact_index",
             Tbl::Conversations => "conversations",
             Tbl::ConvIndex => "conversation_index",
-            Tbl::Messages => "messages",
-            Tbl::MessageIds => "message_ids",
             Tbl::ReadMarks => "read_marks",
             Tbl::Idempotency => "idempotency",
             Tbl::Attachments => "attachments",
@@ -130,6 +123,34 @@ impl Tbl {
         })
     }
 }
+
+/// The binary-keyed tables, with compact rows (see `store::codec`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Bin {
+    /// `conversation id + index (u32, big-endian) → message row`: the timelines.
+    Timeline,
+    /// `message id → index in its conversation's timeline`.
+    MessageIndex,
+}
+
+impl Bin {
+    /// Every binary-keyed table, created at start-up.
+    pub const ALL: [Bin; 2] = [Bin::Timeline, Bin::MessageIndex];
+
+    /// The redb definition of this table.
+    pub fn def(self) -> TableDefinition<'static, &'static [u8], &'static [u8]> {
+        TableDefinition::new(match self {
+            Bin::Timeline => "timeline",
+            Bin::MessageIndex => "message_index",
+        })
+    }
+}
+
+/// Schema 3's timeline, `conversation id/index (8 digits) → Message` (JSON); read once by the
+/// migration to schema 4, then deleted.
+pub const LEGACY_MESSAGES: TableDefinition<&str, &[u8]> = TableDefinition::new("messages");
+/// Schema 3's `message id → conversation id/index`; deleted by the migration to schema 4.
+pub const LEGACY_MESSAGE_IDS: TableDefinition<&str, &[u8]> = TableDefinition::new("message_ids");
 
 /// Meta key holding the schema version (`u64`, JSON).
 pub const META_SCHEMA_VERSION: &str = "schema_version";

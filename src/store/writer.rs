@@ -13,9 +13,10 @@ use redb::{Database, ReadableTable, WriteTransaction};
 use tokio::sync::watch;
 
 use super::changes::{Changes, Op};
+use super::codec;
 use super::reader::Tables;
 use super::status_log;
-use super::tables::{EVENTS, Tbl};
+use super::tables::{Bin, EVENTS, Tbl};
 use super::{StoreError, db_err};
 use crate::domain::Event;
 
@@ -35,6 +36,9 @@ pub struct Staged<'a>(&'a WriteTransaction);
 impl Tables for Staged<'_> {
     fn strings(&self, t: Tbl) -> Result<impl ReadableTable<&'static str, &'static [u8]> + '_, StoreError> {
         self.0.strings(t)
+    }
+    fn binary(&self, t: Bin) -> Result<impl ReadableTable<&'static [u8], &'static [u8]> + '_, StoreError> {
+        self.0.binary(t)
     }
     fn events(&self) -> Result<impl ReadableTable<u64, &'static [u8]> + '_, StoreError> {
         Tables::events(self.0)
@@ -64,12 +68,15 @@ impl Batch<'_> {
                 Op::Delete(t, k) => {
                     self.txn.open_table(t.def()).map_err(db_err)?.remove(k.as_str()).map_err(db_err)?;
                 }
+                Op::PutBin(t, k, v) => {
+                    self.txn.open_table(t.def()).map_err(db_err)?.insert(k.as_slice(), v.as_slice()).map_err(db_err)?;
+                }
             }
         }
         let mut events = self.txn.open_table(EVENTS).map_err(db_err)?;
         for kind in changes.events {
             let event = Event { seq: self.next_seq, at: changes.at, actor: changes.actor.clone(), kind };
-            let bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let bytes = codec::encode_event(&event)?;
             events.insert(event.seq, bytes.as_slice()).map_err(db_err)?;
             // Tables derived from events are written with them, never later.
             if let Some((k, v)) = status_log::row(&event)? {

@@ -1,0 +1,136 @@
+//! Event log rows: `seq` (the u64 key) → [`EventRow`].
+//!
+//! The kinds written for every conversation, message, contact, offer and status change get a
+//! compact variant; the rare ones (users, sessions, tokens, configuration) are kept as the
+//! JSON of their `EventKind` inside the row ([`KindRow::Json`]), as is any kind added later
+//! until it earns a compact variant. Schema 3 stored the whole event as JSON; such rows start
+//! with `{` and are still read (the migration rewrites them, see `store::compact`).
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    CONTACT, CONV, INBOX, Id, MSG, USER, ATT, agent_status_code, agent_status_of, from_row, message_kind_code, message_kind_of, outcome_code, outcome_of,
+    status_code, status_of, to_row,
+};
+use crate::domain::{Actor, Event, EventKind, Timestamp};
+use crate::store::StoreError;
+
+/// Who caused an event (storage form of `Actor`).
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+enum ActorRow {
+    User(Id),
+    System,
+    Cli,
+}
+
+/// What happened (storage form of `EventKind`). Variants are numbered by position: append
+/// only, never reorder.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+enum KindRow {
+    /// Any other kind, as the JSON of its `EventKind`.
+    Json(String),
+    MessageCreated { conversation: Id, message: Id, kind: u8 },
+    MessageChanged { conversation: Id, message: Id },
+    ConversationCreated { conversation: Id, inbox: Id, contact: Id },
+    ConversationChanged { conversation: Id, action: String, status: u8 },
+    ContactCreated { contact: Id },
+    ContactUpdated { contact: Id, fields: Vec<String> },
+    OfferMade { conversation: Id, agent: Id, deadline: i64, transfer: bool },
+    OfferEnded { conversation: Id, agent: Id, outcome: u8 },
+    AgentStatusChanged { user: Id, from: u8, to: u8 },
+    AttachmentUploaded { attachment: Id, library: bool },
+}
+
+/// One event as stored (format 1); the seq is the key.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct EventRow {
+    at: i64,
+    actor: ActorRow,
+    kind: KindRow,
+}
+
+fn kind_row(kind: &EventKind) -> Result<KindRow, StoreError> {
+    let p = Id::pack;
+    Ok(match kind {
+        EventKind::MessageCreated { conversation_id, message_id, kind } => {
+            KindRow::MessageCreated { conversation: p(CONV, conversation_id), message: p(MSG, message_id), kind: message_kind_code(*kind) }
+        }
+        EventKind::MessageChanged { conversation_id, message_id } => KindRow::MessageChanged { conversation: p(CONV, conversation_id), message: p(MSG, message_id) },
+        EventKind::ConversationCreated { conversation_id, inbox_id, contact_id } => {
+            KindRow::ConversationCreated { conversation: p(CONV, conversation_id), inbox: p(INBOX, inbox_id), contact: p(CONTACT, contact_id) }
+        }
+        EventKind::ConversationChanged { conversation_id, action, status } => {
+            KindRow::ConversationChanged { conversation: p(CONV, conversation_id), action: action.clone(), status: status_code(*status) }
+        }
+        EventKind::ContactCreated { contact_id } => KindRow::ContactCreated { contact: p(CONTACT, contact_id) },
+        EventKind::ContactUpdated { contact_id, fields } => KindRow::ContactUpdated { contact: p(CONTACT, contact_id), fields: fields.clone() },
+        EventKind::OfferMade { conversation_id, agent_id, deadline, transfer } => {
+            KindRow::OfferMade { conversation: p(CONV, conversation_id), agent: p(USER, agent_id), deadline: deadline.millis(), transfer: *transfer }
+        }
+        EventKind::OfferEnded { conversation_id, agent_id, outcome } => {
+            KindRow::OfferEnded { conversation: p(CONV, conversation_id), agent: p(USER, agent_id), outcome: outcome_code(*outcome) }
+        }
+        EventKind::AgentStatusChanged { user_id, from, to } => {
+            KindRow::AgentStatusChanged { user: p(USER, user_id), from: agent_status_code(*from), to: agent_status_code(*to) }
+        }
+        EventKind::AttachmentUploaded { attachment_id, library } => KindRow::AttachmentUploaded { attachment: p(ATT, attachment_id), library: *library },
+        other => KindRow::Json(serde_json::to_string(other).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+    })
+}
+
+fn event_kind(row: KindRow) -> Result<EventKind, StoreError> {
+    Ok(match row {
+        KindRow::Json(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        KindRow::MessageCreated { conversation, message, kind } => {
+            EventKind::MessageCreated { conversation_id: conversation.unpack(CONV), message_id: message.unpack(MSG), kind: message_kind_of(kind)? }
+        }
+        KindRow::MessageChanged { conversation, message } => EventKind::MessageChanged { conversation_id: conversation.unpack(CONV), message_id: message.unpack(MSG) },
+        KindRow::ConversationCreated { conversation, inbox, contact } => {
+            EventKind::ConversationCreated { conversation_id: conversation.unpack(CONV), inbox_id: inbox.unpack(INBOX), contact_id: contact.unpack(CONTACT) }
+        }
+        KindRow::ConversationChanged { conversation, action, status } => {
+            EventKind::ConversationChanged { conversation_id: conversation.unpack(CONV), action, status: status_of(status)? }
+        }
+        KindRow::ContactCreated { contact } => EventKind::ContactCreated { contact_id: contact.unpack(CONTACT) },
+        KindRow::ContactUpdated { contact, fields } => EventKind::ContactUpdated { contact_id: contact.unpack(CONTACT), fields },
+        KindRow::OfferMade { conversation, agent, deadline, transfer } => {
+            EventKind::OfferMade { conversation_id: conversation.unpack(CONV), agent_id: agent.unpack(USER), deadline: Timestamp(deadline), transfer }
+        }
+        KindRow::OfferEnded { conversation, agent, outcome } => {
+            EventKind::OfferEnded { conversation_id: conversation.unpack(CONV), agent_id: agent.unpack(USER), outcome: outcome_of(outcome)? }
+        }
+        KindRow::AgentStatusChanged { user, from, to } => EventKind::AgentStatusChanged { user_id: user.unpack(USER), from: agent_status_of(from)?, to: agent_status_of(to)? },
+        KindRow::AttachmentUploaded { attachment, library } => EventKind::AttachmentUploaded { attachment_id: attachment.unpack(ATT), library },
+    })
+}
+
+/// The stored row of an event (without its seq, the key).
+pub(crate) fn encode_event(e: &Event) -> Result<Vec<u8>, StoreError> {
+    let actor = match &e.actor {
+        Actor::User { id } => ActorRow::User(Id::pack(USER, id)),
+        Actor::System => ActorRow::System,
+        Actor::Cli => ActorRow::Cli,
+    };
+    to_row(&EventRow { at: e.at.millis(), actor, kind: kind_row(&e.kind)? })
+}
+
+/// Whether a stored event is a schema-3 JSON row.
+pub(crate) fn is_json_event(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&b'{')
+}
+
+/// The event stored under `seq`, from a compact row or a schema-3 JSON row.
+pub(crate) fn decode_event(seq: u64, bytes: &[u8]) -> Result<Event, StoreError> {
+    if is_json_event(bytes) {
+        let mut e: Event = serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        e.seq = seq;
+        return Ok(e);
+    }
+    let row: EventRow = from_row(bytes)?;
+    let actor = match row.actor {
+        ActorRow::User(id) => Actor::User { id: id.unpack(USER) },
+        ActorRow::System => Actor::System,
+        ActorRow::Cli => Actor::Cli,
+    };
+    Ok(Event { seq, at: Timestamp(row.at), actor, kind: event_kind(row.kind)? })
+}
