@@ -7,10 +7,14 @@
 
 mod changes;
 mod contacts;
+mod conv_index;
+mod conv_scan;
 mod conversations;
 mod files;
+mod migrate_v5;
 mod reader;
 mod routing;
+mod rows;
 mod status_log;
 mod tables;
 mod users;
@@ -26,8 +30,10 @@ use tokio::sync::{oneshot, watch};
 
 pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
-pub use conversations::{ConversationReads, ReadMark, cursor_of, partition_prefix, put_conversation, put_message, put_read_mark, take_number, take_numbers};
-pub use reader::{Reader, decode};
+pub use conv_index::{cursor_of, is_cursor, partition_prefix};
+pub use conversations::{ConversationReads, ReadMark, put_conversation, put_message, put_read_mark, take_number, take_numbers};
+pub use reader::Reader;
+pub use rows::decode;
 pub use routing::{RoutingReads, last_seen};
 pub use status_log::StatusLogReads;
 pub use tables::{SCHEMA_VERSION, Tbl};
@@ -266,6 +272,11 @@ fn migrate(db: &Database) -> Result<(), StoreError> {
                 // 2 → 3: the agent status log, and when each user's status last changed.
                 status_log::backfill(&txn)?;
             }
+            // 3 → 4: messages and the event log (another branch; resolved at merge).
+            if (1..5).contains(&from) {
+                // 4 → 5: the compact conversation index.
+                migrate_v5::run(&txn)?;
+            }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())
                 .map_err(db_err)?
@@ -300,3 +311,6 @@ fn build_routing_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_index;
