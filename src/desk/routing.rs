@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::conversations::append;
 use super::{Desk, DeskError, IdGen};
-use crate::domain::conversation::{Author, Conversation, MessageKind, Status};
+use crate::domain::conversation::{Author, Conversation, MessageKind, Sort, Status};
 use crate::domain::lifecycle::Entry;
 use crate::domain::routing::{self, Candidate};
 use crate::domain::workspace::{AssignmentMode, Inbox, Team};
@@ -202,13 +202,7 @@ impl<R: Reader> Work<'_, R> {
 
     /// The queued conversations of an inbox, priority first, then longest waiting.
     fn queue(&mut self, inbox_id: &str) -> Result<Vec<String>, DeskError> {
-        let prefix = format!("u:{inbox_id}/w/");
-        let mut ids: Vec<String> = self
-            .r
-            .scan_raw(Tbl::ConvIndex, &prefix, None, BATCH)?
-            .into_iter()
-            .filter_map(|(k, _)| k.rsplit('/').next().map(str::to_string))
-            .collect();
+        let mut ids: Vec<String> = self.r.partition_ids(&format!("u:{inbox_id}"), Sort::Waiting, BATCH)?;
         ids.extend(self.convs.values().filter(|(_, c)| c.inbox_id == inbox_id && c.status == Status::Queued).map(|(_, c)| c.id.clone()));
         let mut queued = Vec::new();
         for id in ids {
@@ -311,7 +305,7 @@ fn decide(r: &impl Reader, ids: IdGen, now: Timestamp) -> Result<(Changes, Settl
     w.auto_close(&inboxes)?;
     let waiting = |w: &Work<'_, _>, i: &Inbox| {
         w.convs.values().any(|(_, c)| c.inbox_id == i.id && c.status == Status::Queued)
-            || r.scan_raw(Tbl::ConvIndex, &format!("u:{}/w/", i.id), None, 1).is_ok_and(|k| !k.is_empty())
+            || r.partition_count(&format!("u:{}", i.id), 1).is_ok_and(|n| n > 0)
     };
     // Cheapest checks first: a queue to serve, then someone free to serve it.
     if inboxes.iter().any(|i| i.assignment != AssignmentMode::Manual && waiting(&w, i)) && w.anyone_free(&teams)? {

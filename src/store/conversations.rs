@@ -1,91 +1,29 @@
 //! Conversations, their timelines and read marks, and the sorted secondary index that list
 //! views read.
 //!
-//! `Tbl::ConvIndex` holds one empty-valued key per (partition, sort) a conversation belongs
-//! to: `{partition}/{sort}/{sort key}/{conversation id}`. A list view reads the first keys of
-//! the partitions it needs, merges them by key and stops after one page, so it reads about
-//! one page of keys per partition (plus what residual filters skip) however large the desk.
+//! `Tbl::ConvIndex` holds empty-valued keys per partition and sort a conversation belongs to
+//! (shapes in `conv_index`). A list view reads the first keys of the partitions it needs,
+//! merges them by key and stops after one page, so it reads about one page of keys per
+//! partition (plus what residual filters skip) however large the desk.
 //!
 //! Partitions: `all`; `i:{inbox}` (every conversation of an inbox); `u:{inbox}` (queued in the
 //! inbox); `a:{user}` (assigned to the user and not closed); `p:{user}` (the user took part);
 //! `c:{contact}`; `l:{label}`; `t:{team}` (queued for a team after a transfer); `o:{user}`
-//! (offered to the user, waiting for the answer). Sorts: `w` (waiting: oldest waiting first, then the others by
-//! most recent update), `d` (most recently updated first), `n` (newest first).
+//! (offered to the user, waiting for the answer). Sorts: waiting (oldest waiting first, then
+//! the others by most recent update), updated (most recently updated first), created (newest
+//! first).
 
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
-use super::changes::Changes;
-use super::reader::Reader;
+use super::changes::{Changes, Op};
+use super::conv_index::{cursor_of, index_keys, partition_prefix, position};
+use super::conv_scan::Merge;
+use super::reader::{Reader, decode};
+use super::rows::{decode_conversation, encode_conversation};
 use super::tables::{META_NEXT_NUMBER, Tbl};
 use crate::domain::Timestamp;
-use crate::domain::conversation::{Conversation, FIRST_NUMBER, Message, Sort, Status};
-
-/// Prefix of the keys of one partition and sort.
-pub fn partition_prefix(partition: &str, sort: char) -> String {
-    format!("{partition}/{sort}/")
-}
-
-fn sort_code(sort: Sort) -> char {
-    match sort {
-        Sort::Waiting => 'w',
-        Sort::Updated => 'd',
-        Sort::Created => 'n',
-    }
-}
-
-fn desc(t: Timestamp) -> String {
-    format!("{:016x}", (i64::MAX - t.millis()) as u64)
-}
-
-/// The position of a conversation in a sort. Ties in time are broken by the human number in
-/// the sort's direction (older first when waiting, newer first otherwise).
-fn sort_key(c: &Conversation, sort: Sort) -> String {
-    let newer_first = u64::MAX - c.number;
-    match sort {
-        Sort::Waiting => match c.waiting_since.filter(|_| c.status != Status::Closed) {
-            Some(t) => format!("0{:016x}{:016x}", t.millis().max(0) as u64, c.number),
-            None => format!("1{}{newer_first:016x}", desc(c.updated_at)),
-        },
-        Sort::Updated => format!("{}{newer_first:016x}", desc(c.updated_at)),
-        Sort::Created => format!("{}{newer_first:016x}", desc(c.created_at)),
-    }
-}
-
-/// The partitions a conversation belongs to.
-fn partitions(c: &Conversation) -> Vec<String> {
-    let mut parts = vec!["all".to_string(), format!("i:{}", c.inbox_id), format!("c:{}", c.contact_id)];
-    if c.status == Status::Queued {
-        parts.push(format!("u:{}", c.inbox_id));
-        if let Some(t) = &c.team_id {
-            parts.push(format!("t:{t}"));
-        }
-    }
-    if let Some(o) = c.offer.as_ref().filter(|_| c.status == Status::Offered) {
-        parts.push(format!("o:{}", o.agent_id));
-    }
-    if let Some(a) = c.assignee.as_ref().filter(|_| c.status != Status::Closed) {
-        parts.push(format!("a:{a}"));
-    }
-    parts.extend(c.participants.iter().map(|p| format!("p:{p}")));
-    parts.extend(c.labels.iter().map(|l| format!("l:{l}")));
-    parts
-}
-
-fn index_keys(c: &Conversation) -> Vec<String> {
-    let mut keys = Vec::new();
-    for part in partitions(c) {
-        for sort in [Sort::Waiting, Sort::Updated, Sort::Created] {
-            keys.push(format!("{}{}/{}", partition_prefix(&part, sort_code(sort)), sort_key(c, sort), c.id));
-        }
-    }
-    keys
-}
-
-/// A conversation's position in a sort: what cursors hold.
-pub fn cursor_of(c: &Conversation, sort: Sort) -> String {
-    format!("{}/{}", sort_key(c, sort), c.id)
-}
+use crate::domain::conversation::{Conversation, FIRST_NUMBER, Message, Sort};
 
 /// Stores a conversation and moves its index keys from `previous`.
 pub fn put_conversation(ch: &mut Changes, c: &Conversation, previous: Option<&Conversation>) -> Result<(), StoreError> {
@@ -101,7 +39,8 @@ pub fn put_conversation(ch: &mut Changes, c: &Conversation, previous: Option<&Co
         ch.put_str(Tbl::ConvIndex, k, "");
     }
     super::routing::index_conversation(ch, c, previous);
-    ch.put_json(Tbl::Conversations, &c.id, c)
+    ch.ops.push(Op::Put(Tbl::Conversations, c.id.clone(), encode_conversation(c)?));
+    Ok(())
 }
 
 /// What a user has read of a conversation.
@@ -131,30 +70,40 @@ pub fn take_numbers(ch: &mut Changes, r: &impl Reader, count: u64) -> Result<u64
     Ok(n)
 }
 
-/// One partition being read during a merge.
-struct Lane {
-    prefix: String,
-    buffer: std::collections::VecDeque<String>,
-    after: Option<String>,
-    done: bool,
-}
-
 /// Lookups of conversations, for any [`Reader`].
 pub trait ConversationReads: Reader + Sized {
     /// One conversation.
     fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError> {
-        self.get_json(Tbl::Conversations, id)
+        self.get_raw(Tbl::Conversations, id)?.map(|b| decode_conversation(&b)).transpose()
     }
 
     /// Whether an inbox holds any conversation.
     fn inbox_has_conversations(&self, inbox_id: &str) -> Result<bool, StoreError> {
-        let prefix = partition_prefix(&format!("i:{inbox_id}"), 'n');
-        Ok(!self.scan_raw(Tbl::ConvIndex, &prefix, None, 1)?.is_empty())
+        Ok(self.partition_count(&format!("i:{inbox_id}"), 1)? > 0)
+    }
+
+    /// How many conversations a partition holds, counted up to `cap`.
+    fn partition_count(&self, partition: &str, cap: usize) -> Result<usize, StoreError> {
+        Ok(self.scan_raw(Tbl::ConvIndex, &partition_prefix(partition, 'n'), None, cap)?.len())
+    }
+
+    /// The ids of the first `limit` conversations of a partition in `sort` order.
+    fn partition_ids(&self, partition: &str, sort: Sort, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut merge = Merge::new(&[partition.to_string()], sort, None, limit.clamp(1, 512));
+        let mut out = Vec::new();
+        while out.len() < limit {
+            match merge.next_id(self)? {
+                Some(id) => out.push(id),
+                None => break,
+            }
+        }
+        Ok(out)
     }
 
     /// Up to `limit` conversations from the union of `partitions` in `sort` order, after
-    /// `cursor`, that pass `keep`; and the cursor of the next page. Reads the partitions'
-    /// keys in batches and stops as soon as the page is full.
+    /// `cursor` (made by [`cursor_of`]; anything else gives an empty page, as it did when
+    /// cursors were compared as keys), that pass `keep`; and the cursor of the next page.
+    /// Reads the partitions' keys in batches and stops as soon as the page is full.
     fn list_conversations(
         &self,
         partitions: &[String],
@@ -163,45 +112,19 @@ pub trait ConversationReads: Reader + Sized {
         limit: usize,
         mut keep: impl FnMut(&Conversation) -> bool,
     ) -> Result<(Vec<Conversation>, Option<String>), StoreError> {
-        let batch = (limit + 1).clamp(16, 512);
-        let mut lanes: Vec<Lane> = partitions
-            .iter()
-            .map(|p| {
-                let prefix = partition_prefix(p, sort_code(sort));
-                let after = cursor.map(|c| format!("{prefix}{c}"));
-                Lane { prefix, buffer: Default::default(), after, done: false }
-            })
-            .collect();
+        let from = match cursor.map(|c| position(c, sort)) {
+            Some(None) => return Ok((Vec::new(), None)),
+            Some(p) => p,
+            None => None,
+        };
+        let mut merge = Merge::new(partitions, sort, from, (limit + 1).clamp(16, 512));
         let mut out: Vec<Conversation> = Vec::new();
-        let mut last_tail: Option<String> = None;
-        loop {
-            for lane in lanes.iter_mut().filter(|l| l.buffer.is_empty() && !l.done) {
-                let page = self.scan_raw(Tbl::ConvIndex, &lane.prefix, lane.after.as_deref(), batch)?;
-                lane.done = page.len() < batch;
-                lane.after = page.last().map(|(k, _)| k.clone()).or(lane.after.take());
-                lane.buffer.extend(page.into_iter().map(|(k, _)| k[lane.prefix.len()..].to_string()));
-            }
-            let next = lanes.iter().enumerate().filter_map(|(i, l)| l.buffer.front().map(|t| (i, t))).min_by(|a, b| a.1.cmp(b.1)).map(|(i, _)| i);
-            let Some(i) = next else { break };
-            let tail = lanes[i].buffer.pop_front().unwrap_or_default();
-            if last_tail.as_deref() == Some(tail.as_str()) {
-                continue;
-            }
-            // The same conversation sits at the same tail in every partition it belongs to.
-            for lane in lanes.iter_mut() {
-                if lane.buffer.front() == Some(&tail) {
-                    lane.buffer.pop_front();
-                }
-            }
-            last_tail = Some(tail.clone());
-            let id = tail.rsplit('/').next().unwrap_or_default();
-            if let Some(c) = self.conversation(id)?
+        while out.len() <= limit {
+            let Some(id) = merge.next_id(self)? else { break };
+            if let Some(c) = self.conversation(&id)?
                 && keep(&c)
             {
                 out.push(c);
-                if out.len() > limit {
-                    break;
-                }
             }
         }
         let next = if out.len() > limit {
@@ -217,24 +140,15 @@ pub trait ConversationReads: Reader + Sized {
     /// first. Reads the `all` partition's update order one batch at a time and stops at the
     /// first older one, so nothing is collected and older history is never read.
     fn each_updated_since<E: From<StoreError>>(&self, since: Timestamp, mut f: impl FnMut(Conversation) -> Result<(), E>) -> Result<(), E> {
-        const BATCH: usize = 256;
-        let prefix = partition_prefix("all", sort_code(Sort::Updated));
-        let mut after: Option<String> = None;
-        loop {
-            let page = self.scan_raw(Tbl::ConvIndex, &prefix, after.as_deref(), BATCH)?;
-            for (key, _) in &page {
-                let id = key.rsplit('/').next().unwrap_or_default();
-                let Some(c) = self.conversation(id)? else { continue };
-                if c.updated_at < since {
-                    return Ok(());
-                }
-                f(c)?;
+        let mut merge = Merge::new(&["all".to_string()], Sort::Updated, None, 256);
+        while let Some(id) = merge.next_id(self)? {
+            let Some(c) = self.conversation(&id)? else { continue };
+            if c.updated_at < since {
+                return Ok(());
             }
-            match page.last() {
-                Some((key, _)) if page.len() == BATCH => after = Some(key.clone()),
-                _ => return Ok(()),
-            }
+            f(c)?;
         }
+        Ok(())
     }
 
     /// Timeline entries of a conversation from `from_index`, at most `limit`.

@@ -9,11 +9,15 @@ mod changes;
 mod codec;
 mod compact;
 mod contacts;
+mod conv_index;
+mod conv_scan;
 mod conversations;
 mod files;
 mod messages;
+mod migrate_v5;
 mod reader;
 mod routing;
+mod rows;
 mod status_log;
 mod tables;
 mod users;
@@ -29,9 +33,11 @@ use tokio::sync::{oneshot, watch};
 
 pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
-pub use conversations::{ConversationReads, ReadMark, cursor_of, partition_prefix, put_conversation, put_read_mark, take_number, take_numbers};
+pub use conv_index::{cursor_of, is_cursor, partition_prefix};
+pub use conversations::{ConversationReads, ReadMark, put_conversation, put_read_mark, take_number, take_numbers};
 pub use messages::put_message;
-pub use reader::{Reader, decode};
+pub use reader::Reader;
+pub use rows::decode;
 pub use routing::{RoutingReads, last_seen};
 pub use status_log::StatusLogReads;
 pub use tables::{SCHEMA_VERSION, Tbl};
@@ -287,6 +293,11 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
                 tracing::info!(messages = moved.messages, events = moved.events, "rewrote messages and events as compact rows");
                 rewrote = moved.messages + moved.events > 0;
             }
+            if (1..5).contains(&from) {
+                // 4 → 5: the compact conversation index and conversation rows.
+                migrate_v5::run(&txn)?;
+                rewrote = true;
+            }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())
                 .map_err(db_err)?
@@ -322,3 +333,6 @@ fn build_routing_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_index;

@@ -1,15 +1,15 @@
 //! The redb tables: names, key and value types, and the schema version they make up.
 //!
-//! Every entity table maps a string key to a JSON value; index tables map a derived string key
-//! to the entity's id. JSON keeps stored data readable and lets new optional fields arrive
-//! without a migration (`#[serde(default)]`); a change of meaning bumps [`SCHEMA_VERSION`] and
-//! adds a step to `migrate`. The high-volume tables (the timeline, its message-id index and the
-//! event log) hold compact binary rows instead (see `store::codec`).
+//! Entity tables map a string key to a JSON value, except conversations, which are compact
+//! rows (`store::rows`, append-only fields); index tables map a derived string key to the
+//! entity's id. New optional fields arrive without a migration (`#[serde(default)]`, and for
+//! rows at the end of the row); a change of meaning bumps [`SCHEMA_VERSION`] and adds a step
+//! to `migrate`.
 
 use redb::TableDefinition;
 
 /// The schema this build writes. Bumped with a migration step whenever stored meaning changes.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// `seq → Event` (a compact row, see `store::codec`): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
@@ -43,10 +43,10 @@ pub enum Tbl {
     Contacts,
     /// Contact lookup keys (see `store::contacts`).
     ContactIndex,
-    /// `conversation id → Conversation`.
+    /// `conversation id → Conversation` as a compact row (`store::rows`).
     Conversations,
-    /// Sorted secondary index of conversations: `partition/sort/key/conversation id → ""`
-    /// (see `store::conversations` for the partitions and sort keys).
+    /// Sorted secondary index of conversations: `{partition code}{sort}{sort key}/{conversation
+    /// id} → ""` (see `store::conv_index` for the partitions and key shapes).
     ConvIndex,
     /// `user id/conversation id → ReadMark`.
     ReadMarks,

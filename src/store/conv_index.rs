@@ -1,0 +1,318 @@
+//! The keys of `Tbl::ConvIndex`, the sorted secondary index of conversations that list views
+//! read (schema 5), and the cursors clients hold.
+//!
+//! A key is `{partition code}{sort}{sort key}/{conversation id}` with an empty value:
+//!
+//! - the partition code is `*` for `all`, else the partition's kind letter and the entity id in
+//!   22 order-free digits (its 26 base32 characters repacked 6 bits a digit), or, for an id of
+//!   another shape, the kind letter in upper case, the id as is and `/`;
+//! - sort `n` (newest first): created time descending, then the human number descending;
+//! - sort `d` (most recently updated first): updated time descending, number descending, then
+//!   a flag, `w` when the conversation is waiting and `-` when not (it breaks no tie: numbers
+//!   are unique);
+//! - sort `w` (waiting): only for conversations that wait (`waiting_since` set and not
+//!   closed): waiting since ascending, then number ascending. The waiting order continues with
+//!   every other conversation in `d` order, so a waiting-order read takes the `w` keys and then
+//!   the `d` keys whose flag is `-`: nobody stores a second copy of the update order.
+//!
+//! Digits are the 64 characters `0`..`o` (0x30..0x6F), whose byte order is their value order, so
+//! keys sort like the numbers they hold. Times are 7 digits (42 bits of milliseconds: until the
+//! year 2109; times outside are clamped), numbers a length digit and their digits.
+//!
+//! Cursors keep the shape they had before schema 5 (`{sort key}/{id}` with 16-hex-digit
+//! fields), so cursors that clients hold stay valid; [`position`] reads them back and refuses
+//! anything else.
+
+use crate::domain::Timestamp;
+use crate::domain::conversation::{Conversation, Sort, Status};
+
+/// Base of the digits.
+const BASE: u64 = 64;
+/// First digit character.
+const ZERO: u8 = 0x30;
+/// Digits of a time.
+const TIME_DIGITS: u32 = 7;
+/// Greatest time a key holds (milliseconds).
+const MAX_TIME: i64 = (1 << (6 * TIME_DIGITS)) - 1;
+/// Sorts after every character of a key's sort part: "after this position" in scans.
+pub(super) const PAST: char = '~';
+/// Flag of a `d` key whose conversation waits.
+const WAITING_FLAG: u8 = b'w';
+
+fn digit(v: u64) -> char {
+    char::from(ZERO + (v % BASE) as u8)
+}
+
+fn push_fixed(out: &mut String, v: u64, digits: u32) {
+    for i in (0..digits).rev() {
+        out.push(digit(v >> (6 * i)));
+    }
+}
+
+fn time_value(t: Timestamp) -> u64 {
+    t.millis().clamp(0, MAX_TIME) as u64
+}
+
+fn push_time(out: &mut String, t: Timestamp, descending: bool) {
+    let v = time_value(t);
+    push_fixed(out, if descending { MAX_TIME as u64 - v } else { v }, TIME_DIGITS);
+}
+
+/// A number as a length digit and its digits; descending complements both.
+fn push_number(out: &mut String, n: u64, descending: bool) {
+    let len = (1..=11u32).find(|d| *d == 11 || n < 1u64 << (6 * d)).unwrap_or(11);
+    let (len_digit, v) = if descending { (63 - u64::from(len), n) } else { (u64::from(len), n) };
+    out.push(digit(len_digit));
+    for i in (0..len).rev() {
+        let d = (v >> (6 * i)) % BASE;
+        out.push(digit(if descending { 63 - d } else { d }));
+    }
+}
+
+/// The id prefix every entity of a partition kind has.
+fn id_prefix(kind: char) -> Option<&'static str> {
+    match kind {
+        'i' | 'u' => Some("inb"),
+        'a' | 'p' | 'o' => Some("usr"),
+        'c' => Some("ct"),
+        'l' => Some("lbl"),
+        't' => Some("team"),
+        _ => None,
+    }
+}
+
+const BASE32: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+/// The 26 base32 characters of a standard id as 22 digits (130 bits and 2 zero bits).
+fn pack_id(body: &str) -> Option<String> {
+    if body.len() != 26 {
+        return None;
+    }
+    let mut out = String::with_capacity(22);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in body.bytes() {
+        acc = (acc << 5) | BASE32.iter().position(|a| *a == b)? as u32;
+        bits += 5;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(digit(u64::from(acc >> bits)));
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out.push(digit(u64::from(acc << (6 - bits))));
+    Some(out)
+}
+
+/// The short code of a partition such as `c:ct_…` (see the module documentation).
+pub(super) fn partition_code(partition: &str) -> String {
+    if partition == "all" {
+        return "*".to_string();
+    }
+    let Some((kind, id)) = partition.split_once(':') else { return format!("?{partition}/") };
+    let kind = kind.chars().next().unwrap_or('?');
+    let packed = id_prefix(kind)
+        .and_then(|p| id.strip_prefix(p))
+        .and_then(|rest| rest.strip_prefix('_'))
+        .and_then(pack_id);
+    match packed {
+        Some(p) => format!("{kind}{p}"),
+        None => format!("{}{id}/", kind.to_ascii_uppercase()),
+    }
+}
+
+/// Prefix of the keys of one partition and sort (`w`, `d` or `n`).
+pub fn partition_prefix(partition: &str, sort: char) -> String {
+    let mut p = partition_code(partition);
+    p.push(sort);
+    p
+}
+
+/// Whether a conversation waits: it has a waiting time and is not closed.
+pub(super) fn waits(c: &Conversation) -> Option<Timestamp> {
+    c.waiting_since.filter(|_| c.status != Status::Closed)
+}
+
+/// The partitions a conversation belongs to.
+pub(super) fn partitions(c: &Conversation) -> Vec<String> {
+    let mut parts = vec!["all".to_string(), format!("i:{}", c.inbox_id), format!("c:{}", c.contact_id)];
+    if c.status == Status::Queued {
+        parts.push(format!("u:{}", c.inbox_id));
+        if let Some(t) = &c.team_id {
+            parts.push(format!("t:{t}"));
+        }
+    }
+    if let Some(o) = c.offer.as_ref().filter(|_| c.status == Status::Offered) {
+        parts.push(format!("o:{}", o.agent_id));
+    }
+    if let Some(a) = c.assignee.as_ref().filter(|_| c.status != Status::Closed) {
+        parts.push(format!("a:{a}"));
+    }
+    parts.extend(c.participants.iter().map(|p| format!("p:{p}")));
+    parts.extend(c.labels.iter().map(|l| format!("l:{l}")));
+    parts
+}
+
+/// The sort part of a key (after the partition prefix, before `/{id}`).
+fn sort_part(c: &Conversation, sort: char) -> Option<String> {
+    let mut s = String::with_capacity(20);
+    match sort {
+        'w' => {
+            push_time(&mut s, waits(c)?, false);
+            push_number(&mut s, c.number, false);
+        }
+        'd' => {
+            push_time(&mut s, c.updated_at, true);
+            push_number(&mut s, c.number, true);
+            s.push(if waits(c).is_some() { char::from(WAITING_FLAG) } else { '-' });
+        }
+        _ => {
+            push_time(&mut s, c.created_at, true);
+            push_number(&mut s, c.number, true);
+        }
+    }
+    Some(s)
+}
+
+/// Every index key of a conversation.
+pub(super) fn index_keys(c: &Conversation) -> Vec<String> {
+    let parts = partitions(c);
+    let mut keys = Vec::with_capacity(parts.len() * 3);
+    for sort in ['w', 'd', 'n'] {
+        let Some(tail) = sort_part(c, sort) else { continue };
+        for part in &parts {
+            keys.push(format!("{}{tail}/{}", partition_prefix(part, sort), c.id));
+        }
+    }
+    keys
+}
+
+/// Whether the tail of a `d` key (after the prefix) belongs to a waiting conversation.
+pub(super) fn tail_waits(tail: &str) -> bool {
+    let b = tail.as_bytes();
+    tail.find('/').and_then(|i| i.checked_sub(1)).is_some_and(|i| b[i] == WAITING_FLAG)
+}
+
+fn newer_first(c: &Conversation) -> u64 {
+    u64::MAX - c.number
+}
+
+fn desc_hex(t: Timestamp) -> String {
+    format!("{:016x}", (i64::MAX - t.millis()) as u64)
+}
+
+/// A conversation's position in a sort: what cursors hold. Ties in time are broken by the
+/// human number in the sort's direction (older first when waiting, newer first otherwise).
+pub fn cursor_of(c: &Conversation, sort: Sort) -> String {
+    let key = match sort {
+        Sort::Waiting => match waits(c) {
+            Some(t) => format!("0{:016x}{:016x}", t.millis().max(0) as u64, c.number),
+            None => format!("1{}{:016x}", desc_hex(c.updated_at), newer_first(c)),
+        },
+        Sort::Updated => format!("{}{:016x}", desc_hex(c.updated_at), newer_first(c)),
+        Sort::Created => format!("{}{:016x}", desc_hex(c.created_at), newer_first(c)),
+    };
+    format!("{key}/{}", c.id)
+}
+
+/// Where a cursor points: in the waiting part of the waiting order or not, a time and a
+/// number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Position {
+    /// In the `w` keys (only in the waiting order).
+    pub waiting: bool,
+    /// The time the sort orders by.
+    pub at: Timestamp,
+    /// The human number.
+    pub number: u64,
+}
+
+fn hex(s: &str) -> Option<u64> {
+    (s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit())).then(|| u64::from_str_radix(s, 16).ok()).flatten()
+}
+
+/// Reads a cursor made by [`cursor_of`] for `sort`; `None` when it is not one.
+pub(super) fn position(cursor: &str, sort: Sort) -> Option<Position> {
+    let (key, id) = cursor.split_once('/')?;
+    if id.is_empty() || id.contains('/') {
+        return None;
+    }
+    let pair = |s: &str| Some((hex(s.get(..16)?)?, hex(s.get(16..)?)?));
+    let from_desc = |(d, nf): (u64, u64)| Position { waiting: false, at: Timestamp(i64::MAX.wrapping_sub(d as i64)), number: u64::MAX - nf };
+    match sort {
+        Sort::Waiting => match key.split_at_checked(1)? {
+            ("0", rest) => pair(rest).map(|(t, n)| Position { waiting: true, at: Timestamp(t as i64), number: n }),
+            ("1", rest) => pair(rest).map(from_desc),
+            _ => None,
+        },
+        Sort::Updated | Sort::Created => pair(key).map(from_desc),
+    }
+}
+
+/// Whether `cursor` is one that [`cursor_of`] makes for `sort` (anything else is refused
+/// rather than read as a position).
+pub fn is_cursor(cursor: &str, sort: Sort) -> bool {
+    position(cursor, sort).is_some()
+}
+
+/// The scan start, inside a `sort` prefix, just past every key at `p`.
+pub(super) fn after_position(prefix: &str, sort: char, p: Position) -> String {
+    let mut s = prefix.to_string();
+    push_time(&mut s, p.at, sort != 'w');
+    push_number(&mut s, p.number, sort != 'w');
+    s.push(PAST);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_times_sort_like_their_values_both_ways() {
+        let values = [0u64, 1, 63, 64, 65, 4095, 4096, 1_000_000, u64::MAX / 3, u64::MAX];
+        for a in values {
+            for b in values {
+                let (mut x, mut y) = (String::new(), String::new());
+                push_number(&mut x, a, false);
+                push_number(&mut y, b, false);
+                assert_eq!(x.cmp(&y), a.cmp(&b), "{a} {b}");
+                let (mut x, mut y) = (String::new(), String::new());
+                push_number(&mut x, a, true);
+                push_number(&mut y, b, true);
+                assert_eq!(x.cmp(&y), b.cmp(&a), "{a} {b} descending");
+            }
+        }
+        let (mut x, mut y) = (String::new(), String::new());
+        push_time(&mut x, Timestamp(1_700_000_000_000), true);
+        push_time(&mut y, Timestamp(1_700_000_000_001), true);
+        assert!(x > y && x.len() == 7);
+    }
+
+    #[test]
+    fn partition_codes_are_short_and_distinct() {
+        let a = partition_code("c:ct_01jd4m8k3v7y2q9w0e5r6t1a2b");
+        let b = partition_code("c:ct_01jd4m8k3v7y2q9w0e5r6t1a2c");
+        assert_eq!(a.len(), 23);
+        assert_ne!(a, b);
+        assert_eq!(partition_code("c:odd"), "Codd/");
+        assert_eq!(partition_code("i:ct_01jd4m8k3v7y2q9w0e5r6t1a2b").len(), 1 + 29 + 1, "another kind's prefix stays as is");
+        assert!(!partition_code("l:lbl_01jd4m8k3v7y2q9w0e5r6t1a2b").contains('/'));
+    }
+
+    #[test]
+    fn cursors_read_back_and_others_are_refused() {
+        let mut c = Conversation::new("cv_x".into(), 1234, "inb_a".into(), "ct_a".into(), crate::domain::conversation::Origin::Inbound, Timestamp(1_700_000_000_000));
+        c.updated_at = Timestamp(1_700_000_500_000);
+        c.waiting_since = Some(Timestamp(1_700_000_100_000));
+        let w = position(&cursor_of(&c, Sort::Waiting), Sort::Waiting).expect("waiting");
+        assert_eq!(w, Position { waiting: true, at: Timestamp(1_700_000_100_000), number: 1234 });
+        let d = position(&cursor_of(&c, Sort::Updated), Sort::Updated).expect("updated");
+        assert_eq!(d, Position { waiting: false, at: c.updated_at, number: 1234 });
+        c.waiting_since = None;
+        let w = position(&cursor_of(&c, Sort::Waiting), Sort::Waiting).expect("not waiting");
+        assert_eq!(w, Position { waiting: false, at: c.updated_at, number: 1234 });
+        assert_eq!(position("bogus", Sort::Updated), None);
+        assert_eq!(position(&cursor_of(&c, Sort::Created), Sort::Waiting), None, "another sort's cursor");
+        assert_eq!(position(&cursor_of(&c, Sort::Waiting), Sort::Created), None);
+    }
+}
