@@ -287,6 +287,12 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
                 tracing::info!(messages = moved.messages, events = moved.events, "rewrote messages and events as compact rows");
                 rewrote = moved.messages + moved.events > 0;
             }
+            if from < 6 {
+                // 4 → 6: nothing to rewrite. Rows of schema 4 (explicit message ids with their
+                // `message_index` entries) are valid rows of schema 6; the number moves so
+                // that an older build, which cannot read derived ids, refuses the folder.
+                tracing::info!("new messages get ids derived from their conversation");
+            }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())
                 .map_err(db_err)?

@@ -9,7 +9,10 @@
 use redb::TableDefinition;
 
 /// The schema this build writes. Bumped with a migration step whenever stored meaning changes.
-pub const SCHEMA_VERSION: u64 = 4;
+///
+/// 6: timeline entries and message events may hold derived message ids (see
+/// `store::codec::message`); schema 5 is the conversation index's (another branch).
+pub const SCHEMA_VERSION: u64 = 6;
 
 /// `seq → Event` (a compact row, see `store::codec`): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
