@@ -92,16 +92,14 @@ pub struct Generated {
 }
 
 /// Builds a timeline while driving the lifecycle.
-struct Thread<'a, F: FnMut(&str, Timestamp) -> String> {
+struct Thread {
     c: Conversation,
     messages: Vec<Message>,
-    ids: &'a mut F,
 }
 
-impl<F: FnMut(&str, Timestamp) -> String> Thread<'_, F> {
+impl Thread {
     fn push(&mut self, kind: MessageKind, author: Author, text: String, event: Option<&str>, at: Timestamp) {
-        let id = (self.ids)("msg", at);
-        let m = self.c.next_entry(id, kind, author, text, event, at);
+        let m = self.c.next_entry(kind, author, text, event, at);
         self.messages.push(m);
     }
 
@@ -194,7 +192,7 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
         }
         c.subject = topic.subject.to_string();
         c.priority = [Priority::Normal, Priority::Normal, Priority::Normal, Priority::High, Priority::Low, Priority::Urgent][(i * 7) % 6];
-        let mut t = Thread { c, messages: Vec::new(), ids: &mut ids };
+        let mut t = Thread { c, messages: Vec::new() };
         t.customer(topic.opening, at);
         if kind < 3 || viewers.is_empty() {
             conversations.push((t.c, t.messages));

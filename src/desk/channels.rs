@@ -65,7 +65,7 @@ impl Desk {
                 };
                 let status_before = c.status;
                 lifecycle::customer_message(&mut c, now).map_err(refused)?;
-                let m = append(&mut ch, &ids, &mut c, MessageKind::Customer, Author::Contact { id: contact.id.clone() }, text, None, now)?;
+                let m = append(&mut ch, &mut c, MessageKind::Customer, Author::Contact { id: contact.id.clone() }, text, None, now)?;
                 put_conversation(&mut ch, &c, old.as_ref())?;
                 if !created && c.status != status_before {
                     ch.event(EventKind::ConversationChanged { conversation_id: c.id.clone(), action: "customer_replied".into(), status: c.status });

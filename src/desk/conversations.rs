@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::contacts::{ContactInput, find_or_create_contact};
-use super::{Desk, DeskError, IdGen, Principal};
+use super::{Desk, DeskError, Principal};
 use crate::domain::contact::Contact;
 use crate::domain::conversation::{Author, Conversation, Detailed, Message, MessageKind, Origin, Priority, Sort, Status};
 use crate::domain::lifecycle::{Entry, Refusal, Viewer, can_see};
@@ -51,7 +51,6 @@ pub(super) fn visible(s: &impl Reader, v: &Viewer, id: &str) -> Result<Conversat
 #[allow(clippy::too_many_arguments)]
 pub(super) fn append(
     ch: &mut Changes,
-    ids: &IdGen,
     c: &mut Conversation,
     kind: MessageKind,
     author: Author,
@@ -59,16 +58,16 @@ pub(super) fn append(
     event: Option<&str>,
     now: Timestamp,
 ) -> Result<Message, DeskError> {
-    let m = c.next_entry(ids.next("msg", now), kind, author, text, event, now);
+    let m = c.next_entry(kind, author, text, event, now);
     put_message(ch, &m)?;
     ch.event(EventKind::MessageCreated { conversation_id: c.id.clone(), message_id: m.id.clone(), kind });
     Ok(m)
 }
 
 /// Appends the system entries of a lifecycle step (F38: every action shows in the timeline).
-pub(super) fn append_entries(ch: &mut Changes, ids: &IdGen, c: &mut Conversation, entries: Vec<Entry>, who: &str, now: Timestamp) -> Result<(), DeskError> {
+pub(super) fn append_entries(ch: &mut Changes, c: &mut Conversation, entries: Vec<Entry>, who: &str, now: Timestamp) -> Result<(), DeskError> {
     for e in entries {
-        append(ch, ids, c, MessageKind::System, Author::User { id: who.to_string() }, e.text, Some(e.event), now)?;
+        append(ch, c, MessageKind::System, Author::User { id: who.to_string() }, e.text, Some(e.event), now)?;
     }
     Ok(())
 }
@@ -282,15 +281,15 @@ impl Desk {
                 if let Some((bot, transcript)) = new.handoff {
                     for line in transcript {
                         let author = if line.from_customer { Author::Contact { id: contact.id.clone() } } else { Author::Bot { name: bot.clone() } };
-                        append(&mut ch, &ids, &mut c, MessageKind::Customer, author, line.text, None, now)?;
+                        append(&mut ch, &mut c, MessageKind::Customer, author, line.text, None, now)?;
                         c.message_count += 1;
                         c.last_message_at = Some(now);
                     }
                     let text = format!("{bot} handed the conversation over to the team");
-                    append(&mut ch, &ids, &mut c, MessageKind::System, Author::Bot { name: bot }, text, Some("handed_off"), now)?;
+                    append(&mut ch, &mut c, MessageKind::System, Author::Bot { name: bot }, text, Some("handed_off"), now)?;
                 } else {
                     let text = format!("{} started the conversation", caller.user.name);
-                    append(&mut ch, &ids, &mut c, MessageKind::System, Author::User { id: caller.user.id.clone() }, text, Some("created"), now)?;
+                    append(&mut ch, &mut c, MessageKind::System, Author::User { id: caller.user.id.clone() }, text, Some("created"), now)?;
                 }
                 put_conversation(&mut ch, &c, None)?;
                 Ok::<_, DeskError>((ch, c.id))

@@ -90,7 +90,7 @@ impl Desk {
         decide: impl StepFn,
     ) -> Result<(), DeskError> {
         who.ready()?;
-        let (id_owned, now, actor, ids, caller) = (id.to_string(), self.now(), who.actor(), self.id_gen(), who.clone());
+        let (id_owned, now, actor, caller) = (id.to_string(), self.now(), who.actor(), who.clone());
         self.store
             .write(move |s| {
                 let v = viewer(s, &caller)?;
@@ -114,7 +114,7 @@ impl Desk {
                 if c == old && entries.is_empty() {
                     return Ok((ch, ()));
                 }
-                append_entries(&mut ch, &ids, &mut c, entries, &caller.user.id, now)?;
+                append_entries(&mut ch, &mut c, entries, &caller.user.id, now)?;
                 c.updated_at = now;
                 put_conversation(&mut ch, &c, Some(&old))?;
                 ch.event(EventKind::ConversationChanged { conversation_id: c.id.clone(), action: action.into(), status: c.status });

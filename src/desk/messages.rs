@@ -36,7 +36,7 @@ impl Desk {
     /// Sends a reply (F12; open → pending) or an internal note.
     pub async fn send_message(&self, who: &Principal, conversation_id: &str, msg: OutgoingMessage) -> Result<Message, DeskError> {
         who.ready()?;
-        let (id, now, actor, ids, caller) = (conversation_id.to_string(), self.now(), who.actor(), self.id_gen(), who.clone());
+        let (id, now, actor, caller) = (conversation_id.to_string(), self.now(), who.actor(), who.clone());
         let (message, _) = self
             .store
             .write(move |s| {
@@ -99,7 +99,7 @@ impl Desk {
                 }
                 let mut ch = Changes::new(now, actor);
                 let kind = if msg.note { MessageKind::Note } else { MessageKind::Agent };
-                let mut m = append(&mut ch, &ids, &mut c, kind, Author::User { id: caller.user.id.clone() }, text, None, now)?;
+                let mut m = append(&mut ch, &mut c, kind, Author::User { id: caller.user.id.clone() }, text, None, now)?;
                 if msg.reply_to.is_some() || !files.is_empty() {
                     m.reply_to = msg.reply_to;
                     m.attachments = files.iter().map(|f| f.id.clone()).collect();

@@ -13,7 +13,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 
 use super::conversations::append;
-use super::{Desk, DeskError, IdGen};
+use super::{Desk, DeskError};
 use crate::domain::conversation::{Author, Conversation, MessageKind, Sort, Status};
 use crate::domain::lifecycle::Entry;
 use crate::domain::routing::{self, Candidate};
@@ -55,7 +55,6 @@ fn cursor_key(inbox_id: &str) -> String {
 struct Work<'r, R> {
     r: &'r R,
     now: Timestamp,
-    ids: IdGen,
     ch: Changes,
     convs: BTreeMap<String, (Conversation, Conversation)>,
     users: BTreeMap<String, (User, User)>,
@@ -101,10 +100,10 @@ impl<R: Reader> Work<'_, R> {
 
     /// Appends system entries and the conversation's change event.
     fn record(&mut self, id: &str, entries: Vec<Entry>, action: &str) -> Result<(), DeskError> {
-        let (now, ids) = (self.now, self.ids.clone());
+        let now = self.now;
         let Some((_, c)) = self.convs.get_mut(id) else { return Ok(()) };
         for e in entries {
-            append(&mut self.ch, &ids, c, MessageKind::System, Author::System, e.text, Some(e.event), now)?;
+            append(&mut self.ch, c, MessageKind::System, Author::System, e.text, Some(e.event), now)?;
         }
         self.ch.event(EventKind::ConversationChanged { conversation_id: id.to_string(), action: action.into(), status: c.status });
         Ok(())
@@ -295,8 +294,8 @@ pub(super) fn status_word(s: AgentStatus) -> &'static str {
 }
 
 /// Decides one settle against `r` at `now`.
-fn decide(r: &impl Reader, ids: IdGen, now: Timestamp) -> Result<(Changes, Settled), DeskError> {
-    let mut w = Work { r, now, ids, ch: Changes::new(now, Actor::System), convs: BTreeMap::new(), users: BTreeMap::new(), extra_load: HashMap::new(), done: Settled::default() };
+fn decide(r: &impl Reader, now: Timestamp) -> Result<(Changes, Settled), DeskError> {
+    let mut w = Work { r, now, ch: Changes::new(now, Actor::System), convs: BTreeMap::new(), users: BTreeMap::new(), extra_load: HashMap::new(), done: Settled::default() };
     let inboxes = r.inboxes()?;
     let teams = r.teams()?;
     w.presence()?;
@@ -322,13 +321,12 @@ impl Desk {
         let now = self.now();
         let dry = {
             let snap = self.store.snapshot()?;
-            decide(&snap, self.id_gen(), now)?.1
+            decide(&snap, now)?.1
         };
         if dry.is_empty() {
             return Ok(dry);
         }
-        let ids = self.id_gen();
-        let (done, _) = self.store.write(move |s| decide(s, ids, now)).await?;
+        let (done, _) = self.store.write(move |s| decide(s, now)).await?;
         tracing::debug!(?done, "settled routing and timers");
         Ok(done)
     }

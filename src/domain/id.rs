@@ -5,12 +5,79 @@
 //! practice. Like monotonic ULIDs, ids made within one millisecond (or while the clock stands
 //! still or steps back) increment the previous random part, so creation order is always id
 //! order. The randomness is passed in: the domain reads no entropy source itself.
+//!
+//! Message ids are the exception: they are derived from their conversation (see
+//! [`message_id`]), so storage need not keep them. Their time part is the message's creation
+//! time and their random part a bijection of (conversation, index): unique within a
+//! conversation, and in practice across conversations, but not ordered within one millisecond.
+//! Nothing orders messages by id: timelines are ordered and paged by index.
 
 use super::Timestamp;
 
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
 const RANDOM_MASK: u128 = (1 << 80) - 1;
+
+/// Prefix of conversation ids.
+pub const CONVERSATION: &str = "cv";
+/// Prefix of message ids.
+pub const MESSAGE: &str = "msg";
+
+/// The golden ratio's fraction of 2^80, made odd. `index + 1 = (message part − conversation
+/// part) × SPREAD (mod 2^80)`. Conversations made in the same millisecond get consecutive
+/// random parts ([`IdState`]); two of their messages could only share an id if their indexes
+/// differed by `d × SPREAD (mod 2^80)` for the distance `d` of the conversations, which for any
+/// `d` below 2^16 is at least 2^63 away from zero.
+const SPREAD: u128 = 0x9E37_79B9_7F4A_7C15_F39D;
+/// The inverse of [`SPREAD`] modulo 2^80: `message part = conversation part + (index + 1) ×
+/// STEP (mod 2^80)`.
+const STEP: u128 = inverse(SPREAD);
+
+/// The inverse of an odd number modulo 2^80 (Newton's iteration doubles the correct bits:
+/// 3, 6, …, 96).
+const fn inverse(a: u128) -> u128 {
+    let mut x = a;
+    let mut i = 0;
+    while i < 5 {
+        x = x.wrapping_mul(2u128.wrapping_sub(a.wrapping_mul(x)));
+        i += 1;
+    }
+    x & RANDOM_MASK
+}
+
+/// The 80-bit random part of a conversation id; for an id of another shape (tests, imports),
+/// an FNV-1a hash of the string, so every conversation has one.
+fn conversation_part(conversation_id: &str) -> u128 {
+    match parse_value(CONVERSATION, conversation_id) {
+        Some(v) => v & RANDOM_MASK,
+        None => {
+            let hash = conversation_id.bytes().fold(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d_u128, |h, b| {
+                (h ^ u128::from(b)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b)
+            });
+            (hash >> 48) & RANDOM_MASK
+        }
+    }
+}
+
+/// The id of entry `index` of a conversation, created at `at`: the time part is `at` (in
+/// ms), the random part `conversation part + (index + 1) × STEP (mod 2^80)`. The only way
+/// message ids are made, so storage can rebuild them from the conversation, the index and the
+/// creation time instead of keeping them.
+pub fn message_id(conversation_id: &str, index: u32, at: Timestamp) -> String {
+    let steps = u128::from(index) + 1;
+    encode(MESSAGE, at.millis().max(0), conversation_part(conversation_id).wrapping_add(steps.wrapping_mul(STEP)))
+}
+
+/// Which entry of the conversation `message_id` would be if [`message_id`] made it, and the
+/// creation time it holds: `message_id(conversation_id, index, at)` gives back exactly
+/// `message_id`. `None` when it cannot have been made so (another shape, or an index past
+/// `u32`). Whether the entry at that index really has this id is for the caller to check.
+pub fn derived_message(conversation_id: &str, message_id: &str) -> Option<(u32, Timestamp)> {
+    let value = parse_value(MESSAGE, message_id)?;
+    let steps = (value & RANDOM_MASK).wrapping_sub(conversation_part(conversation_id)).wrapping_mul(SPREAD) & RANDOM_MASK;
+    let index = u32::try_from(steps.checked_sub(1)?).ok()?;
+    Some((index, Timestamp(value_millis(value))))
+}
 
 /// The last id's time and random part, so the next one sorts after it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -85,48 +152,4 @@ pub fn looks_like(prefix: &str, s: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_sort_by_time_and_have_the_expected_shape() {
-        let a = new_id("usr", Timestamp(1_700_000_000_000), [255; 10]);
-        let b = new_id("usr", Timestamp(1_700_000_000_001), [0; 10]);
-        assert!(a < b, "{a} should sort before {b}");
-        assert!(looks_like("usr", &a));
-        assert!(!looks_like("tok", &a));
-        assert!(!looks_like("usr", "usr_short"));
-        assert_eq!(a.len(), 30);
-    }
-
-    #[test]
-    fn ids_within_one_millisecond_keep_creation_order() {
-        let mut state = IdState::default();
-        let t = Timestamp(1_700_000_000_000);
-        let a = state.next("usr", t, [0xFF; 10]);
-        let b = state.next("usr", t, [0x00; 10]);
-        let c = state.next("usr", Timestamp(t.millis() - 5), [0x00; 10]);
-        let d = state.next("usr", t.plus_millis(1), [0x00; 10]);
-        assert!(a < b && b < c && c < d, "{a} {b} {c} {d}");
-        assert!(looks_like("usr", &a));
-    }
-
-    #[test]
-    fn values_round_trip_and_odd_strings_have_none() {
-        let a = new_id("msg", Timestamp(1_700_000_000_123), [7; 10]);
-        let v = parse_value("msg", &a).expect("a standard id");
-        assert_eq!(format_value("msg", v), a);
-        assert_eq!(value_millis(v), 1_700_000_000_123);
-        assert_eq!(parse_value("cv", &a), None, "another prefix");
-        assert_eq!(parse_value("msg", "msg_1"), None);
-        // 26 digits hold 130 bits: a first digit past 7 does not fit in 128.
-        assert_eq!(parse_value("msg", &format!("msg_8{}", "0".repeat(25))), None);
-        assert_eq!(parse_value("msg", &format!("msg_{}", "Z".repeat(26))), None, "upper case is not the canonical form");
-    }
-
-    #[test]
-    fn different_randomness_gives_different_ids() {
-        let t = Timestamp(5);
-        assert_ne!(new_id("x", t, [1; 10]), new_id("x", t, [2; 10]));
-    }
-}
+mod tests;

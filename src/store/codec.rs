@@ -28,7 +28,7 @@ use crate::domain::event::OfferOutcome;
 use crate::domain::id::{format_value, parse_value, value_millis};
 
 pub(crate) use event::{decode_event, encode_event, is_json_event};
-pub(crate) use message::{decode_message, encode_message, index_of_key, index_value, message_id_key, read_index, timeline_key, timeline_range};
+pub(crate) use message::{decode_message, encode_message, index_of_key, index_value, is_derived, message_id_key, read_index, timeline_key, timeline_range};
 
 /// First byte of every compact row: the layout that follows. JSON rows (schema 3 and before)
 /// start with `{`, so the two can never be confused.

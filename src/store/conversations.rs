@@ -19,7 +19,7 @@ use super::StoreError;
 use super::changes::{Changes, Op};
 use super::conv_index::{cursor_of, index_keys, partition_prefix, position};
 use super::conv_scan::Merge;
-use super::reader::{Reader, decode};
+use super::reader::Reader;
 use super::rows::{decode_conversation, encode_conversation};
 use super::tables::{META_NEXT_NUMBER, Tbl};
 use crate::domain::Timestamp;

@@ -5,6 +5,11 @@
 //! index, so a timeline page is one range read. The message-id index maps an id to the index
 //! only: every lookup by id is within a known conversation, and the entry read back is checked
 //! to carry that id, so an id from another conversation is simply not found.
+//!
+//! Since schema 6 new entries have ids derived from their conversation, index and creation
+//! time (`domain::id::message_id`): such an entry stores no id and has no `message_index`
+//! entry, and a lookup recovers the index from the id itself. Entries with other ids (written
+//! before, or odd ids) keep their `message_index` entry, so both kinds can share a timeline.
 
 use super::changes::Changes;
 use super::codec;
@@ -12,10 +17,13 @@ use super::reader::Reader;
 use super::tables::Bin;
 use super::StoreError;
 use crate::domain::conversation::Message;
+use crate::domain::id::derived_message;
 
 /// Stores a timeline entry (new or changed, e.g. reactions).
 pub fn put_message(ch: &mut Changes, m: &Message) -> Result<(), StoreError> {
-    ch.put_bin(Bin::MessageIndex, codec::message_id_key(&m.id), codec::index_value(m.index)?);
+    if !codec::is_derived(m) {
+        ch.put_bin(Bin::MessageIndex, codec::message_id_key(&m.id), codec::index_value(m.index)?);
+    }
     ch.put_bin(Bin::Timeline, codec::timeline_key(&m.conversation_id, m.index), codec::encode_message(m)?);
     Ok(())
 }
@@ -30,10 +38,24 @@ pub(crate) fn timeline(r: &impl Reader, conversation_id: &str, from_index: u32, 
 }
 
 /// The entry `message_id` of a conversation, if it has one.
+/// A derived id is looked for at the index it names first; any other id (or a derived-looking
+/// one not found there) through `message_index`.
 pub(crate) fn message_in(r: &impl Reader, conversation_id: &str, message_id: &str) -> Result<Option<Message>, StoreError> {
+    if let Some((index, _)) = derived_message(conversation_id, message_id)
+        && let Some(m) = entry_with_id(r, conversation_id, index, message_id)?
+    {
+        return Ok(Some(m));
+    }
     let Some(index) = r.get_bin(Bin::MessageIndex, &codec::message_id_key(message_id))? else { return Ok(None) };
-    let index = codec::read_index(&index)?;
+    entry_with_id(r, conversation_id, codec::read_index(&index)?, message_id)
+}
+
+/// Entry `index` of a conversation, if it exists and has the id `message_id`.
+fn entry_with_id(r: &impl Reader, conversation_id: &str, index: u32, message_id: &str) -> Result<Option<Message>, StoreError> {
     let Some(row) = r.get_bin(Bin::Timeline, &codec::timeline_key(conversation_id, index))? else { return Ok(None) };
     let m = codec::decode_message(conversation_id, index, &row)?;
     Ok((m.id == message_id).then_some(m))
 }
+
+#[cfg(test)]
+mod tests;

@@ -298,6 +298,12 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
                 migrate_v5::run(&txn)?;
                 rewrote = true;
             }
+            if (1..6).contains(&from) {
+                // 5 → 6: nothing to rewrite. Rows of schema 4 (explicit message ids with their
+                // `message_index` entries) are valid rows of schema 6; the number moves so
+                // that an older build, which cannot read derived ids, refuses the folder.
+                tracing::info!("new messages get ids derived from their conversation");
+            }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())
                 .map_err(db_err)?

@@ -9,7 +9,11 @@
 use redb::TableDefinition;
 
 /// The schema this build writes. Bumped with a migration step whenever stored meaning changes.
-pub const SCHEMA_VERSION: u64 = 5;
+///
+/// 4: compact rows for the timeline, the message-id index and the event log; 5: the compact
+/// conversation index and conversation rows; 6: timeline entries and message events may hold
+/// derived message ids (see `store::codec::message`).
+pub const SCHEMA_VERSION: u64 = 6;
 
 /// `seq → Event` (a compact row, see `store::codec`): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");

@@ -7,6 +7,11 @@
 //! `message_index`: key = the message id in key form; value = the entry's index (a postcard
 //! varint). Every reader that looks a message up by id knows its conversation (it comes from
 //! the URL or the event), so the location needs no conversation id.
+//!
+//! Schema 6: an entry whose id is the one `domain::id::message_id` derives from its
+//! conversation, index and creation time stores no id ([`IdRow::Derived`], one byte) and has
+//! no `message_index` entry; its creation time is kept relative to the time in the
+//! conversation id. Entries with any other id (written before schema 6, or odd ids) keep it.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::{ATT, CONTACT, CONV, Id, MSG, USER, from_row, message_kind_code, message_kind_of, push_key_id, to_row};
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Author, Message};
+use crate::domain::id::message_id;
 use crate::store::StoreError;
 
 /// Who wrote an entry (storage form of `Author`).
@@ -30,10 +36,22 @@ enum AuthorRow {
     System,
 }
 
+/// A timeline entry's id as stored. The first two variants are encoded exactly as [`Id`]'s,
+/// so rows written before schema 6 read as they are.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+enum IdRow {
+    /// A standard id's 128-bit value, big-endian.
+    Packed([u8; 16]),
+    /// Any other string, exactly as given.
+    Raw(String),
+    /// The id derived from the conversation, the index and the creation time (schema 6).
+    Derived,
+}
+
 /// One timeline entry as stored (format 1). Field order is the layout: never reorder.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct MessageRow {
-    id: Id,
+    id: IdRow,
     kind: u8,
     author: AuthorRow,
     text: String,
@@ -42,7 +60,8 @@ struct MessageRow {
     attachments: Vec<Id>,
     /// Emoji → users, in the map's (sorted) order.
     reactions: Vec<(String, Vec<Id>)>,
-    /// `created_at` minus the time the id holds: usually 0, one byte.
+    /// `created_at` minus the base time: the time a stored id holds (usually 0, one byte), 0
+    /// for a raw id, the time in the conversation id for a derived id.
     created: i64,
 }
 
@@ -86,10 +105,23 @@ pub(crate) fn read_index(bytes: &[u8]) -> Result<u32, StoreError> {
     }
 }
 
+/// Whether a timeline entry's id is the one derived from its place and time, so that it is
+/// stored without it and has no `message_index` entry.
+pub(crate) fn is_derived(m: &Message) -> bool {
+    m.id == message_id(&m.conversation_id, m.index, m.created_at)
+}
+
 /// The stored row of a timeline entry.
 pub(crate) fn encode_message(m: &Message) -> Result<Vec<u8>, StoreError> {
-    let id = Id::pack(MSG, &m.id);
-    let created = m.created_at.millis().wrapping_sub(id.millis());
+    let (id, base) = if is_derived(m) {
+        (IdRow::Derived, Id::pack(CONV, &m.conversation_id).millis())
+    } else {
+        match Id::pack(MSG, &m.id) {
+            Id::Packed(b) => (IdRow::Packed(b), Id::Packed(b).millis()),
+            Id::Raw(raw) => (IdRow::Raw(raw), 0),
+        }
+    };
+    let created = m.created_at.millis().wrapping_sub(base);
     let author = match &m.author {
         Author::User { id } => AuthorRow::User(Id::pack(USER, id)),
         Author::Contact { id } => AuthorRow::Contact(Id::pack(CONTACT, id)),
@@ -112,7 +144,18 @@ pub(crate) fn encode_message(m: &Message) -> Result<Vec<u8>, StoreError> {
 /// A timeline entry from its row and what its key says (conversation and index).
 pub(crate) fn decode_message(conversation_id: &str, index: u32, bytes: &[u8]) -> Result<Message, StoreError> {
     let row: MessageRow = from_row(bytes)?;
-    let created_at = Timestamp(row.id.millis().wrapping_add(row.created));
+    let (id, created_at) = match row.id {
+        IdRow::Derived => {
+            let created_at = Timestamp(Id::pack(CONV, conversation_id).millis().wrapping_add(row.created));
+            (message_id(conversation_id, index, created_at), created_at)
+        }
+        IdRow::Packed(b) => {
+            let id = Id::Packed(b);
+            let created_at = Timestamp(id.millis().wrapping_add(row.created));
+            (id.unpack(MSG), created_at)
+        }
+        IdRow::Raw(raw) => (raw, Timestamp(row.created)),
+    };
     let author = match row.author {
         AuthorRow::User(id) => Author::User { id: id.unpack(USER) },
         AuthorRow::Contact(id) => Author::Contact { id: id.unpack(CONTACT) },
@@ -122,7 +165,7 @@ pub(crate) fn decode_message(conversation_id: &str, index: u32, bytes: &[u8]) ->
     let reactions: BTreeMap<String, Vec<String>> =
         row.reactions.into_iter().map(|(emoji, users)| (emoji, users.into_iter().map(|u| u.unpack(USER)).collect())).collect();
     Ok(Message {
-        id: row.id.unpack(MSG),
+        id,
         conversation_id: conversation_id.to_string(),
         index,
         kind: message_kind_of(row.kind)?,
