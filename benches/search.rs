@@ -8,13 +8,14 @@
 //! (with conversation cards and highlighted messages).
 //!
 //! Run: `cargo bench --bench search`. Sizes: `BENCH_CONVERSATIONS`, `BENCH_CONTACTS`,
-//! `BENCH_ROUNDS` (repetitions of the query mix).
+//! `BENCH_ROUNDS` (repetitions of the query mix); `BENCH_DIR` keeps the data between runs,
+//! `BENCH_SLOWEST` lists more of the slowest queries, `BENCH_HTTP=0` skips the HTTP part.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Client, db_bytes, env, load, login, proc_mb, stats};
+use common::{Client, db_bytes, env, load, login, proc_mb, reopen, stats};
 use switchboard::clock::{Clock, SystemClock};
 use switchboard::domain::Timestamp;
 use switchboard::search::query::{Filters, Scope};
@@ -44,20 +45,30 @@ async fn main() {
     let conversations = env("BENCH_CONVERSATIONS", 100_000);
     let contacts = env("BENCH_CONTACTS", 20_000);
     let rounds = env("BENCH_ROUNDS", 5);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let loaded = load(dir.path(), conversations, contacts).await;
+    // `BENCH_DIR` keeps the data folder between runs (loaded and indexed once), to iterate on
+    // query speed; without it every run loads and indexes from scratch in a temporary folder.
+    let temp = tempfile::tempdir().expect("tempdir");
+    let kept = std::env::var_os("BENCH_DIR").map(std::path::PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    let reuse = kept.is_some() && dir.join("switchboard.redb").exists();
+    let loaded = if reuse { reopen(&dir) } else { load(&dir, conversations, contacts).await };
     let (desk, store) = (loaded.desk.clone(), loaded.store.clone());
 
     // Index build from scratch.
     let index = desk.search_index().expect("index").clone();
-    let t = Instant::now();
-    let indexed = index.rebuild(&store, &mut |_, _| {}).expect("rebuild");
-    let built = t.elapsed();
-    let (db, ix) = (db_bytes(dir.path()), index.disk_bytes());
-    println!(
-        "index built from scratch: {indexed} conversations in {:.1} s; database {:.0} MB + index {:.0} MB = {:.0} MB; resident {:.0} MB (peak {:.0} MB)",
-        built.as_secs_f64(), db as f64 / 1e6, ix as f64 / 1e6, (db + ix) as f64 / 1e6, proc_mb("VmRSS:"), proc_mb("VmHWM:")
-    );
+    if reuse {
+        index.catch_up(&store).expect("catch up");
+        println!("reusing {} (index at seq {})", dir.display(), index.indexed_seq());
+    } else {
+        let t = Instant::now();
+        let indexed = index.rebuild(&store, &mut |_, _| {}).expect("rebuild");
+        let built = t.elapsed();
+        let (db, ix) = (db_bytes(&dir), index.disk_bytes());
+        println!(
+            "index built from scratch: {indexed} conversations in {:.1} s; database {:.0} MB + index {:.0} MB = {:.0} MB; resident {:.0} MB (peak {:.0} MB)",
+            built.as_secs_f64(), db as f64 / 1e6, ix as f64 / 1e6, (db + ix) as f64 / 1e6, proc_mb("VmRSS:"), proc_mb("VmHWM:")
+        );
+    }
 
     // The query mix.
     let snap = store.snapshot().expect("snapshot");
@@ -103,9 +114,12 @@ async fn main() {
         }
         slowest.sort_by(|a, b| b.0.cmp(&a.0));
         stats(&format!("engine, {order:?} (count + top 20)"), samples);
-        println!("    mean hits per query {}; slowest: {:?}", hits / (queries.len() * rounds), slowest.iter().take(3).map(|(d, q)| format!("{q} {:.2} ms", d.as_secs_f64() * 1e3)).collect::<Vec<_>>());
+        println!("    mean hits per query {}; slowest: {:?}", hits / (queries.len() * rounds), slowest.iter().take(env("BENCH_SLOWEST", 3)).map(|(d, q)| format!("{q} {:.2} ms", d.as_secs_f64() * 1e3)).collect::<Vec<_>>());
     }
 
+    if env("BENCH_HTTP", 1) == 0 {
+        return;
+    }
     // End to end over HTTP: conversation cards and highlighted messages included.
     let acceptor = bind("127.0.0.1:0").await.expect("bind");
     let addr = poem::listener::Acceptor::local_addr(&acceptor)[0].as_socket_addr().expect("tcp").to_string();

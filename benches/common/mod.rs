@@ -175,6 +175,27 @@ pub async fn load(dir: &std::path::Path, conversations: usize, contacts: usize) 
     Loaded { desk, store, report, inboxes: inboxes.into_iter().map(|(i, l)| (i.id, l)).collect() }
 }
 
+/// Opens a folder [`load`] filled earlier (the benchmarks' `BENCH_DIR`).
+pub fn reopen(dir: &std::path::Path) -> Loaded {
+    use switchboard::store::WorkspaceReads;
+    let store = Store::open(dir).expect("store");
+    let desk = Desk::new(store.clone(), Arc::new(SystemClock), DeskConfig::default());
+    let mut inboxes: Vec<(String, Lang)> = store
+        .snapshot()
+        .and_then(|s| s.inboxes())
+        .expect("inboxes")
+        .into_iter()
+        .filter_map(|i| {
+            let n: usize = i.name.strip_prefix("Inbox ")?.parse().ok()?;
+            Some((n, i.id))
+        })
+        .map(|(n, id)| (format!("{n:02}{id}"), [Lang::En, Lang::It, Lang::Es][n % 3]))
+        .collect();
+    inboxes.sort_by(|a, b| a.0.cmp(&b.0));
+    let inboxes = inboxes.into_iter().map(|(k, l)| (k[2..].to_string(), l)).collect();
+    Loaded { desk, store, report: ImportReport::default(), inboxes }
+}
+
 /// Size of the database file.
 pub fn db_bytes(dir: &std::path::Path) -> u64 {
     std::fs::metadata(dir.join("switchboard.redb")).map(|m| m.len()).unwrap_or(0)

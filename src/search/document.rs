@@ -80,6 +80,7 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
     d.add_text(f.lang, lang.code());
     if !c.subject.is_empty() {
         d.add_text(f.text(Role::Subject, lang), &c.subject);
+        d.add_text(f.pairs(Role::Subject, lang), &c.subject);
     }
     for m in texts {
         let role = match m.kind {
@@ -88,6 +89,7 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
             _ => Role::Note,
         };
         d.add_text(f.text(role, lang), &m.text);
+        d.add_text(f.pairs(role, lang), &m.text);
     }
     d.add_text(f.contact, format!("{} #{}", c.number, c.number));
     if let Some(contact) = r.contact(&c.contact_id)? {

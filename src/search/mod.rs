@@ -9,7 +9,9 @@
 //! nothing is duplicated. The server calls `catch_up` on start and then on a short timer after
 //! new events; `switchboard reindex` rebuilds everything with [`SearchIndex::rebuild`].
 
+mod dates;
 mod document;
+mod pairs;
 pub mod highlight;
 pub mod query;
 mod run;

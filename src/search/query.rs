@@ -19,7 +19,9 @@ use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLi
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::dates::Dates;
 use super::highlight::Highlighter;
+use super::pairs::pair;
 use super::schema::{Fields, Lang, Role, analyzer, plain_analyzer};
 
 /// Who may be found: everything (supervisors, admins, `see_all`) or the conversations carrying
@@ -59,8 +61,10 @@ pub struct Filters {
 
 /// The built query and what to highlight in messages.
 pub struct Built {
-    /// The full query: text, filters and permissions.
+    /// The full query: text, filters and permissions, but not the dates.
     pub query: Box<dyn Query>,
+    /// The date filters, checked on each hit while collecting (see `search::dates`).
+    pub dates: Dates,
     /// The words to mark in message text.
     pub highlighter: Highlighter,
 }
@@ -94,7 +98,8 @@ pub fn build(f: &Fields, text: &str, filters: &Filters, scope: &Scope) -> Built 
     if digits.len() >= MIN_PHONE_QUERY && phone_like(text) && text.split_whitespace().count() > 1 {
         text_query = Box::new(BooleanQuery::new(vec![(Occur::Should, text_query), (Occur::Should, phone_query(f.phone, &digits))]));
     }
-    Built { query: with_filters(text_query, f, filters, scope), highlighter: ctx.hl }
+    let dates = Dates { created: filters.created, updated: filters.updated };
+    Built { query: with_filters(text_query, f, filters, scope), dates, highlighter: ctx.hl }
 }
 
 /// Digits in a query word before it is also looked up in phone numbers.
@@ -189,7 +194,7 @@ fn literal(l: &UserInputLiteral, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
         }
         ctx.hl.add(*lang, &toks, l.prefix);
         for role in &ctx.roles {
-            let q = field_query(ctx.f.text(*role, *lang), &toks, l.prefix, l.slop);
+            let q = text_query(ctx.f, *role, *lang, &toks, l.prefix, l.slop);
             let q: Box<dyn Query> = if *role == Role::Subject { Box::new(BoostQuery::new(q, 1.5)) } else { q };
             alts.push((Occur::Should, q));
         }
@@ -220,6 +225,27 @@ fn tokens(an: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// A role's text in a language. A phrase of neighbouring words is looked up in the word-pair
+/// field: two words are one pair term; longer phrases need all their pairs and then their
+/// positions, checked only in the documents holding every pair.
+fn text_query(f: &Fields, role: Role, lang: Lang, toks: &[(usize, String)], prefix: bool, slop: u32) -> Box<dyn Query> {
+    let field = f.text(role, lang);
+    let neighbours = toks.windows(2).all(|w| w[0].0 + 1 == w[1].0);
+    if toks.len() < 2 || prefix || slop > 0 || !neighbours {
+        return field_query(field, toks, prefix, slop);
+    }
+    let pair_query = |w: &[(usize, String)]| -> Box<dyn Query> {
+        let term = Term::from_field_text(f.pairs(role, lang), &pair(&w[0].1, &w[1].1));
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    };
+    if toks.len() == 2 {
+        return pair_query(toks);
+    }
+    let mut all: Vec<(Occur, Box<dyn Query>)> = toks.windows(2).map(|w| (Occur::Must, pair_query(w))).collect();
+    all.push((Occur::Must, Box::new(ConstScoreQuery::new(field_query(field, toks, false, 0), 0.0))));
+    Box::new(BooleanQuery::new(all))
+}
+
 fn field_query(field: Field, toks: &[(usize, String)], prefix: bool, slop: u32) -> Box<dyn Query> {
     let terms: Vec<(usize, Term)> = toks.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect();
     match (terms.len(), prefix) {
@@ -238,17 +264,20 @@ fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(Bound::Included(lower), Bound::Included(upper))), 1.0))
 }
 
-fn terms(field: Field, values: &[String]) -> Box<dyn Query> {
-    Box::new(TermSetQuery::new(values.iter().map(|v| Term::from_field_text(field, v))))
-}
+/// Filter values above which a term set (one bitset per segment) beats a union of postings.
+const TERM_SET_FROM: usize = 32;
 
-fn date_range(field: Field, (from, to): (Option<i64>, Option<i64>)) -> Option<Box<dyn Query>> {
-    if from.is_none() && to.is_none() {
-        return None;
+/// Documents with any of `values` in `field`. A few values are a union of their postings,
+/// which the rest of the query seeks into; a term set would first mark every document of
+/// every value in a bitset and build an automaton of the values, per segment and per search.
+fn terms(field: Field, values: &[String]) -> Box<dyn Query> {
+    let term = |v: &String| -> Box<dyn Query> { Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic)) };
+    match values {
+        [] => Box::new(EmptyQuery),
+        [one] => term(one),
+        _ if values.len() < TERM_SET_FROM => Box::new(BooleanQuery::new(values.iter().map(|v| (Occur::Should, term(v))).collect())),
+        _ => Box::new(TermSetQuery::new(values.iter().map(|v| Term::from_field_text(field, v)))),
     }
-    let lower = from.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(field, v)));
-    let upper = to.map_or(Bound::Unbounded, |v| Bound::Excluded(Term::from_field_i64(field, v)));
-    Some(Box::new(RangeQuery::new(lower, upper)))
 }
 
 fn filter_queries(f: &Fields, fl: &Filters, scope: &Scope) -> Vec<Box<dyn Query>> {
@@ -271,8 +300,6 @@ fn filter_queries(f: &Fields, fl: &Filters, scope: &Scope) -> Vec<Box<dyn Query>
     out.extend(one(f.inbox, &fl.inbox));
     out.extend(one(f.channel, &fl.channel));
     out.extend(one(f.label_id, &fl.label_id));
-    out.extend(date_range(f.created, fl.created));
-    out.extend(date_range(f.updated, fl.updated));
     if let Some(ids) = &fl.contact_ids {
         out.push(terms(f.contact_id, ids));
     }

@@ -4,9 +4,12 @@
 //! let tantivy skip blocks of documents that cannot reach the top (block-max WAND) instead of
 //! scoring every hit of a very common word.
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::Query;
 use tantivy::schema::Value;
-use tantivy::{DocAddress, TantivyDocument};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use super::dates::{Dates, Within};
 
 use super::highlight::Highlighter;
 use super::query::{Filters, Scope, build};
@@ -67,20 +70,23 @@ impl SearchIndex {
         let f = &self.inner.fields;
         let built = build(f, &req.text, &req.filters, &req.scope);
         let searcher = self.inner.reader.searcher();
-        let total = searcher.search(&*built.query, &Count)?;
         let page = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
-        let addrs: Vec<(Option<f32>, DocAddress)> = if total <= req.offset {
-            Vec::new()
-        } else {
-            match req.order {
-                Order::Relevance => {
-                    searcher.search(&*built.query, &page.order_by_score())?.into_iter().map(|(s, a)| (Some(s), a)).collect()
-                }
-                Order::Newest => searcher
-                    .search(&*built.query, &page.order_by_fast_field::<i64>("updated", tantivy::Order::Desc))?
-                    .into_iter()
-                    .map(|(_, a)| (None, a))
-                    .collect(),
+        let (total, addrs): (usize, Vec<(Option<f32>, DocAddress)>) = match req.order {
+            Order::Relevance => {
+                // Counting scores nothing; the page alone is scored, with block-max WAND.
+                let total = collect(&searcher, &*built.query, built.dates, Count)?;
+                let addrs = if total <= req.offset {
+                    Vec::new()
+                } else {
+                    collect(&searcher, &*built.query, built.dates, page.order_by_score())?.into_iter().map(|(s, a)| (Some(s), a)).collect()
+                };
+                (total, addrs)
+            }
+            Order::Newest => {
+                // Nothing is scored: one pass counts every hit and keeps the newest page.
+                let by_date = page.order_by_fast_field::<i64>("updated", tantivy::Order::Desc);
+                let (total, top) = collect(&searcher, &*built.query, built.dates, (Count, by_date))?;
+                (total, top.into_iter().map(|(_, a)| (None, a)).collect())
             }
         };
         let mut conversations = Vec::with_capacity(addrs.len());
@@ -93,4 +99,10 @@ impl SearchIndex {
         }
         Ok(Found { total, conversations, highlighter: built.highlighter })
     }
+}
+
+/// Runs `c` over the hits of `query` within `dates` (unwrapped when no date restricts, so a
+/// top-by-score page keeps block-max WAND).
+fn collect<C: Collector>(searcher: &Searcher, query: &dyn Query, dates: Dates, c: C) -> tantivy::Result<C::Fruit> {
+    if dates.is_open() { searcher.search(query, &c) } else { searcher.search(query, &Within { dates, inner: c }) }
 }

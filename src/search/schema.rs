@@ -7,11 +7,16 @@
 //! languages and matches whichever one the conversation was indexed in. Every analyzer folds
 //! accents before stemming, so "informacion" and "información" become the same term.
 //!
+//! Beside each text field, a field of the pairs of neighbouring words (no positions) answers
+//! phrases with term lookups (see `search::pairs`).
+//!
 //! The other fields are filters (exact strings), the permission keys of the conversation
 //! (`see`), dates as fast fields for ranges and date order, and the contact's phone digits as
 //! suffixes so any tail fragment of a number is a prefix of a term.
 
 use tantivy::Index;
+
+use super::pairs::PairFilter;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -20,7 +25,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes; an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 
 /// The languages the index stems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +122,8 @@ pub struct Fields {
     pub lang: Field,
     /// Text fields by role and language.
     text: [[Field; 3]; 4],
+    /// The same text as pairs of neighbouring words (no positions), by role and language.
+    pairs: [[Field; 3]; 4],
     /// Contact name and email, and the conversation's number.
     pub contact: Field,
     /// Suffixes of the contact's phone digits.
@@ -152,6 +159,11 @@ impl Fields {
     pub fn text(&self, role: Role, lang: Lang) -> Field {
         self.text[role.index()][lang.index()]
     }
+
+    /// The word-pair field of a role in a language (see `search::pairs`).
+    pub fn pairs(&self, role: Role, lang: Lang) -> Field {
+        self.pairs[role.index()][lang.index()]
+    }
 }
 
 /// Builds the schema.
@@ -159,12 +171,17 @@ pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let positions = IndexRecordOption::WithFreqsAndPositions;
     let mut text = [[Field::from_field_id(0); 3]; 4];
+    let mut pairs = text;
     for role in Role::ALL {
         for lang in Lang::ALL {
             let opts = TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default().set_tokenizer(&analyzer_name(lang)).set_index_option(positions),
             );
             text[role.index()][lang.index()] = b.add_text_field(&format!("{}_{}", role.name(), lang.code()), opts);
+            let opts = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer(&pairs_analyzer_name(lang)).set_index_option(IndexRecordOption::WithFreqs),
+            );
+            pairs[role.index()][lang.index()] = b.add_text_field(&format!("{}_{}_pairs", role.name(), lang.code()), opts);
         }
     }
     let plain = TextOptions::default()
@@ -173,6 +190,7 @@ pub fn schema() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | STORED),
         lang: b.add_text_field("lang", STRING | STORED),
         text,
+        pairs,
         contact: b.add_text_field("contact", plain.clone()),
         phone: b.add_text_field("phone", STRING),
         label: b.add_text_field("label", plain),
@@ -196,6 +214,11 @@ pub fn analyzer_name(lang: Lang) -> String {
     format!("sb_{}", lang.code())
 }
 
+/// The name of a language's word-pair analyzer.
+pub fn pairs_analyzer_name(lang: Lang) -> String {
+    format!("sb_{}_pairs", lang.code())
+}
+
 /// A language's analyzer: words, lower-cased, accents folded, then stemmed.
 pub fn analyzer(lang: Lang) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -203,6 +226,17 @@ pub fn analyzer(lang: Lang) -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(lang.stemmer()))
+        .build()
+}
+
+/// The language's analyzer followed by [`PairFilter`]: the pairs of neighbouring words.
+pub fn pairs_analyzer(lang: Lang) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(lang.stemmer()))
+        .filter(PairFilter)
         .build()
 }
 
@@ -219,6 +253,7 @@ pub fn plain_analyzer() -> TextAnalyzer {
 pub fn register(index: &Index) {
     for lang in Lang::ALL {
         index.tokenizers().register(&analyzer_name(lang), analyzer(lang));
+        index.tokenizers().register(&pairs_analyzer_name(lang), pairs_analyzer(lang));
     }
     index.tokenizers().register(PLAIN, plain_analyzer());
 }
