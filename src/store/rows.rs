@@ -25,19 +25,10 @@ pub(super) const CONVERSATION_ROW: u8 = 0xC1;
 struct Id(String);
 
 const PREFIXES: [&str; 9] = ["cv", "inb", "ct", "usr", "lbl", "team", "wru", "msg", "att"];
-const BASE32: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
-
 fn pack(id: &str) -> Option<[u8; 17]> {
-    let (prefix, body) = id.split_once('_')?;
+    let (prefix, _) = id.split_once('_')?;
     let code = PREFIXES.iter().position(|p| *p == prefix)?;
-    if body.len() != 26 {
-        return None;
-    }
-    let mut v: u128 = 0;
-    for b in body.bytes() {
-        let d = BASE32.iter().position(|a| *a == b)? as u128;
-        v = v.checked_mul(32)?.checked_add(d)?;
-    }
+    let v = crate::domain::id::parse_value(prefix, id)?;
     let mut out = [0u8; 17];
     out[0] = code as u8;
     out[1..].copy_from_slice(&v.to_be_bytes());
@@ -47,11 +38,7 @@ fn pack(id: &str) -> Option<[u8; 17]> {
 fn unpack(b: &[u8]) -> Option<String> {
     let prefix = PREFIXES.get(usize::from(*b.first()?))?;
     let v = u128::from_be_bytes(b.get(1..17)?.try_into().ok()?);
-    let mut out = format!("{prefix}_");
-    for i in (0..26).rev() {
-        out.push(char::from(BASE32[((v >> (5 * i)) & 31) as usize]));
-    }
-    Some(out)
+    Some(crate::domain::id::format_value(prefix, v))
 }
 
 impl Serialize for Id {
