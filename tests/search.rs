@@ -102,6 +102,12 @@ async fn phrases_prefixes_authors_and_labels() {
     assert_eq!(find(&h, sup, "label:vip", "").await.0, vec![w.en.clone()]);
     assert_eq!(find(&h, sup, "invoices label:vip", "").await.0, vec![w.en.clone()]);
     assert_eq!(find(&h, sup, "fattura label:vip", "").await.1, 0);
+    // A renamed label re-indexes the conversations carrying it (read from the store's list index).
+    let renamed = h.call(poem::http::Method::PATCH, &format!("/api/v1/labels/{}", w.d.vip), Some(&w.d.admin), Some(json!({"name": "premium"}))).await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    h.desk.index_now().expect("indexed");
+    assert_eq!(find(&h, sup, "label:premium", "").await.0, vec![w.en.clone()]);
+    assert_eq!(find(&h, sup, "label:vip", "").await.1, 0, "the old name is gone");
     assert_eq!(find(&h, sup, "invoice", "&label_id=").await.1, 0, "an empty label filter matches no label");
 }
 

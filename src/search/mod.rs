@@ -33,7 +33,8 @@ pub use schema::Lang;
 use document::Catalog;
 use schema::{Fields, INDEX_VERSION};
 use crate::domain::{Event, EventKind};
-use crate::store::{ConversationReads, Reader, Store, StoreError, Tbl, partition_prefix};
+use crate::domain::conversation::Sort;
+use crate::store::{ConversationReads, Reader, Store, StoreError, Tbl};
 
 /// The index's folder inside the data folder.
 pub const INDEX_DIR: &str = "search";
@@ -203,7 +204,7 @@ fn payload(index: &Index) -> Option<Payload> {
 }
 
 /// The conversations whose documents an event may change.
-fn affected(r: &impl Reader, e: &Event, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
+fn affected(r: &(impl Reader + ConversationReads), e: &Event, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
     match &e.kind {
         EventKind::ConversationCreated { conversation_id, .. }
         | EventKind::ConversationChanged { conversation_id, .. }
@@ -219,14 +220,8 @@ fn affected(r: &impl Reader, e: &Event, out: &mut BTreeSet<String>) -> Result<()
     Ok(())
 }
 
-/// Every conversation id of a list partition.
-fn partition(r: &impl Reader, part: &str, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
-    let prefix = partition_prefix(part, 'n');
-    let mut after: Option<String> = None;
-    loop {
-        let keys = r.scan_raw(Tbl::ConvIndex, &prefix, after.as_deref(), 1_000)?;
-        let Some((last, _)) = keys.last() else { return Ok(()) };
-        after = Some(last.clone());
-        out.extend(keys.iter().filter_map(|(k, _)| k.rsplit('/').next().map(str::to_string)));
-    }
+/// Every conversation id of a list partition (the store owns the index's key format).
+fn partition(r: &(impl Reader + ConversationReads), part: &str, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
+    out.extend(r.partition_ids(part, Sort::Created, usize::MAX)?);
+    Ok(())
 }
