@@ -36,6 +36,9 @@ pub enum Command {
     /// data folder). Needed only if the index folder was lost or damaged: the server keeps the
     /// index up to date by itself and catches up on start.
     Reindex(ReindexArgs),
+    /// Shrink the database file (the server must be stopped): rewrite the fragmented tables in
+    /// key order and give the freed space back. Prints the file size before and after.
+    Compact(CompactArgs),
     /// Print the OpenAPI spec of the REST API as JSON.
     ExportOpenapi {
         /// Write to this file instead of standard output.
@@ -125,6 +128,14 @@ pub struct UserAddArgs {
 /// Flags of `reindex`.
 #[derive(Args, Debug)]
 pub struct ReindexArgs {
+    /// Data folder and config file.
+    #[command(flatten)]
+    pub common: DataArgs,
+}
+
+/// Flags of `compact`.
+#[derive(Args, Debug)]
+pub struct CompactArgs {
     /// Data folder and config file.
     #[command(flatten)]
     pub common: DataArgs,

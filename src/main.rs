@@ -1,4 +1,4 @@
-//! The `switchboard` executable: `serve`, `user add`, `reindex` and `export-openapi`.
+//! The `switchboard` executable: `serve`, `user add`, `reindex`, `compact` and `export-openapi`.
 //!
 //! Console messages meant for the operator at start-up (the first admin's one-time password,
 //! the demo accounts) are written to standard error once; everything else is logged.
@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use switchboard::clock::SystemClock;
-use switchboard::config::{Cli, Command, Config, ReindexArgs, UserAddArgs, UserCommand};
+use switchboard::config::{Cli, Command, CompactArgs, Config, ReindexArgs, UserAddArgs, UserCommand};
 use switchboard::desk::{DEMO_ACCOUNTS, DEMO_PASSWORD, Desk, DeskConfig, DeskError, NewUser};
 use switchboard::domain::{Actor, Role};
 use switchboard::store::{Store, StoreError};
@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         }),
         Command::User { command: UserCommand::Add(args) } => user_add(args),
         Command::Reindex(args) => reindex(args),
+        Command::Compact(args) => compact(args),
         Command::ExportOpenapi { output } => export_openapi(output),
     };
     match result {
@@ -176,6 +177,27 @@ fn reindex(args: ReindexArgs) -> Result<(), String> {
     bar.finish_and_clear();
     let mb = index.disk_bytes() as f64 / 1_048_576.0;
     println!("reindexed {done} conversations in {:.1} s; the index takes {mb:.1} MB", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn compact(args: CompactArgs) -> Result<(), String> {
+    let file = args.common.file()?;
+    let dir = args.common.data_dir(&file);
+    let mb = |b: u64| b as f64 / 1_000_000.0;
+    let started = std::time::Instant::now();
+    let report = switchboard::store::compact_folder(&dir).map_err(|e| match e {
+        StoreError::InUse(_) => format!("{e}: stop the server first, then compact"),
+        other => format!("cannot compact the data folder {}: {other}", dir.display()),
+    })?;
+    for t in &report.tables {
+        println!("rewrote {} in key order: {} rows, {:.1} MB → {:.1} MB", t.table, t.rows, mb(t.before), mb(t.after));
+    }
+    println!(
+        "database file: {:.1} MB before, {:.1} MB after ({:.1} s)",
+        mb(report.file_before),
+        mb(report.file_after),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

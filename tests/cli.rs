@@ -1,5 +1,5 @@
-//! The executable: `--help` everywhere, `user add`, configuration precedence, the first-run
-//! admin, and refusing a data folder another process holds.
+//! The executable: `--help` everywhere, `user add`, `compact`, configuration precedence, the
+//! first-run admin, and refusing a data folder another process holds.
 
 mod common;
 
@@ -31,7 +31,7 @@ fn run(args: &[&str], envs: &[(&str, &str)], stdin: Option<&str>) -> (i32, Strin
 
 #[test]
 fn every_command_has_help() {
-    for args in [&["--help"][..], &["serve", "--help"], &["user", "add", "--help"], &["reindex", "--help"], &["export-openapi", "--help"]] {
+    for args in [&["--help"][..], &["serve", "--help"], &["user", "add", "--help"], &["reindex", "--help"], &["compact", "--help"], &["export-openapi", "--help"]] {
         let (code, out, _) = run(args, &[], None);
         assert_eq!(code, 0, "{args:?}");
         assert!(out.contains("Usage"), "{args:?}: {out}");
@@ -86,6 +86,10 @@ async fn user_add_creates_a_user_who_can_sign_in() {
     let (code, _, err) = run(&["user", "add", "--data", &data, "--email", "y@example.com", "--name", "Y", "--role", "root", "--password-stdin"], &[], Some("long enough\n"));
     assert_eq!(code, 2, "{err}");
 
+    let (code, out, err) = run(&["compact", "--data", &data], &[], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("database file:") && out.contains("MB after"), "{out}");
+
     let h = common::Harness::open(dir, false).await;
     let a = h.try_login("ops@example.com", "a strong password").await;
     assert_eq!(a.status, 200);
@@ -126,6 +130,9 @@ async fn first_run_prints_a_one_time_admin_password_and_locks_the_folder() {
     let (code, _, err) = run(&["user", "add", "--data", &data, "--email", "z@example.com", "--name", "Z", "--role", "agent", "--password-stdin"], &[], Some("long enough\n"));
     assert_eq!(code, 2);
     assert!(err.contains("in use"), "{err}");
+    let (code, _, err) = run(&["compact", "--data", &data], &[], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("in use") && err.contains("stop the server first"), "{err}");
     let _ = child.kill();
     let _ = child.wait();
 

@@ -16,6 +16,7 @@ mod files;
 mod messages;
 mod migrate_v5;
 mod reader;
+mod repack;
 mod routing;
 mod rows;
 mod status_log;
@@ -37,6 +38,7 @@ pub use conv_index::{cursor_of, is_cursor, partition_prefix};
 pub use conversations::{ConversationReads, ReadMark, put_conversation, put_read_mark, take_number, take_numbers};
 pub use messages::put_message;
 pub use reader::Reader;
+pub use repack::{CompactReport, Repacked, compact_folder};
 pub use rows::decode;
 pub use routing::{RoutingReads, last_seen};
 pub use status_log::StatusLogReads;
@@ -134,10 +136,11 @@ impl Store {
             Err(e) => return Err(db_err(e)),
         };
         if migrate(&db)? {
-            // The rewrite freed most of the file's pages; give the space back once.
-            match db.compact() {
-                Ok(_) => tracing::info!("compacted the data folder after the migration"),
-                Err(e) => tracing::warn!(error = %db_err(e), "could not compact the data folder after the migration"),
+            // The rewrite freed most of the file's pages and left tables fragmented: rewrite
+            // those in key order and give the space back once.
+            match repack::repack_and_compact(&mut db) {
+                Ok(tables) => tracing::info!(rewritten = tables.len(), "compacted the data folder after the migration"),
+                Err(e) => tracing::warn!(error = %e, "could not compact the data folder after the migration"),
             }
         }
         let files = FileStore::open(dir)?;
