@@ -1,14 +1,38 @@
 //! Benchmark of bytes on disk (issue 5): loads the generated history (100,000 conversations
-//! with about 1,000,000 messages by default), then prints the database file size, what each
-//! redb table stores (keys and values, b-tree overhead, fragmentation), and the file size
-//! after compaction.
+//! with about 1,000,000 messages by default), then prints what each redb table stores (keys
+//! and values, b-tree overhead, fragmentation) and the database file size three times: as
+//! written, after redb's own compaction, and after Switchboard's ordered compaction
+//! (`switchboard compact`: fragmented tables rewritten in key order, then redb's compaction).
 //!
 //! Run: `cargo bench --bench storage`. Sizes: `BENCH_CONVERSATIONS`, `BENCH_CONTACTS`.
 
 mod common;
 
+use std::path::Path;
+
 use common::{db_bytes, env, load};
 use redb::{Database, ReadableDatabase, ReadableTableMetadata, TableHandle};
+
+/// Prints the per-table statistics of the closed database in `dir`.
+fn print_tables(dir: &Path, title: &str, messages: f64) {
+    let db = Database::open(dir.join("switchboard.redb")).expect("reopen");
+    let read = db.begin_read().expect("read");
+    let mut rows = Vec::new();
+    for handle in read.list_tables().expect("tables") {
+        let table = read.open_untyped_table(handle.clone()).expect("table");
+        let s = table.stats().expect("stats");
+        rows.push((handle.name().to_string(), table.len().expect("len"), s.stored_bytes(), s.metadata_bytes(), s.fragmented_bytes()));
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse(r.2 + r.3 + r.4));
+    println!("{title}");
+    println!("{:<22} {:>10} {:>10} {:>10} {:>10} {:>9}", "table", "rows", "stored MB", "meta MB", "frag MB", "B/message");
+    for (name, len, stored, meta, frag) in rows {
+        println!(
+            "{name:<22} {len:>10} {:>10.1} {:>10.1} {:>10.1} {:>9.0}",
+            stored as f64 / 1e6, meta as f64 / 1e6, frag as f64 / 1e6, (stored + meta + frag) as f64 / messages
+        );
+    }
+}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -19,30 +43,28 @@ async fn main() {
     let messages = loaded.report.messages.max(1) as f64;
     drop(loaded);
     let path = dir.path().join("switchboard.redb");
-    let before = db_bytes(dir.path());
+    let written = db_bytes(dir.path());
+    print_tables(dir.path(), "as written:", messages);
+
     let mut db = Database::open(&path).expect("reopen");
-    {
-        let read = db.begin_read().expect("read");
-        let mut rows = Vec::new();
-        for handle in read.list_tables().expect("tables") {
-            let table = read.open_untyped_table(handle.clone()).expect("table");
-            let s = table.stats().expect("stats");
-            rows.push((handle.name().to_string(), table.len().expect("len"), s.stored_bytes(), s.metadata_bytes(), s.fragmented_bytes()));
-        }
-        rows.sort_by_key(|r| std::cmp::Reverse(r.2 + r.3 + r.4));
-        println!("{:<22} {:>10} {:>10} {:>10} {:>10} {:>9}", "table", "rows", "stored MB", "meta MB", "frag MB", "B/message");
-        for (name, len, stored, meta, frag) in rows {
-            println!(
-                "{name:<22} {len:>10} {:>10.1} {:>10.1} {:>10.1} {:>9.0}",
-                stored as f64 / 1e6, meta as f64 / 1e6, frag as f64 / 1e6, (stored + meta + frag) as f64 / messages
-            );
-        }
-    }
     let compacted = db.compact().expect("compact");
     drop(db);
-    let after = db_bytes(dir.path());
+    let redb_only = db_bytes(dir.path());
+
+    let started = std::time::Instant::now();
+    let report = switchboard::store::compact_folder(dir.path()).expect("ordered compaction");
+    let took = started.elapsed();
+    let ordered = db_bytes(dir.path());
+    for t in &report.tables {
+        println!("rewrote {} in key order: {} rows, {:.1} MB -> {:.1} MB", t.table, t.rows, t.before as f64 / 1e6, t.after as f64 / 1e6);
+    }
+    print_tables(dir.path(), "after the ordered compaction:", messages);
     println!(
-        "database file: {:.0} MB as written, {:.0} MB after compaction (compacted: {compacted}); {:.0} B per message",
-        before as f64 / 1e6, after as f64 / 1e6, after as f64 / messages
+        "database file: {:.0} MB as written, {:.0} MB after redb compact only (compacted: {compacted}), {:.0} MB after the ordered compaction ({:.1} s); {:.0} B per message",
+        written as f64 / 1e6,
+        redb_only as f64 / 1e6,
+        ordered as f64 / 1e6,
+        took.as_secs_f64(),
+        ordered as f64 / messages
     );
 }
