@@ -1,7 +1,8 @@
 //! The keys of `Tbl::ConvIndex`, the sorted secondary index of conversations that list views
-//! read (schema 5), and the cursors clients hold.
+//! read (schema 5, shortened in schema 7), the rows of `Tbl::ConvNumbers` that lead from a key
+//! back to its conversation, and the cursors clients hold.
 //!
-//! A key is `{partition code}{sort}{sort key}/{conversation id}` with an empty value:
+//! A key is `{partition code}{sort}{sort key}` with an empty value:
 //!
 //! - the partition code is `*` for `all`, else the partition's kind letter and the entity id in
 //!   22 order-free digits (its 26 base32 characters repacked 6 bits a digit), or, for an id of
@@ -19,10 +20,16 @@
 //! keys sort like the numbers they hold. Times are 7 digits (42 bits of milliseconds: until the
 //! year 2109; times outside are clamped), numbers a length digit and their digits.
 //!
+//! Every sort key ends with the conversation's human number, which is unique, so a key needs no
+//! conversation id (schema 6 appended `/{id}`, about 40% of each key): readers take the number
+//! out of the key ([`tail_number`]) and look the id up in `Tbl::ConvNumbers`, whose keys are
+//! the numbers in ascending digits ([`number_key`]) and whose values the ids ([`id_row`]).
+//!
 //! Cursors keep the shape they had before schema 5 (`{sort key}/{id}` with 16-hex-digit
 //! fields), so cursors that clients hold stay valid; [`position`] reads them back and refuses
 //! anything else.
 
+use super::{StoreError, codec};
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Conversation, Sort, Status};
 
@@ -180,7 +187,7 @@ pub(super) fn index_keys(c: &Conversation) -> Vec<String> {
     for sort in ['w', 'd', 'n'] {
         let Some(tail) = sort_part(c, sort) else { continue };
         for part in &parts {
-            keys.push(format!("{}{tail}/{}", partition_prefix(part, sort), c.id));
+            keys.push(format!("{}{tail}", partition_prefix(part, sort)));
         }
     }
     keys
@@ -188,8 +195,48 @@ pub(super) fn index_keys(c: &Conversation) -> Vec<String> {
 
 /// Whether the tail of a `d` key (after the prefix) belongs to a waiting conversation.
 pub(super) fn tail_waits(tail: &str) -> bool {
+    tail.as_bytes().last() == Some(&WAITING_FLAG)
+}
+
+/// The human number in the tail of a key of `sort` (after the prefix); `None` when the tail
+/// is not one that [`index_keys`] writes.
+pub(super) fn tail_number(tail: &str, sort: char) -> Option<u64> {
     let b = tail.as_bytes();
-    tail.find('/').and_then(|i| i.checked_sub(1)).is_some_and(|i| b[i] == WAITING_FLAG)
+    let descending = sort != 'w';
+    let digit_at = |i: usize| -> Option<u64> {
+        let d = u64::from(b.get(i)?.checked_sub(ZERO)?);
+        (d < BASE).then_some(if descending { 63 - d } else { d })
+    };
+    let start = TIME_DIGITS as usize;
+    let len = digit_at(start)? as usize;
+    if !(1..=11).contains(&len) {
+        return None;
+    }
+    let mut n = 0u64;
+    for i in 0..len {
+        n = n.checked_mul(BASE)?.checked_add(digit_at(start + 1 + i)?)?;
+    }
+    // A `d` tail ends with the waiting flag; nothing else follows the number.
+    (b.len() == start + 1 + len + usize::from(sort == 'd')).then_some(n)
+}
+
+/// The key of a human number in `Tbl::ConvNumbers`: its digits ascending, so numbers handed
+/// out in order are appended in key order.
+pub(super) fn number_key(number: u64) -> String {
+    let mut s = String::with_capacity(4);
+    push_number(&mut s, number, false);
+    s
+}
+
+/// The value of `Tbl::ConvNumbers` for a conversation id: a compact row holding the id's
+/// 16-byte value when it has the standard shape, else the id as text.
+pub(super) fn id_row(id: &str) -> Result<Vec<u8>, StoreError> {
+    codec::to_row(&codec::Id::pack(codec::CONV, id))
+}
+
+/// The conversation id a `Tbl::ConvNumbers` value holds.
+pub(super) fn id_of_row(row: &[u8]) -> Result<String, StoreError> {
+    Ok(codec::from_row::<codec::Id>(row)?.unpack(codec::CONV))
 }
 
 fn newer_first(c: &Conversation) -> u64 {
@@ -286,6 +333,31 @@ mod tests {
         push_time(&mut x, Timestamp(1_700_000_000_000), true);
         push_time(&mut y, Timestamp(1_700_000_000_001), true);
         assert!(x > y && x.len() == 7);
+    }
+
+    #[test]
+    fn keys_give_back_their_number_and_ids_their_row() {
+        for number in [0u64, 1, 63, 64, 1001, 99_999, 1 << 40, u64::MAX] {
+            let mut c = Conversation::new("cv_x".into(), number, "inb_a".into(), "ct_a".into(), crate::domain::conversation::Origin::Inbound, Timestamp(1_700_000_000_000));
+            c.waiting_since = Some(Timestamp(1_700_000_100_000));
+            for sort in ['w', 'd', 'n'] {
+                let tail = sort_part(&c, sort).expect("waits");
+                assert_eq!(tail_number(&tail, sort), Some(number), "{number} {sort}");
+                assert_eq!(tail_waits(&tail), sort == 'd');
+            }
+            assert!(index_keys(&c).iter().all(|k| !k.contains("cv_x")), "no id in the keys");
+        }
+        let tail = sort_part(&Conversation::new("cv_x".into(), 7, "i".into(), "c".into(), crate::domain::conversation::Origin::Inbound, Timestamp(5)), 'n').expect("n");
+        assert_eq!(tail_number(&format!("{tail}/cv_x"), 'n'), None, "a schema-6 tail is not read as a number");
+        assert_eq!(tail_number(&tail[..tail.len() - 1], 'n'), None, "cut short");
+        assert_eq!(tail_number("", 'd'), None);
+        assert!(number_key(64) > number_key(63) && number_key(1000) < number_key(1001));
+        let id = crate::domain::id::new_id("cv", Timestamp(1_700_000_000_000), [7; 10]);
+        assert_eq!(id_row(&id).map(|r| r.len()).ok(), Some(18));
+        for id in [id.as_str(), "cv_00000001", "odd id"] {
+            assert_eq!(id_of_row(&id_row(id).expect("encodes")).expect("decodes"), id);
+        }
+        assert!(id_of_row(b"junk").is_err());
     }
 
     #[test]

@@ -3,11 +3,15 @@
 //!
 //! The waiting order is read in two runs per partition: its `w` keys (only conversations that
 //! wait), then its `d` keys without the waiting ones (see `conv_index`).
+//!
+//! Keys hold human numbers, not ids (schema 7): the merge works on numbers and looks the id up
+//! in `Tbl::ConvNumbers` only for the conversations it hands out.
 
 use std::collections::VecDeque;
 
 use super::StoreError;
-use super::conv_index::{Position, after_position, partition_prefix, tail_waits};
+use super::conv_index::{Position, after_position, partition_prefix, tail_number, tail_waits};
+use super::conversations::ConversationReads;
 use super::reader::Reader;
 use super::tables::Tbl;
 use crate::domain::conversation::Sort;
@@ -15,6 +19,8 @@ use crate::domain::conversation::Sort;
 /// One run of keys of one partition.
 struct Run {
     prefix: String,
+    /// The sort letter of the keys (`w`, `d` or `n`).
+    sort: char,
     /// Orders the runs of a partition: the tails of the first run sort before the second's.
     rank: char,
     /// Leave out `d` keys of waiting conversations (they came in the `w` run).
@@ -26,8 +32,8 @@ struct Run {
 /// One partition being read: its runs and the keys read but not yet merged.
 struct Lane {
     runs: Vec<Run>,
-    /// `(rank + tail, conversation id)`.
-    buffer: VecDeque<(String, String)>,
+    /// `(rank + tail, human number)`.
+    buffer: VecDeque<(String, u64)>,
 }
 
 /// A merged read of several partitions in one sort.
@@ -41,7 +47,7 @@ fn runs(partition: &str, sort: Sort, from: Option<Position>) -> Vec<Run> {
     let run = |sort: char, rank: char, skip_waiting: bool, from: Option<Position>| {
         let prefix = partition_prefix(partition, sort);
         let after = from.map(|p| after_position(&prefix, sort, p));
-        Run { prefix, rank, skip_waiting, after, done: false }
+        Run { prefix, sort, rank, skip_waiting, after, done: false }
     };
     match sort {
         Sort::Waiting => match from {
@@ -74,8 +80,8 @@ impl Merge {
                 if run.skip_waiting && tail_waits(tail) {
                     continue;
                 }
-                let id = tail.rsplit('/').next().unwrap_or_default().to_string();
-                lane.buffer.push_back((format!("{}{tail}", run.rank), id));
+                let number = tail_number(tail, run.sort).ok_or_else(|| StoreError::Corrupt(format!("conversation index key {key:?} holds no number")))?;
+                lane.buffer.push_back((format!("{}{tail}", run.rank), number));
             }
         }
         Ok(())
@@ -97,7 +103,7 @@ impl Merge {
                 .min_by(|a, b| a.1.cmp(b.1))
                 .map(|(i, _)| i);
             let Some(i) = next else { return Ok(None) };
-            let Some((tail, id)) = self.lanes[i].buffer.pop_front() else { return Ok(None) };
+            let Some((tail, number)) = self.lanes[i].buffer.pop_front() else { return Ok(None) };
             // The same conversation sits at the same tail in every partition it belongs to.
             for lane in self.lanes.iter_mut() {
                 if lane.buffer.front().is_some_and(|f| f.0 == tail) {
@@ -108,7 +114,11 @@ impl Merge {
                 continue;
             }
             self.last = Some(tail);
-            return Ok(Some(id));
+            match r.conversation_id_by_number(number)? {
+                Some(id) => return Ok(Some(id)),
+                // A key without its conversation is skipped, like a key whose row is gone.
+                None => tracing::warn!(number, "the conversation index names a number no conversation has"),
+            }
         }
     }
 }

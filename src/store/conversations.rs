@@ -2,7 +2,8 @@
 //! views read.
 //!
 //! `Tbl::ConvIndex` holds empty-valued keys per partition and sort a conversation belongs to
-//! (shapes in `conv_index`). A list view reads the first keys of the partitions it needs,
+//! (shapes in `conv_index`); they end with the human number, which `Tbl::ConvNumbers` maps
+//! back to the conversation id. A list view reads the first keys of the partitions it needs,
 //! merges them by key and stops after one page, so it reads about one page of keys per
 //! partition (plus what residual filters skip) however large the desk.
 //!
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::changes::{Changes, Op};
-use super::conv_index::{cursor_of, index_keys, partition_prefix, position};
+use super::conv_index::{cursor_of, id_of_row, id_row, index_keys, number_key, partition_prefix, position};
 use super::conv_scan::Merge;
 use super::reader::Reader;
 use super::rows::{decode_conversation, encode_conversation};
@@ -37,6 +38,10 @@ pub fn put_conversation(ch: &mut Changes, c: &Conversation, previous: Option<&Co
     }
     for k in &new_keys {
         ch.put_str(Tbl::ConvIndex, k, "");
+    }
+    // The index keys end with the number: it must lead back to this conversation.
+    if previous.is_none_or(|old| old.number != c.number || old.id != c.id) {
+        ch.ops.push(Op::Put(Tbl::ConvNumbers, number_key(c.number), id_row(&c.id)?));
     }
     super::routing::index_conversation(ch, c, previous);
     ch.ops.push(Op::Put(Tbl::Conversations, c.id.clone(), encode_conversation(c)?));
@@ -75,6 +80,11 @@ pub trait ConversationReads: Reader + Sized {
     /// One conversation.
     fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError> {
         self.get_raw(Tbl::Conversations, id)?.map(|b| decode_conversation(&b)).transpose()
+    }
+
+    /// The id of the conversation with this human number.
+    fn conversation_id_by_number(&self, number: u64) -> Result<Option<String>, StoreError> {
+        self.get_raw(Tbl::ConvNumbers, &number_key(number))?.map(|row| id_of_row(&row)).transpose()
     }
 
     /// Whether an inbox holds any conversation.

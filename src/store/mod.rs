@@ -15,6 +15,7 @@ mod conversations;
 mod files;
 mod messages;
 mod migrate_v5;
+mod migrate_v7;
 mod reader;
 mod repack;
 mod routing;
@@ -297,7 +298,7 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
                 rewrote = moved.messages + moved.events > 0;
             }
             if (1..5).contains(&from) {
-                // 4 → 5: the compact conversation index and conversation rows.
+                // 4 → 5: compact conversation rows (the index is rebuilt by the step to 7).
                 migrate_v5::run(&txn)?;
                 rewrote = true;
             }
@@ -306,6 +307,12 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
                 // `message_index` entries) are valid rows of schema 6; the number moves so
                 // that an older build, which cannot read derived ids, refuses the folder.
                 tracing::info!("new messages get ids derived from their conversation");
+            }
+            if (1..7).contains(&from) {
+                // 6 → 7: conversation index keys end with the number; numbers lead to ids.
+                let rebuilt = migrate_v7::run(&txn)?;
+                tracing::info!(conversations = rebuilt.conversations, keys = rebuilt.keys, "rebuilt the conversation index with shorter keys");
+                rewrote = true;
             }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())

@@ -12,8 +12,9 @@ use redb::TableDefinition;
 ///
 /// 4: compact rows for the timeline, the message-id index and the event log; 5: the compact
 /// conversation index and conversation rows; 6: timeline entries and message events may hold
-/// derived message ids (see `store::codec::message`).
-pub const SCHEMA_VERSION: u64 = 6;
+/// derived message ids (see `store::codec::message`); 7: conversation index keys end with the
+/// human number instead of the conversation id, which `conversation_numbers` gives back.
+pub const SCHEMA_VERSION: u64 = 7;
 
 /// `seq → Event` (a compact row, see `store::codec`): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
@@ -49,9 +50,13 @@ pub enum Tbl {
     ContactIndex,
     /// `conversation id → Conversation` as a compact row (`store::rows`).
     Conversations,
-    /// Sorted secondary index of conversations: `{partition code}{sort}{sort key}/{conversation
-    /// id} → ""` (see `store::conv_index` for the partitions and key shapes).
+    /// Sorted secondary index of conversations: `{partition code}{sort}{sort key} → ""`, the
+    /// sort key ending with the human number (see `store::conv_index` for the partitions and
+    /// key shapes).
     ConvIndex,
+    /// `human number (ascending digits) → conversation id` (a compact row): leads from the
+    /// conversation index back to the conversation (see `store::conv_index`).
+    ConvNumbers,
     /// `user id/conversation id → ReadMark`.
     ReadMarks,
     /// `user id/idempotency key → IdempotencyRecord`.
@@ -74,7 +79,7 @@ pub enum Tbl {
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 22] = [
+    pub const ALL: [Tbl; 23] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -90,6 +95,7 @@ impl Tbl {
         Tbl::ContactIndex,
         Tbl::Conversations,
         Tbl::ConvIndex,
+        Tbl::ConvNumbers,
         Tbl::ReadMarks,
         Tbl::Idempotency,
         Tbl::Attachments,
@@ -117,6 +123,7 @@ impl Tbl {
             Tbl::ContactIndex => "contact_index",
             Tbl::Conversations => "conversations",
             Tbl::ConvIndex => "conversation_index",
+            Tbl::ConvNumbers => "conversation_numbers",
             Tbl::ReadMarks => "read_marks",
             Tbl::Idempotency => "idempotency",
             Tbl::Attachments => "attachments",

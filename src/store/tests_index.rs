@@ -1,6 +1,7 @@
 //! The conversation index against a model of the order it must give: every partition in every
-//! sort, page by page through cursors, equals the order of the keys schema 3 wrote; and a
-//! schema-3 folder, written as the old code wrote it, reads the same after the migration.
+//! sort, page by page through cursors, equals the order of the keys schema 3 wrote; and
+//! schema-3 and schema-6 folders, written as the old code wrote them, read the same after the
+//! migration.
 
 use super::*;
 use crate::domain::conversation::{Conversation, Origin, Sort, Status};
@@ -184,4 +185,76 @@ async fn a_schema_3_folder_reads_the_same_after_the_migration() {
         assert_eq!(ids, all[at + 1..(at + 6).min(all.len())], "{sort:?}");
     }
     assert!(!is_cursor("0123/cv_x", Sort::Updated));
+}
+
+/// Writes `cs` as schema 6 stored them: compact rows and index keys ending with `/{id}`, no
+/// number table.
+async fn write_schema_6(store: &Store, cs: Vec<Conversation>) {
+    store
+        .write(move |_| {
+            let mut ch = Changes::new(Timestamp(1), Actor::System);
+            for c in &cs {
+                ch.ops.push(changes::Op::Put(Tbl::Conversations, c.id.clone(), rows::encode_conversation(c)?));
+                for k in conv_index::index_keys(c) {
+                    ch.put_str(Tbl::ConvIndex, &format!("{k}/{}", c.id), "");
+                }
+            }
+            ch.put_json(Tbl::Meta, tables::META_SCHEMA_VERSION, &6u64)?;
+            Ok::<_, StoreError>((ch, ()))
+        })
+        .await
+        .expect("writes");
+}
+
+#[tokio::test]
+async fn a_schema_6_folder_reads_the_same_after_the_migration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cs = sample();
+    cs[3].id = "cv_legacy-shaped".into();
+    let cursors: Vec<(Sort, String)> = [Sort::Waiting, Sort::Updated, Sort::Created].into_iter().map(|s| (s, cursor_of(&cs[7], s))).collect();
+    {
+        let store = Store::open(dir.path()).expect("opens");
+        write_schema_6(&store, cs.clone()).await;
+        assert_eq!(store.snapshot().expect("snapshot").count(Tbl::ConvNumbers).expect("counts"), 0);
+    }
+    let store = Store::open(dir.path()).expect("reopens and migrates");
+    let snap = store.snapshot().expect("snapshot");
+    assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
+    let keys = snap.scan_raw(Tbl::ConvIndex, "", None, usize::MAX).expect("reads");
+    assert_eq!(keys.len(), cs.iter().map(|c| conv_index::index_keys(c).len()).sum::<usize>());
+    assert!(keys.iter().all(|(k, _)| !k.contains('/')), "no key keeps its id");
+    assert_eq!(snap.count(Tbl::ConvNumbers).expect("counts"), cs.len() as u64);
+    for c in &cs {
+        assert_eq!(snap.conversation_id_by_number(c.number).expect("reads").as_deref(), Some(c.id.as_str()));
+    }
+    check_every_order(&snap, &cs);
+    assert_eq!(snap.partition_ids("all", Sort::Created, usize::MAX).expect("reads"), expected(&cs, &["all".to_string()], Sort::Created));
+    assert_eq!(snap.partition_count(&format!("c:{}", cs[0].contact_id), usize::MAX).expect("counts"), cs.iter().filter(|c| c.contact_id == cs[0].contact_id).count());
+    // A cursor a client got before the upgrade continues where it was.
+    for (sort, cursor) in cursors {
+        let all = expected(&cs, &["all".to_string()], sort);
+        let at = all.iter().position(|i| *i == cs[7].id).expect("listed");
+        let (page, _) = snap.list_conversations(&["all".to_string()], sort, Some(&cursor), 5, |_| true).expect("lists");
+        let ids: Vec<String> = page.into_iter().map(|c| c.id).collect();
+        assert_eq!(ids, all[at + 1..(at + 6).min(all.len())], "{sort:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_schema_6_folder_with_a_repeated_number_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cs = sample();
+    cs[5].number = cs[2].number;
+    {
+        let store = Store::open(dir.path()).expect("opens");
+        write_schema_6(&store, cs.clone()).await;
+    }
+    match Store::open(dir.path()) {
+        Err(StoreError::Corrupt(m)) => assert!(m.contains(&cs[2].id) && m.contains(&cs[5].id) && m.contains("same number"), "{m}"),
+        Err(other) => panic!("{other}"),
+        Ok(_) => panic!("opened"),
+    }
+    let db = redb::Database::open(dir.path().join(DB_FILE)).expect("opens the file");
+    let read = db.begin_read().expect("read");
+    assert_eq!(read.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(6), "still schema 6");
 }
