@@ -40,6 +40,9 @@ pub fn put_conversation(ch: &mut Changes, c: &Conversation, previous: Option<&Co
         ch.put_str(Tbl::ConvIndex, k, "");
     }
     // The index keys end with the number: it must lead back to this conversation.
+    if let Some(old) = previous.filter(|old| old.number != c.number) {
+        ch.delete(Tbl::ConvNumbers, &number_key(old.number));
+    }
     if previous.is_none_or(|old| old.number != c.number || old.id != c.id) {
         ch.ops.push(Op::Put(Tbl::ConvNumbers, number_key(c.number), id_row(&c.id)?));
     }
