@@ -15,6 +15,7 @@ mod conversations;
 mod files;
 mod messages;
 mod migrate_v5;
+mod migrate_v7;
 mod reader;
 mod routing;
 mod rows;
@@ -303,6 +304,10 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
                 // `message_index` entries) are valid rows of schema 6; the number moves so
                 // that an older build, which cannot read derived ids, refuses the folder.
                 tracing::info!("new messages get ids derived from their conversation");
+            }
+            if (1..7).contains(&from) {
+                // 6 → 7: timeline entries gathered into chunks.
+                rewrote |= migrate_v7::run(&txn)? > 0;
             }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())
