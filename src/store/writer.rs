@@ -61,8 +61,10 @@ impl Batch<'_> {
     /// Writes an accepted command's changes and events; returns the seq of its last event
     /// (or the current last seq when it has none).
     pub(crate) fn apply(&mut self, changes: Changes) -> Result<u64, StoreError> {
-        // Consecutive entry writes to one timeline chunk share one read and one write of it;
-        // the chunk is saved before any other op, so ops still apply in order.
+        // Entry writes to one timeline chunk share one read and one write of it while no entry
+        // of another chunk comes between them; writes to other tables may, as they cannot
+        // touch the chunk. A raw write to the timeline saves the chunk first, so every write
+        // lands in order.
         let mut edit: Option<ChunkEdit> = None;
         for op in changes.ops {
             if let Op::PutEntry { conversation, index, row } = op {
@@ -80,7 +82,9 @@ impl Batch<'_> {
                 edit = Some(current);
                 continue;
             }
-            if let Some(e) = edit.take() {
+            if matches!(op, Op::PutBin(Bin::Timeline, ..))
+                && let Some(e) = edit.take()
+            {
                 e.save(self.txn)?;
             }
             match op {

@@ -15,9 +15,14 @@
 use super::{CONV, push_key_id};
 use crate::store::StoreError;
 
-/// Entries per chunk. Measured with the storage benchmark (issue 5): past this, per-row costs
-/// hardly shrink further, while appending an entry rewrites a longer row.
-pub(crate) const CHUNK_LEN: u32 = 32;
+/// Entries per chunk. The storage benchmark (issue 5, about 10 entries per conversation)
+/// gives the same size with 8 and 32: the key and redb's per-row costs (about 40 bytes) are
+/// spread over the entries either way. Longer rows cost in a different way: redb packs an
+/// ascending load's leaves until the next row does not fit in the 4 KiB page, so a page wastes
+/// half a row on average, and a row of 32 entries (about 3 KB) would waste more per entry than
+/// it saves. Eight entries (under 1 KB) keep both small, and appending an entry rewrites at
+/// most eight.
+pub(crate) const CHUNK_LEN: u32 = 8;
 
 /// First byte of a chunk row: the layout described above.
 pub(crate) const CHUNK_FORMAT: u8 = 1;
