@@ -17,11 +17,12 @@ use crate::store::StoreError;
 
 /// Entries per chunk. The storage benchmark (issue 5, about 10 entries per conversation)
 /// gives the same size with 8 and 32: the key and redb's per-row costs (about 40 bytes) are
-/// spread over the entries either way. Longer rows cost in a different way: redb packs an
+/// spread over the entries either way. Longer rows cost in another way: redb packs an
 /// ascending load's leaves until the next row does not fit in the 4 KiB page, so a page wastes
-/// half a row on average, and a row of 32 entries (about 3 KB) would waste more per entry than
-/// it saves. Eight entries (under 1 KB) keep both small, and appending an entry rewrites at
-/// most eight.
+/// about half a row. Measured on redb alone with 100-entry conversations of 97-byte entries,
+/// the bytes per entry beyond the entry itself were 34 with one row per entry, 12 with 8
+/// entries a row, 29 with 16 or 32. Eight entries (under 1 KB) keep both costs small, and
+/// appending an entry rewrites at most eight.
 pub(crate) const CHUNK_LEN: u32 = 8;
 
 /// First byte of a chunk row: the layout described above.
