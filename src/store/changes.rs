@@ -17,6 +17,17 @@ pub(crate) enum Op {
     Delete(Tbl, String),
     /// Store `value` under a binary `key`.
     PutBin(Bin, Vec<u8>, Vec<u8>),
+    /// Store timeline entry `index` of `conversation` (`row` as `codec::encode_entry` makes
+    /// it) in its chunk: the writer reads the chunk as the transaction has it, with every
+    /// earlier op applied, and writes it back with the entry.
+    PutEntry {
+        /// The conversation id.
+        conversation: String,
+        /// The entry's index in the timeline.
+        index: u32,
+        /// The encoded entry.
+        row: Vec<u8>,
+    },
 }
 
 /// Everything one accepted command changes, applied atomically with its events.
@@ -54,6 +65,11 @@ impl Changes {
     /// Stores a row under a binary key (the store's compact tables).
     pub(crate) fn put_bin(&mut self, t: Bin, key: Vec<u8>, value: Vec<u8>) {
         self.ops.push(Op::PutBin(t, key, value));
+    }
+
+    /// Stores timeline entry `index` of a conversation in its chunk.
+    pub(crate) fn put_entry(&mut self, conversation: &str, index: u32, row: Vec<u8>) {
+        self.ops.push(Op::PutEntry { conversation: conversation.to_string(), index, row });
     }
 
     /// Removes a key.

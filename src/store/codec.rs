@@ -1,5 +1,6 @@
 //! The compact binary rows of the high-volume tables (schema 4): the timeline, the message-id
-//! index and the event log. Everything else stays JSON.
+//! index and the event log. Everything else stays JSON. Since schema 7 timeline entries are
+//! kept a chunk of them to a row (`chunk`).
 //!
 //! Rows are one format byte ([`FORMAT`]) followed by postcard (serde with varints). Postcard
 //! cannot read serde's internally tagged enums (`Author`, `Actor`, `EventKind`), and the domain
@@ -15,6 +16,7 @@
 //! Rules for changing a row: never reorder or remove variants or fields of the row types (they
 //! are numbered by position); a new shape gets a new [`FORMAT`] byte and a migration step.
 
+mod chunk;
 mod event;
 mod message;
 
@@ -28,7 +30,10 @@ use crate::domain::event::OfferOutcome;
 use crate::domain::id::{format_value, parse_value, value_millis};
 
 pub(crate) use event::{decode_event, encode_event, is_json_event};
-pub(crate) use message::{decode_message, encode_message, index_of_key, index_value, is_derived, message_id_key, read_index, timeline_key, timeline_range};
+pub(crate) use chunk::{CHUNK_LEN, chunk_key, chunk_of_key, encode_chunk, entries, entry_at, index_at, locate};
+#[cfg(test)]
+pub(crate) use message::decode_message;
+pub(crate) use message::{decode_entry, encode_entry, encode_message, index_of_key, index_value, is_derived, message_id_key, read_index, timeline_key};
 
 /// First byte of every compact row: the layout that follows. JSON rows (schema 3 and before)
 /// start with `{`, so the two can never be confused.
@@ -108,13 +113,24 @@ pub(crate) fn to_row<T: Serialize>(row: &T) -> Result<Vec<u8>, StoreError> {
 /// Reads a row written by [`to_row`]; any other format byte or trailing bytes are corruption.
 pub(crate) fn from_row<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     match bytes.split_first() {
-        Some((&FORMAT, rest)) => match postcard::take_from_bytes(rest) {
-            Ok((row, [])) => Ok(row),
-            Ok((_, extra)) => Err(StoreError::Corrupt(format!("{} unexpected bytes after a row", extra.len()))),
-            Err(e) => Err(StoreError::Corrupt(format!("unreadable row: {e}"))),
-        },
+        Some((&FORMAT, rest)) => from_body(rest),
         Some((other, _)) => Err(StoreError::Corrupt(format!("unknown row format {other}"))),
         None => Err(StoreError::Corrupt("empty row".into())),
+    }
+}
+
+/// The postcard bytes of `row` without a format byte: for rows inside a container (a timeline
+/// chunk) whose own format byte says what they are.
+pub(crate) fn to_body<T: Serialize>(row: &T) -> Result<Vec<u8>, StoreError> {
+    postcard::to_stdvec(row).map_err(|e| StoreError::Corrupt(format!("cannot encode a row: {e}")))
+}
+
+/// Reads exactly one row written by [`to_body`]; trailing bytes are corruption.
+pub(crate) fn from_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    match postcard::take_from_bytes(bytes) {
+        Ok((row, [])) => Ok(row),
+        Ok((_, extra)) => Err(StoreError::Corrupt(format!("{} unexpected bytes after a row", extra.len()))),
+        Err(e) => Err(StoreError::Corrupt(format!("unreadable row: {e}"))),
     }
 }
 

@@ -3,16 +3,17 @@
 //!
 //! Runs inside the migration's one write transaction, so a crash leaves the folder at schema 3
 //! and the next start simply migrates again. Messages are read from schema 3's `messages`
-//! table and written to `timeline` and `message_index`, then the old tables are deleted (the
-//! message-id index is rebuilt from the messages themselves, so it cannot point anywhere
-//! else). Events keep their seq keys and are rewritten in place, a chunk at a time; rows that
+//! table and written to `timeline` (one row per entry, as schema 4 to 6 kept them; the step
+//! to schema 7 then gathers them into chunks) and `message_index`, then the old tables are
+//! deleted (the message-id index is rebuilt from the messages themselves, so it cannot point
+//! anywhere else). Events keep their seq keys and are rewritten in place, a chunk at a time; rows that
 //! are already compact are left as they are.
 
 use redb::{ReadableTable, WriteTransaction};
 
 use super::codec;
 use super::reader::decode;
-use super::tables::{Bin, EVENTS, LEGACY_MESSAGES, LEGACY_MESSAGE_IDS};
+use super::tables::{Bin, EVENTS, LEGACY_MESSAGES, LEGACY_MESSAGE_IDS, LEGACY_TIMELINE};
 use super::{StoreError, db_err};
 use crate::domain::conversation::Message;
 
@@ -39,7 +40,7 @@ fn move_messages(txn: &WriteTransaction) -> Result<u64, StoreError> {
     let mut moved = 0;
     {
         let legacy = txn.open_table(LEGACY_MESSAGES).map_err(db_err)?;
-        let mut timeline = txn.open_table(Bin::Timeline.def()).map_err(db_err)?;
+        let mut timeline = txn.open_table(LEGACY_TIMELINE).map_err(db_err)?;
         let mut index = txn.open_table(Bin::MessageIndex.def()).map_err(db_err)?;
         for entry in legacy.iter().map_err(db_err)? {
             let (_, v) = entry.map_err(db_err)?;

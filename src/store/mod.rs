@@ -16,6 +16,7 @@ mod files;
 mod messages;
 mod migrate_v5;
 mod migrate_v7;
+mod migrate_v8;
 mod reader;
 mod repack;
 mod routing;
@@ -313,6 +314,10 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
                 let rebuilt = migrate_v7::run(&txn)?;
                 tracing::info!(conversations = rebuilt.conversations, keys = rebuilt.keys, "rebuilt the conversation index with shorter keys");
                 rewrote = true;
+            }
+            if (1..8).contains(&from) {
+                // 7 → 8: timeline entries gathered into chunks.
+                rewrote |= migrate_v8::run(&txn)? > 0;
             }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())

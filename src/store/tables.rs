@@ -13,8 +13,9 @@ use redb::TableDefinition;
 /// 4: compact rows for the timeline, the message-id index and the event log; 5: the compact
 /// conversation index and conversation rows; 6: timeline entries and message events may hold
 /// derived message ids (see `store::codec::message`); 7: conversation index keys end with the
-/// human number instead of the conversation id, which `conversation_numbers` gives back.
-pub const SCHEMA_VERSION: u64 = 7;
+/// human number instead of the conversation id, which `conversation_numbers` gives back; 8:
+/// the timeline is kept in chunks of entries (see `store::codec::chunk`).
+pub const SCHEMA_VERSION: u64 = 8;
 
 /// `seq → Event` (a compact row, see `store::codec`): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
@@ -138,7 +139,8 @@ impl Tbl {
 /// The binary-keyed tables, with compact rows (see `store::codec`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Bin {
-    /// `conversation id + index (u32, big-endian) → message row`: the timelines.
+    /// `conversation id + chunk number (u32, big-endian) → a chunk of entries`: the timelines
+    /// (see `store::codec::chunk`).
     Timeline,
     /// `message id → index in its conversation's timeline`.
     MessageIndex,
@@ -151,7 +153,7 @@ impl Bin {
     /// The redb definition of this table.
     pub fn def(self) -> TableDefinition<'static, &'static [u8], &'static [u8]> {
         TableDefinition::new(match self {
-            Bin::Timeline => "timeline",
+            Bin::Timeline => "timeline_chunks",
             Bin::MessageIndex => "message_index",
         })
     }
@@ -162,6 +164,11 @@ impl Bin {
 pub const LEGACY_MESSAGES: TableDefinition<&str, &[u8]> = TableDefinition::new("messages");
 /// Schema 3's `message id → conversation id/index`; deleted by the migration to schema 4.
 pub const LEGACY_MESSAGE_IDS: TableDefinition<&str, &[u8]> = TableDefinition::new("message_ids");
+
+/// Schema 4 to 6's timeline, `conversation id + index (u32, big-endian) → message row`, one
+/// row per entry: written by the migration to schema 4, read once by the migration to
+/// schema 7, then deleted.
+pub const LEGACY_TIMELINE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("timeline");
 
 /// Meta key holding the schema version (`u64`, JSON).
 pub const META_SCHEMA_VERSION: &str = "schema_version";

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 
 use super::changes::{Changes, Op};
 use super::codec;
+use super::messages::ChunkEdit;
 use super::reader::Tables;
 use super::status_log;
 use super::tables::{Bin, EVENTS, Tbl};
@@ -60,7 +61,32 @@ impl Batch<'_> {
     /// Writes an accepted command's changes and events; returns the seq of its last event
     /// (or the current last seq when it has none).
     pub(crate) fn apply(&mut self, changes: Changes) -> Result<u64, StoreError> {
+        // Entry writes to one timeline chunk share one read and one write of it while no entry
+        // of another chunk comes between them; writes to other tables may, as they cannot
+        // touch the chunk. A raw write to the timeline saves the chunk first, so every write
+        // lands in order.
+        let mut edit: Option<ChunkEdit> = None;
         for op in changes.ops {
+            if let Op::PutEntry { conversation, index, row } = op {
+                let (chunk, offset) = codec::locate(index);
+                let mut current = match edit.take() {
+                    Some(e) if e.holds(&conversation, chunk) => e,
+                    other => {
+                        if let Some(e) = other {
+                            e.save(self.txn)?;
+                        }
+                        ChunkEdit::load(self.txn, conversation, chunk)?
+                    }
+                };
+                current.set(offset, row);
+                edit = Some(current);
+                continue;
+            }
+            if matches!(op, Op::PutBin(Bin::Timeline, ..))
+                && let Some(e) = edit.take()
+            {
+                e.save(self.txn)?;
+            }
             match op {
                 Op::Put(t, k, v) => {
                     self.txn.open_table(t.def()).map_err(db_err)?.insert(k.as_str(), v.as_slice()).map_err(db_err)?;
@@ -71,7 +97,11 @@ impl Batch<'_> {
                 Op::PutBin(t, k, v) => {
                     self.txn.open_table(t.def()).map_err(db_err)?.insert(k.as_slice(), v.as_slice()).map_err(db_err)?;
                 }
+                Op::PutEntry { .. } => {}
             }
+        }
+        if let Some(e) = edit {
+            e.save(self.txn)?;
         }
         let mut events = self.txn.open_table(EVENTS).map_err(db_err)?;
         for kind in changes.events {

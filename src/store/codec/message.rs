@@ -1,8 +1,11 @@
-//! Timeline rows and their keys.
+//! Timeline entries as rows ([`MessageRow`]), and the keys of the message-id index.
 //!
-//! `timeline`: key = the conversation id in key form + the index (u32, big-endian), so one
-//! conversation's entries are one contiguous range in index order; value = [`MessageRow`],
-//! without the conversation id and index the key already holds.
+//! Schema 7 keeps entries in timeline chunks (`codec::chunk`): one row holds a run of one
+//! conversation's entries, each [`encode_entry`]. Schema 4 to 6 kept one row per entry in
+//! the table `timeline`: key = the conversation id in key form + the index (u32,
+//! big-endian), value = [`encode_message`] (the same row with its format byte). Those keys and
+//! rows are still written by the step to schema 4 and read by the step to schema 7. Either
+//! way a row holds neither the conversation id nor the index: its place says them.
 //!
 //! `message_index`: key = the message id in key form; value = the entry's index (a postcard
 //! varint). Every reader that looks a message up by id knows its conversation (it comes from
@@ -17,7 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ATT, CONTACT, CONV, Id, MSG, USER, from_row, message_kind_code, message_kind_of, push_key_id, to_row};
+use super::{ATT, CONTACT, CONV, Id, MSG, USER, from_body, message_kind_code, message_kind_of, push_key_id, to_body, to_row};
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Author, Message};
 use crate::domain::id::message_id;
@@ -65,7 +68,7 @@ struct MessageRow {
     created: i64,
 }
 
-/// The timeline key of entry `index` of a conversation.
+/// The key of entry `index` of a conversation in schema 6's per-entry `timeline` table.
 pub(crate) fn timeline_key(conversation_id: &str, index: u32) -> Vec<u8> {
     let mut key = Vec::with_capacity(21);
     push_key_id(&mut key, CONV, conversation_id);
@@ -73,12 +76,7 @@ pub(crate) fn timeline_key(conversation_id: &str, index: u32) -> Vec<u8> {
     key
 }
 
-/// The first and last (inclusive) timeline keys of a conversation from `from_index` on.
-pub(crate) fn timeline_range(conversation_id: &str, from_index: u32) -> (Vec<u8>, Vec<u8>) {
-    (timeline_key(conversation_id, from_index), timeline_key(conversation_id, u32::MAX))
-}
-
-/// The index of a timeline key (its last four bytes).
+/// The index of a per-entry timeline key (its last four bytes).
 pub(crate) fn index_of_key(key: &[u8]) -> Result<u32, StoreError> {
     key.split_last_chunk::<4>()
         .map(|(_, tail)| u32::from_be_bytes(*tail))
@@ -111,8 +109,31 @@ pub(crate) fn is_derived(m: &Message) -> bool {
     m.id == message_id(&m.conversation_id, m.index, m.created_at)
 }
 
-/// The stored row of a timeline entry.
+/// The stored row of a timeline entry, as schema 4 to 6 kept each entry (format byte and
+/// postcard): read by the migration to schema 7.
 pub(crate) fn encode_message(m: &Message) -> Result<Vec<u8>, StoreError> {
+    to_row(&message_row(m))
+}
+
+/// A timeline entry as it sits in a timeline chunk (schema 7): the same row without the format
+/// byte, which the chunk carries once.
+pub(crate) fn encode_entry(m: &Message) -> Result<Vec<u8>, StoreError> {
+    to_body(&message_row(m))
+}
+
+/// A timeline entry from a row written by [`encode_message`] and what its key says
+/// (conversation and index). Only tests read such rows; the migration moves their bytes.
+#[cfg(test)]
+pub(crate) fn decode_message(conversation_id: &str, index: u32, bytes: &[u8]) -> Result<Message, StoreError> {
+    message_of(conversation_id, index, super::from_row(bytes)?)
+}
+
+/// A timeline entry from bytes written by [`encode_entry`], its conversation and its index.
+pub(crate) fn decode_entry(conversation_id: &str, index: u32, bytes: &[u8]) -> Result<Message, StoreError> {
+    message_of(conversation_id, index, from_body(bytes)?)
+}
+
+fn message_row(m: &Message) -> MessageRow {
     let (id, base) = if is_derived(m) {
         (IdRow::Derived, Id::pack(CONV, &m.conversation_id).millis())
     } else {
@@ -128,7 +149,7 @@ pub(crate) fn encode_message(m: &Message) -> Result<Vec<u8>, StoreError> {
         Author::Bot { name } => AuthorRow::Bot(name.clone()),
         Author::System => AuthorRow::System,
     };
-    to_row(&MessageRow {
+    MessageRow {
         id,
         kind: message_kind_code(m.kind),
         author,
@@ -138,12 +159,10 @@ pub(crate) fn encode_message(m: &Message) -> Result<Vec<u8>, StoreError> {
         attachments: m.attachments.iter().map(|a| Id::pack(ATT, a)).collect(),
         reactions: m.reactions.iter().map(|(emoji, users)| (emoji.clone(), users.iter().map(|u| Id::pack(USER, u)).collect())).collect(),
         created,
-    })
+    }
 }
 
-/// A timeline entry from its row and what its key says (conversation and index).
-pub(crate) fn decode_message(conversation_id: &str, index: u32, bytes: &[u8]) -> Result<Message, StoreError> {
-    let row: MessageRow = from_row(bytes)?;
+fn message_of(conversation_id: &str, index: u32, row: MessageRow) -> Result<Message, StoreError> {
     let (id, created_at) = match row.id {
         IdRow::Derived => {
             let created_at = Timestamp(Id::pack(CONV, conversation_id).millis().wrapping_add(row.created));

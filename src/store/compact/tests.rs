@@ -138,7 +138,7 @@ mod erased {
 fn check_reads_back(store: &Store, data: &Legacy) {
     let snap = store.snapshot().expect("snapshot");
     assert_eq!(snap.get_json::<u64>(Tbl::Meta, META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
-    assert_eq!(SCHEMA_VERSION, 7);
+    assert_eq!(SCHEMA_VERSION, 8);
     for (cid, timeline) in &data.timelines {
         assert_eq!(&snap.timeline(cid, 0, usize::MAX).expect("timeline"), timeline, "{cid}");
         assert_eq!(snap.timeline(cid, 3, 2).expect("timeline"), timeline[3..5.min(timeline.len())], "a page from an index");
@@ -153,6 +153,7 @@ fn check_reads_back(store: &Store, data: &Legacy) {
     assert_eq!(snap.last_seq().expect("seq"), data.events.len() as u64);
     let names: Vec<String> = snap.list_tables().expect("tables").map(|t| t.name().to_string()).collect();
     assert!(!names.iter().any(|n| n == "messages" || n == "message_ids"), "schema 3's tables are gone: {names:?}");
+    assert!(!names.iter().any(|n| n == "timeline"), "schema 6's timeline is gone: {names:?}");
 }
 
 async fn migrates_from(version: u64) {

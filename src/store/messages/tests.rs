@@ -130,23 +130,12 @@ async fn a_schema_4_folder_keeps_its_ids_and_carries_on_with_derived_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut c = conversation(5);
     let old: Vec<Message> = (0..3u8).map(|n| explicit(&mut c, &new_id("msg", Timestamp(T + i64::from(n)), [n; 10]), T + i64::from(n))).collect();
-    {
-        // Schema 4 wrote exactly these rows: explicit ids, each with its message_index entry.
-        let store = Store::open(dir.path()).expect("opens");
-        put(&store, old.clone(), T).await;
-        store
-            .write(|_| {
-                let mut ch = Changes::new(Timestamp(T), Actor::System);
-                ch.put_json(Tbl::Meta, META_SCHEMA_VERSION, &4u64)?;
-                Ok::<_, StoreError>((ch, ()))
-            })
-            .await
-            .expect("writes");
-    }
+    // Schema 4 wrote exactly these rows: explicit ids, each with its message_index entry.
+    crate::store::migrate_v8::tests::write_per_entry_folder(dir.path(), 4, &[&old]);
     let store = Store::open(dir.path()).expect("opens and migrates");
     let snap = store.snapshot().expect("snapshot");
     assert_eq!(snap.get_json::<u64>(Tbl::Meta, META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
-    assert_eq!(SCHEMA_VERSION, 7);
+    assert_eq!(SCHEMA_VERSION, 8);
     assert_eq!(snap.timeline(&c.id, 0, usize::MAX).expect("timeline"), old);
     drop(snap);
 
