@@ -1,83 +1,90 @@
 //! Newest first without ordering every hit: a page of the most recently updated matches is
 //! looked for among the most recently updated documents first.
 //!
-//! Each document is filed under the day (`d{n}`) and the 30-day period (`p{n}`) of its last
-//! update (the `bucket` field). For a page of `need` hits out of `total`, [`window`] takes the
-//! newest periods and then days until they hold about `need × documents / total` documents
-//! (twice that, for safety): a handful of short posting lists. The query runs within that
-//! window, which the intersection walks from its shortest list, so a very common word costs a
-//! few hundred documents instead of tens of thousands.
+//! Each document is filed under the 30-day period (`p{n}`), the day (`d{n}`) and the hour
+//! (`h{n}`) of its last update (the `bucket` field). For a page of `need` hits out of `total`,
+//! [`window`] takes the newest periods, then days, then hours until they hold about
+//! `need × documents / total` documents (twice that, for safety): a handful of short posting
+//! lists. The query runs within that window, which the intersection walks from its shortest
+//! list, so a very common word costs a few hundred documents instead of tens of thousands.
 //!
-//! The window is exactly "updated on or after the start of day D" (every later bucket is in
+//! The window is exactly "updated on or after the start of bucket B" (every later bucket is in
 //! it), so when it holds at least `need` hits, no document outside it can be newer than the
 //! page found inside: the answer is the same as ordering every hit. When it holds fewer (hits
 //! need not be spread evenly in time: closed conversations are rarely the most recent ones),
-//! the window grows to what the hits it did hold suggest, at least fourfold, and the search
-//! runs again; past half of the index it is dropped and every hit is ordered.
+//! every hit is ordered by [`Newest`], which keeps the best `need` with a floor that most
+//! older documents fail at one comparison.
 
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, ColumnIndex, ColumnValues};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-/// Milliseconds in a day.
-const DAY: i64 = 86_400_000;
-/// Days in a period.
-const PERIOD: i64 = 30;
+/// Milliseconds in an hour.
+const HOUR: i64 = 3_600_000;
+/// The bucket levels, coarsest first: term prefix and length in milliseconds (each a whole
+/// number of the next).
+const LEVELS: [(char, i64); 3] = [('p', 30 * 24 * HOUR), ('d', 24 * HOUR), ('h', HOUR)];
 
 /// The bucket terms of a document updated at `updated` (epoch millis).
-pub fn bucket_terms(updated: i64) -> [String; 2] {
-    let day = updated.div_euclid(DAY);
-    [format!("d{day}"), format!("p{}", day.div_euclid(PERIOD))]
+pub fn bucket_terms(updated: i64) -> [String; 3] {
+    LEVELS.map(|(prefix, len)| format!("{prefix}{}", updated.div_euclid(len)))
 }
 
-/// The documents updated on or after the start of the latest day such that they number at
+/// The documents updated on or after the start of the latest bucket such that they number at
 /// least `want`, as a query over the `bucket` field, with how many they are; `None` when that
 /// would be half the index or more (ordering every hit is then as cheap). `newest` caps the
 /// newest update looked at (an `updated` filter's end): later documents are in the window
 /// anyway.
-pub fn window(searcher: &Searcher, bucket: Field, want: u64, newest: Option<i64>) -> Option<(Box<dyn Query>, u64)> {
+pub fn window(searcher: &Searcher, bucket_field: Field, want: u64, newest: Option<i64>) -> Option<(Box<dyn Query>, u64)> {
     let (oldest, latest) = span(searcher)?;
     let latest = newest.map_or(latest, |n| n.min(latest));
     if latest < oldest {
         return None;
     }
-    let (first_day, last_day) = (oldest.div_euclid(DAY), latest.div_euclid(DAY));
     let half = searcher.num_docs() / 2;
-    let count = |t: &str| searcher.doc_freq(&Term::from_field_text(bucket, t)).unwrap_or(0);
+    let count = |level: usize, bucket: i64| {
+        let term = format!("{}{bucket}", LEVELS[level].0);
+        (searcher.doc_freq(&Term::from_field_text(bucket_field, &term)).unwrap_or(0), term)
+    };
+    // Children per bucket of the level above.
+    let per_parent = |level: usize| LEVELS[level - 1].1 / LEVELS[level].1;
     let mut terms: Vec<String> = Vec::new();
     let mut got = 0u64;
-    let mut period = last_day.div_euclid(PERIOD);
-    // Whole periods, newest first, while they hold fewer than wanted.
+    let (mut level, mut bucket) = (0, latest.div_euclid(LEVELS[0].1));
     loop {
-        if period < first_day.div_euclid(PERIOD) {
+        if level == 0 && bucket < oldest.div_euclid(LEVELS[0].1) {
             return None;
         }
-        let term = format!("p{period}");
-        let n = count(&term);
-        if got + n >= want {
-            break;
+        let (n, term) = count(level, bucket);
+        if got + n >= want && level + 1 < LEVELS.len() {
+            // This bucket reaches the count: take its newest parts instead.
+            level += 1;
+            let r = per_parent(level);
+            bucket = (bucket * r + r - 1).min(latest.div_euclid(LEVELS[level].1));
+            continue;
         }
         got += n;
         terms.push(term);
-        period -= 1;
-    }
-    // Then the days of the period where the count is reached, newest first.
-    let mut day = (period * PERIOD + PERIOD - 1).min(last_day);
-    loop {
-        let term = format!("d{day}");
-        got += count(&term);
-        terms.push(term);
-        if got >= want || day == period * PERIOD {
+        if got >= want {
             break;
         }
-        day -= 1;
+        // The bucket before; past the first part of a bucket, the bucket before that one.
+        while level > 0 && bucket.rem_euclid(per_parent(level)) == 0 {
+            bucket = bucket.div_euclid(per_parent(level));
+            level -= 1;
+        }
+        bucket -= 1;
     }
     if got >= half {
         return None;
     }
     let lists = terms
         .into_iter()
-        .map(|t| (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(bucket, &t), IndexRecordOption::Basic)) as Box<dyn Query>))
+        .map(|t| (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(bucket_field, &t), IndexRecordOption::Basic)) as Box<dyn Query>))
         .collect();
     Some((Box::new(BooleanQuery::new(lists)), got))
 }
@@ -96,15 +103,115 @@ fn span(searcher: &Searcher) -> Option<(i64, i64)> {
     bounds
 }
 
+/// The page `offset..offset + limit` of the hits by last update, newest first (ties: the
+/// first document first), without the total.
+pub struct Newest {
+    /// Hits skipped.
+    pub offset: usize,
+    /// Hits returned.
+    pub limit: usize,
+}
+
+/// Hits a segment buffers, as a multiple of the page, before it keeps only the best.
+const BUFFER_PAGES: usize = 8;
+
+impl Collector for Newest {
+    type Fruit = Vec<DocAddress>;
+    type Child = NewestSegment;
+
+    fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<NewestSegment> {
+        let column = reader.fast_fields().i64("updated")?;
+        let keep = self.offset + self.limit.max(1);
+        Ok(NewestSegment {
+            ord,
+            full: matches!(column.index, ColumnIndex::Full).then(|| column.values.clone()),
+            column,
+            keep,
+            hits: Vec::with_capacity(keep * BUFFER_PAGES),
+            floor: None,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(i64, DocAddress)>>) -> tantivy::Result<Vec<DocAddress>> {
+        let mut all: Vec<(i64, DocAddress)> = fruits.into_iter().flatten().collect();
+        all.sort_unstable_by(newer_first);
+        Ok(all.into_iter().skip(self.offset).take(self.limit).map(|(_, a)| a).collect())
+    }
+}
+
+/// Newest first, then the first document first.
+fn newer_first<D: Ord>(a: &(i64, D), b: &(i64, D)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// [`Newest`] in one segment: the best `keep` hits so far, in a buffer trimmed when full.
+/// After a trim, a hit no newer than the worst one kept cannot get in (hits come in document
+/// order, so on equal times the one kept wins), which is one comparison.
+pub struct NewestSegment {
+    ord: SegmentOrdinal,
+    column: Column<i64>,
+    /// The values by document when every document has one (the usual case).
+    full: Option<Arc<dyn ColumnValues<i64>>>,
+    keep: usize,
+    hits: Vec<(i64, DocId)>,
+    floor: Option<i64>,
+}
+
+impl NewestSegment {
+    fn trim(&mut self) {
+        if self.hits.len() > self.keep {
+            self.hits.select_nth_unstable_by(self.keep - 1, newer_first);
+            self.hits.truncate(self.keep);
+            self.floor = self.hits.iter().map(|h| h.0).min();
+        }
+    }
+}
+
+impl SegmentCollector for NewestSegment {
+    type Fruit = Vec<(i64, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let updated = match &self.full {
+            Some(values) => values.get_val(doc),
+            None => self.column.first(doc).unwrap_or(i64::MIN),
+        };
+        if self.floor.is_some_and(|floor| updated <= floor) {
+            return;
+        }
+        self.hits.push((updated, doc));
+        if self.hits.len() >= self.keep * BUFFER_PAGES {
+            self.trim();
+        }
+    }
+
+    fn harvest(mut self) -> Self::Fruit {
+        self.trim();
+        self.hits.into_iter().map(|(v, doc)| (v, DocAddress::new(self.ord, doc))).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn buckets_are_the_day_and_its_period() {
-        assert_eq!(bucket_terms(0), ["d0".to_string(), "p0".to_string()]);
-        assert_eq!(bucket_terms(DAY * 29 + 5), ["d29".to_string(), "p0".to_string()]);
-        assert_eq!(bucket_terms(DAY * 30), ["d30".to_string(), "p1".to_string()]);
-        assert_eq!(bucket_terms(-1), ["d-1".to_string(), "p-1".to_string()], "before 1970 still sorts into a day");
+    fn buckets_are_the_period_the_day_and_the_hour() {
+        let day = 24 * HOUR;
+        let terms = |t: i64| bucket_terms(t).map(|s| s.to_string());
+        assert_eq!(terms(0), ["p0", "d0", "h0"].map(String::from));
+        assert_eq!(terms(day * 29 + HOUR * 23 + 5), ["p0", "d29", "h719"].map(String::from));
+        assert_eq!(terms(day * 30), ["p1", "d30", "h720"].map(String::from));
+        assert_eq!(terms(-1), ["p-1", "d-1", "h-1"].map(String::from), "before 1970 still sorts into a bucket");
+    }
+
+    #[test]
+    fn the_segment_keeps_the_newest_and_the_first_of_equals() {
+        let mut hits: Vec<(i64, u32)> = vec![(5, 1), (9, 2), (5, 3), (7, 4), (9, 5)];
+        hits.sort_unstable_by(newer_first);
+        assert_eq!(hits, vec![(9, 2), (9, 5), (7, 4), (5, 1), (5, 3)]);
     }
 }

@@ -14,7 +14,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 use super::dates::{Dates, Within};
 
 use super::highlight::Highlighter;
-use super::newest;
+use super::newest::{self, Newest};
 use super::query::{Built, Filters, Scope, Use, build};
 use super::schema::Lang;
 use super::{SearchError, SearchIndex};
@@ -101,30 +101,34 @@ impl SearchIndex {
 /// Hits below which ordering every hit by date costs less than narrowing to recent ones.
 const ORDER_ALL_BELOW: usize = 2_000;
 
+/// Window sizes tried before ordering every hit.
+const WINDOW_TRIES: usize = 2;
+
 /// The page of the newest hits: within a window of recently updated documents large enough to
-/// hold it (see `search::newest`), or among all hits when there are few.
+/// hold it (see `search::newest`), or among all hits when there are few or the window does not
+/// find enough.
 fn newest_page(searcher: &Searcher, bucket: Field, built: &Built, total: usize, req: &Request) -> tantivy::Result<Vec<DocAddress>> {
-    let by_date = || TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset).order_by_fast_field::<i64>("updated", tantivy::Order::Desc);
+    let page = || Newest { offset: req.offset, limit: req.limit.max(1) };
     let need = req.offset + req.limit.max(1);
-    let addrs = |top: Vec<(Option<i64>, DocAddress)>| top.into_iter().map(|(_, a)| a).collect();
     if total > ORDER_ALL_BELOW {
         let docs = searcher.num_docs();
         // Twice the documents that should hold the page if hits were spread evenly in time.
         let mut want = (need as u64).saturating_mul(docs) / total.max(1) as u64 * 2 + 64;
         let before = built.dates.updated.1.map(|end| end.saturating_sub(1));
-        while let Some((window, docs)) = newest::window(searcher, bucket, want, before) {
+        for _ in 0..WINDOW_TRIES {
+            let Some((window, held)) = newest::window(searcher, bucket, want, before) else { break };
             let within: Box<dyn Query> = Box::new(BooleanQuery::new(vec![(Occur::Must, built.query.box_clone()), (Occur::Must, window)]));
-            let (found, top) = collect(searcher, &*within, built.dates, (Count, by_date()))?;
+            let (found, top) = collect(searcher, &*within, built.dates, (Count, page()))?;
             if found >= need {
-                return Ok(addrs(top));
+                return Ok(top);
             }
             // Recent documents hold fewer hits than average: size the next window by what this
             // one held (half again more), at least four times this one.
-            let per_hit = docs.max(1) as f64 / found.max(1) as f64;
-            want = ((need as f64 * per_hit * 1.5) as u64).max(docs.saturating_mul(4));
+            let per_hit = held.max(1) as f64 / found.max(1) as f64;
+            want = ((need as f64 * per_hit * 1.5) as u64).max(held.saturating_mul(4));
         }
     }
-    Ok(addrs(collect(searcher, &*built.query, built.dates, by_date())?))
+    collect(searcher, &*built.query, built.dates, page())
 }
 
 /// Runs `c` over the hits of `query` within `dates` (unwrapped when no date restricts, so a
