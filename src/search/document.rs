@@ -3,17 +3,21 @@
 use std::collections::HashMap;
 
 use tantivy::TantivyDocument;
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer};
 
-use super::schema::{Fields, Lang, Role, detect};
+use super::schema::{Fields, Lang, Role, analyzer, detect, pairs_analyzer};
 use super::SearchError;
 use crate::domain::conversation::{Conversation, Message, MessageKind, Status};
 use crate::store::{ContactReads, ConversationReads, Reader, WorkspaceReads};
 
-/// What every document of a batch shares: label names, inbox channels, the fallback language.
+/// What every document of a batch shares: label names, inbox channels, the fallback language,
+/// the analyzers.
 pub struct Catalog {
     labels: HashMap<String, String>,
     channels: HashMap<String, String>,
     fallback: Lang,
+    /// Words and word pairs of each language, in `Lang::ALL` order.
+    analyzers: [(TextAnalyzer, TextAnalyzer); 3],
 }
 
 impl Catalog {
@@ -26,7 +30,7 @@ impl Catalog {
             .map(|i| (i.id, i.channel.as_str().to_string()))
             .collect();
         let fallback = Lang::from_code(&r.settings()?.language).unwrap_or(Lang::En);
-        Ok(Catalog { labels, channels, fallback })
+        Ok(Catalog { labels, channels, fallback, analyzers: Lang::ALL.map(|l| (analyzer(l), pairs_analyzer(l))) })
     }
 }
 
@@ -67,6 +71,13 @@ pub fn phone_suffixes(phone: &str) -> Vec<String> {
     (0..digits.len().saturating_sub(2)).map(|i| digits[i..].to_string()).collect()
 }
 
+/// The tokens of `text` (the text itself is not kept: it is not stored).
+fn pre_tokenized(an: &mut TextAnalyzer, text: &str) -> PreTokenizedString {
+    let mut tokens = Vec::new();
+    an.token_stream(text).process(&mut |t| tokens.push(t.clone()));
+    PreTokenizedString { text: String::new(), tokens }
+}
+
 /// Builds the document of a conversation.
 pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Result<TantivyDocument, SearchError> {
     let entries = r.timeline(&c.id, 0, MAX_ENTRIES)?;
@@ -78,9 +89,15 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
     let mut d = TantivyDocument::default();
     d.add_text(f.id, &c.id);
     d.add_text(f.lang, lang.code());
+    let (mut words, mut pairs) = cat.analyzers[lang.index()].clone();
+    let mut add = |role: Role, text: &str| {
+        let tokens = pre_tokenized(&mut words, text);
+        d.add_pre_tokenized_text(f.by_role(role), tokens.clone());
+        d.add_pre_tokenized_text(f.text, tokens);
+        d.add_pre_tokenized_text(f.pairs, pre_tokenized(&mut pairs, text));
+    };
     if !c.subject.is_empty() {
-        d.add_text(f.text(Role::Subject, lang), &c.subject);
-        d.add_text(f.pairs(Role::Subject, lang), &c.subject);
+        add(Role::Subject, &c.subject);
     }
     for m in texts {
         let role = match m.kind {
@@ -88,8 +105,7 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
             MessageKind::Agent => Role::Agent,
             _ => Role::Note,
         };
-        d.add_text(f.text(role, lang), &m.text);
-        d.add_text(f.pairs(role, lang), &m.text);
+        add(role, &m.text);
     }
     d.add_text(f.contact, format!("{} #{}", c.number, c.number));
     if let Some(contact) = r.contact(&c.contact_id)? {
@@ -128,6 +144,9 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
     }
     d.add_i64(f.created, c.created_at.millis());
     d.add_i64(f.updated, c.updated_at.millis());
+    for term in super::newest::bucket_terms(c.updated_at.millis()) {
+        d.add_text(f.bucket, &term);
+    }
     Ok(d)
 }
 

@@ -11,6 +11,7 @@
 
 mod dates;
 mod document;
+mod newest;
 mod pairs;
 pub mod highlight;
 pub mod query;

@@ -4,13 +4,19 @@
 //! `a OR b`, `field:value`); we then build the query ourselves so that every word is analysed
 //! in each language and looked up in the fields the query may reach. Two words must both match
 //! (AND). `from:contact` (or `customer`), `from:agent` and `from:note` narrow the text to one
-//! author; `label:vip` matches a label by name. A word of five or more digits, or a whole query
-//! shaped like a phone number, also matches any fragment of the contact's phone number.
+//! author: every word must be in that author's text (a phrase's order and neighbours are
+//! checked in the conversation's text, which holds the author's words); `label:vip` matches a
+//! label by name. A word of five or more digits, or a whole query shaped like a phone number,
+//! also matches any fragment of the contact's phone number.
+//!
+//! Words that no document holds are left out before the query runs, and the languages'
+//! analyses of a word are looked up once each when they differ, so a common word is usually
+//! one posting list.
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
 
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
     RangeQuery, TermQuery, TermSetQuery,
@@ -71,14 +77,26 @@ pub struct Built {
 
 struct Ctx<'a> {
     f: &'a Fields,
+    searcher: Option<&'a Searcher>,
+    rank: bool,
     roles: Vec<Role>,
     langs: Vec<(Lang, TextAnalyzer)>,
     plain: TextAnalyzer,
     hl: Highlighter,
 }
 
+/// How a query is going to be used.
+#[derive(Clone, Copy, Debug)]
+pub struct Use<'a> {
+    /// The index it runs against: words in no document are left out of the query.
+    pub searcher: Option<&'a Searcher>,
+    /// Whether its scores rank the results (a word in the subject then counts more); a query
+    /// that only counts or orders by date needs one list per word.
+    pub rank: bool,
+}
+
 /// Builds the query for `text` with `filters` within `scope`.
-pub fn build(f: &Fields, text: &str, filters: &Filters, scope: &Scope) -> Built {
+pub fn build(f: &Fields, text: &str, filters: &Filters, scope: &Scope, with: Use) -> Built {
     let (ast, _errors) = parse_query_lenient(text);
     let mut roles: BTreeSet<usize> = BTreeSet::new();
     collect_roles(&ast, &mut roles);
@@ -86,6 +104,8 @@ pub fn build(f: &Fields, text: &str, filters: &Filters, scope: &Scope) -> Built 
         if roles.is_empty() { Role::ALL.to_vec() } else { Role::ALL.into_iter().filter(|r| roles.contains(&(*r as usize))).collect() };
     let mut ctx = Ctx {
         f,
+        searcher: with.searcher,
+        rank: with.rank,
         hl: Highlighter::new(roles.clone()),
         roles,
         langs: Lang::ALL.into_iter().map(|l| (l, analyzer(l))).collect(),
@@ -118,8 +138,12 @@ fn phone_query(field: Field, digits: &str) -> Box<dyn Query> {
 }
 
 fn with_filters(text_query: Box<dyn Query>, f: &Fields, filters: &Filters, scope: &Scope) -> Box<dyn Query> {
+    let filters = filter_queries(f, filters, scope);
+    if filters.is_empty() {
+        return text_query;
+    }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
-    for q in filter_queries(f, filters, scope) {
+    for q in filters {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
     }
     Box::new(BooleanQuery::new(clauses))
@@ -168,6 +192,9 @@ fn build_ast(ast: &UserInputAst, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
             if subs.iter().all(|(o, _)| *o == Occur::MustNot) {
                 subs.push((Occur::Must, Box::new(AllQuery)));
             }
+            if let [(Occur::Must | Occur::Should, _)] = subs.as_slice() {
+                return subs.pop().map(|(_, q)| q);
+            }
             Some(Box::new(BooleanQuery::new(subs)))
         }
     }
@@ -178,44 +205,70 @@ fn literal(l: &UserInputLiteral, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
         Some("from") if role_of(&l.phrase).is_some() => return None,
         Some("label") => {
             let tokens = tokens(&mut ctx.plain, &l.phrase);
-            return Some(field_query(ctx.f.label, &tokens, l.prefix, 0));
+            return Some(any_of(ctx.field_query(ctx.f.label, &tokens, l.prefix, 0).into_iter().collect()));
         }
         // Any other `word:` was not meant as a field: search it as text.
         Some(other) => format!("{other} {}", l.phrase),
         None => l.phrase.clone(),
     };
     let quoted = l.delimiter != Delimiter::None;
-    let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let every_author = ctx.roles.len() == Role::ALL.len();
+    let mut alts: Vec<Box<dyn Query>> = Vec::new();
     let mut langs = std::mem::take(&mut ctx.langs);
+    // The languages usually agree on a word's terms: each distinct analysis is looked up once.
+    let mut analysed: Vec<Vec<(usize, String)>> = Vec::new();
     for (lang, an) in langs.iter_mut() {
         let toks = tokens(an, &phrase);
         if toks.is_empty() {
             continue;
         }
         ctx.hl.add(*lang, &toks, l.prefix);
-        for role in &ctx.roles {
-            let q = text_query(ctx.f, *role, *lang, &toks, l.prefix, l.slop);
-            let q: Box<dyn Query> = if *role == Role::Subject { Box::new(BoostQuery::new(q, 1.5)) } else { q };
-            alts.push((Occur::Should, q));
+        if !analysed.contains(&toks) {
+            analysed.push(toks);
         }
     }
     ctx.langs = langs;
-    if ctx.roles.len() == Role::ALL.len() {
+    for toks in &analysed {
+        let Some(text) = ctx.text_query(toks, l.prefix, l.slop) else { continue };
+        if every_author {
+            if ctx.rank && toks.len() == 1 && !l.prefix {
+                let subject = ctx.field_query(ctx.f.by_role(Role::Subject), toks, false, 0);
+                alts.extend(subject.map(|q| Box::new(BoostQuery::new(q, 1.5)) as Box<dyn Query>));
+            }
+            alts.push(text);
+        } else {
+            // The words must be this author's; the phrase itself is checked in all the text.
+            let authors: Vec<Box<dyn Query>> =
+                ctx.roles.iter().filter_map(|role| ctx.all_words(ctx.f.by_role(*role), toks, l.prefix)).collect();
+            if !authors.is_empty() {
+                let authors = Box::new(ConstScoreQuery::new(any_of(authors), 0.0));
+                alts.push(Box::new(BooleanQuery::new(vec![(Occur::Must, text), (Occur::Must, authors)])));
+            }
+        }
+    }
+    if every_author {
         let toks = tokens(&mut ctx.plain, &phrase);
         if !toks.is_empty() {
-            alts.push((Occur::Should, Box::new(BoostQuery::new(field_query(ctx.f.contact, &toks, l.prefix, l.slop), 2.0))));
+            let contact = ctx.field_query(ctx.f.contact, &toks, l.prefix, l.slop);
+            alts.extend(contact.map(|q| Box::new(BoostQuery::new(q, 2.0)) as Box<dyn Query>));
             if !quoted {
-                alts.push((Occur::Should, field_query(ctx.f.label, &toks, l.prefix, l.slop)));
+                alts.extend(ctx.field_query(ctx.f.label, &toks, l.prefix, l.slop));
             }
         }
         let digits: String = phrase.chars().filter(char::is_ascii_digit).collect();
         if digits.len() >= MIN_PHONE_WORD && phone_like(&phrase) {
-            alts.push((Occur::Should, phone_query(ctx.f.phone, &digits)));
+            alts.push(phone_query(ctx.f.phone, &digits));
         }
     }
+    Some(any_of(alts))
+}
+
+/// Documents matching any of `alts`: nothing for none, the query itself for one.
+fn any_of(mut alts: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     match alts.len() {
-        0 => Some(Box::new(EmptyQuery)),
-        _ => Some(Box::new(BooleanQuery::new(alts))),
+        0 => Box::new(EmptyQuery),
+        1 => alts.remove(0),
+        _ => Box::new(BooleanQuery::new(alts.into_iter().map(|q| (Occur::Should, q)).collect())),
     }
 }
 
@@ -225,25 +278,61 @@ fn tokens(an: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// A role's text in a language. A phrase of neighbouring words is looked up in the word-pair
-/// field: two words are one pair term; longer phrases need all their pairs and then their
-/// positions, checked only in the documents holding every pair.
-fn text_query(f: &Fields, role: Role, lang: Lang, toks: &[(usize, String)], prefix: bool, slop: u32) -> Box<dyn Query> {
-    let field = f.text(role, lang);
-    let neighbours = toks.windows(2).all(|w| w[0].0 + 1 == w[1].0);
-    if toks.len() < 2 || prefix || slop > 0 || !neighbours {
-        return field_query(field, toks, prefix, slop);
+impl Ctx<'_> {
+    /// Whether `term` is in the index at all. A word no document holds is left out of the
+    /// query instead of becoming one more (empty) list to merge; without a searcher every term
+    /// is kept.
+    fn present(&self, term: &Term) -> bool {
+        self.searcher.is_none_or(|s| s.doc_freq(term).map_or(true, |n| n > 0))
     }
-    let pair_query = |w: &[(usize, String)]| -> Box<dyn Query> {
-        let term = Term::from_field_text(f.pairs(role, lang), &pair(&w[0].1, &w[1].1));
-        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-    };
-    if toks.len() == 2 {
-        return pair_query(toks);
+
+    /// The text, in the terms of one analysis. A phrase of neighbouring words is looked up in the word-pair
+    /// field: two words are one pair term; longer phrases need all their pairs and then their
+    /// positions, checked only in the documents holding every pair. `None` when a word or pair
+    /// is in no document.
+    fn text_query(&self, toks: &[(usize, String)], prefix: bool, slop: u32) -> Option<Box<dyn Query>> {
+        let field = self.f.text;
+        let neighbours = toks.windows(2).all(|w| w[0].0 + 1 == w[1].0);
+        if toks.len() < 2 || prefix || slop > 0 || !neighbours {
+            return self.field_query(field, toks, prefix, slop);
+        }
+        let pairs: Vec<Term> = toks.windows(2).map(|w| Term::from_field_text(self.f.pairs, &pair(&w[0].1, &w[1].1))).collect();
+        if !pairs.iter().all(|t| self.present(t)) {
+            return None;
+        }
+        let mut all: Vec<(Occur, Box<dyn Query>)> =
+            pairs.into_iter().map(|t| (Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>)).collect();
+        if toks.len() == 2 {
+            return all.pop().map(|(_, q)| q);
+        }
+        all.push((Occur::Must, Box::new(ConstScoreQuery::new(field_query(field, toks, false, 0), 0.0))));
+        Some(Box::new(BooleanQuery::new(all)))
     }
-    let mut all: Vec<(Occur, Box<dyn Query>)> = toks.windows(2).map(|w| (Occur::Must, pair_query(w))).collect();
-    all.push((Occur::Must, Box::new(ConstScoreQuery::new(field_query(field, toks, false, 0), 0.0))));
-    Box::new(BooleanQuery::new(all))
+
+    /// [`field_query`], or `None` when one of its words (all but a prefix) is in no document.
+    fn field_query(&self, field: Field, toks: &[(usize, String)], prefix: bool, slop: u32) -> Option<Box<dyn Query>> {
+        let whole = if prefix { toks.len().saturating_sub(1) } else { toks.len() };
+        toks[..whole].iter().all(|(_, t)| self.present(&Term::from_field_text(field, t))).then(|| field_query(field, toks, prefix, slop))
+    }
+
+    /// Documents holding every word of `toks` in `field` (the last one as a prefix if `prefix`),
+    /// in any order: what an author field can tell.
+    fn all_words(&self, field: Field, toks: &[(usize, String)], prefix: bool) -> Option<Box<dyn Query>> {
+        let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(toks.len());
+        for (i, (_, t)) in toks.iter().enumerate() {
+            let q = if prefix && i + 1 == toks.len() {
+                prefix_query(field, t)
+            } else {
+                let term = Term::from_field_text(field, t);
+                if !self.present(&term) {
+                    return None;
+                }
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+            };
+            words.push((Occur::Must, q));
+        }
+        Some(if words.len() == 1 { words.remove(0).1 } else { Box::new(BooleanQuery::new(words)) })
+    }
 }
 
 fn field_query(field: Field, toks: &[(usize, String)], prefix: bool, slop: u32) -> Box<dyn Query> {

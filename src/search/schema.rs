@@ -1,14 +1,24 @@
 //! The index's schema and analyzers (F32).
 //!
-//! One document per conversation. Its text is split by who wrote it (customer, agent, note) and
-//! by language: each conversation is indexed in the language its text is written in (English,
+//! One document per conversation, indexed in the language its text is written in (English,
 //! Italian or Spanish, guessed from stop words, the workspace language breaking ties), so each
 //! word goes through that language's stemmer once, while a query is analysed in all three
 //! languages and matches whichever one the conversation was indexed in. Every analyzer folds
 //! accents before stemming, so "informacion" and "información" become the same term.
 //!
-//! Beside each text field, a field of the pairs of neighbouring words (no positions) answers
-//! phrases with term lookups (see `search::pairs`).
+//! All of a conversation's text (subject, customer messages, agent replies, notes) goes into
+//! one field, with positions, analysed in the conversation's language before it reaches the
+//! index (pre-tokenized), so a word is one posting list whoever wrote it and whatever the
+//! language: counting or ordering the hits of a common word walks one list, not one per
+//! author and language. A query word is analysed in the three languages and looks up the
+//! distinct terms that gives (usually one). Beside it, a field of the pairs of neighbouring
+//! words (no positions) answers phrases with term lookups (see `search::pairs`). Who wrote
+//! what is kept apart only as much as `from:` and the subject's boost need: one field per
+//! author holding which documents have a word (no frequencies, positions or lengths).
+//!
+//! The `bucket` field files each document under the day and the 30-day period of its last
+//! update, so a newest-first search can look at the most recent documents first (see
+//! `search::newest`).
 //!
 //! The other fields are filters (exact strings), the permission keys of the conversation
 //! (`see`), dates as fast fields for ranges and date order, and the contact's phone digits as
@@ -25,7 +35,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes; an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 
 /// The languages the index stems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +75,8 @@ impl Lang {
         }
     }
 
-    fn index(self) -> usize {
+    /// Its place in `Lang::ALL`.
+    pub(super) fn index(self) -> usize {
         match self {
             Lang::En => 0,
             Lang::It => 1,
@@ -120,10 +131,12 @@ pub struct Fields {
     pub id: Field,
     /// The language the text was indexed in (stored).
     pub lang: Field,
-    /// Text fields by role and language.
-    text: [[Field; 3]; 4],
-    /// The same text as pairs of neighbouring words (no positions), by role and language.
-    pairs: [[Field; 3]; 4],
+    /// All text, analysed in the conversation's language, with positions.
+    pub text: Field,
+    /// The same text as pairs of neighbouring words (no positions; see `search::pairs`).
+    pub pairs: Field,
+    /// Which documents hold a word, by author (no frequencies, positions or lengths).
+    by_role: [Field; 4],
     /// Contact name and email, and the conversation's number.
     pub contact: Field,
     /// Suffixes of the contact's phone digits.
@@ -152,17 +165,14 @@ pub struct Fields {
     pub created: Field,
     /// Updated, epoch millis.
     pub updated: Field,
+    /// The day (`d{n}`) and 30-day period (`p{n}`) of the last update (see `search::newest`).
+    pub bucket: Field,
 }
 
 impl Fields {
-    /// The text field of a role in a language.
-    pub fn text(&self, role: Role, lang: Lang) -> Field {
-        self.text[role.index()][lang.index()]
-    }
-
-    /// The word-pair field of a role in a language (see `search::pairs`).
-    pub fn pairs(&self, role: Role, lang: Lang) -> Field {
-        self.pairs[role.index()][lang.index()]
+    /// The field of the words one author wrote.
+    pub fn by_role(&self, role: Role) -> Field {
+        self.by_role[role.index()]
     }
 }
 
@@ -170,20 +180,17 @@ impl Fields {
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let positions = IndexRecordOption::WithFreqsAndPositions;
-    let mut text = [[Field::from_field_id(0); 3]; 4];
-    let mut pairs = text;
-    for role in Role::ALL {
-        for lang in Lang::ALL {
-            let opts = TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer(&analyzer_name(lang)).set_index_option(positions),
-            );
-            text[role.index()][lang.index()] = b.add_text_field(&format!("{}_{}", role.name(), lang.code()), opts);
-            let opts = TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer(&pairs_analyzer_name(lang)).set_index_option(IndexRecordOption::WithFreqs),
-            );
-            pairs[role.index()][lang.index()] = b.add_text_field(&format!("{}_{}_pairs", role.name(), lang.code()), opts);
-        }
-    }
+    // Text is analysed before it reaches the index (each conversation in its own language);
+    // the analyzer named here is never used.
+    let pre_tokenized = |option, norms| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(PLAIN).set_index_option(option).set_fieldnorms(norms),
+        )
+    };
+    let text = b.add_text_field("text", pre_tokenized(positions, true));
+    let pairs = b.add_text_field("pairs", pre_tokenized(IndexRecordOption::WithFreqs, true));
+    // These fields only filter (`from:`) or add a constant (the subject).
+    let by_role = Role::ALL.map(|role| b.add_text_field(role.name(), pre_tokenized(IndexRecordOption::Basic, false)));
     let plain = TextOptions::default()
         .set_indexing_options(TextFieldIndexing::default().set_tokenizer(PLAIN).set_index_option(positions));
     let fields = Fields {
@@ -191,6 +198,7 @@ pub fn schema() -> (Schema, Fields) {
         lang: b.add_text_field("lang", STRING | STORED),
         text,
         pairs,
+        by_role,
         contact: b.add_text_field("contact", plain.clone()),
         phone: b.add_text_field("phone", STRING),
         label: b.add_text_field("label", plain),
@@ -205,18 +213,9 @@ pub fn schema() -> (Schema, Fields) {
         see: b.add_text_field("see", STRING),
         created: b.add_i64_field("created", INDEXED | FAST),
         updated: b.add_i64_field("updated", INDEXED | FAST),
+        bucket: b.add_text_field("bucket", STRING),
     };
     (b.build(), fields)
-}
-
-/// The name of a language's analyzer.
-pub fn analyzer_name(lang: Lang) -> String {
-    format!("sb_{}", lang.code())
-}
-
-/// The name of a language's word-pair analyzer.
-pub fn pairs_analyzer_name(lang: Lang) -> String {
-    format!("sb_{}_pairs", lang.code())
 }
 
 /// A language's analyzer: words, lower-cased, accents folded, then stemmed.
@@ -249,12 +248,8 @@ pub fn plain_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the analyzers with an index (they are not stored in it).
+/// Registers the analyzer of the fields the index analyses itself (it is not stored in it).
 pub fn register(index: &Index) {
-    for lang in Lang::ALL {
-        index.tokenizers().register(&analyzer_name(lang), analyzer(lang));
-        index.tokenizers().register(&pairs_analyzer_name(lang), pairs_analyzer(lang));
-    }
     index.tokenizers().register(PLAIN, plain_analyzer());
 }
 
