@@ -35,7 +35,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes; an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 3;
+pub const INDEX_VERSION: u32 = 4;
 
 /// The languages the index stems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
