@@ -57,8 +57,12 @@ async fn main() {
     // Index build from scratch.
     let index = desk.search_index().expect("index").clone();
     if reuse {
-        index.catch_up(&store).expect("catch up");
-        println!("reusing {} (index at seq {})", dir.display(), index.indexed_seq());
+        let t = Instant::now();
+        let touched = index.catch_up(&store).expect("catch up");
+        println!(
+            "reusing {} (index at seq {}; caught up {touched} conversations in {:.1} s; index {:.0} MB)",
+            dir.display(), index.indexed_seq(), t.elapsed().as_secs_f64(), index.disk_bytes() as f64 / 1e6
+        );
     } else {
         let t = Instant::now();
         let indexed = index.rebuild(&store, &mut |_, _| {}).expect("rebuild");

@@ -178,7 +178,11 @@ pub async fn load(dir: &std::path::Path, conversations: usize, contacts: usize) 
 /// Opens a folder [`load`] filled earlier (the benchmarks' `BENCH_DIR`).
 pub fn reopen(dir: &std::path::Path) -> Loaded {
     use switchboard::store::WorkspaceReads;
+    let before = db_bytes(dir);
+    let t = std::time::Instant::now();
     let store = Store::open(dir).expect("store");
+    // An older schema is migrated (and the file compacted) here.
+    println!("opened {} in {:.1} s ({:.0} MB before, {:.0} MB after)", dir.display(), t.elapsed().as_secs_f64(), before as f64 / 1e6, db_bytes(dir) as f64 / 1e6);
     let desk = Desk::new(store.clone(), Arc::new(SystemClock), DeskConfig::default());
     let mut inboxes: Vec<(String, Lang)> = store
         .snapshot()

@@ -1,7 +1,7 @@
 //! Timeline entries: writing them, reading a conversation's timeline in order, and finding one
 //! entry by id (`Bin::Timeline` and `Bin::MessageIndex`; rows and keys in `store::codec`).
 //!
-//! Since schema 7 the timeline is kept in chunks (`codec::chunk`): one row per run of
+//! Since schema 8 the timeline is kept in chunks (`codec::chunk`): one row per run of
 //! `CHUNK_LEN` entries of one conversation, keyed by the conversation id and the chunk number,
 //! so a timeline page is one short range read and a lookup one row. Writing an entry is a
 //! read-modify-write of its chunk, which the writer does inside the command's transaction

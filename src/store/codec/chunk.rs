@@ -1,4 +1,4 @@
-//! Timeline chunks (schema 7): one row of `Bin::Timeline` holds a run of [`CHUNK_LEN`]
+//! Timeline chunks (schema 8): one row of `Bin::Timeline` holds a run of [`CHUNK_LEN`]
 //! consecutive entries of one conversation, so the key and redb's per-row costs are paid once
 //! per chunk instead of once per entry.
 //!

@@ -31,7 +31,8 @@ fn explicit(c: &mut Conversation, id: &str, at: i64) -> Message {
     m
 }
 
-async fn put(store: &Store, messages: Vec<Message>, at: i64) {
+/// Writes `messages` in one command (one transaction) at time `at`, in the given order.
+pub(super) async fn put(store: &Store, messages: Vec<Message>, at: i64) {
     store
         .write(move |_| {
             let mut ch = Changes::new(Timestamp(at), Actor::System);

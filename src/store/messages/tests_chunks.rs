@@ -1,4 +1,4 @@
-//! Timeline chunks (schema 7) through the store: entries on both sides of chunk boundaries,
+//! Timeline chunks (schema 8) through the store: entries on both sides of chunk boundaries,
 //! pages from any index, an entry changed in the middle of a full chunk, several entries of
 //! one chunk in one transaction, holes, lookups by derived and explicit ids, and a corrupt
 //! chunk answered with an error.
@@ -7,7 +7,7 @@ use redb::ReadableTableMetadata;
 
 use crate::domain::conversation::{Author, Conversation, Message, MessageKind, Origin};
 use crate::domain::id::new_id;
-use crate::domain::{Actor, EventKind, Timestamp};
+use crate::domain::{Actor, Timestamp};
 use crate::store::codec::{self, CHUNK_LEN};
 use crate::store::tables::Bin;
 use crate::store::{Changes, ConversationReads, Store, StoreError, put_message};
@@ -34,17 +34,7 @@ fn entries(c: &mut Conversation, n: u32, explicit: &[u32]) -> Vec<Message> {
 
 /// Writes `messages` in one command (one transaction), in the given order.
 async fn put(store: &Store, messages: Vec<Message>) {
-    store
-        .write(move |_| {
-            let mut ch = Changes::new(Timestamp(T), Actor::System);
-            for m in &messages {
-                put_message(&mut ch, m)?;
-                ch.event(EventKind::MessageCreated { conversation_id: m.conversation_id.clone(), message_id: m.id.clone(), kind: m.kind });
-            }
-            Ok::<_, StoreError>((ch, ()))
-        })
-        .await
-        .expect("writes");
+    super::tests::put(store, messages, T).await;
 }
 
 fn chunk_rows(store: &Store) -> u64 {
