@@ -165,9 +165,9 @@ pub const LEGACY_MESSAGES: TableDefinition<&str, &[u8]> = TableDefinition::new("
 /// Schema 3's `message id → conversation id/index`; deleted by the migration to schema 4.
 pub const LEGACY_MESSAGE_IDS: TableDefinition<&str, &[u8]> = TableDefinition::new("message_ids");
 
-/// Schema 4 to 6's timeline, `conversation id + index (u32, big-endian) → message row`, one
+/// Schema 4 to 7's timeline, `conversation id + index (u32, big-endian) → message row`, one
 /// row per entry: written by the migration to schema 4, read once by the migration to
-/// schema 7, then deleted.
+/// schema 8, then deleted.
 pub const LEGACY_TIMELINE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("timeline");
 
 /// Meta key holding the schema version (`u64`, JSON).

@@ -4,7 +4,7 @@
 //! conversation's entries, each [`encode_entry`]. Schema 4 to 6 kept one row per entry in
 //! the table `timeline`: key = the conversation id in key form + the index (u32,
 //! big-endian), value = [`encode_message`] (the same row with its format byte). Those keys and
-//! rows are still written by the step to schema 4 and read by the step to schema 7. Either
+//! rows are still written by the step to schema 4 and read by the step to schema 8. Either
 //! way a row holds neither the conversation id nor the index: its place says them.
 //!
 //! `message_index`: key = the message id in key form; value = the entry's index (a postcard
@@ -110,12 +110,12 @@ pub(crate) fn is_derived(m: &Message) -> bool {
 }
 
 /// The stored row of a timeline entry, as schema 4 to 6 kept each entry (format byte and
-/// postcard): read by the migration to schema 7.
+/// postcard): read by the migration to schema 8.
 pub(crate) fn encode_message(m: &Message) -> Result<Vec<u8>, StoreError> {
     to_row(&message_row(m))
 }
 
-/// A timeline entry as it sits in a timeline chunk (schema 7): the same row without the format
+/// A timeline entry as it sits in a timeline chunk (schema 8): the same row without the format
 /// byte, which the chunk carries once.
 pub(crate) fn encode_entry(m: &Message) -> Result<Vec<u8>, StoreError> {
     to_body(&message_row(m))
