@@ -3,11 +3,14 @@
 //!
 //! As a query clause, a range over a fast field walks the whole column of every segment, hit or
 //! not, which cost more than the rest of a selective search. Checked per hit, it costs one read
-//! per matching document.
+//! per matching document, from the decoded arrays of `search::times`.
+
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::times::{MISSING, SegmentTimes, Times};
 
 /// A half-open range of epoch millis, `[from, to)`; a missing end is open.
 pub type Range = (Option<i64>, Option<i64>);
@@ -28,33 +31,29 @@ impl Dates {
     }
 }
 
-fn within((from, to): Range, value: Option<i64>) -> bool {
-    match value {
-        Some(v) => from.is_none_or(|f| v >= f) && to.is_none_or(|t| v < t),
-        None => from.is_none() && to.is_none(),
+fn within((from, to): Range, value: i64) -> bool {
+    if value == MISSING {
+        return from.is_none() && to.is_none();
     }
+    from.is_none_or(|f| value >= f) && to.is_none_or(|t| value < t)
 }
 
 /// Passes to `inner` only the hits inside the ranges.
-pub struct Within<C> {
+pub struct Within<'t, C> {
     /// The ranges.
     pub dates: Dates,
+    /// Every document's times.
+    pub times: &'t Times,
     /// The collector of the hits that pass.
     pub inner: C,
 }
 
-impl<C: Collector> Collector for Within<C> {
+impl<C: Collector> Collector for Within<'_, C> {
     type Fruit = C::Fruit;
     type Child = WithinSegment<C::Child>;
 
     fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let fast = reader.fast_fields();
-        Ok(WithinSegment {
-            dates: self.dates,
-            created: fast.i64("created")?,
-            updated: fast.i64("updated")?,
-            inner: self.inner.for_segment(ord, reader)?,
-        })
+        Ok(WithinSegment { dates: self.dates, times: self.times.segment(ord)?, inner: self.inner.for_segment(ord, reader)? })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -69,8 +68,7 @@ impl<C: Collector> Collector for Within<C> {
 /// [`Within`] on one segment.
 pub struct WithinSegment<S> {
     dates: Dates,
-    created: Column<i64>,
-    updated: Column<i64>,
+    times: Arc<SegmentTimes>,
     inner: S,
 }
 
@@ -78,7 +76,9 @@ impl<S: SegmentCollector> SegmentCollector for WithinSegment<S> {
     type Fruit = S::Fruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if within(self.dates.created, self.created.first(doc)) && within(self.dates.updated, self.updated.first(doc)) {
+        let open = |r: Range| r.0.is_none() && r.1.is_none();
+        let (created, updated) = (self.dates.created, self.dates.updated);
+        if (open(created) || within(created, self.times.created(doc))) && (open(updated) || within(updated, self.times.updated(doc))) {
             self.inner.collect(doc, score);
         }
     }
@@ -94,12 +94,13 @@ mod tests {
 
     #[test]
     fn ranges_include_the_start_and_exclude_the_end() {
-        assert!(within((Some(10), Some(20)), Some(10)));
-        assert!(within((Some(10), Some(20)), Some(19)));
-        assert!(!within((Some(10), Some(20)), Some(20)));
-        assert!(!within((Some(10), None), Some(9)));
-        assert!(within((None, None), None));
-        assert!(!within((Some(10), None), None));
+        assert!(within((Some(10), Some(20)), 10));
+        assert!(within((Some(10), Some(20)), 19));
+        assert!(!within((Some(10), Some(20)), 20));
+        assert!(!within((Some(10), None), 9));
+        assert!(within((None, None), MISSING));
+        assert!(!within((Some(10), None), MISSING));
+        assert!(!within((None, Some(10)), MISSING), "a document without the time is outside any range");
         assert!(Dates::default().is_open());
     }
 }

@@ -16,6 +16,7 @@ mod pairs;
 pub mod highlight;
 pub mod query;
 mod run;
+mod times;
 pub mod schema;
 
 use std::collections::BTreeSet;
@@ -80,6 +81,8 @@ struct Inner {
     writer: Mutex<IndexWriter>,
     indexed: AtomicU64,
     dir: std::path::PathBuf,
+    /// Every document's times, decoded per segment (see `search::times`).
+    times: times::TimesCache,
 }
 
 impl SearchIndex {
@@ -107,7 +110,7 @@ impl SearchIndex {
         schema::register(&index);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer(WRITER_HEAP)?;
-        Ok(SearchIndex { inner: Arc::new(Inner { reader, fields, writer: Mutex::new(writer), indexed: AtomicU64::new(seq), dir }) })
+        Ok(SearchIndex { inner: Arc::new(Inner { reader, fields, writer: Mutex::new(writer), indexed: AtomicU64::new(seq), dir, times: Default::default() }) })
     }
 
     /// The last event sequence number the searchable index reflects.

@@ -18,10 +18,11 @@
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, ColumnIndex, ColumnValues};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+use super::times::{SegmentTimes, Times};
 
 /// Milliseconds in an hour.
 const HOUR: i64 = 3_600_000;
@@ -105,27 +106,27 @@ fn span(searcher: &Searcher) -> Option<(i64, i64)> {
 
 /// The page `offset..offset + limit` of the hits by last update, newest first (ties: the
 /// first document first), without the total.
-pub struct Newest {
+pub struct Newest<'t> {
     /// Hits skipped.
     pub offset: usize,
     /// Hits returned.
     pub limit: usize,
+    /// Every document's times.
+    pub times: &'t Times,
 }
 
 /// Hits a segment buffers, as a multiple of the page, before it keeps only the best.
 const BUFFER_PAGES: usize = 8;
 
-impl Collector for Newest {
+impl Collector for Newest<'_> {
     type Fruit = Vec<DocAddress>;
     type Child = NewestSegment;
 
-    fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<NewestSegment> {
-        let column = reader.fast_fields().i64("updated")?;
+    fn for_segment(&self, ord: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<NewestSegment> {
         let keep = self.offset + self.limit.max(1);
         Ok(NewestSegment {
             ord,
-            full: matches!(column.index, ColumnIndex::Full).then(|| column.values.clone()),
-            column,
+            times: self.times.segment(ord)?,
             keep,
             hits: Vec::with_capacity(keep * BUFFER_PAGES),
             floor: None,
@@ -153,9 +154,7 @@ fn newer_first<D: Ord>(a: &(i64, D), b: &(i64, D)) -> std::cmp::Ordering {
 /// order, so on equal times the one kept wins), which is one comparison.
 pub struct NewestSegment {
     ord: SegmentOrdinal,
-    column: Column<i64>,
-    /// The values by document when every document has one (the usual case).
-    full: Option<Arc<dyn ColumnValues<i64>>>,
+    times: Arc<SegmentTimes>,
     keep: usize,
     hits: Vec<(i64, DocId)>,
     floor: Option<i64>,
@@ -175,10 +174,7 @@ impl SegmentCollector for NewestSegment {
     type Fruit = Vec<(i64, DocAddress)>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let updated = match &self.full {
-            Some(values) => values.get_val(doc),
-            None => self.column.first(doc).unwrap_or(i64::MIN),
-        };
+        let updated = self.times.updated(doc);
         if self.floor.is_some_and(|floor| updated <= floor) {
             return;
         }

@@ -1,13 +1,14 @@
 //! Running a search: the total, one page of conversations in relevance or date order.
 //!
-//! The total comes from a separate counting pass that scores nothing (and, for one word with
-//! no filter, reads the word's document count instead of its list), so the page itself can
-//! let tantivy skip blocks of documents that cannot reach the top (block-max WAND) instead of
-//! scoring every hit of a very common word. Newest first, the page is looked for among the
-//! most recently updated documents first (see `search::newest`).
+//! By relevance, the total comes from a separate counting pass that scores nothing (and, for one
+//! word with no filter, reads the word's document count instead of its list), so the page itself
+//! can let tantivy skip blocks of documents that cannot reach the top (block-max WAND) instead of
+//! scoring every hit of a very common word. Newest first, one word with no filter is counted the
+//! same way and its page looked for among the most recently updated documents first (see
+//! `search::newest`); any other query is counted and ordered in the same single pass.
 
 use tantivy::collector::{Collector, Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -15,6 +16,7 @@ use super::dates::{Dates, Within};
 
 use super::highlight::Highlighter;
 use super::newest::{self, Newest};
+use super::times::Times;
 use super::query::{Built, Filters, Scope, Use, build};
 use super::schema::Lang;
 use super::{SearchError, SearchIndex};
@@ -74,17 +76,21 @@ impl SearchIndex {
         let searcher = self.inner.reader.searcher();
         let counted = |rank| build(f, &req.text, &req.filters, &req.scope, Use { searcher: Some(&searcher), rank });
         let built = counted(false);
-        let page = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
-        // Counting scores nothing and needs one list per word.
-        let total = collect(&searcher, &*built.query, built.dates, Count)?;
-        let addrs: Vec<(Option<f32>, DocAddress)> = match req.order {
-            _ if total <= req.offset => Vec::new(),
+        let times = self.inner.times.for_searcher(&searcher)?;
+        let (total, addrs): (usize, Vec<(Option<f32>, DocAddress)>) = match req.order {
             Order::Relevance => {
-                // The page alone is scored, with block-max WAND.
+                // Counting scores nothing and needs one list per word; then the page alone is
+                // scored, with block-max WAND.
+                let total = collect(&searcher, &times, &*built.query, built.dates, Count)?;
+                let page = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
                 let ranked = counted(true);
-                collect(&searcher, &*ranked.query, ranked.dates, page.order_by_score())?.into_iter().map(|(s, a)| (Some(s), a)).collect()
+                let top = if total <= req.offset { Vec::new() } else { collect(&searcher, &times, &*ranked.query, ranked.dates, page.order_by_score())? };
+                (total, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
             }
-            Order::Newest => newest_page(&searcher, f.bucket, &built, total, req)?.into_iter().map(|a| (None, a)).collect(),
+            Order::Newest => {
+                let (total, top) = newest_with_total(&searcher, &times, f.bucket, &built, req)?;
+                (total, top.into_iter().map(|a| (None, a)).collect())
+            }
         };
         let mut conversations = Vec::with_capacity(addrs.len());
         for (score, addr) in addrs {
@@ -98,6 +104,24 @@ impl SearchIndex {
     }
 }
 
+/// The total and the page of the newest hits.
+///
+/// When the query is one posting list with no date range, the total is (nearly) free: the
+/// list's length, or one pass over it skipping deleted documents. The page is then looked for in
+/// a window of recent documents ([`newest_page`]). Otherwise counting walks every hit (an
+/// intersection, a union, a date check), and the same walk orders them: one pass instead of a
+/// count followed by a window that a filter correlated with age (closed conversations are rarely
+/// the newest) can make fail, then a second full pass.
+fn newest_with_total(searcher: &Searcher, times: &Times, bucket: Field, built: &Built, req: &Request) -> tantivy::Result<(usize, Vec<DocAddress>)> {
+    let query = &*built.query;
+    if built.dates.is_open() && (query.is::<TermQuery>() || query.is::<AllQuery>()) {
+        let total = collect(searcher, times, query, built.dates, Count)?;
+        let top = if total <= req.offset { Vec::new() } else { newest_page(searcher, times, bucket, built, total, req)? };
+        return Ok((total, top));
+    }
+    collect(searcher, times, query, built.dates, (Count, Newest { offset: req.offset, limit: req.limit.max(1), times }))
+}
+
 /// Hits below which ordering every hit by date costs less than narrowing to recent ones.
 const ORDER_ALL_BELOW: usize = 2_000;
 
@@ -107,8 +131,8 @@ const WINDOW_TRIES: usize = 2;
 /// The page of the newest hits: within a window of recently updated documents large enough to
 /// hold it (see `search::newest`), or among all hits when there are few or the window does not
 /// find enough.
-fn newest_page(searcher: &Searcher, bucket: Field, built: &Built, total: usize, req: &Request) -> tantivy::Result<Vec<DocAddress>> {
-    let page = || Newest { offset: req.offset, limit: req.limit.max(1) };
+fn newest_page(searcher: &Searcher, times: &Times, bucket: Field, built: &Built, total: usize, req: &Request) -> tantivy::Result<Vec<DocAddress>> {
+    let page = || Newest { offset: req.offset, limit: req.limit.max(1), times };
     let need = req.offset + req.limit.max(1);
     if total > ORDER_ALL_BELOW {
         let docs = searcher.num_docs();
@@ -118,7 +142,7 @@ fn newest_page(searcher: &Searcher, bucket: Field, built: &Built, total: usize, 
         for _ in 0..WINDOW_TRIES {
             let Some((window, held)) = newest::window(searcher, bucket, want, before) else { break };
             let within: Box<dyn Query> = Box::new(BooleanQuery::new(vec![(Occur::Must, built.query.box_clone()), (Occur::Must, window)]));
-            let (found, top) = collect(searcher, &*within, built.dates, (Count, page()))?;
+            let (found, top) = collect(searcher, times, &*within, built.dates, (Count, page()))?;
             if found >= need {
                 return Ok(top);
             }
@@ -128,13 +152,13 @@ fn newest_page(searcher: &Searcher, bucket: Field, built: &Built, total: usize, 
             want = ((need as f64 * per_hit * 1.5) as u64).max(held.saturating_mul(4));
         }
     }
-    collect(searcher, &*built.query, built.dates, page())
+    collect(searcher, times, &*built.query, built.dates, page())
 }
 
 /// Runs `c` over the hits of `query` within `dates` (unwrapped when no date restricts, so a
 /// top-by-score page keeps block-max WAND).
-fn collect<C: Collector>(searcher: &Searcher, query: &dyn Query, dates: Dates, c: C) -> tantivy::Result<C::Fruit> {
-    if dates.is_open() { searcher.search(query, &c) } else { searcher.search(query, &Within { dates, inner: c }) }
+fn collect<C: Collector>(searcher: &Searcher, times: &Times, query: &dyn Query, dates: Dates, c: C) -> tantivy::Result<C::Fruit> {
+    if dates.is_open() { searcher.search(query, &c) } else { searcher.search(query, &Within { dates, times, inner: c }) }
 }
 
 #[cfg(test)]

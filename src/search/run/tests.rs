@@ -4,7 +4,8 @@ use tantivy::collector::{Count, DocSetCollector};
 use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{DocAddress, Index, IndexWriter, Searcher, TantivyDocument};
 
-use super::{ORDER_ALL_BELOW, Request, newest_page};
+use super::{ORDER_ALL_BELOW, Request, newest_page, newest_with_total};
+use crate::search::times::TimesCache;
 use crate::search::newest::bucket_terms;
 use crate::search::query::{Filters, Scope, Use, build};
 use crate::search::schema::{self, Fields, Lang};
@@ -69,7 +70,8 @@ fn request(text: &str, offset: usize, limit: usize) -> Request {
 fn brute(searcher: &Searcher, f: &Fields, req: &Request, updated: (Option<i64>, Option<i64>)) -> Vec<DocAddress> {
     let mut built = build(f, &req.text, &req.filters, &req.scope, Use { searcher: None, rank: false });
     built.dates.updated = updated;
-    let hits = super::collect(searcher, &*built.query, built.dates, DocSetCollector).expect("search");
+    let times = TimesCache::default().for_searcher(searcher).expect("times");
+    let hits = super::collect(searcher, &times, &*built.query, built.dates, DocSetCollector).expect("search");
     let mut hits: Vec<(i64, DocAddress)> = hits
         .into_iter()
         .map(|a| {
@@ -85,6 +87,7 @@ fn brute(searcher: &Searcher, f: &Fields, req: &Request, updated: (Option<i64>, 
 fn the_window_finds_the_same_page_as_ordering_every_hit() {
     let (searcher, f) = index();
     assert!(searcher.segment_readers().len() > 1, "several segments");
+    let times = TimesCache::default().for_searcher(&searcher).expect("times");
     let mut windowed = 0;
     for text in ["common", "hello", "rare", "recentish", "common recentish"] {
         for (offset, limit) in [(0, 20), (20, 20), (0, 1), (500, 50), (3_000, 20)] {
@@ -92,12 +95,34 @@ fn the_window_finds_the_same_page_as_ordering_every_hit() {
             for updated in [(None, None), (None, Some(300 * DAY)), (Some(100 * DAY), Some(395 * DAY))] {
                 let mut built = build(&f, text, &req.filters, &req.scope, Use { searcher: Some(&searcher), rank: false });
                 built.dates.updated = updated;
-                let total = super::collect(&searcher, &*built.query, built.dates, Count).expect("count");
+                let total = super::collect(&searcher, &times, &*built.query, built.dates, Count).expect("count");
                 windowed += usize::from(total > ORDER_ALL_BELOW);
-                let got = newest_page(&searcher, f.bucket, &built, total, &req).expect("page");
+                let got = newest_page(&searcher, &times, f.bucket, &built, total, &req).expect("page");
                 assert_eq!(got, brute(&searcher, &f, &req, updated), "{text} offset {offset} limit {limit} updated {updated:?} (total {total})");
             }
         }
     }
     assert!(windowed >= 20, "the window was used ({windowed} times)");
+}
+
+#[test]
+fn counting_and_ordering_in_one_pass_finds_the_total_and_the_page() {
+    let (searcher, f) = index();
+    let times = TimesCache::default().for_searcher(&searcher).expect("times");
+    let mut cases = 0;
+    for text in ["common", "rare", "common recentish", "hello rare", "\"hello common\""] {
+        for (offset, limit) in [(0, 20), (20, 20), (0, 1), (500, 50), (5_000, 20)] {
+            let req = request(text, offset, limit);
+            for updated in [(None, None), (None, Some(300 * DAY)), (Some(100 * DAY), Some(395 * DAY))] {
+                let mut built = build(&f, text, &req.filters, &req.scope, Use { searcher: Some(&searcher), rank: false });
+                built.dates.updated = updated;
+                let (total, got) = newest_with_total(&searcher, &times, f.bucket, &built, &req).expect("page");
+                let all = brute(&searcher, &f, &Request { offset: 0, limit: usize::MAX, ..req.clone() }, updated);
+                assert_eq!(total, all.len(), "{text} updated {updated:?}");
+                assert_eq!(got, brute(&searcher, &f, &req, updated), "{text} offset {offset} limit {limit} updated {updated:?} (total {total})");
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, 75);
 }
