@@ -3,21 +3,18 @@
 use std::collections::HashMap;
 
 use tantivy::TantivyDocument;
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer};
 
-use super::schema::{Fields, Lang, Role, analyzer, detect, pairs_analyzer};
+use super::bylang::mark;
+use super::schema::{Fields, Lang, Role, detect};
 use super::SearchError;
 use crate::domain::conversation::{Conversation, Message, MessageKind, Status};
 use crate::store::{ContactReads, ConversationReads, Reader, WorkspaceReads};
 
-/// What every document of a batch shares: label names, inbox channels, the fallback language,
-/// the analyzers.
+/// What every document of a batch shares: label names, inbox channels, the fallback language.
 pub struct Catalog {
     labels: HashMap<String, String>,
     channels: HashMap<String, String>,
     fallback: Lang,
-    /// Words and word pairs of each language, in `Lang::ALL` order.
-    analyzers: [(TextAnalyzer, TextAnalyzer); 3],
 }
 
 impl Catalog {
@@ -30,7 +27,7 @@ impl Catalog {
             .map(|i| (i.id, i.channel.as_str().to_string()))
             .collect();
         let fallback = Lang::from_code(&r.settings()?.language).unwrap_or(Lang::En);
-        Ok(Catalog { labels, channels, fallback, analyzers: Lang::ALL.map(|l| (analyzer(l), pairs_analyzer(l))) })
+        Ok(Catalog { labels, channels, fallback })
     }
 }
 
@@ -72,12 +69,6 @@ pub fn phone_suffixes(phone: &str) -> Vec<String> {
 }
 
 /// The tokens of `text` (the text itself is not kept: it is not stored).
-fn pre_tokenized(an: &mut TextAnalyzer, text: &str) -> PreTokenizedString {
-    let mut tokens = Vec::new();
-    an.token_stream(text).process(&mut |t| tokens.push(t.clone()));
-    PreTokenizedString { text: String::new(), tokens }
-}
-
 /// Builds the document of a conversation.
 pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Result<TantivyDocument, SearchError> {
     let entries = r.timeline(&c.id, 0, MAX_ENTRIES)?;
@@ -89,12 +80,11 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
     let mut d = TantivyDocument::default();
     d.add_text(f.id, &c.id);
     d.add_text(f.lang, lang.code());
-    let (mut words, mut pairs) = cat.analyzers[lang.index()].clone();
     let mut add = |role: Role, text: &str| {
-        let tokens = pre_tokenized(&mut words, text);
-        d.add_pre_tokenized_text(f.by_role(role), tokens.clone());
-        d.add_pre_tokenized_text(f.text, tokens);
-        d.add_pre_tokenized_text(f.pairs, pre_tokenized(&mut pairs, text));
+        let marked = mark(lang, text);
+        d.add_text(f.by_role(role), &marked);
+        d.add_text(f.pairs, &marked);
+        d.add_text(f.text, marked);
     };
     if !c.subject.is_empty() {
         add(Role::Subject, &c.subject);

@@ -9,6 +9,7 @@
 //! nothing is duplicated. The server calls `catch_up` on start and then on a short timer after
 //! new events; `switchboard reindex` rebuilds everything with [`SearchIndex::rebuild`].
 
+mod bylang;
 mod dates;
 mod document;
 mod newest;

@@ -7,8 +7,8 @@
 //! accents before stemming, so "informacion" and "información" become the same term.
 //!
 //! All of a conversation's text (subject, customer messages, agent replies, notes) goes into
-//! one field, with positions, analysed in the conversation's language before it reaches the
-//! index (pre-tokenized), so a word is one posting list whoever wrote it and whatever the
+//! one field, with positions, analysed in the conversation's language (each value is marked
+//! with it, see `search::bylang`), so a word is one posting list whoever wrote it and whatever the
 //! language: counting or ordering the hits of a common word walks one list, not one per
 //! author and language. A query word is analysed in the three languages and looks up the
 //! distinct terms that gives (usually one). Beside it, a field of the pairs of neighbouring
@@ -26,6 +26,7 @@
 
 use tantivy::Index;
 
+use super::bylang::ByLang;
 use super::pairs::PairFilter;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -35,7 +36,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes; an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 4;
+pub const INDEX_VERSION: u32 = 5;
 
 /// The languages the index stems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +124,10 @@ impl Role {
 
 /// Analyzer for names, emails, numbers and labels: lower-cased and folded, never stemmed.
 pub const PLAIN: &str = "sb_plain";
+/// The analyzer of conversation text: words, in the language each value is marked with.
+pub const WORDS: &str = "sb_words";
+/// The analyzer of neighbouring word pairs, in the language each value is marked with.
+pub const PAIRS: &str = "sb_pairs";
 
 /// The fields of the schema.
 #[derive(Clone, Debug)]
@@ -180,17 +185,16 @@ impl Fields {
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let positions = IndexRecordOption::WithFreqsAndPositions;
-    // Text is analysed before it reaches the index (each conversation in its own language);
-    // the analyzer named here is never used.
-    let pre_tokenized = |option, norms| {
+    // Text values are marked with their conversation's language (see `search::bylang`).
+    let by_lang = |tokenizer, option, norms| {
         TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(PLAIN).set_index_option(option).set_fieldnorms(norms),
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(option).set_fieldnorms(norms),
         )
     };
-    let text = b.add_text_field("text", pre_tokenized(positions, true));
-    let pairs = b.add_text_field("pairs", pre_tokenized(IndexRecordOption::WithFreqs, true));
+    let text = b.add_text_field("text", by_lang(WORDS, positions, true));
+    let pairs = b.add_text_field("pairs", by_lang(PAIRS, IndexRecordOption::WithFreqs, true));
     // These fields only filter (`from:`) or add a constant (the subject).
-    let by_role = Role::ALL.map(|role| b.add_text_field(role.name(), pre_tokenized(IndexRecordOption::Basic, false)));
+    let by_role = Role::ALL.map(|role| b.add_text_field(role.name(), by_lang(WORDS, IndexRecordOption::Basic, false)));
     let plain = TextOptions::default()
         .set_indexing_options(TextFieldIndexing::default().set_tokenizer(PLAIN).set_index_option(positions));
     let fields = Fields {
@@ -248,9 +252,11 @@ pub fn plain_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the analyzer of the fields the index analyses itself (it is not stored in it).
+/// Registers the analyzers the schema names (tantivy does not store them in the index).
 pub fn register(index: &Index) {
     index.tokenizers().register(PLAIN, plain_analyzer());
+    index.tokenizers().register(WORDS, TextAnalyzer::from(ByLang::new(analyzer)));
+    index.tokenizers().register(PAIRS, TextAnalyzer::from(ByLang::new(pairs_analyzer)));
 }
 
 const STOP_EN: &[&str] = &[

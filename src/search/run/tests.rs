@@ -1,11 +1,11 @@
 //! The newest-first window gives exactly the page that ordering every hit gives.
 
 use tantivy::collector::{Count, DocSetCollector};
-use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{DocAddress, Index, IndexWriter, Searcher, TantivyDocument};
 
 use super::{ORDER_ALL_BELOW, Request, newest_page, newest_with_total};
 use crate::search::times::TimesCache;
+use crate::search::bylang::mark;
 use crate::search::newest::bucket_terms;
 use crate::search::query::{Filters, Scope, Use, build};
 use crate::search::schema::{self, Fields, Lang};
@@ -43,9 +43,7 @@ fn index() -> (Searcher, Fields) {
         }
         let mut d = TantivyDocument::default();
         d.add_text(f.id, format!("cv_{i}"));
-        let mut tokens = Vec::new();
-        schema::analyzer(Lang::En).token_stream(&words.join(" ")).process(&mut |t| tokens.push(t.clone()));
-        d.add_pre_tokenized_text(f.text, PreTokenizedString { text: String::new(), tokens });
+        d.add_text(f.text, mark(Lang::En, &words.join(" ")));
         d.add_i64(f.updated, updated);
         d.add_i64(f.created, updated - DAY);
         for t in bucket_terms(updated) {
