@@ -15,7 +15,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Client, db_bytes, env, load, login, proc_mb, reopen, stats};
+use common::{Client, db_bytes, db_len, env, load, login, proc_mb, reopen, stats};
 use switchboard::clock::{Clock, SystemClock};
 use switchboard::domain::Timestamp;
 use switchboard::search::query::{Filters, Scope};
@@ -69,8 +69,8 @@ async fn main() {
         let built = t.elapsed();
         let (db, ix) = (db_bytes(&dir), index.disk_bytes());
         println!(
-            "index built from scratch: {indexed} conversations in {:.1} s; database {:.0} MB + index {:.0} MB = {:.0} MB; resident {:.0} MB (peak {:.0} MB)",
-            built.as_secs_f64(), db as f64 / 1e6, ix as f64 / 1e6, (db + ix) as f64 / 1e6, proc_mb("VmRSS:"), proc_mb("VmHWM:")
+            "index built from scratch: {indexed} conversations in {:.1} s; on disk: database {:.0} MB (file length {:.0} MB) + index {:.0} MB = {:.0} MB; resident {:.0} MB (peak {:.0} MB)",
+            built.as_secs_f64(), db as f64 / 1e6, db_len(&dir) as f64 / 1e6, ix as f64 / 1e6, (db + ix) as f64 / 1e6, proc_mb("VmRSS:"), proc_mb("VmHWM:")
         );
     }
 

@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{db_bytes, env, load};
+use common::{db_bytes, db_len, env, load};
 use redb::{Database, ReadableDatabase, ReadableTableMetadata, TableHandle};
 
 /// Prints the per-table statistics of the closed database in `dir`.
@@ -43,27 +43,30 @@ async fn main() {
     let messages = loaded.report.messages.max(1) as f64;
     drop(loaded);
     let path = dir.path().join("switchboard.redb");
-    let written = db_bytes(dir.path());
+    let (written, written_len) = (db_bytes(dir.path()), db_len(dir.path()));
     print_tables(dir.path(), "as written:", messages);
 
     let mut db = Database::open(&path).expect("reopen");
     let compacted = db.compact().expect("compact");
     drop(db);
-    let redb_only = db_bytes(dir.path());
+    let (redb_only, redb_only_len) = (db_bytes(dir.path()), db_len(dir.path()));
 
     let started = std::time::Instant::now();
     let report = switchboard::store::compact_folder(dir.path()).expect("ordered compaction");
     let took = started.elapsed();
-    let ordered = db_bytes(dir.path());
+    let (ordered, ordered_len) = (db_bytes(dir.path()), db_len(dir.path()));
     for t in &report.tables {
         println!("rewrote {} in key order: {} rows, {:.1} MB -> {:.1} MB", t.table, t.rows, t.before as f64 / 1e6, t.after as f64 / 1e6);
     }
     print_tables(dir.path(), "after the ordered compaction:", messages);
     println!(
-        "database file: {:.0} MB as written, {:.0} MB after redb compact only (compacted: {compacted}), {:.0} MB after the ordered compaction ({:.1} s); {:.0} B per message",
+        "database on disk (file length): {:.0} MB ({:.0}) as written, {:.0} MB ({:.0}) after redb compact only (compacted: {compacted}), {:.0} MB ({:.0}) after the ordered compaction ({:.1} s); {:.0} B per message",
         written as f64 / 1e6,
+        written_len as f64 / 1e6,
         redb_only as f64 / 1e6,
+        redb_only_len as f64 / 1e6,
         ordered as f64 / 1e6,
+        ordered_len as f64 / 1e6,
         took.as_secs_f64(),
         ordered as f64 / messages
     );

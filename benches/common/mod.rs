@@ -163,14 +163,15 @@ pub async fn load(dir: &std::path::Path, conversations: usize, contacts: usize) 
     let report = desk.import(g).await.expect("import");
     let imported = t.elapsed();
     println!(
-        "generated {} contacts, {} conversations, {} messages in {:.1} s; imported in {:.1} s ({:.0} conversations/s); database {:.0} MB",
+        "generated {} contacts, {} conversations, {} messages in {:.1} s; imported in {:.1} s ({:.0} conversations/s); database {:.0} MB on disk (file length {:.0} MB)",
         report.contacts,
         report.conversations,
         report.messages,
         generated.as_secs_f64(),
         imported.as_secs_f64(),
         report.conversations as f64 / imported.as_secs_f64(),
-        db_bytes(dir) as f64 / 1e6
+        db_bytes(dir) as f64 / 1e6,
+        db_len(dir) as f64 / 1e6
     );
     Loaded { desk, store, report, inboxes: inboxes.into_iter().map(|(i, l)| (i.id, l)).collect() }
 }
@@ -182,7 +183,14 @@ pub fn reopen(dir: &std::path::Path) -> Loaded {
     let t = std::time::Instant::now();
     let store = Store::open(dir).expect("store");
     // An older schema is migrated (and the file compacted) here.
-    println!("opened {} in {:.1} s ({:.0} MB before, {:.0} MB after)", dir.display(), t.elapsed().as_secs_f64(), before as f64 / 1e6, db_bytes(dir) as f64 / 1e6);
+    println!(
+        "opened {} in {:.1} s ({:.0} MB on disk before, {:.0} MB after; file length {:.0} MB)",
+        dir.display(),
+        t.elapsed().as_secs_f64(),
+        before as f64 / 1e6,
+        db_bytes(dir) as f64 / 1e6,
+        db_len(dir) as f64 / 1e6
+    );
     let desk = Desk::new(store.clone(), Arc::new(SystemClock), DeskConfig::default());
     let mut inboxes: Vec<(String, Lang)> = store
         .snapshot()
@@ -200,8 +208,16 @@ pub fn reopen(dir: &std::path::Path) -> Loaded {
     Loaded { desk, store, report: ImportReport::default(), inboxes }
 }
 
-/// Size of the database file.
+/// Bytes the database file takes on disk (its allocated blocks, what `du` shows).
 pub fn db_bytes(dir: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir.join("switchboard.redb")).map(|m| m.blocks() * 512).unwrap_or(0)
+}
+
+/// The database file's length. redb lengthens the file ahead of use (it doubled after a few
+/// writes following a compaction); the part not yet written takes no disk (a sparse file), so
+/// [`db_bytes`] is what the disk holds and this is what `ls` shows.
+pub fn db_len(dir: &std::path::Path) -> u64 {
     std::fs::metadata(dir.join("switchboard.redb")).map(|m| m.len()).unwrap_or(0)
 }
 
