@@ -193,7 +193,9 @@ fn compact(args: CompactArgs) -> Result<(), String> {
         println!("rewrote {} in key order: {} rows, {:.1} MB → {:.1} MB", t.table, t.rows, mb(t.before), mb(t.after));
     }
     println!(
-        "database file: {:.1} MB before, {:.1} MB after ({:.1} s)",
+        "database file: {:.1} MB on disk before, {:.1} MB after (file length {:.1} MB → {:.1} MB) ({:.1} s)",
+        mb(report.disk_before),
+        mb(report.disk_after),
         mb(report.file_before),
         mb(report.file_after),
         started.elapsed().as_secs_f64()

@@ -88,7 +88,7 @@ async fn user_add_creates_a_user_who_can_sign_in() {
 
     let (code, out, err) = run(&["compact", "--data", &data], &[], None);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("database file:") && out.contains("MB after"), "{out}");
+    assert!(out.contains("database file:") && out.contains("MB on disk before") && out.contains("MB after (file length"), "{out}");
 
     let h = common::Harness::open(dir, false).await;
     let a = h.try_login("ops@example.com", "a strong password").await;

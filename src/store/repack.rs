@@ -40,10 +40,15 @@ pub struct Repacked {
 /// What [`compact_folder`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompactReport {
-    /// Size of the database file before.
+    /// Length of the database file before.
     pub file_before: u64,
-    /// Size of the database file after.
+    /// Length of the database file after.
     pub file_after: u64,
+    /// Bytes the file took on disk before: redb lengthens the file ahead of use, and the part
+    /// never written takes no disk (a sparse file), so this can be well under the length.
+    pub disk_before: u64,
+    /// Bytes the file takes on disk after.
+    pub disk_after: u64,
     /// The tables rewritten in key order.
     pub tables: Vec<Repacked>,
 }
@@ -113,8 +118,14 @@ pub(crate) fn repack_and_compact(db: &mut Database) -> Result<Vec<Repacked>, Sto
     Ok(done)
 }
 
-fn file_len(path: &Path) -> Result<u64, StoreError> {
-    std::fs::metadata(path).map(|m| m.len()).map_err(|e| StoreError::Unavailable(format!("cannot read {}: {e}", path.display())))
+/// The file's length and the bytes it takes on disk.
+fn file_size(path: &Path) -> Result<(u64, u64), StoreError> {
+    let m = std::fs::metadata(path).map_err(|e| StoreError::Unavailable(format!("cannot read {}: {e}", path.display())))?;
+    #[cfg(unix)]
+    let on_disk = std::os::unix::fs::MetadataExt::blocks(&m) * 512;
+    #[cfg(not(unix))]
+    let on_disk = m.len();
+    Ok((m.len(), on_disk))
 }
 
 /// Compacts the database of a data folder that no process has open: brings it to the current
@@ -125,7 +136,7 @@ pub fn compact_folder(dir: &Path) -> Result<CompactReport, StoreError> {
     if !path.is_file() {
         return Err(StoreError::Unavailable(format!("there is no database at {}", path.display())));
     }
-    let file_before = file_len(&path)?;
+    let (file_before, disk_before) = file_size(&path)?;
     let mut db = match Database::open(&path) {
         Ok(db) => db,
         Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::InUse(dir.to_path_buf())),
@@ -134,7 +145,8 @@ pub fn compact_folder(dir: &Path) -> Result<CompactReport, StoreError> {
     super::migrate(&db)?;
     let tables = repack_and_compact(&mut db)?;
     drop(db);
-    Ok(CompactReport { file_before, file_after: file_len(&path)?, tables })
+    let (file_after, disk_after) = file_size(&path)?;
+    Ok(CompactReport { file_before, file_after, disk_before, disk_after, tables })
 }
 
 #[cfg(test)]
