@@ -264,6 +264,40 @@ async fn transcripts_as_text_and_escaped_printable_html() {
 }
 
 #[tokio::test]
+async fn times_are_in_the_workspace_time_zone() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let (a, _) = closed_and_queued(&h, &d).await;
+    let set = h.call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"time_zone": "America/Los_Angeles"}))).await;
+    assert_eq!(set.status, 200, "{}", set.text);
+
+    // 09:00 UTC on 5 January is 01:00 in Los Angeles, the same day.
+    let f = download(&h, "/api/v1/conversations/export?format=csv&sort=created", &d.sup).await;
+    assert_eq!(f.disposition, "attachment; filename=\"conversations-20260105.csv\"");
+    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(f.bytes.as_slice());
+    let first = r.records().map(|rec| rec.expect("record")).find(|rec| &rec[0] == "1001").expect("#1001");
+    assert_eq!((&first[0], &first[14], &first[15], &first[16]), ("1001", "2026-01-05T01:00:00-08:00", "2026-01-05T01:04:00-08:00", "2026-01-05T01:04:00-08:00"));
+
+    let f = download(&h, "/api/v1/conversations/export?format=xlsx&sort=created", &d.sup).await;
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(f.bytes)).expect("xlsx");
+    let sheet = book.worksheet_range("Conversations").expect("sheet");
+    let row = sheet.rows().nth(2).expect("#1001");
+    assert_eq!(row[0], Data::Float(1001.0));
+    let Data::DateTime(created) = &row[14] else { panic!("created is a date: {:?}", row[14]) };
+    // To the second (calamine shows 01:00 as 00:59:59 and 1,000 ms: the serial is a float).
+    let wall_clock = ((created.as_f64() - 25_569.0) * 86_400.0).round() as i64;
+    assert_eq!(wall_clock, START.millis() / 1000 - 8 * 3_600, "the wall clock in Los Angeles");
+
+    let text = download(&h, &format!("/api/v1/conversations/{a}/transcript"), &d.ana).await;
+    let text = String::from_utf8(text.bytes).expect("UTF-8");
+    assert!(text.lines().any(|l| l == "Created:  2026-01-05 01:00:00 PST"), "{text}");
+    assert!(text.lines().any(|l| l == "[2026-01-05 01:04:00 PST] * Ana Ruiz closed the conversation (Solved)"), "{text}");
+    let page = download(&h, &format!("/api/v1/conversations/{a}/transcript?format=html"), &d.ana).await;
+    let html = String::from_utf8(page.bytes).expect("UTF-8");
+    assert!(html.contains("<time datetime=\"2026-01-05T01:01:00-08:00\">2026-01-05 01:01:00 PST</time>"), "{html}");
+}
+
+#[tokio::test]
 async fn errors_are_problems() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;

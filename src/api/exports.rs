@@ -105,7 +105,8 @@ impl ExportsApi {
     /// priority, channel, inbox, contact name, email and phone, assignee, team, labels,
     /// created/updated/closed times, wrap-up reason, messages, and the metrics accept,
     /// first response, duration, time to close and time in status (whole seconds), transfers,
-    /// RONAs and reopens. Times are UTC: ISO 8601 in CSV, date-times in xlsx. CSV cells that
+    /// RONAs and reopens. Times are in the workspace's time zone: ISO 8601 with the offset in
+    /// CSV, wall-clock date-times in xlsx, and the file is named by that zone's date. CSV cells that
     /// start with `=`, `+`, `-` or `@` get a leading `'` so spreadsheets do not run them.
     /// The CSV is streamed as it is read; the xlsx is built first, then sent.
     #[oai(path = "/conversations/export", method = "get", operation_id = "exportConversations")]

@@ -40,7 +40,7 @@ pub use messages::OutgoingMessage;
 pub use monitor::{MonitorAgent, MonitorConversation, MonitorFilter, Named};
 pub use handling::{BulkOutcome, CloseRequest, ConversationPatch};
 pub use conversations::{ConversationView, ListQuery, NewConversation, TranscriptLine, View};
-pub use exports::{COLUMNS, CsvExport, EXPORT_PAGE, ExportFile, ExportRow, Transcript, TranscriptEntry};
+pub use exports::{COLUMNS, CsvExport, EXPORT_PAGE, ExportFile, ExportRow, Transcript, TranscriptEntry, Zone};
 pub use auth::{ClientInfo, LoginOutcome, NewToken};
 pub use password::{hex, new_one_time_password};
 pub use teams::{InboxInput, TeamInput};

@@ -7,8 +7,9 @@
 //! that moves in the chosen order while the export runs may therefore be written twice or
 //! missed; `sort=created` never moves.
 //!
-//! Times are written in UTC: the workspace time zone is an IANA name, and converting to it
-//! needs a time-zone database this build does not carry.
+//! Times are written in the workspace's time zone (the settings' IANA name, as reports use):
+//! ISO 8601 with the offset in CSV, wall-clock date-times in xlsx (a spreadsheet's times carry
+//! no zone), the zone's abbreviation in transcripts.
 
 mod table;
 mod transcript;
@@ -16,11 +17,14 @@ mod transcript_render;
 
 use std::collections::HashMap;
 
+use jiff::tz::TimeZone;
+
 use super::conversations::select;
 use super::{Desk, DeskError, ListQuery, Principal};
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Conversation, Status};
 use crate::domain::metrics::ConversationMetrics;
+use crate::domain::report;
 use crate::store::{ContactReads, Reader, UserReads, WorkspaceReads};
 
 pub use table::{COLUMNS, CsvExport, ExportFile};
@@ -156,32 +160,84 @@ impl Desk {
     }
 }
 
-/// `2026-01-05T09:00:00Z`: ISO 8601 in UTC, to the second.
-pub fn iso_utc(t: Timestamp) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    time::OffsetDateTime::from_unix_timestamp(t.millis().div_euclid(1000))
-        .ok()
-        .and_then(|d| d.format(&format).ok())
-        .unwrap_or_default()
+/// The workspace's time zone, in which exports write times.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Zone {
+    tz: TimeZone,
+    utc: bool,
 }
 
-/// `20260105`: the UTC date, for file names.
-pub fn file_date(t: Timestamp) -> String {
-    let format = time::macros::format_description!("[year][month][day]");
-    time::OffsetDateTime::from_unix_timestamp(t.millis().div_euclid(1000))
-        .ok()
-        .and_then(|d| d.format(&format).ok())
-        .unwrap_or_default()
+impl Zone {
+    /// UTC.
+    pub fn utc() -> Zone {
+        Zone { tz: TimeZone::UTC, utc: true }
+    }
+
+    /// The workspace's zone (UTC if its name is unknown, which the settings' check prevents).
+    pub fn of_workspace(s: &impl Reader) -> Result<Zone, DeskError> {
+        let name = s.settings()?.time_zone;
+        Ok(match report::time_zone(&name) {
+            Some(tz) => Zone { utc: name == "UTC", tz },
+            None => Zone::utc(),
+        })
+    }
+
+    fn zoned(&self, t: Timestamp) -> Option<jiff::Zoned> {
+        jiff::Timestamp::from_millisecond(t.millis()).ok().map(|ts| ts.to_zoned(self.tz.clone()))
+    }
+
+    fn format(&self, t: Timestamp, pattern: &str) -> String {
+        self.zoned(t).map(|z| z.strftime(pattern).to_string()).unwrap_or_default()
+    }
+
+    /// ISO 8601 to the second with the zone's offset: `2026-01-05T10:00:00+01:00`
+    /// (`2026-01-05T09:00:00Z` in UTC).
+    pub fn iso(&self, t: Timestamp) -> String {
+        self.format(t, if self.utc { "%Y-%m-%dT%H:%M:%SZ" } else { "%Y-%m-%dT%H:%M:%S%:z" })
+    }
+
+    /// For people: `2026-01-05 10:00:00 CET` (`… UTC` in UTC).
+    pub fn readable(&self, t: Timestamp) -> String {
+        self.format(t, if self.utc { "%Y-%m-%d %H:%M:%S UTC" } else { "%Y-%m-%d %H:%M:%S %Z" })
+    }
+
+    /// `20260105`: the date in the zone, for file names.
+    pub fn file_date(&self, t: Timestamp) -> String {
+        self.format(t, "%Y%m%d")
+    }
+
+    /// Seconds since 1970 of the wall-clock time in the zone (for spreadsheets, whose date-times
+    /// carry no zone).
+    pub fn wall_clock_secs(&self, t: Timestamp) -> i64 {
+        let secs = t.millis().div_euclid(1000);
+        self.zoned(t).map_or(secs, |z| secs + i64::from(z.offset().seconds()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn zone(name: &str) -> Zone {
+        Zone { tz: report::time_zone(name).expect("known zone"), utc: name == "UTC" }
+    }
+
     #[test]
-    fn times_are_iso_8601_in_utc() {
-        assert_eq!(iso_utc(Timestamp(1_767_603_600_999)), "2026-01-05T09:00:00Z");
-        assert_eq!(file_date(Timestamp(1_767_603_600_000)), "20260105");
+    fn times_are_written_in_the_workspace_zone() {
+        let t = Timestamp(1_767_603_600_999); // 2026-01-05 09:00:00.999 UTC
+        assert_eq!(Zone::utc().iso(t), "2026-01-05T09:00:00Z");
+        assert_eq!(Zone::utc().readable(t), "2026-01-05 09:00:00 UTC");
+        assert_eq!(Zone::utc().file_date(t), "20260105");
+        assert_eq!(Zone::utc().wall_clock_secs(t), 1_767_603_600);
+        let rome = zone("Europe/Rome");
+        assert_eq!(rome.iso(t), "2026-01-05T10:00:00+01:00");
+        assert_eq!(rome.readable(t), "2026-01-05 10:00:00 CET");
+        assert_eq!(rome.wall_clock_secs(t), 1_767_603_600 + 3_600);
+        let summer = Timestamp(1_783_000_000_000); // 2026-07-02 13:46:40 UTC
+        assert_eq!(rome.iso(summer), "2026-07-02T15:46:40+02:00", "daylight saving time");
+        let la = zone("America/Los_Angeles");
+        assert_eq!(la.iso(t), "2026-01-05T01:00:00-08:00");
+        assert_eq!(la.file_date(Timestamp(1_767_571_200_000)), "20260104", "00:00 UTC is still the day before there");
     }
 
     #[test]

@@ -7,12 +7,13 @@ use std::io::{Seek, SeekFrom};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
-use super::{EXPORT_PAGE, ExportRow, file_date, iso_utc};
+use super::{EXPORT_PAGE, ExportRow, Zone};
 use crate::desk::{Desk, DeskError, ListQuery, Principal};
 use crate::domain::Timestamp;
 use crate::store::StoreError;
 
-/// The header row, in column order. Times are UTC; `*_secs` are whole seconds.
+/// The header row, in column order. Times are in the workspace's zone; `*_secs` are whole
+/// seconds.
 pub const COLUMNS: [&str; 27] = [
     "number", "id", "subject", "status", "detailed_status", "priority", "channel", "inbox", "contact_name", "contact_email",
     "contact_phone", "assignee", "team", "labels", "created_at", "updated_at", "closed_at", "wrap_up_reason", "messages",
@@ -79,7 +80,7 @@ fn csv_error(e: impl std::fmt::Display) -> DeskError {
 }
 
 /// CSV lines (header first when `header`), each record ended by CRLF as RFC 4180 says.
-fn csv_chunk(rows: &[ExportRow], header: bool) -> Result<Vec<u8>, DeskError> {
+fn csv_chunk(rows: &[ExportRow], header: bool, zone: &Zone) -> Result<Vec<u8>, DeskError> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::with_capacity(rows.len() * 300 + 400));
     if header {
         w.write_record(COLUMNS).map_err(csv_error)?;
@@ -88,7 +89,7 @@ fn csv_chunk(rows: &[ExportRow], header: bool) -> Result<Vec<u8>, DeskError> {
         let record = row.cells().map(|c| match c {
             Cell::Text(t) => neutralise(t).into_owned(),
             Cell::Number(n) => n.to_string(),
-            Cell::Time(t) => iso_utc(t),
+            Cell::Time(t) => zone.iso(t),
             Cell::Empty => String::new(),
         });
         w.write_record(&record).map_err(csv_error)?;
@@ -102,6 +103,7 @@ pub struct CsvExport {
     who: Principal,
     query: ListQuery,
     now: Timestamp,
+    zone: Zone,
     first: Option<Vec<u8>>,
     done: bool,
 }
@@ -109,7 +111,7 @@ pub struct CsvExport {
 impl CsvExport {
     /// `conversations-YYYYMMDD.csv`, dated when the export started.
     pub fn file_name(&self) -> String {
-        format!("conversations-{}.csv", file_date(self.now))
+        format!("conversations-{}.csv", self.zone.file_date(self.now))
     }
 
     /// The next part of the file (the header and first page first), `None` after the last.
@@ -124,7 +126,7 @@ impl CsvExport {
         let (rows, next) = self.desk.export_page(&self.who, &self.query, self.now)?;
         self.done = next.is_none();
         self.query.cursor = next;
-        csv_chunk(&rows, false).map(Some)
+        csv_chunk(&rows, false, &self.zone).map(Some)
     }
 }
 
@@ -154,13 +156,14 @@ impl Desk {
         q.cursor = None;
         q.limit = EXPORT_PAGE;
         let (rows, next) = self.export_page(who, &q, now)?;
-        let first = csv_chunk(&rows, true)?;
+        let zone = Zone::of_workspace(&self.store.snapshot()?)?;
+        let first = csv_chunk(&rows, true, &zone)?;
         q.cursor = next.clone();
-        Ok(CsvExport { desk: self.clone(), who: who.clone(), query: q, now, first: Some(first), done: next.is_none() })
+        Ok(CsvExport { desk: self.clone(), who: who.clone(), query: q, now, zone, first: Some(first), done: next.is_none() })
     }
 
     /// The list `q` as an xlsx workbook: bold, frozen header with an autofilter, numbers as
-    /// numbers, times as Excel date-times (UTC). Rows go to disk as they are written, so the
+    /// numbers, times as Excel date-times (wall-clock in the workspace's zone). Rows go to disk as they are written, so the
     /// memory used does not grow with the number of rows. Blocking: call it off the async
     /// threads.
     pub fn export_xlsx(&self, who: &Principal, mut q: ListQuery) -> Result<ExportFile, DeskError> {
@@ -168,6 +171,7 @@ impl Desk {
         q.cursor = None;
         q.limit = EXPORT_PAGE;
         let (mut rows, mut next) = self.export_page(who, &q, now)?;
+        let zone = Zone::of_workspace(&self.store.snapshot()?)?;
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();
         let date = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
@@ -198,7 +202,7 @@ impl Desk {
                         Cell::Text(t) => sheet.write_string(row, col, t),
                         Cell::Number(n) => sheet.write_number(row, col, n as f64),
                         Cell::Time(t) => {
-                            let dt = ExcelDateTime::from_timestamp(t.millis().div_euclid(1000)).map_err(xlsx_error)?;
+                            let dt = ExcelDateTime::from_timestamp(zone.wall_clock_secs(t)).map_err(xlsx_error)?;
                             sheet.write_datetime_with_format(row, col, dt, &date)
                         }
                         Cell::Empty => continue,
@@ -214,7 +218,7 @@ impl Desk {
         let mut file = tempfile::tempfile().map_err(|e| DeskError::Storage(StoreError::Unavailable(format!("cannot create a temporary file: {e}"))))?;
         book.save_to_writer(&mut file).map_err(xlsx_error)?;
         file.seek(SeekFrom::Start(0)).map_err(|e| DeskError::Storage(StoreError::Unavailable(format!("cannot read the workbook back: {e}"))))?;
-        Ok(ExportFile { file, file_name: format!("conversations-{}.xlsx", file_date(now)) })
+        Ok(ExportFile { file, file_name: format!("conversations-{}.xlsx", zone.file_date(now)) })
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::Zone;
 use crate::desk::attachments::attachment;
 use crate::desk::conversations::{viewer, visible};
 use crate::desk::{Desk, DeskError, Principal};
@@ -53,6 +54,8 @@ pub struct Transcript {
     pub closed_at: Option<Timestamp>,
     /// When the transcript was made.
     pub exported_at: Timestamp,
+    /// The workspace's time zone, in which times are written.
+    pub zone: Zone,
     /// The workspace's name.
     pub workspace: String,
     /// Every timeline entry, oldest first.
@@ -121,6 +124,7 @@ impl Desk {
             created_at: c.created_at,
             closed_at: c.closed_at.filter(|_| !c.is_active()),
             exported_at: self.now(),
+            zone: Zone::of_workspace(&snap)?,
             workspace: snap.settings()?.name,
             entries,
         })

@@ -4,13 +4,7 @@
 use std::fmt::Write;
 
 use super::Transcript;
-use crate::domain::Timestamp;
 use crate::domain::conversation::MessageKind;
-
-/// `2026-01-05 09:00:00 UTC`.
-fn readable(t: Timestamp) -> String {
-    super::iso_utc(t).replacen('T', " ", 1).replace('Z', " UTC")
-}
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape_html(text: &str) -> String {
@@ -42,11 +36,11 @@ impl Transcript {
         if let Some(a) = &self.assignee {
             facts.push(("Assignee", a.clone()));
         }
-        facts.push(("Created", readable(self.created_at)));
+        facts.push(("Created", self.zone.readable(self.created_at)));
         if let Some(c) = self.closed_at {
-            facts.push(("Closed", readable(c)));
+            facts.push(("Closed", self.zone.readable(c)));
         }
-        facts.push(("Exported", readable(self.exported_at)));
+        facts.push(("Exported", self.zone.readable(self.exported_at)));
         facts
     }
 
@@ -63,7 +57,7 @@ impl Transcript {
             let _ = writeln!(out, "{:<10}{value}", format!("{label}:"));
         }
         for e in &self.entries {
-            let at = readable(e.at);
+            let at = self.zone.readable(e.at);
             out.push('\n');
             match e.kind {
                 MessageKind::System => {
@@ -101,8 +95,8 @@ impl Transcript {
         }
         out.push_str("</dl>\n<ol class=\"timeline\">\n");
         for e in &self.entries {
-            let (class, at) = (e.role.replace(' ', "-"), readable(e.at));
-            let iso = super::iso_utc(e.at);
+            let (class, at) = (e.role.replace(' ', "-"), self.zone.readable(e.at));
+            let iso = self.zone.iso(e.at);
             if e.kind == MessageKind::System {
                 let _ = writeln!(out, "<li class=\"entry system\"><time datetime=\"{iso}\">{at}</time> {}</li>", escape_html(&e.text));
                 continue;
@@ -166,6 +160,5 @@ mod tests {
     #[test]
     fn escaping_covers_markup_and_quotes() {
         assert_eq!(escape_html("<script>alert('x')</script> & \"y\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;");
-        assert_eq!(readable(Timestamp(1_767_603_600_000)), "2026-01-05 09:00:00 UTC");
     }
 }
