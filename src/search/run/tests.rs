@@ -7,7 +7,7 @@ use super::{ORDER_ALL_BELOW, Request, newest_page, newest_with_total};
 use crate::search::times::TimesCache;
 use crate::search::bylang::mark;
 use crate::search::newest::bucket_terms;
-use crate::search::query::{Filters, Scope, Use, build};
+use crate::search::query::{Built, Filters, Scope, Use, build};
 use crate::search::schema::{self, Fields, Lang};
 use crate::search::Order;
 
@@ -81,24 +81,36 @@ fn brute(searcher: &Searcher, f: &Fields, req: &Request, updated: (Option<i64>, 
     hits.into_iter().skip(req.offset).take(req.limit).map(|(_, a)| a).collect()
 }
 
+type Updated = (Option<i64>, Option<i64>);
+
+/// Each of `texts` with five pages (the last past most totals) and three update ranges: the
+/// request and its query with the range.
+fn cases<'a>(searcher: &'a Searcher, f: &'a Fields, texts: &'a [&'a str]) -> impl Iterator<Item = (Request, Built, Updated)> + 'a {
+    let pages = [(0, 20), (20, 20), (0, 1), (500, 50), (3_000, 20)];
+    let ranges: [Updated; 3] = [(None, None), (None, Some(300 * DAY)), (Some(100 * DAY), Some(395 * DAY))];
+    texts.iter().flat_map(move |text| {
+        pages.into_iter().flat_map(move |(offset, limit)| {
+            ranges.into_iter().map(move |updated| {
+                let req = request(text, offset, limit);
+                let mut built = build(f, text, &req.filters, &req.scope, Use { searcher: Some(searcher), rank: false });
+                built.dates.updated = updated;
+                (req, built, updated)
+            })
+        })
+    })
+}
+
 #[test]
 fn the_window_finds_the_same_page_as_ordering_every_hit() {
     let (searcher, f) = index();
     assert!(searcher.segment_readers().len() > 1, "several segments");
     let times = TimesCache::default().for_searcher(&searcher).expect("times");
     let mut windowed = 0;
-    for text in ["common", "hello", "rare", "recentish", "common recentish"] {
-        for (offset, limit) in [(0, 20), (20, 20), (0, 1), (500, 50), (3_000, 20)] {
-            let req = request(text, offset, limit);
-            for updated in [(None, None), (None, Some(300 * DAY)), (Some(100 * DAY), Some(395 * DAY))] {
-                let mut built = build(&f, text, &req.filters, &req.scope, Use { searcher: Some(&searcher), rank: false });
-                built.dates.updated = updated;
-                let total = super::collect(&searcher, &times, &*built.query, built.dates, Count).expect("count");
-                windowed += usize::from(total > ORDER_ALL_BELOW);
-                let got = newest_page(&searcher, &times, f.bucket, &built, total, &req).expect("page");
-                assert_eq!(got, brute(&searcher, &f, &req, updated), "{text} offset {offset} limit {limit} updated {updated:?} (total {total})");
-            }
-        }
+    for (req, built, updated) in cases(&searcher, &f, &["common", "hello", "rare", "recentish", "common recentish"]) {
+        let total = super::collect(&searcher, &times, &*built.query, built.dates, Count).expect("count");
+        windowed += usize::from(total > ORDER_ALL_BELOW);
+        let got = newest_page(&searcher, &times, f.bucket, &built, total, &req).expect("page");
+        assert_eq!(got, brute(&searcher, &f, &req, updated), "{req:?} updated {updated:?} (total {total})");
     }
     assert!(windowed >= 20, "the window was used ({windowed} times)");
 }
@@ -107,20 +119,13 @@ fn the_window_finds_the_same_page_as_ordering_every_hit() {
 fn counting_and_ordering_in_one_pass_finds_the_total_and_the_page() {
     let (searcher, f) = index();
     let times = TimesCache::default().for_searcher(&searcher).expect("times");
-    let mut cases = 0;
-    for text in ["common", "rare", "common recentish", "hello rare", "\"hello common\""] {
-        for (offset, limit) in [(0, 20), (20, 20), (0, 1), (500, 50), (5_000, 20)] {
-            let req = request(text, offset, limit);
-            for updated in [(None, None), (None, Some(300 * DAY)), (Some(100 * DAY), Some(395 * DAY))] {
-                let mut built = build(&f, text, &req.filters, &req.scope, Use { searcher: Some(&searcher), rank: false });
-                built.dates.updated = updated;
-                let (total, got) = newest_with_total(&searcher, &times, f.bucket, &built, &req).expect("page");
-                let all = brute(&searcher, &f, &Request { offset: 0, limit: usize::MAX, ..req.clone() }, updated);
-                assert_eq!(total, all.len(), "{text} updated {updated:?}");
-                assert_eq!(got, brute(&searcher, &f, &req, updated), "{text} offset {offset} limit {limit} updated {updated:?} (total {total})");
-                cases += 1;
-            }
-        }
+    let mut checked = 0;
+    for (req, built, updated) in cases(&searcher, &f, &["common", "rare", "common recentish", "hello rare", "\"hello common\""]) {
+        let (total, got) = newest_with_total(&searcher, &times, f.bucket, &built, &req).expect("page");
+        let all = brute(&searcher, &f, &Request { offset: 0, limit: usize::MAX, ..req.clone() }, updated);
+        assert_eq!(total, all.len(), "{req:?} updated {updated:?}");
+        assert_eq!(got, brute(&searcher, &f, &req, updated), "{req:?} updated {updated:?} (total {total})");
+        checked += 1;
     }
-    assert_eq!(cases, 75);
+    assert_eq!(checked, 75);
 }
