@@ -173,13 +173,17 @@ impl Zone {
         Zone { tz: TimeZone::UTC, utc: true }
     }
 
-    /// The workspace's zone (UTC if its name is unknown, which the settings' check prevents).
+    /// The workspace's zone, read from its settings.
     pub fn of_workspace(s: &impl Reader) -> Result<Zone, DeskError> {
-        let name = s.settings()?.time_zone;
-        Ok(match report::time_zone(&name) {
+        Ok(Zone::named(&s.settings()?.time_zone))
+    }
+
+    /// The zone of this IANA name (UTC if unknown, which the settings' check prevents).
+    pub fn named(name: &str) -> Zone {
+        match report::time_zone(name) {
             Some(tz) => Zone { utc: name == "UTC", tz },
             None => Zone::utc(),
-        })
+        }
     }
 
     fn zoned(&self, t: Timestamp) -> Option<jiff::Zoned> {
@@ -219,7 +223,8 @@ mod tests {
     use super::*;
 
     fn zone(name: &str) -> Zone {
-        Zone { tz: report::time_zone(name).expect("known zone"), utc: name == "UTC" }
+        assert!(report::time_zone(name).is_some(), "known zone {name}");
+        Zone::named(name)
     }
 
     #[test]

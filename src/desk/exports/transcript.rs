@@ -112,6 +112,7 @@ impl Desk {
             entries.push(TranscriptEntry { at: m.created_at, kind: m.kind, author, role, text: m.text, files });
         }
         let assignee = c.assignee.as_deref().map(&mut user_name).transpose()?;
+        let settings = snap.settings()?;
         Ok(Transcript {
             number: c.number,
             subject: c.subject.clone(),
@@ -124,8 +125,8 @@ impl Desk {
             created_at: c.created_at,
             closed_at: c.closed_at.filter(|_| !c.is_active()),
             exported_at: self.now(),
-            zone: Zone::of_workspace(&snap)?,
-            workspace: snap.settings()?.name,
+            zone: Zone::named(&settings.time_zone),
+            workspace: settings.name,
             entries,
         })
     }
