@@ -28,6 +28,17 @@ pub(crate) enum Op {
         /// The encoded entry.
         row: Vec<u8>,
     },
+    /// Store (`put`) or remove a key of the conversation index: the partition's code (see
+    /// `store::partition_codes`, handed out by the writer the first time a key of the
+    /// partition is stored) followed by `rest`.
+    IndexKey {
+        /// The partition, such as `i:{inbox id}`.
+        partition: String,
+        /// The sort letter and the sort key (`conv_index::index_entries`).
+        rest: String,
+        /// Store when true, remove when false.
+        put: bool,
+    },
 }
 
 /// Everything one accepted command changes, applied atomically with its events.

@@ -1,12 +1,13 @@
 //! The keys of `Tbl::ConvIndex`, the sorted secondary index of conversations that list views
-//! read (schema 5, shortened in schema 7), the rows of `Tbl::ConvNumbers` that lead from a key
-//! back to its conversation, and the cursors clients hold.
+//! read (schema 5, shortened in schema 7 and 9), the rows of `Tbl::ConvNumbers` that lead from
+//! a key back to its conversation, and the cursors clients hold.
 //!
 //! A key is `{partition code}{sort}{sort key}` with an empty value:
 //!
-//! - the partition code is `*` for `all`, else the partition's kind letter and the entity id in
-//!   22 order-free digits (its 26 base32 characters repacked 6 bits a digit), or, for an id of
-//!   another shape, the kind letter in upper case, the id as is and `/`;
+//! - the partition code is `*` for `all`, else the short code `Tbl::PartitionCodes` gives the
+//!   partition (schema 9, see `store::partition_codes`): a number handed out in order, written
+//!   as a length digit and its digits, so 2 to 5 characters where schema 7 spent 23 on the
+//!   entity id;
 //! - sort `n` (newest first): created time descending, then the human number descending;
 //! - sort `d` (most recently updated first): updated time descending, number descending, then
 //!   a flag, `w` when the conversation is waiting and `-` when not (it breaks no tie: numbers
@@ -76,60 +77,23 @@ fn push_number(out: &mut String, n: u64, descending: bool) {
     }
 }
 
-/// The id prefix every entity of a partition kind has.
-fn id_prefix(kind: char) -> Option<&'static str> {
-    match kind {
-        'i' | 'u' => Some("inb"),
-        'a' | 'p' | 'o' => Some("usr"),
-        'c' => Some("ct"),
-        'l' => Some("lbl"),
-        't' => Some("team"),
-        _ => None,
-    }
+/// The code of the `all` partition: the only partition without a row in
+/// `Tbl::PartitionCodes`.
+pub(super) const ALL_CODE: &str = "*";
+
+/// The code handed out as the `n`-th (from 0): `n` as a length digit and its digits. The
+/// length digit makes codes prefix-free, so one partition's keys never share a prefix with
+/// another's.
+pub(super) fn short_code(n: u64) -> String {
+    let mut s = String::with_capacity(5);
+    push_number(&mut s, n, false);
+    s
 }
 
-const BASE32: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
-
-/// The 26 base32 characters of a standard id as 22 digits (130 bits and 2 zero bits).
-fn pack_id(body: &str) -> Option<String> {
-    if body.len() != 26 {
-        return None;
-    }
-    let mut out = String::with_capacity(22);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for b in body.bytes() {
-        acc = (acc << 5) | BASE32.iter().position(|a| *a == b)? as u32;
-        bits += 5;
-        while bits >= 6 {
-            bits -= 6;
-            out.push(digit(u64::from(acc >> bits)));
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out.push(digit(u64::from(acc << (6 - bits))));
-    Some(out)
-}
-
-/// The short code of a partition such as `c:ct_…` (see the module documentation).
-pub(super) fn partition_code(partition: &str) -> String {
-    if partition == "all" {
-        return "*".to_string();
-    }
-    let Some((kind, id)) = partition.split_once(':') else { return format!("?{partition}/") };
-    let kind = kind.chars().next().unwrap_or('?');
-    let packed = id_prefix(kind)
-        .and_then(|p| id.strip_prefix(p))
-        .and_then(|rest| rest.strip_prefix('_'))
-        .and_then(pack_id);
-    match packed {
-        Some(p) => format!("{kind}{p}"),
-        None => format!("{}{id}/", kind.to_ascii_uppercase()),
-    }
-}
-
-/// Prefix of the keys of one partition and sort (`w`, `d` or `n`).
-pub fn partition_prefix(partition: &str, sort: char) -> String {
-    let mut p = partition_code(partition);
+/// Prefix of the keys of the partition with this code in one sort (`w`, `d` or `n`).
+pub(super) fn prefix(code: &str, sort: char) -> String {
+    let mut p = String::with_capacity(code.len() + 1);
+    p.push_str(code);
     p.push(sort);
     p
 }
@@ -180,17 +144,18 @@ fn sort_part(c: &Conversation, sort: char) -> Option<String> {
     Some(s)
 }
 
-/// Every index key of a conversation.
-pub(super) fn index_keys(c: &Conversation) -> Vec<String> {
+/// Every index entry of a conversation: `(partition, sort letter + sort part)`. Its key is
+/// the partition's code followed by the second part.
+pub(super) fn index_entries(c: &Conversation) -> Vec<(String, String)> {
     let parts = partitions(c);
-    let mut keys = Vec::with_capacity(parts.len() * 3);
+    let mut entries = Vec::with_capacity(parts.len() * 3);
     for sort in ['w', 'd', 'n'] {
         let Some(tail) = sort_part(c, sort) else { continue };
         for part in &parts {
-            keys.push(format!("{}{tail}", partition_prefix(part, sort)));
+            entries.push((part.clone(), format!("{sort}{tail}")));
         }
     }
-    keys
+    entries
 }
 
 /// Whether the tail of a `d` key (after the prefix) belongs to a waiting conversation.
@@ -199,7 +164,7 @@ pub(super) fn tail_waits(tail: &str) -> bool {
 }
 
 /// The human number in the tail of a key of `sort` (after the prefix); `None` when the tail
-/// is not one that [`index_keys`] writes.
+/// is not one that [`index_entries`] writes.
 pub(super) fn tail_number(tail: &str, sort: char) -> Option<u64> {
     let b = tail.as_bytes();
     let descending = sort != 'w';
@@ -345,7 +310,7 @@ mod tests {
                 assert_eq!(tail_number(&tail, sort), Some(number), "{number} {sort}");
                 assert_eq!(tail_waits(&tail), sort == 'd');
             }
-            assert!(index_keys(&c).iter().all(|k| !k.contains("cv_x")), "no id in the keys");
+            assert!(index_entries(&c).iter().all(|(_, rest)| !rest.contains("cv_x")), "no id in the keys");
         }
         let tail = sort_part(&Conversation::new("cv_x".into(), 7, "i".into(), "c".into(), crate::domain::conversation::Origin::Inbound, Timestamp(5)), 'n').expect("n");
         assert_eq!(tail_number(&format!("{tail}/cv_x"), 'n'), None, "a schema-6 tail is not read as a number");
@@ -361,14 +326,18 @@ mod tests {
     }
 
     #[test]
-    fn partition_codes_are_short_and_distinct() {
-        let a = partition_code("c:ct_01jd4m8k3v7y2q9w0e5r6t1a2b");
-        let b = partition_code("c:ct_01jd4m8k3v7y2q9w0e5r6t1a2c");
-        assert_eq!(a.len(), 23);
-        assert_ne!(a, b);
-        assert_eq!(partition_code("c:odd"), "Codd/");
-        assert_eq!(partition_code("i:ct_01jd4m8k3v7y2q9w0e5r6t1a2b").len(), 1 + 29 + 1, "another kind's prefix stays as is");
-        assert!(!partition_code("l:lbl_01jd4m8k3v7y2q9w0e5r6t1a2b").contains('/'));
+    fn codes_are_short_prefix_free_and_sort_apart() {
+        let codes: Vec<String> = (0..300_000u64).step_by(7).chain([0, 63, 64, 4095, 4096, 262_143, 262_144]).map(short_code).collect();
+        assert_eq!(short_code(20_000).len(), 4, "a desk's contacts fit in four characters");
+        for (i, a) in codes.iter().enumerate().step_by(97) {
+            for b in codes.iter().skip(i + 1).step_by(89) {
+                if a != b {
+                    assert!(!b.starts_with(a.as_str()) && !a.starts_with(b.as_str()), "{a} {b}");
+                }
+            }
+            assert!(!a.starts_with(ALL_CODE));
+        }
+        assert_eq!(prefix(&short_code(5), 'd'), format!("{}d", short_code(5)));
     }
 
     #[test]

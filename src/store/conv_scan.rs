@@ -10,7 +10,9 @@
 use std::collections::VecDeque;
 
 use super::StoreError;
-use super::conv_index::{Position, after_position, partition_prefix, tail_number, tail_waits};
+use super::conv_index::{Position, after_position, tail_number, tail_waits};
+use super::conv_index::prefix;
+use super::partition_codes::code_in;
 use super::conversations::ConversationReads;
 use super::reader::Reader;
 use super::tables::Tbl;
@@ -43,9 +45,10 @@ pub(super) struct Merge {
     last: Option<String>,
 }
 
-fn runs(partition: &str, sort: Sort, from: Option<Position>) -> Vec<Run> {
+/// The runs of the partition whose code is `code`.
+fn runs(code: &str, sort: Sort, from: Option<Position>) -> Vec<Run> {
     let run = |sort: char, rank: char, skip_waiting: bool, from: Option<Position>| {
-        let prefix = partition_prefix(partition, sort);
+        let prefix = prefix(code, sort);
         let after = from.map(|p| after_position(&prefix, sort, p));
         Run { prefix, sort, rank, skip_waiting, after, done: false }
     };
@@ -60,10 +63,16 @@ fn runs(partition: &str, sort: Sort, from: Option<Position>) -> Vec<Run> {
 }
 
 impl Merge {
-    /// Starts reading `partitions` in `sort` after `from`, `batch` keys per read.
-    pub(super) fn new(partitions: &[String], sort: Sort, from: Option<Position>, batch: usize) -> Merge {
-        let lanes = partitions.iter().map(|p| Lane { runs: runs(p, sort, from), buffer: VecDeque::new() }).collect();
-        Merge { lanes, batch: batch.max(1), last: None }
+    /// Starts reading `partitions` in `sort` after `from`, `batch` keys per read. A partition
+    /// without a code has no keys and adds nothing.
+    pub(super) fn new(r: &impl Reader, partitions: &[String], sort: Sort, from: Option<Position>, batch: usize) -> Result<Merge, StoreError> {
+        let mut lanes = Vec::with_capacity(partitions.len());
+        for p in partitions {
+            if let Some(code) = code_in(r, p)? {
+                lanes.push(Lane { runs: runs(&code, sort, from), buffer: VecDeque::new() });
+            }
+        }
+        Ok(Merge { lanes, batch: batch.max(1), last: None })
     }
 
     /// Reads keys into a lane until it has one or its runs are exhausted.

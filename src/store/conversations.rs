@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::changes::{Changes, Op};
-use super::conv_index::{cursor_of, id_of_row, id_row, index_keys, number_key, partition_prefix, position};
+use super::conv_index::{cursor_of, id_of_row, id_row, index_entries, number_key, position};
 use super::conv_scan::Merge;
 use super::reader::Reader;
 use super::rows::{decode_conversation, encode_conversation};
@@ -28,16 +28,16 @@ use crate::domain::conversation::{Conversation, FIRST_NUMBER, Message, Sort};
 
 /// Stores a conversation and moves its index keys from `previous`.
 pub fn put_conversation(ch: &mut Changes, c: &Conversation, previous: Option<&Conversation>) -> Result<(), StoreError> {
-    let new_keys = index_keys(c);
+    let new_entries = index_entries(c);
     if let Some(old) = previous {
-        for k in index_keys(old) {
-            if !new_keys.contains(&k) {
-                ch.delete(Tbl::ConvIndex, &k);
+        for (partition, rest) in index_entries(old) {
+            if !new_entries.iter().any(|(p, r)| *p == partition && *r == rest) {
+                ch.ops.push(Op::IndexKey { partition, rest, put: false });
             }
         }
     }
-    for k in &new_keys {
-        ch.put_str(Tbl::ConvIndex, k, "");
+    for (partition, rest) in new_entries {
+        ch.ops.push(Op::IndexKey { partition, rest, put: true });
     }
     // The index keys end with the number: it must lead back to this conversation.
     if let Some(old) = previous.filter(|old| old.number != c.number) {
@@ -97,12 +97,15 @@ pub trait ConversationReads: Reader + Sized {
 
     /// How many conversations a partition holds, counted up to `cap`.
     fn partition_count(&self, partition: &str, cap: usize) -> Result<usize, StoreError> {
-        Ok(self.scan_raw(Tbl::ConvIndex, &partition_prefix(partition, 'n'), None, cap)?.len())
+        match super::partition_codes::prefix_in(self, partition, 'n')? {
+            Some(prefix) => Ok(self.scan_raw(Tbl::ConvIndex, &prefix, None, cap)?.len()),
+            None => Ok(0),
+        }
     }
 
     /// The ids of the first `limit` conversations of a partition in `sort` order.
     fn partition_ids(&self, partition: &str, sort: Sort, limit: usize) -> Result<Vec<String>, StoreError> {
-        let mut merge = Merge::new(&[partition.to_string()], sort, None, limit.clamp(1, 512));
+        let mut merge = Merge::new(self, &[partition.to_string()], sort, None, limit.clamp(1, 512))?;
         let mut out = Vec::new();
         while out.len() < limit {
             match merge.next_id(self)? {
@@ -130,7 +133,7 @@ pub trait ConversationReads: Reader + Sized {
             Some(p) => p,
             None => None,
         };
-        let mut merge = Merge::new(partitions, sort, from, (limit + 1).clamp(16, 512));
+        let mut merge = Merge::new(self, partitions, sort, from, (limit + 1).clamp(16, 512))?;
         let mut out: Vec<Conversation> = Vec::new();
         while out.len() <= limit {
             let Some(id) = merge.next_id(self)? else { break };
@@ -153,7 +156,7 @@ pub trait ConversationReads: Reader + Sized {
     /// first. Reads the `all` partition's update order one batch at a time and stops at the
     /// first older one, so nothing is collected and older history is never read.
     fn each_updated_since<E: From<StoreError>>(&self, since: Timestamp, mut f: impl FnMut(Conversation) -> Result<(), E>) -> Result<(), E> {
-        let mut merge = Merge::new(&["all".to_string()], Sort::Updated, None, 256);
+        let mut merge = Merge::new(self, &["all".to_string()], Sort::Updated, None, 256)?;
         while let Some(id) = merge.next_id(self)? {
             let Some(c) = self.conversation(&id)? else { continue };
             if c.updated_at < since {

@@ -1,8 +1,8 @@
 //! Schema 4 → 5: compact conversation rows (see `rows`).
 //!
 //! Every conversation row is re-encoded, into a new table in key order. The conversation
-//! index that schema 5 introduced is derived data: the step to schema 7, which every older
-//! folder also takes, writes it anew (`migrate_v7`).
+//! index that schema 5 introduced is derived data: the step to schema 9, which every older
+//! folder also takes, writes it anew (`migrate_v9`).
 
 use redb::{ReadableTable, WriteTransaction};
 

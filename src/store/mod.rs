@@ -17,6 +17,8 @@ mod messages;
 mod migrate_v5;
 mod migrate_v7;
 mod migrate_v8;
+mod migrate_v9;
+mod partition_codes;
 mod reader;
 mod repack;
 mod routing;
@@ -36,7 +38,7 @@ use tokio::sync::{oneshot, watch};
 
 pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
-pub use conv_index::{cursor_of, is_cursor, partition_prefix};
+pub use conv_index::{cursor_of, is_cursor};
 pub use conversations::{ConversationReads, ReadMark, put_conversation, put_read_mark, take_number, take_numbers};
 pub use messages::put_message;
 pub use reader::Reader;
@@ -299,7 +301,7 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
                 rewrote = moved.messages + moved.events > 0;
             }
             if (1..5).contains(&from) {
-                // 4 → 5: compact conversation rows (the index is rebuilt by the step to 7).
+                // 4 → 5: compact conversation rows (the index is rebuilt by the step to 9).
                 migrate_v5::run(&txn)?;
                 rewrote = true;
             }
@@ -312,12 +314,18 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
             if (1..7).contains(&from) {
                 // 6 → 7: conversation index keys end with the number; numbers lead to ids.
                 let rebuilt = migrate_v7::run(&txn)?;
-                tracing::info!(conversations = rebuilt.conversations, keys = rebuilt.keys, "rebuilt the conversation index with shorter keys");
+                tracing::info!(conversations = rebuilt.conversations, "numbered the conversations for the index");
                 rewrote = true;
             }
             if (1..8).contains(&from) {
                 // 7 → 8: timeline entries gathered into chunks.
                 rewrote |= migrate_v8::run(&txn)? > 0;
+            }
+            if (1..9).contains(&from) {
+                // 8 → 9: conversation index keys start with short partition codes.
+                let rebuilt = migrate_v9::run(&txn)?;
+                tracing::info!(conversations = rebuilt.conversations, partitions = rebuilt.partitions, keys = rebuilt.keys, "rebuilt the conversation index with short partition codes");
+                rewrote |= rebuilt.keys > 0;
             }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             txn.open_table(Tbl::Meta.def())

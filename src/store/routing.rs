@@ -108,7 +108,7 @@ pub trait RoutingReads: Reader + Sized {
     /// An agent's active conversations (assigned and not closed, plus offers held), counted up
     /// to `cap` (enough to compare with a capacity).
     fn load_of(&self, user_id: &str, cap: usize) -> Result<u32, StoreError> {
-        let assigned = self.scan_raw(Tbl::ConvIndex, &super::partition_prefix(&format!("a:{user_id}"), 'n'), None, cap)?.len();
+        let assigned = super::conversations::ConversationReads::partition_count(self, &format!("a:{user_id}"), cap)?;
         let held = self.scan_raw(Tbl::Routing, &format!("held/{user_id}/"), None, cap)?.len();
         Ok(u32::try_from(assigned + held).unwrap_or(u32::MAX))
     }

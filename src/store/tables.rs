@@ -14,8 +14,9 @@ use redb::TableDefinition;
 /// conversation index and conversation rows; 6: timeline entries and message events may hold
 /// derived message ids (see `store::codec::message`); 7: conversation index keys end with the
 /// human number instead of the conversation id, which `conversation_numbers` gives back; 8:
-/// the timeline is kept in chunks of entries (see `store::codec::chunk`).
-pub const SCHEMA_VERSION: u64 = 8;
+/// the timeline is kept in chunks of entries (see `store::codec::chunk`); 9: conversation
+/// index keys start with short partition codes (see `store::partition_codes`).
+pub const SCHEMA_VERSION: u64 = 9;
 
 /// `seq → Event` (a compact row, see `store::codec`): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
@@ -55,6 +56,9 @@ pub enum Tbl {
     /// sort key ending with the human number (see `store::conv_index` for the partitions and
     /// key shapes).
     ConvIndex,
+    /// `partition (such as i:{inbox id}) → its short code` in the conversation index (see
+    /// `store::partition_codes`).
+    PartitionCodes,
     /// `human number (ascending digits) → conversation id` (a compact row): leads from the
     /// conversation index back to the conversation (see `store::conv_index`).
     ConvNumbers,
@@ -80,7 +84,7 @@ pub enum Tbl {
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 23] = [
+    pub const ALL: [Tbl; 24] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -96,6 +100,7 @@ impl Tbl {
         Tbl::ContactIndex,
         Tbl::Conversations,
         Tbl::ConvIndex,
+        Tbl::PartitionCodes,
         Tbl::ConvNumbers,
         Tbl::ReadMarks,
         Tbl::Idempotency,
@@ -124,6 +129,7 @@ impl Tbl {
             Tbl::ContactIndex => "contact_index",
             Tbl::Conversations => "conversations",
             Tbl::ConvIndex => "conversation_index",
+            Tbl::PartitionCodes => "partition_codes",
             Tbl::ConvNumbers => "conversation_numbers",
             Tbl::ReadMarks => "read_marks",
             Tbl::Idempotency => "idempotency",
@@ -176,5 +182,7 @@ pub const META_SCHEMA_VERSION: &str = "schema_version";
 pub const META_SETTINGS: &str = "settings";
 /// Meta key holding the next human conversation number.
 pub const META_NEXT_NUMBER: &str = "next_conversation_number";
+/// Meta key holding the next partition code to hand out (see `store::partition_codes`).
+pub const META_NEXT_PARTITION_CODE: &str = "next_partition_code";
 /// Meta key set when the data folder was created with `--demo`.
 pub const META_DEMO: &str = "demo";

@@ -155,7 +155,7 @@ async fn every_partition_and_sort_pages_in_the_order_of_schema_3() {
         .expect("writes");
     let snap = store.snapshot().expect("snapshot");
     check_every_order(&snap, &moved);
-    let keys: usize = moved.iter().map(|c| conv_index::index_keys(c).len()).sum();
+    let keys: usize = moved.iter().map(|c| conv_index::index_entries(c).len()).sum();
     assert_eq!(snap.count(Tbl::ConvIndex).expect("counts"), keys as u64, "no key left behind");
 }
 
@@ -187,19 +187,38 @@ async fn a_schema_3_folder_reads_the_same_after_the_migration() {
     assert!(!is_cursor("0123/cv_x", Sort::Updated));
 }
 
-/// Writes `cs` as schema 6 stored them: compact rows and index keys ending with `/{id}`, no
-/// number table.
-async fn write_schema_6(store: &Store, cs: Vec<Conversation>) {
+/// A partition's code as schema 7 and 8 wrote it for an id of a shape other than the standard
+/// one: the kind letter in upper case, the id and `/` (standard ids were packed into 22
+/// digits; the migration drops both shapes alike).
+fn schema_8_code(partition: &str) -> String {
+    match partition.split_once(':') {
+        Some((kind, id)) => format!("{}{id}/", kind.to_ascii_uppercase()),
+        None => "*".to_string(),
+    }
+}
+
+/// The index keys schema 7 and 8 wrote: the partition code, then what schema 9 writes after
+/// its own code.
+fn schema_8_keys(c: &Conversation) -> Vec<String> {
+    conv_index::index_entries(c).into_iter().map(|(p, rest)| format!("{}{rest}", schema_8_code(&p))).collect()
+}
+
+/// Writes `cs` as schema 6 (index keys ending with `/{id}`, no number table) or schema 8
+/// (index keys with long partition codes, the number table) stored them.
+async fn write_schema(store: &Store, cs: Vec<Conversation>, version: u64) {
     store
         .write(move |_| {
             let mut ch = Changes::new(Timestamp(1), Actor::System);
             for c in &cs {
                 ch.ops.push(changes::Op::Put(Tbl::Conversations, c.id.clone(), rows::encode_conversation(c)?));
-                for k in conv_index::index_keys(c) {
-                    ch.put_str(Tbl::ConvIndex, &format!("{k}/{}", c.id), "");
+                for k in schema_8_keys(c) {
+                    ch.put_str(Tbl::ConvIndex, &if version == 6 { format!("{k}/{}", c.id) } else { k }, "");
+                }
+                if version == 8 {
+                    ch.ops.push(changes::Op::Put(Tbl::ConvNumbers, conv_index::number_key(c.number), conv_index::id_row(&c.id)?));
                 }
             }
-            ch.put_json(Tbl::Meta, tables::META_SCHEMA_VERSION, &6u64)?;
+            ch.put_json(Tbl::Meta, tables::META_SCHEMA_VERSION, &version)?;
             Ok::<_, StoreError>((ch, ()))
         })
         .await
@@ -214,15 +233,16 @@ async fn a_schema_6_folder_reads_the_same_after_the_migration() {
     let cursors: Vec<(Sort, String)> = [Sort::Waiting, Sort::Updated, Sort::Created].into_iter().map(|s| (s, cursor_of(&cs[7], s))).collect();
     {
         let store = Store::open(dir.path()).expect("opens");
-        write_schema_6(&store, cs.clone()).await;
+        write_schema(&store, cs.clone(), 6).await;
         assert_eq!(store.snapshot().expect("snapshot").count(Tbl::ConvNumbers).expect("counts"), 0);
     }
     let store = Store::open(dir.path()).expect("reopens and migrates");
     let snap = store.snapshot().expect("snapshot");
     assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
     let keys = snap.scan_raw(Tbl::ConvIndex, "", None, usize::MAX).expect("reads");
-    assert_eq!(keys.len(), cs.iter().map(|c| conv_index::index_keys(c).len()).sum::<usize>());
+    assert_eq!(keys.len(), cs.iter().map(|c| conv_index::index_entries(c).len()).sum::<usize>());
     assert!(keys.iter().all(|(k, _)| !k.contains('/')), "no key keeps its id");
+    assert!(keys.iter().all(|(k, _)| k.len() <= 2 + 1 + 7 + 3 + 1), "every key starts with a short code");
     assert_eq!(snap.count(Tbl::ConvNumbers).expect("counts"), cs.len() as u64);
     for c in &cs {
         assert_eq!(snap.conversation_id_by_number(c.number).expect("reads").as_deref(), Some(c.id.as_str()));
@@ -247,7 +267,7 @@ async fn a_schema_6_folder_with_a_repeated_number_is_refused_and_left_as_it_was(
     cs[5].number = cs[2].number;
     {
         let store = Store::open(dir.path()).expect("opens");
-        write_schema_6(&store, cs.clone()).await;
+        write_schema(&store, cs.clone(), 6).await;
     }
     match Store::open(dir.path()) {
         Err(StoreError::Corrupt(m)) => assert!(m.contains(&cs[2].id) && m.contains(&cs[5].id) && m.contains("same number"), "{m}"),
@@ -257,4 +277,62 @@ async fn a_schema_6_folder_with_a_repeated_number_is_refused_and_left_as_it_was(
     let db = redb::Database::open(dir.path().join(DB_FILE)).expect("opens the file");
     let read = db.begin_read().expect("read");
     assert_eq!(read.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(6), "still schema 6");
+}
+
+#[tokio::test]
+async fn a_schema_8_folder_gets_short_codes_and_new_partitions_the_next_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cs = sample();
+    {
+        let store = Store::open(dir.path()).expect("opens");
+        write_schema(&store, cs.clone(), 8).await;
+    }
+    let store = Store::open(dir.path()).expect("reopens and migrates");
+    let snap = store.snapshot().expect("snapshot");
+    assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
+    // The partitions got codes 0, 1, 2… in name order; `all` keeps `*`.
+    let named: Vec<String> = all_partitions(&cs).into_iter().filter(|p| p != "all").collect();
+    assert_eq!(snap.count(Tbl::PartitionCodes).expect("counts"), named.len() as u64);
+    for (n, p) in named.iter().enumerate() {
+        assert_eq!(snap.get_str(Tbl::PartitionCodes, p).expect("reads"), Some(conv_index::short_code(n as u64)), "{p}");
+    }
+    let keys = snap.scan_raw(Tbl::ConvIndex, "", None, usize::MAX).expect("reads");
+    assert_eq!(keys.len(), cs.iter().map(|c| conv_index::index_entries(c).len()).sum::<usize>(), "the long keys are gone");
+    check_every_order(&snap, &cs);
+    drop(snap);
+
+    // A label seen for the first time gets the next code; taking it off leaves the code, never
+    // handed out again, and the partition reads empty.
+    let (before, mut labelled) = (cs[0].clone(), cs[0].clone());
+    let label = format!("l:{}", id("lbl", 9));
+    labelled.labels.push(label[2..].to_string());
+    let put = |new: Conversation, old: Conversation| {
+        let store = store.clone();
+        async move {
+            store
+                .write(move |_| {
+                    let mut ch = Changes::new(Timestamp(3), Actor::System);
+                    put_conversation(&mut ch, &new, Some(&old))?;
+                    Ok::<_, StoreError>((ch, ()))
+                })
+                .await
+                .expect("writes");
+        }
+    };
+    put(labelled.clone(), before.clone()).await;
+    let snap = store.snapshot().expect("snapshot");
+    assert_eq!(snap.get_str(Tbl::PartitionCodes, &label).expect("reads"), Some(conv_index::short_code(named.len() as u64)));
+    assert_eq!(snap.partition_ids(&label, Sort::Created, 10).expect("reads"), vec![before.id.clone()]);
+    drop(snap);
+    put(before.clone(), labelled.clone()).await;
+    // Removing the keys of a partition that never had any hands out no code.
+    let mut ghost = before.clone();
+    ghost.labels.push(id("lbl", 10));
+    put(before.clone(), ghost).await;
+    let snap = store.snapshot().expect("snapshot");
+    assert_eq!(snap.partition_ids(&label, Sort::Created, 10).expect("reads"), Vec::<String>::new());
+    assert_eq!(snap.partition_count(&label, 10).expect("counts"), 0);
+    assert_eq!(snap.count(Tbl::PartitionCodes).expect("counts"), named.len() as u64 + 1, "kept, and no code for the ghost");
+    assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_NEXT_PARTITION_CODE).expect("reads"), Some(named.len() as u64 + 1));
+    check_every_order(&snap, &cs);
 }

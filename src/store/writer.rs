@@ -15,6 +15,7 @@ use tokio::sync::watch;
 use super::changes::{Changes, Op};
 use super::codec;
 use super::messages::ChunkEdit;
+use super::partition_codes::Codes;
 use super::reader::Tables;
 use super::status_log;
 use super::tables::{Bin, EVENTS, Tbl};
@@ -46,10 +47,12 @@ impl Tables for Staged<'_> {
     }
 }
 
-/// The transaction of one batch and the next free sequence number.
+/// The transaction of one batch, the next free sequence number and the partition codes the
+/// batch has used.
 pub(crate) struct Batch<'a> {
     txn: &'a WriteTransaction,
     next_seq: u64,
+    codes: Codes,
 }
 
 impl Batch<'_> {
@@ -96,6 +99,17 @@ impl Batch<'_> {
                 }
                 Op::PutBin(t, k, v) => {
                     self.txn.open_table(t.def()).map_err(db_err)?.insert(k.as_slice(), v.as_slice()).map_err(db_err)?;
+                }
+                Op::IndexKey { partition, rest, put } => {
+                    if let Some(code) = self.codes.resolve(self.txn, &partition, put)? {
+                        let key = format!("{code}{rest}");
+                        let mut index = self.txn.open_table(Tbl::ConvIndex.def()).map_err(db_err)?;
+                        if put {
+                            index.insert(key.as_str(), [].as_slice()).map_err(db_err)?;
+                        } else {
+                            index.remove(key.as_str()).map_err(db_err)?;
+                        }
+                    }
                 }
                 Op::PutEntry { .. } => {}
             }
@@ -146,7 +160,7 @@ fn run_batch(db: &Database, jobs: Vec<Job>, next_seq: u64, last_seq: &watch::Sen
             return next_seq;
         }
     };
-    let mut batch = Batch { txn: &txn, next_seq };
+    let mut batch = Batch { txn: &txn, next_seq, codes: Codes::default() };
     let mut responders = Vec::with_capacity(jobs.len());
     let mut failure = None;
     for job in jobs {

@@ -138,7 +138,7 @@ mod erased {
 fn check_reads_back(store: &Store, data: &Legacy) {
     let snap = store.snapshot().expect("snapshot");
     assert_eq!(snap.get_json::<u64>(Tbl::Meta, META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
-    assert_eq!(SCHEMA_VERSION, 8);
+    assert_eq!(SCHEMA_VERSION, 9);
     for (cid, timeline) in &data.timelines {
         assert_eq!(&snap.timeline(cid, 0, usize::MAX).expect("timeline"), timeline, "{cid}");
         assert_eq!(snap.timeline(cid, 3, 2).expect("timeline"), timeline[3..5.min(timeline.len())], "a page from an index");

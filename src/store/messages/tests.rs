@@ -136,7 +136,7 @@ async fn a_schema_4_folder_keeps_its_ids_and_carries_on_with_derived_ones() {
     let store = Store::open(dir.path()).expect("opens and migrates");
     let snap = store.snapshot().expect("snapshot");
     assert_eq!(snap.get_json::<u64>(Tbl::Meta, META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
-    assert_eq!(SCHEMA_VERSION, 8);
+    assert_eq!(SCHEMA_VERSION, 9);
     assert_eq!(snap.timeline(&c.id, 0, usize::MAX).expect("timeline"), old);
     drop(snap);
 

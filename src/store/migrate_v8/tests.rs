@@ -79,7 +79,7 @@ async fn a_schema_6_folder_moves_every_entry_into_chunks() {
     let store = Store::open(dir.path()).expect("opens and migrates");
     let snap = store.snapshot().expect("snapshot");
     assert_eq!(snap.get_json::<u64>(Tbl::Meta, META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
-    assert_eq!(SCHEMA_VERSION, 8);
+    assert_eq!(SCHEMA_VERSION, 9);
     for (c, t) in [(&long, &long_t), (&short, &short_t), (&odd, &odd_t), (&holey, &holey_t)] {
         assert_eq!(&snap.timeline(&c.id, 0, usize::MAX).expect("timeline"), t, "{}", c.id);
         for m in t.iter() {
