@@ -10,8 +10,7 @@
 use std::collections::VecDeque;
 
 use super::StoreError;
-use super::conv_index::{Position, after_position, tail_number, tail_waits};
-use super::conv_index::prefix;
+use super::conv_index::{Position, after_position, prefix, tail_number, tail_waits};
 use super::partition_codes::code_in;
 use super::conversations::ConversationReads;
 use super::reader::Reader;
