@@ -60,12 +60,19 @@ impl Codes {
     }
 }
 
+/// Records the number of the next code to hand out. A counter rather than the table's length,
+/// so that a row ever removed by hand cannot make a code be handed out twice.
+fn set_next(txn: &WriteTransaction, n: u64) -> Result<(), StoreError> {
+    let bytes = serde_json::to_vec(&n).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    txn.open_table(Tbl::Meta.def()).map_err(db_err)?.insert(META_NEXT_PARTITION_CODE, bytes.as_slice()).map_err(db_err)?;
+    Ok(())
+}
+
 /// Hands out the next code to `partition` and records it.
 fn allocate_code(txn: &WriteTransaction, partition: &str) -> Result<String, StoreError> {
     let n: u64 = txn.get_json(Tbl::Meta, META_NEXT_PARTITION_CODE)?.unwrap_or(0);
     let code = short_code(n);
-    let next = serde_json::to_vec(&(n + 1)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    txn.open_table(Tbl::Meta.def()).map_err(db_err)?.insert(META_NEXT_PARTITION_CODE, next.as_slice()).map_err(db_err)?;
+    set_next(txn, n + 1)?;
     txn.open_table(Tbl::PartitionCodes.def()).map_err(db_err)?.insert(partition, code.as_bytes()).map_err(db_err)?;
     Ok(code)
 }
@@ -81,8 +88,8 @@ pub(super) fn reassign(txn: &WriteTransaction, partitions: impl IntoIterator<Ite
         table.insert(partition.as_str(), code.as_bytes()).map_err(db_err)?;
         codes.insert(partition, code);
     }
-    let next = serde_json::to_vec(&(codes.len() as u64)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    txn.open_table(Tbl::Meta.def()).map_err(db_err)?.insert(META_NEXT_PARTITION_CODE, next.as_slice()).map_err(db_err)?;
+    drop(table);
+    set_next(txn, codes.len() as u64)?;
     codes.insert("all".to_string(), ALL_CODE.to_string());
     Ok(codes)
 }
