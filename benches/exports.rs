@@ -32,7 +32,9 @@ fn env(name: &str, default: usize) -> usize {
 /// A line of `/proc/self/status` in MB (`VmHWM`, `VmRSS`).
 fn memory_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status.lines().find_map(|l| l.strip_prefix(field)?.trim_start_matches(':').trim().trim_end_matches("kB").trim().parse::<f64>().ok());
+    let kb = status.lines().find_map(|l| {
+        l.strip_prefix(field)?.trim_start_matches(':').trim().trim_end_matches("kB").trim().parse::<f64>().ok()
+    });
     kb.unwrap_or(0.0) / 1024.0
 }
 
@@ -46,20 +48,53 @@ async fn fill(store: &Store, desk: &Desk, conversations: usize, contacts: usize)
     let now = SystemClock.now();
     let mut agents = Vec::new();
     for i in 0..20 {
-        let new = NewUser { email: format!("agent{i}@bench.test"), name: format!("Agent {i}"), role: Role::Agent, password: "benchmark-pw".into(), capacity: None, must_change_password: false };
+        let new = NewUser {
+            email: format!("agent{i}@bench.test"),
+            name: format!("Agent {i}"),
+            role: Role::Agent,
+            password: "benchmark-pw".into(),
+            capacity: None,
+            must_change_password: false,
+        };
         let u = desk.insert_user(Actor::Cli, new, true).await.expect("agent");
         agents.push(PlanAgent { id: u.id, name: u.name });
     }
-    let team = Team { id: "team_bench".into(), name: "Support".into(), description: String::new(), members: agents.iter().map(|a| a.id.clone()).collect(), created_at: now, updated_at: now };
+    let team = Team {
+        id: "team_bench".into(),
+        name: "Support".into(),
+        description: String::new(),
+        members: agents.iter().map(|a| a.id.clone()).collect(),
+        created_at: now,
+        updated_at: now,
+    };
     let inboxes: Vec<(Inbox, Lang)> = (0..6)
         .map(|i| {
             let lang = [Lang::En, Lang::It, Lang::Es][i % 3];
-            let inbox = Inbox { id: format!("inb_{i}"), name: format!("Inbox {i}"), channel: if i == 5 { Channel::Api } else { Channel::Livechat }, assignment: AssignmentMode::Manual, offer_timeout_secs: 30, auto_close_secs: 86_400, wrap_up_required: false, team_ids: vec![team.id.clone()], created_at: now, updated_at: now };
+            let inbox = Inbox {
+                id: format!("inb_{i}"),
+                name: format!("Inbox {i}"),
+                channel: if i == 5 { Channel::Api } else { Channel::Livechat },
+                assignment: AssignmentMode::Manual,
+                offer_timeout_secs: 30,
+                auto_close_secs: 86_400,
+                wrap_up_required: false,
+                team_ids: vec![team.id.clone()],
+                created_at: now,
+                updated_at: now,
+            };
             (inbox, lang)
         })
         .collect();
-    let labels: Vec<Label> = ["vip", "billing", "bug", "=formula"].iter().enumerate().map(|(i, n)| Label { id: format!("lbl_{i}"), name: n.to_string(), color: "#336699".into() }).collect();
-    let wrap_ups: Vec<WrapUpReason> = ["Solved", "Duplicate", "No answer"].iter().enumerate().map(|(i, n)| WrapUpReason { id: format!("wru_{i}"), name: n.to_string(), archived: false }).collect();
+    let labels: Vec<Label> = ["vip", "billing", "bug", "=formula"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Label { id: format!("lbl_{i}"), name: n.to_string(), color: "#336699".into() })
+        .collect();
+    let wrap_ups: Vec<WrapUpReason> = ["Solved", "Duplicate", "No answer"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| WrapUpReason { id: format!("wru_{i}"), name: n.to_string(), archived: false })
+        .collect();
     let plan = Plan {
         contacts,
         conversations,
@@ -159,19 +194,36 @@ async fn main() {
     let status = std::process::Command::new(exe).env(FILL_DIR, dir.path()).status().expect("fill process");
     assert!(status.success(), "filling the store failed");
     let db_mb = std::fs::metadata(dir.path().join("switchboard.redb")).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
-    println!("filled {conversations} conversations, {contacts} contacts in {:.1} s (child process); database {db_mb:.0} MB", t.elapsed().as_secs_f64());
+    println!(
+        "filled {conversations} conversations, {contacts} contacts in {:.1} s (child process); database {db_mb:.0} MB",
+        t.elapsed().as_secs_f64()
+    );
     let store = Store::open(dir.path()).expect("store");
     let desk = Desk::new(store.clone(), Arc::new(SystemClock), DeskConfig::default());
     println!("resident after opening the store: {:.0} MB", memory_mb("VmRSS"));
 
-    let sup = NewUser { email: "sup@bench.test".into(), name: "Sup".into(), role: Role::Supervisor, password: "benchmark-pw".into(), capacity: None, must_change_password: false };
+    let sup = NewUser {
+        email: "sup@bench.test".into(),
+        name: "Sup".into(),
+        role: Role::Supervisor,
+        password: "benchmark-pw".into(),
+        capacity: None,
+        must_change_password: false,
+    };
     desk.insert_user(Actor::Cli, sup, true).await.expect("supervisor");
     let client = TestClient::new(app(AppState::new(desk.clone())).boxed());
-    let login = client.post("/api/v1/auth/login").body_json(&json!({"email": "sup@bench.test", "password": "benchmark-pw"})).send().await;
+    let login = client
+        .post("/api/v1/auth/login")
+        .body_json(&json!({"email": "sup@bench.test", "password": "benchmark-pw"}))
+        .send()
+        .await;
     let body: Value = login.0.into_body().into_json().await.expect("login");
     let token = body["token"].as_str().expect("token").to_string();
 
-    for (format, path) in [("csv", "/api/v1/conversations/export?format=csv&sort=created"), ("xlsx", "/api/v1/conversations/export?format=xlsx&sort=created")] {
+    for (format, path) in [
+        ("csv", "/api/v1/conversations/export?format=csv&sort=created"),
+        ("xlsx", "/api/v1/conversations/export?format=xlsx&sort=created"),
+    ] {
         // One warm-up run fills redb's page cache (up to 1 GiB by default), so the growth of
         // the peak over the resident memory before is the export's own.
         download(&client, path, &token).await;

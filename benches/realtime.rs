@@ -91,7 +91,8 @@ async fn read_chunk<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Vec<u
     if r.read_line(&mut line).await? == 0 {
         return Err(std::io::ErrorKind::UnexpectedEof.into());
     }
-    let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16).map_err(|_| std::io::Error::other("bad chunk size"))?;
+    let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16)
+        .map_err(|_| std::io::Error::other("bad chunk size"))?;
     let mut buf = vec![0; size + 2];
     r.read_exact(&mut buf).await?;
     buf.truncate(size);
@@ -113,7 +114,11 @@ impl Client {
     async fn ok(&mut self, method: &str, path: &str, token: &str, body: Value, want: u16) -> Value {
         let body = body.to_string();
         let auth = if token.is_empty() { String::new() } else { format!("Authorization: Bearer {token}\r\n") };
-        let req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", self.host, body.len());
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.host,
+            body.len()
+        );
         self.r.get_mut().write_all(req.as_bytes()).await.expect("writes the request");
         let (status, len, chunked) = read_head(&mut self.r).await;
         assert!(!chunked, "{method} {path}: JSON answers carry a Content-Length");
@@ -189,7 +194,9 @@ struct LiveMessage {
 /// One SSE subscriber: reads the stream until it ends, noting arrival times per read.
 async fn subscribe(addr: String, token: String, seen: Arc<Mutex<Seen>>) {
     let mut r = BufReader::new(TcpStream::connect(&addr).await.expect("connects the stream"));
-    let req = format!("GET /api/v1/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\nAuthorization: Bearer {token}\r\n\r\n");
+    let req = format!(
+        "GET /api/v1/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\nAuthorization: Bearer {token}\r\n\r\n"
+    );
     r.get_mut().write_all(req.as_bytes()).await.expect("writes the request");
     let (status, _, chunked) = read_head(&mut r).await;
     assert!(status == 200 && chunked, "the event stream was refused or is not chunked ({status})");
@@ -202,7 +209,11 @@ async fn subscribe(addr: String, token: String, seen: Arc<Mutex<Seen>>) {
         buf.extend_from_slice(&chunk);
         while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
             let block: Vec<u8> = buf.drain(..end + 2).collect();
-            let data: String = String::from_utf8_lossy(&block).lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim_start).collect();
+            let data: String = String::from_utf8_lossy(&block)
+                .lines()
+                .filter_map(|l| l.strip_prefix("data:"))
+                .map(str::trim_start)
+                .collect();
             if data.is_empty() {
                 continue; // keep-alive comment
             }
@@ -388,7 +399,10 @@ fn routing(server_rt: &Runtime, client_rt: &Runtime) {
             offered += done.offered;
             other += done.away + done.expired + done.withdrawn + done.closed;
         }
-        println!("routing: settle() with a queue of 1, {agents} agents {}; offered {offered}, other work {other}", stats(one));
+        println!(
+            "routing: settle() with a queue of 1, {agents} agents {}; offered {offered}, other work {other}",
+            stats(one)
+        );
     });
 }
 

@@ -24,17 +24,53 @@ use switchboard::store::{ContactReads, UserReads, WorkspaceReads};
 use switchboard::{AppState, bind, serve};
 
 const WORDS: &[&str] = &[
-    "order", "refund", "password", "invoice", "tracking", "jacket", "discount", "ordine", "rimborso", "fattura",
-    "scarpe", "contabilità", "pedido", "reembolso", "factura", "contraseña", "chaqueta", "historial", "seat", "spam",
+    "order",
+    "refund",
+    "password",
+    "invoice",
+    "tracking",
+    "jacket",
+    "discount",
+    "ordine",
+    "rimborso",
+    "fattura",
+    "scarpe",
+    "contabilità",
+    "pedido",
+    "reembolso",
+    "factura",
+    "contraseña",
+    "chaqueta",
+    "historial",
+    "seat",
+    "spam",
 ];
 const COMMON: &[&str] = &["the", "grazie", "gracias", "thank", "il", "el", "la", "pro", "di", "de"];
 const PAIRS: &[&str] = &[
-    "refund card", "fattura partita", "pedido lunes", "password spam", "piano pro", "plan anual", "invoice vat",
-    "rimborso carta", "reembolso tarjeta", "tracking friday", "ordine sabato", "contraseña correo",
+    "refund card",
+    "fattura partita",
+    "pedido lunes",
+    "password spam",
+    "piano pro",
+    "plan anual",
+    "invoice vat",
+    "rimborso carta",
+    "reembolso tarjeta",
+    "tracking friday",
+    "ordine sabato",
+    "contraseña correo",
 ];
 const PHRASES: &[&str] = &[
-    "\"partita iva\"", "\"plan pro\"", "\"the tracking\"", "\"la contraseña\"", "\"thank you so much\"", "\"grazie mille\"",
-    "\"muchas gracias\"", "\"blue jacket\"", "\"piano pro\"", "\"vat number\"",
+    "\"partita iva\"",
+    "\"plan pro\"",
+    "\"the tracking\"",
+    "\"la contraseña\"",
+    "\"thank you so much\"",
+    "\"grazie mille\"",
+    "\"muchas gracias\"",
+    "\"blue jacket\"",
+    "\"piano pro\"",
+    "\"vat number\"",
 ];
 const PREFIXES: &[&str] = &["refun*", "fattur*", "contrase*", "reemb*", "track*", "scarp*", "invo*", "pedi*"];
 const UNACCENTED: &[&str] = &["informacion", "contrasena", "sesion", "martedi", "novita", "dias", "contabilita"];
@@ -61,7 +97,10 @@ async fn main() {
         let touched = index.catch_up(&store).expect("catch up");
         println!(
             "reusing {} (index at seq {}; caught up {touched} conversations in {:.1} s; index {:.0} MB)",
-            dir.display(), index.indexed_seq(), t.elapsed().as_secs_f64(), index.disk_bytes() as f64 / 1e6
+            dir.display(),
+            index.indexed_seq(),
+            t.elapsed().as_secs_f64(),
+            index.disk_bytes() as f64 / 1e6
         );
     } else {
         let t = Instant::now();
@@ -70,20 +109,30 @@ async fn main() {
         let (db, ix) = (db_bytes(&dir), index.disk_bytes());
         println!(
             "index built from scratch: {indexed} conversations in {:.1} s; on disk: database {:.0} MB (file length {:.0} MB) + index {:.0} MB = {:.0} MB; resident {:.0} MB (peak {:.0} MB)",
-            built.as_secs_f64(), db as f64 / 1e6, db_len(&dir) as f64 / 1e6, ix as f64 / 1e6, (db + ix) as f64 / 1e6, proc_mb("VmRSS:"), proc_mb("VmHWM:")
+            built.as_secs_f64(),
+            db as f64 / 1e6,
+            db_len(&dir) as f64 / 1e6,
+            ix as f64 / 1e6,
+            (db + ix) as f64 / 1e6,
+            proc_mb("VmRSS:"),
+            proc_mb("VmHWM:")
         );
     }
 
     // The query mix.
     let snap = store.snapshot().expect("snapshot");
     let sample = snap.contacts_page(None, 2_000).expect("contacts");
-    let mut queries: Vec<String> = [WORDS, COMMON, PAIRS, PHRASES, PREFIXES, UNACCENTED, NAMES].concat().iter().map(|s| s.to_string()).collect();
+    let mut queries: Vec<String> =
+        [WORDS, COMMON, PAIRS, PHRASES, PREFIXES, UNACCENTED, NAMES].concat().iter().map(|s| s.to_string()).collect();
     queries.extend(sample.iter().step_by(100).filter_map(|c| c.email.clone()).take(12));
     let phones: Vec<String> = sample.iter().step_by(97).filter_map(|c| c.phone.clone()).take(12).collect();
-    queries.extend(phones.iter().enumerate().map(|(i, p)| if i % 2 == 0 { p[p.len() - 6..].to_string() } else { p.clone() }));
+    queries.extend(
+        phones.iter().enumerate().map(|(i, p)| if i % 2 == 0 { p[p.len() - 6..].to_string() } else { p.clone() }),
+    );
     // `BENCH_ONLY=grazie,el` runs only those queries on the engine (each with its usual filter),
     // to profile them.
-    let only: Option<Vec<String>> = std::env::var("BENCH_ONLY").ok().map(|o| o.split(',').map(str::to_string).collect());
+    let only: Option<Vec<String>> =
+        std::env::var("BENCH_ONLY").ok().map(|o| o.split(',').map(str::to_string).collect());
     let agent = snap.user_by_email("agent10@bench.test").expect("read").expect("agent10");
     let teams = snap.teams_of_user(&agent.id).expect("teams");
     let mut keys = vec![format!("u:{}", agent.id)];
@@ -95,11 +144,21 @@ async fn main() {
         match i % 4 {
             0 => (Filters::default(), Scope::Everything),
             1 => (Filters { statuses: vec!["closed".into()], ..Filters::default() }, Scope::Everything),
-            2 => (Filters { inbox: Some(loaded.inboxes[i % 9].0.clone()), created: (Some(month_ago.millis()), None), ..Filters::default() }, Scope::Everything),
+            2 => (
+                Filters {
+                    inbox: Some(loaded.inboxes[i % 9].0.clone()),
+                    created: (Some(month_ago.millis()), None),
+                    ..Filters::default()
+                },
+                Scope::Everything,
+            ),
             _ => (Filters::default(), Scope::Keys(keys.clone())),
         }
     };
-    println!("query mix: {} queries × {rounds} rounds, each in both orders; every 4th with a status filter, every 4th with inbox + date, every 4th as an agent", queries.len());
+    println!(
+        "query mix: {} queries × {rounds} rounds, each in both orders; every 4th with a status filter, every 4th with inbox + date, every 4th as an agent",
+        queries.len()
+    );
 
     for order in [Order::Relevance, Order::Newest] {
         let mut samples: Vec<Duration> = Vec::new();
@@ -125,7 +184,15 @@ async fn main() {
         slowest.sort_by(|a, b| b.0.cmp(&a.0));
         let runs = samples.len();
         stats(&format!("engine, {order:?} (count + top 20)"), samples);
-        println!("    mean hits per query {}; slowest: {:?}", hits / runs.max(1), slowest.iter().take(env("BENCH_SLOWEST", 3)).map(|(d, q)| format!("{q} {:.2} ms", d.as_secs_f64() * 1e3)).collect::<Vec<_>>());
+        println!(
+            "    mean hits per query {}; slowest: {:?}",
+            hits / runs.max(1),
+            slowest
+                .iter()
+                .take(env("BENCH_SLOWEST", 3))
+                .map(|(d, q)| format!("{q} {:.2} ms", d.as_secs_f64() * 1e3))
+                .collect::<Vec<_>>()
+        );
     }
 
     if env("BENCH_HTTP", 1) == 0 {
@@ -173,5 +240,13 @@ async fn main() {
 }
 
 fn encode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.*".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.*".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

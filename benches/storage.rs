@@ -21,15 +21,27 @@ fn print_tables(dir: &Path, title: &str, messages: f64) {
     for handle in read.list_tables().expect("tables") {
         let table = read.open_untyped_table(handle.clone()).expect("table");
         let s = table.stats().expect("stats");
-        rows.push((handle.name().to_string(), table.len().expect("len"), s.stored_bytes(), s.metadata_bytes(), s.fragmented_bytes()));
+        rows.push((
+            handle.name().to_string(),
+            table.len().expect("len"),
+            s.stored_bytes(),
+            s.metadata_bytes(),
+            s.fragmented_bytes(),
+        ));
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.2 + r.3 + r.4));
     println!("{title}");
-    println!("{:<22} {:>10} {:>10} {:>10} {:>10} {:>9}", "table", "rows", "stored MB", "meta MB", "frag MB", "B/message");
+    println!(
+        "{:<22} {:>10} {:>10} {:>10} {:>10} {:>9}",
+        "table", "rows", "stored MB", "meta MB", "frag MB", "B/message"
+    );
     for (name, len, stored, meta, frag) in rows {
         println!(
             "{name:<22} {len:>10} {:>10.1} {:>10.1} {:>10.1} {:>9.0}",
-            stored as f64 / 1e6, meta as f64 / 1e6, frag as f64 / 1e6, (stored + meta + frag) as f64 / messages
+            stored as f64 / 1e6,
+            meta as f64 / 1e6,
+            frag as f64 / 1e6,
+            (stored + meta + frag) as f64 / messages
         );
     }
 }
@@ -56,7 +68,13 @@ async fn main() {
     let took = started.elapsed();
     let (ordered, ordered_len) = (db_bytes(dir.path()), db_len(dir.path()));
     for t in &report.tables {
-        println!("rewrote {} in key order: {} rows, {:.1} MB -> {:.1} MB", t.table, t.rows, t.before as f64 / 1e6, t.after as f64 / 1e6);
+        println!(
+            "rewrote {} in key order: {} rows, {:.1} MB -> {:.1} MB",
+            t.table,
+            t.rows,
+            t.before as f64 / 1e6,
+            t.after as f64 / 1e6
+        );
     }
     print_tables(dir.path(), "after the ordered compaction:", messages);
     println!(

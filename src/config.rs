@@ -252,7 +252,8 @@ mod tests {
         let path = dir.path().join("sb.toml");
         std::fs::write(&path, "bind = \"0.0.0.0:9000\"\ndata = \"/srv/sb\"\nlog_format = \"json\"\n").expect("write");
         let p = path.to_str().expect("utf-8 path");
-        let c = Config::resolve(&parse(&["switchboard", "serve", "--config", p, "--bind", "127.0.0.1:1"])).expect("resolves");
+        let c = Config::resolve(&parse(&["switchboard", "serve", "--config", p, "--bind", "127.0.0.1:1"]))
+            .expect("resolves");
         assert_eq!(c.bind, "127.0.0.1:1");
         assert_eq!(c.data, PathBuf::from("/srv/sb"));
         assert_eq!(c.log_format, LogFormat::Json);

@@ -41,7 +41,10 @@ fn main() -> ExitCode {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))
 }
 
 fn open_store(dir: &std::path::Path) -> Result<Store, String> {
@@ -53,7 +56,9 @@ fn open_store(dir: &std::path::Path) -> Result<Store, String> {
 
 fn describe(e: DeskError) -> String {
     match e {
-        DeskError::Invalid(fields) => fields.iter().map(|f| format!("{} {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
+        DeskError::Invalid(fields) => {
+            fields.iter().map(|f| format!("{} {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+        }
         other => other.to_string(),
     }
 }
@@ -137,7 +142,8 @@ fn read_password(from_stdin: bool) -> Result<String, String> {
     }
     let first = rpassword::prompt_password("Password: ")
         .map_err(|e| format!("cannot prompt for a password ({e}); use --password-stdin"))?;
-    let again = rpassword::prompt_password("Password again: ").map_err(|e| format!("cannot prompt for a password: {e}"))?;
+    let again =
+        rpassword::prompt_password("Password again: ").map_err(|e| format!("cannot prompt for a password: {e}"))?;
     if first != again {
         return Err("the passwords differ".into());
     }
@@ -151,7 +157,8 @@ fn user_add(args: UserAddArgs) -> Result<(), String> {
     let password = read_password(args.password_stdin)?;
     runtime()?.block_on(async move {
         let desk = Desk::new(open_store(&dir)?, Arc::new(SystemClock), DeskConfig::default());
-        let new = NewUser { email: args.email, name: args.name, role, password, capacity: None, must_change_password: false };
+        let new =
+            NewUser { email: args.email, name: args.name, role, password, capacity: None, must_change_password: false };
         let user = desk.insert_user(Actor::Cli, new, true).await.map_err(describe)?;
         println!("created {} {} ({}) with id {}", user.role.as_str(), user.email, user.name, user.id);
         Ok(())
@@ -164,7 +171,9 @@ fn reindex(args: ReindexArgs) -> Result<(), String> {
     let store = open_store(&dir)?;
     let index = switchboard::search::SearchIndex::open(&dir).map_err(|e| e.to_string())?;
     let bar = indicatif::ProgressBar::new(0);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("reindexing [{bar:40}] {pos}/{len} conversations, {per_sec}, {eta} left") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "reindexing [{bar:40}] {pos}/{len} conversations, {per_sec}, {eta} left",
+    ) {
         bar.set_style(style.progress_chars("=> "));
     }
     let started = std::time::Instant::now();

@@ -51,7 +51,11 @@ impl Metrics {
         out.push_str("# HELP switchboard_http_requests_total HTTP requests answered, by route, method and status.\n");
         out.push_str("# TYPE switchboard_http_requests_total counter\n");
         for ((route, method, status), s) in map.iter() {
-            let _ = writeln!(out, "switchboard_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "switchboard_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {}",
+                s.count
+            );
         }
         out.push_str("# HELP switchboard_http_request_duration_seconds Time to answer HTTP requests.\n");
         out.push_str("# TYPE switchboard_http_request_duration_seconds histogram\n");
@@ -60,7 +64,8 @@ impl Metrics {
             for (le, n) in BUCKETS.iter().zip(s.buckets.iter()) {
                 let _ = writeln!(out, "switchboard_http_request_duration_seconds_bucket{{{labels},le=\"{le}\"}} {n}");
             }
-            let _ = writeln!(out, "switchboard_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
+            let _ =
+                writeln!(out, "switchboard_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
             let _ = writeln!(out, "switchboard_http_request_duration_seconds_sum{{{labels}}} {}", s.sum_secs);
             let _ = writeln!(out, "switchboard_http_request_duration_seconds_count{{{labels}}} {}", s.count);
         }
@@ -91,7 +96,10 @@ mod tests {
         m.observe("getMe", "GET", 200, Duration::from_millis(30));
         m.observe("getMe", "GET", 401, Duration::from_millis(1));
         let text = m.render(&[("switchboard_event_log_last_seq", "Newest event.", 7.0)]);
-        assert!(text.contains("switchboard_http_requests_total{route=\"getMe\",method=\"GET\",status=\"200\"} 2\n"), "{text}");
+        assert!(
+            text.contains("switchboard_http_requests_total{route=\"getMe\",method=\"GET\",status=\"200\"} 2\n"),
+            "{text}"
+        );
         assert!(text.contains("switchboard_http_requests_total{route=\"getMe\",method=\"GET\",status=\"401\"} 1\n"));
         assert!(text.contains("_bucket{route=\"getMe\",method=\"GET\",status=\"200\",le=\"0.005\"} 1\n"));
         assert!(text.contains("_bucket{route=\"getMe\",method=\"GET\",status=\"200\",le=\"0.05\"} 2\n"));

@@ -4,8 +4,8 @@
 
 use std::borrow::Cow;
 
-use poem::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, ETAG, IF_NONE_MATCH, LOCATION};
 use poem::http::StatusCode;
+use poem::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, ETAG, IF_NONE_MATCH, LOCATION};
 use poem::{Endpoint, Request, Response};
 use rust_embed::RustEmbed;
 

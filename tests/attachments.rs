@@ -14,7 +14,9 @@ use serde_json::{Value, json};
 fn sticker(transparent_corner: bool, rgb: bool) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
     if rgb {
-        image::RgbImage::from_pixel(512, 512, image::Rgb([200, 30, 30])).write_to(&mut out, image::ImageFormat::Png).expect("png");
+        image::RgbImage::from_pixel(512, 512, image::Rgb([200, 30, 30]))
+            .write_to(&mut out, image::ImageFormat::Png)
+            .expect("png");
     } else {
         let mut img = image::RgbaImage::from_pixel(512, 512, image::Rgba([30, 120, 200, 255]));
         if transparent_corner {
@@ -27,8 +29,18 @@ fn sticker(transparent_corner: bool, rgb: bool) -> Vec<u8> {
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-async fn upload(h: &Harness, path: &str, token: &str, bytes: &[u8], name: &str, mime: &str, kind: &str) -> common::Answer {
-    let form = TestForm::new().field(TestFormField::bytes(bytes.to_vec()).name("file").filename(name).content_type(mime)).text("kind", kind);
+async fn upload(
+    h: &Harness,
+    path: &str,
+    token: &str,
+    bytes: &[u8],
+    name: &str,
+    mime: &str,
+    kind: &str,
+) -> common::Answer {
+    let form = TestForm::new()
+        .field(TestFormField::bytes(bytes.to_vec()).name("file").filename(name).content_type(mime))
+        .text("kind", kind);
     let resp = h.client.post(path).header("Authorization", format!("Bearer {token}")).multipart(form).send().await.0;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
@@ -37,7 +49,13 @@ async fn upload(h: &Harness, path: &str, token: &str, bytes: &[u8], name: &str, 
 }
 
 async fn download(h: &Harness, id: &str, token: &str) -> (u16, Option<String>, Option<String>, Vec<u8>) {
-    let resp = h.client.get(format!("/api/v1/attachments/{id}")).header("Authorization", format!("Bearer {token}")).send().await.0;
+    let resp = h
+        .client
+        .get(format!("/api/v1/attachments/{id}"))
+        .header("Authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .0;
     let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
     let (status, ct, cd) = (resp.status().as_u16(), header("content-type"), header("content-disposition"));
     (status, ct, cd, resp.into_body().into_vec().await.expect("body"))
@@ -47,10 +65,16 @@ async fn download(h: &Harness, id: &str, token: &str) -> (u16, Option<String>, O
 async fn stickers_are_checked_rule_by_rule() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
-    let ok = upload(&h, "/api/v1/attachments", &d.ana, &sticker(true, false), "smile.png", "image/png", "sticker").await;
+    let ok =
+        upload(&h, "/api/v1/attachments", &d.ana, &sticker(true, false), "smile.png", "image/png", "sticker").await;
     assert_eq!(ok.status, 201, "{}", ok.text);
-    assert_eq!((ok.body["width"].as_u64(), ok.body["height"].as_u64(), ok.body["mime"].as_str()), (Some(512), Some(512), Some("image/png")));
-    for (bytes, rule) in [(sticker(true, true), "sticker_no_alpha"), (sticker(false, false), "sticker_opaque"), (PDF.to_vec(), "")] {
+    assert_eq!(
+        (ok.body["width"].as_u64(), ok.body["height"].as_u64(), ok.body["mime"].as_str()),
+        (Some(512), Some(512), Some("image/png"))
+    );
+    for (bytes, rule) in
+        [(sticker(true, true), "sticker_no_alpha"), (sticker(false, false), "sticker_opaque"), (PDF.to_vec(), "")]
+    {
         let a = upload(&h, "/api/v1/attachments", &d.ana, &bytes, "s.png", "image/png", "sticker").await;
         assert_eq!(a.status, 422, "{}", a.text);
         assert_eq!(a.body["errors"][0]["field"], "file");
@@ -101,7 +125,9 @@ async fn the_library_is_managed_by_supervisors_and_sendable_by_everyone() {
     let id = cid(&d.handoff(&h, &d.web, "Ola", "hej").await);
     h.call(Method::POST, &format!("/api/v1/conversations/{id}/assign"), Some(&d.marco), None).await;
     for _ in 0..2 {
-        let sent = h.post(&format!("/api/v1/conversations/{id}/messages"), &d.marco, json!({"attachments": [cid(&item.body)]})).await;
+        let sent = h
+            .post(&format!("/api/v1/conversations/{id}/messages"), &d.marco, json!({"attachments": [cid(&item.body)]}))
+            .await;
         assert_eq!(sent.status, 201, "library items may be sent again and again: {}", sent.text);
     }
     let (status, ct, cd, _) = download(&h, &cid(&item.body), &d.lucia).await;
@@ -118,13 +144,24 @@ async fn uploads_over_the_workspace_limit_are_413() {
     let a = upload(&h, "/api/v1/attachments", &d.ana, &big, "notes.txt", "text/plain", "document").await;
     assert_eq!(a.status, 413, "{}", a.text);
     assert!(a.detail().contains("limit"), "{}", a.detail());
-    assert_eq!(upload(&h, "/api/v1/attachments", &d.ana, &big[..1000], "notes.txt", "text/plain", "document").await.status, 201);
+    assert_eq!(
+        upload(&h, "/api/v1/attachments", &d.ana, &big[..1000], "notes.txt", "text/plain", "document").await.status,
+        201
+    );
     // Types are configurable too: without text/plain, the same file is refused, naming the rule.
-    let only_pdf = h.call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"allowed_upload_types": ["application/pdf", "image/*"]}))).await;
+    let only_pdf = h
+        .call(
+            Method::PATCH,
+            "/api/v1/settings",
+            Some(&d.admin),
+            Some(json!({"allowed_upload_types": ["application/pdf", "image/*"]})),
+        )
+        .await;
     assert_eq!(only_pdf.status, 200, "{}", only_pdf.text);
     let refused = upload(&h, "/api/v1/attachments", &d.ana, &big[..1000], "notes.txt", "text/plain", "document").await;
     assert_eq!(refused.status, 422);
     assert!(refused.detail().contains("type_not_allowed"), "{}", refused.detail());
-    let bad = h.call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"allowed_upload_types": ["pdf"]}))).await;
+    let bad =
+        h.call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"allowed_upload_types": ["pdf"]}))).await;
     assert_eq!(bad.status, 422);
 }

@@ -26,12 +26,23 @@ fn run(args: &[&str], envs: &[(&str, &str)], stdin: Option<&str>) -> (i32, Strin
         let _ = child.stdin.take().expect("stdin").write_all(input.as_bytes());
     }
     let out = child.wait_with_output().expect("finishes");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
 fn every_command_has_help() {
-    for args in [&["--help"][..], &["serve", "--help"], &["user", "add", "--help"], &["reindex", "--help"], &["compact", "--help"], &["export-openapi", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["user", "add", "--help"],
+        &["reindex", "--help"],
+        &["compact", "--help"],
+        &["export-openapi", "--help"],
+    ] {
         let (code, out, _) = run(args, &[], None);
         assert_eq!(code, 0, "{args:?}");
         assert!(out.contains("Usage"), "{args:?}: {out}");
@@ -54,7 +65,8 @@ fn flags_win_over_environment_which_wins_over_the_file() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(bind_of(&out), "bind = \"127.0.0.1:7001\"");
     assert!(out.contains("data = \"/from/file\""), "{out}");
-    let (_, out, _) = run(&["serve", "--config", file, "--print-config"], &[("SWITCHBOARD_BIND", "127.0.0.1:7002")], None);
+    let (_, out, _) =
+        run(&["serve", "--config", file, "--print-config"], &[("SWITCHBOARD_BIND", "127.0.0.1:7002")], None);
     assert_eq!(bind_of(&out), "bind = \"127.0.0.1:7002\"");
     let env = [("SWITCHBOARD_BIND", "127.0.0.1:7002"), ("SWITCHBOARD_CONFIG", file)];
     let (_, out, _) = run(&["serve", "--bind", "127.0.0.1:7003", "--print-config"], &env, None);
@@ -71,7 +83,19 @@ fn flags_win_over_environment_which_wins_over_the_file() {
 async fn user_add_creates_a_user_who_can_sign_in() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().to_str().expect("utf-8").to_string();
-    let args = ["user", "add", "--data", &data, "--email", "Ops@Example.com", "--name", "Ops Person", "--role", "supervisor", "--password-stdin"];
+    let args = [
+        "user",
+        "add",
+        "--data",
+        &data,
+        "--email",
+        "Ops@Example.com",
+        "--name",
+        "Ops Person",
+        "--role",
+        "supervisor",
+        "--password-stdin",
+    ];
     let (code, out, err) = run(&args, &[], Some("a strong password\n"));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("created supervisor ops@example.com"), "{out}");
@@ -79,16 +103,47 @@ async fn user_add_creates_a_user_who_can_sign_in() {
     let (code, _, err) = run(&args, &[], Some("a strong password\n"));
     assert_eq!(code, 2);
     assert!(err.contains("already exists"), "{err}");
-    let short = ["user", "add", "--data", &data, "--email", "x@example.com", "--name", "X", "--role", "agent", "--password-stdin"];
+    let short = [
+        "user",
+        "add",
+        "--data",
+        &data,
+        "--email",
+        "x@example.com",
+        "--name",
+        "X",
+        "--role",
+        "agent",
+        "--password-stdin",
+    ];
     let (code, _, err) = run(&short, &[], Some("short\n"));
     assert_eq!(code, 2);
     assert!(err.contains("password must be at least 8 characters"), "{err}");
-    let (code, _, err) = run(&["user", "add", "--data", &data, "--email", "y@example.com", "--name", "Y", "--role", "root", "--password-stdin"], &[], Some("long enough\n"));
+    let (code, _, err) = run(
+        &[
+            "user",
+            "add",
+            "--data",
+            &data,
+            "--email",
+            "y@example.com",
+            "--name",
+            "Y",
+            "--role",
+            "root",
+            "--password-stdin",
+        ],
+        &[],
+        Some("long enough\n"),
+    );
     assert_eq!(code, 2, "{err}");
 
     let (code, out, err) = run(&["compact", "--data", &data], &[], None);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("database file:") && out.contains("MB on disk before") && out.contains("MB after (file length"), "{out}");
+    assert!(
+        out.contains("database file:") && out.contains("MB on disk before") && out.contains("MB after (file length"),
+        "{out}"
+    );
 
     let h = common::Harness::open(dir, false).await;
     let a = h.try_login("ops@example.com", "a strong password").await;
@@ -127,7 +182,23 @@ async fn first_run_prints_a_one_time_admin_password_and_locks_the_folder() {
             break;
         }
     }
-    let (code, _, err) = run(&["user", "add", "--data", &data, "--email", "z@example.com", "--name", "Z", "--role", "agent", "--password-stdin"], &[], Some("long enough\n"));
+    let (code, _, err) = run(
+        &[
+            "user",
+            "add",
+            "--data",
+            &data,
+            "--email",
+            "z@example.com",
+            "--name",
+            "Z",
+            "--role",
+            "agent",
+            "--password-stdin",
+        ],
+        &[],
+        Some("long enough\n"),
+    );
     assert_eq!(code, 2);
     assert!(err.contains("in use"), "{err}");
     let (code, _, err) = run(&["compact", "--data", &data], &[], None);
@@ -150,7 +221,8 @@ async fn first_run_prints_a_one_time_admin_password_and_locks_the_folder() {
 fn export_openapi_prints_the_committed_spec() {
     let (code, out, _) = run(&["export-openapi"], &[], None);
     assert_eq!(code, 0);
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).expect("committed");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).expect("committed");
     assert_eq!(out, committed);
 }
 

@@ -42,8 +42,10 @@ async fn load(dir: &Path) -> (Vec<String>, Vec<String>) {
     let store = Store::open(dir).expect("opens");
     let desk = Desk::new(store, Arc::new(ManualClock::new(NOW)), DeskConfig::default());
     let mut next = ids();
-    let inboxes: Vec<PlanInbox> = (0..3).map(|i| PlanInbox { id: next("inb", NOW), lang: [Lang::En, Lang::It, Lang::Es][i] }).collect();
-    let agents: Vec<PlanAgent> = (0..4).map(|i| PlanAgent { id: next("usr", NOW), name: format!("Agent {i}") }).collect();
+    let inboxes: Vec<PlanInbox> =
+        (0..3).map(|i| PlanInbox { id: next("inb", NOW), lang: [Lang::En, Lang::It, Lang::Es][i] }).collect();
+    let agents: Vec<PlanAgent> =
+        (0..4).map(|i| PlanAgent { id: next("usr", NOW), name: format!("Agent {i}") }).collect();
     let labels: Vec<String> = (0..3).map(|_| next("lbl", NOW)).collect();
     let plan = Plan {
         contacts: 600,
@@ -124,7 +126,10 @@ async fn compaction_keeps_every_row_and_shrinks_more_than_redb_alone() {
     let redb_only = size(&other.path().join(DB_FILE));
 
     let report = compact_folder(dir.path()).expect("compacts");
-    eprintln!("as written {} B, redb alone {redb_only} B, ordered {} B: {:?}", report.file_before, report.file_after, report.tables);
+    eprintln!(
+        "as written {} B, redb alone {redb_only} B, ordered {} B: {:?}",
+        report.file_before, report.file_after, report.tables
+    );
     let names: Vec<&str> = report.tables.iter().map(|t| t.table.as_str()).collect();
     assert!(names.contains(&"conversation_index") && names.contains(&"contact_index"), "{names:?}");
     assert!(report.tables.iter().all(|t| t.after < t.before), "{:?}", report.tables);

@@ -10,10 +10,16 @@ use serde_json::json;
 async fn contacts_are_created_found_and_kept_unique() {
     let h = Harness::new().await;
     let ana = h.demo("ana").await;
-    let a = h.post("/api/v1/contacts", &ana, json!({
-        "name": "Lucía Fernández", "email": "Lucia@Example.es", "phone": "+34 612 34 56 78",
-        "attributes": {"plan": "pro", "seats": 12, "vip": true}, "crm_url": "https://crm.example.com/c/42"
-    })).await;
+    let a = h
+        .post(
+            "/api/v1/contacts",
+            &ana,
+            json!({
+                "name": "Lucía Fernández", "email": "Lucia@Example.es", "phone": "+34 612 34 56 78",
+                "attributes": {"plan": "pro", "seats": 12, "vip": true}, "crm_url": "https://crm.example.com/c/42"
+            }),
+        )
+        .await;
     assert_eq!(a.status, 201, "{}", a.text);
     assert_eq!(a.body["phone"], "+34 612 34 56 78", "stored as entered");
     assert_eq!(a.body["attributes"], json!({"plan": "pro", "seats": 12.0, "vip": true}));
@@ -35,7 +41,14 @@ async fn contacts_are_created_found_and_kept_unique() {
     assert_eq!(bad.status, 422);
 
     let path = format!("/api/v1/contacts/{id}");
-    let patched = h.call(Method::PATCH, &path, Some(&ana), Some(json!({"attributes": {"vip": null, "tier": "gold"}, "crm_url": ""}))).await;
+    let patched = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&ana),
+            Some(json!({"attributes": {"vip": null, "tier": "gold"}, "crm_url": ""})),
+        )
+        .await;
     assert_eq!(patched.status, 200, "{}", patched.text);
     assert_eq!(patched.body["attributes"], json!({"plan": "pro", "seats": 12.0, "tier": "gold"}));
     assert!(patched.body["crm_url"].is_null());
@@ -57,7 +70,9 @@ async fn contact_lists_page_in_creation_order() {
     let mut path = "/api/v1/contacts?limit=2".to_string();
     loop {
         let page = h.get(&path, &ana).await;
-        names.extend(page.body["items"].as_array().expect("items").iter().map(|c| c["name"].as_str().unwrap_or("").to_string()));
+        names.extend(
+            page.body["items"].as_array().expect("items").iter().map(|c| c["name"].as_str().unwrap_or("").to_string()),
+        );
         match page.body["next_cursor"].as_str() {
             Some(c) => path = format!("/api/v1/contacts?limit=2&cursor={c}"),
             None => break,

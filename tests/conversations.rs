@@ -21,7 +21,10 @@ async fn a_conversation_lives_through_the_lifecycle() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
     let c = d.handoff(&h, &d.web, "María López", "¿Dónde está mi pedido #4521? <urgente>").await;
-    assert_eq!((c["status"].as_str(), c["detailed_status"].as_str(), c["number"].as_u64()), (Some("queued"), Some("customer_waiting"), Some(1001)));
+    assert_eq!(
+        (c["status"].as_str(), c["detailed_status"].as_str(), c["number"].as_u64()),
+        (Some("queued"), Some("customer_waiting"), Some(1001))
+    );
     assert_eq!(c["origin"], "bot_handoff");
     let id = cid(&c);
     let base = format!("/api/v1/conversations/{id}");
@@ -36,11 +39,20 @@ async fn a_conversation_lives_through_the_lifecycle() {
     assert_eq!(sent.body["text"], text, "returned exactly as sent");
     assert_eq!(h.get(&base, &d.ana).await.body["status"], "pending");
 
-    let reply = h.post(&format!("/api/v1/channels/api/{}/messages", d.web), &d.admin, json!({"contact": {"email": "x@y.z"}, "text": "hi"})).await;
+    let reply = h
+        .post(
+            &format!("/api/v1/channels/api/{}/messages", d.web),
+            &d.admin,
+            json!({"contact": {"email": "x@y.z"}, "text": "hi"}),
+        )
+        .await;
     assert_eq!(reply.status, 403, "sessions cannot push channel messages");
 
     let closed = h.post(&format!("{base}/close"), &d.ana, json!({"wrap_up_reason_id": d.solved})).await;
-    assert_eq!((closed.status, closed.body["status"].as_str(), closed.body["detailed_status"].as_str()), (200, Some("closed"), Some("closed_by_agent")));
+    assert_eq!(
+        (closed.status, closed.body["status"].as_str(), closed.body["detailed_status"].as_str()),
+        (200, Some("closed"), Some("closed_by_agent"))
+    );
     let again = h.post(&format!("{base}/close"), &d.ana, json!({})).await;
     assert_eq!(again.status, 409);
     assert!(again.detail().contains("already closed"), "{}", again.detail());
@@ -49,11 +61,24 @@ async fn a_conversation_lives_through_the_lifecycle() {
 
     // Every action is in the timeline, in order, with its actor.
     let tl = h.get(&format!("{base}/timeline"), &d.ana).await;
-    let events: Vec<_> = tl.body["items"].as_array().expect("items").iter().map(|m| (m["kind"].as_str().unwrap_or("").to_string(), m["event"].as_str().unwrap_or("").to_string())).collect();
-    let expected: Vec<(String, String)> = [("customer", ""), ("customer", ""), ("system", "handed_off"), ("system", "assigned"), ("agent", ""), ("system", "closed"), ("system", "reopened")]
+    let events: Vec<_> = tl.body["items"]
+        .as_array()
+        .expect("items")
         .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .map(|m| (m["kind"].as_str().unwrap_or("").to_string(), m["event"].as_str().unwrap_or("").to_string()))
         .collect();
+    let expected: Vec<(String, String)> = [
+        ("customer", ""),
+        ("customer", ""),
+        ("system", "handed_off"),
+        ("system", "assigned"),
+        ("agent", ""),
+        ("system", "closed"),
+        ("system", "reopened"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
     assert_eq!(events, expected);
     assert_eq!(tl.body["items"][5]["text"], "Ana Ruiz closed the conversation (Solved)");
     assert_eq!(tl.body["items"][1]["author_kind"], "bot");
@@ -76,23 +101,40 @@ async fn hidden_conversations_are_404_and_offline_agents_cannot_act() {
     let path = format!("/api/v1/conversations/{mine}");
     assert_eq!(post(&h, &format!("{path}/assign"), &d.ana).await.status, 200);
     assert_eq!(h.get(&path, &d.marco).await.status, 404, "assigned to Ana, Marco took no part");
-    assert_eq!(h.call(Method::PUT, "/api/v1/me/status", Some(&d.ana), Some(json!({"status": "offline"}))).await.status, 200);
+    assert_eq!(
+        h.call(Method::PUT, "/api/v1/me/status", Some(&d.ana), Some(json!({"status": "offline"}))).await.status,
+        200
+    );
     let refused = h.post(&format!("{path}/messages"), &d.ana, json!({"text": "hi"})).await;
     assert_eq!(refused.status, 409);
     assert!(refused.detail().contains("offline"), "{}", refused.detail());
     assert_eq!(h.post(&format!("{path}/close"), &d.ana, json!({})).await.status, 409);
-    let note = h.post(&format!("{path}/messages"), &d.ana, json!({"kind": "note", "text": "calling him back later"})).await;
+    let note =
+        h.post(&format!("{path}/messages"), &d.ana, json!({"kind": "note", "text": "calling him back later"})).await;
     assert_eq!(note.status, 201, "notes are allowed while offline");
     assert_eq!(h.get(&path, &d.ana).await.body["status"], "open", "nothing else changed");
-    assert_eq!(h.call(Method::PUT, "/api/v1/me/status", Some(&d.ana), Some(json!({"status": "away"}))).await.status, 200);
-    assert_eq!(h.post(&format!("{path}/messages"), &d.ana, json!({"text": "hi"})).await.status, 201, "away agents may act");
+    assert_eq!(
+        h.call(Method::PUT, "/api/v1/me/status", Some(&d.ana), Some(json!({"status": "away"}))).await.status,
+        200
+    );
+    assert_eq!(
+        h.post(&format!("{path}/messages"), &d.ana, json!({"text": "hi"})).await.status,
+        201,
+        "away agents may act"
+    );
 }
 
 #[tokio::test]
 async fn closing_someone_elses_needs_a_justification_and_inboxes_may_require_a_reason() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
-    h.call(Method::PATCH, &format!("/api/v1/inboxes/{}", d.web), Some(&d.admin), Some(json!({"wrap_up_required": true}))).await;
+    h.call(
+        Method::PATCH,
+        &format!("/api/v1/inboxes/{}", d.web),
+        Some(&d.admin),
+        Some(json!({"wrap_up_required": true})),
+    )
+    .await;
     let id = cid(&d.handoff(&h, &d.web, "Jean", "bonjour").await);
     let path = format!("/api/v1/conversations/{id}");
     post(&h, &format!("{path}/assign"), &d.ana).await;
@@ -103,7 +145,13 @@ async fn closing_someone_elses_needs_a_justification_and_inboxes_may_require_a_r
     let sup = h.post(&format!("{path}/close"), &d.sup, json!({"wrap_up_reason_id": d.solved})).await;
     assert_eq!(sup.status, 422);
     assert_eq!(sup.body["errors"][0]["field"], "justification");
-    let ok = h.post(&format!("{path}/close"), &d.sup, json!({"wrap_up_reason_id": d.solved, "justification": "duplicate of #1000"})).await;
+    let ok = h
+        .post(
+            &format!("{path}/close"),
+            &d.sup,
+            json!({"wrap_up_reason_id": d.solved, "justification": "duplicate of #1000"}),
+        )
+        .await;
     assert_eq!((ok.status, ok.body["detailed_status"].as_str()), (200, Some("closed_by_supervisor")));
 }
 
@@ -117,11 +165,15 @@ async fn bulk_close_refuses_open_conversations_and_reports_each_id() {
     post(&h, &format!("/api/v1/conversations/{open}/assign"), &d.ana).await;
     post(&h, &format!("/api/v1/conversations/{pending}/assign"), &d.ana).await;
     h.post(&format!("/api/v1/conversations/{pending}/messages"), &d.ana, json!({"text": "done?"})).await;
-    let r = h.post("/api/v1/conversations/bulk-close", &d.ana, json!({"ids": [queued, open, pending, "cv_missing"]})).await;
+    let r =
+        h.post("/api/v1/conversations/bulk-close", &d.ana, json!({"ids": [queued, open, pending, "cv_missing"]})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!((r.body["closed"].as_u64(), r.body["refused"].as_u64()), (Some(2), Some(2)));
     let results = r.body["results"].as_array().expect("results");
-    assert_eq!(results.iter().map(|x| x["closed"].as_bool().unwrap_or(true)).collect::<Vec<_>>(), [true, false, true, false]);
+    assert_eq!(
+        results.iter().map(|x| x["closed"].as_bool().unwrap_or(true)).collect::<Vec<_>>(),
+        [true, false, true, false]
+    );
     assert_eq!(results[1]["problem"]["status"], 409);
     assert!(results[1]["problem"]["detail"].as_str().unwrap_or("").contains("open"));
     assert_eq!(results[3]["problem"]["status"], 404);
@@ -160,7 +212,13 @@ async fn views_filters_and_sorts_give_exact_orders() {
     post(&h, &format!("/api/v1/conversations/{c2}/assign"), &d.ana).await;
     h.post(&format!("/api/v1/conversations/{c2}/messages"), &d.ana, json!({"text": "on it"})).await;
     h.clock.advance_secs(60);
-    h.call(Method::PATCH, &format!("/api/v1/conversations/{c3}"), Some(&d.ana), Some(json!({"labels": [d.vip], "priority": "high"}))).await;
+    h.call(
+        Method::PATCH,
+        &format!("/api/v1/conversations/{c3}"),
+        Some(&d.ana),
+        Some(json!({"labels": [d.vip], "priority": "high"})),
+    )
+    .await;
     h.clock.advance_secs(60);
 
     let list = |q: &str, who: &str| {
@@ -190,7 +248,10 @@ async fn views_filters_and_sorts_give_exact_orders() {
     assert_eq!(list("contact=example.net", &d.ana).await, Vec::<u64>::new(), "email search is by prefix");
     assert_eq!(list("contact=dos@example.net", &d.ana).await, [1002]);
     assert_eq!(list("channel=livechat&sort=created", &d.sup).await, [1004, 1003, 1002, 1001]);
-    assert_eq!(list("created_from=2026-01-05T09:01:00Z&created_to=2026-01-05T09:03:00Z&sort=created", &d.sup).await, [1003, 1002]);
+    assert_eq!(
+        list("created_from=2026-01-05T09:01:00Z&created_to=2026-01-05T09:03:00Z&sort=created", &d.sup).await,
+        [1003, 1002]
+    );
     let _ = (c1, c3);
 }
 
@@ -239,9 +300,18 @@ async fn read_marks_unread_counts_and_mark_as_unread() {
     post(&h, &format!("{path}/assign"), &d.ana).await;
     h.post(&format!("{path}/messages"), &d.ana, json!({"text": "hola Ines"})).await;
     assert_eq!(h.get(&path, &d.ana).await.body["unread_count"], 0, "replying reads everything");
-    let bridge = h.post("/api/v1/tokens", &d.admin, json!({"name": "bridge"})).await.body["token"].as_str().expect("token").to_string();
+    let bridge = h.post("/api/v1/tokens", &d.admin, json!({"name": "bridge"})).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
     for text in ["una cosa más", "y otra"] {
-        let pushed = h.post(&format!("/api/v1/channels/api/{}/messages", d.api), &bridge, json!({"contact": {"email": "ines@example.net"}, "text": text})).await;
+        let pushed = h
+            .post(
+                &format!("/api/v1/channels/api/{}/messages", d.api),
+                &bridge,
+                json!({"contact": {"email": "ines@example.net"}, "text": text}),
+            )
+            .await;
         assert_eq!(pushed.body["conversation_id"], json!(id));
     }
     assert_eq!(h.get(&path, &d.ana).await.body["unread_count"], 2, "two new customer messages");
@@ -262,11 +332,17 @@ async fn messages_canned_responses_replies_and_reactions() {
     let canned = h.post("/api/v1/canned-responses", &d.ana, json!({"shortcut": "saluto", "title": "Saluto", "body": "Ciao {{contact.name}}, sono {{agent.name}} (ticket #{{conversation.number}})."})).await;
     let sent = h.post(&format!("{path}/messages"), &d.ana, json!({"canned_response_id": cid(&canned.body)})).await;
     assert_eq!(sent.body["text"], "Ciao Giulia Rossi, sono Ana Ruiz (ticket #1001).");
-    let first = h.get(&format!("{path}/messages"), &d.ana).await.body["items"][0]["id"].as_str().expect("id").to_string();
-    let reply = h.post(&format!("{path}/messages"), &d.ana, json!({"kind": "note", "text": "see above", "reply_to": first})).await;
+    let first =
+        h.get(&format!("{path}/messages"), &d.ana).await.body["items"][0]["id"].as_str().expect("id").to_string();
+    let reply = h
+        .post(&format!("{path}/messages"), &d.ana, json!({"kind": "note", "text": "see above", "reply_to": first}))
+        .await;
     assert_eq!(reply.body["reply_to"], json!(first));
     assert_eq!(reply.body["kind"], "note");
-    assert_eq!(h.post(&format!("{path}/messages"), &d.ana, json!({"text": "x", "reply_to": "msg_elsewhere"})).await.status, 422);
+    assert_eq!(
+        h.post(&format!("{path}/messages"), &d.ana, json!({"text": "x", "reply_to": "msg_elsewhere"})).await.status,
+        422
+    );
     assert_eq!(h.post(&format!("{path}/messages"), &d.ana, json!({"text": "x".repeat(10_001)})).await.status, 422);
     assert_eq!(h.post(&format!("{path}/messages"), &d.ana, json!({"text": "x".repeat(10_000)})).await.status, 201);
     assert_eq!(h.post(&format!("{path}/messages"), &d.ana, json!({})).await.status, 422);
@@ -280,39 +356,76 @@ async fn messages_canned_responses_replies_and_reactions() {
     assert_eq!(sup.body["reactions"]["👍"].as_array().map(Vec::len), Some(2));
     let off = h.call(Method::DELETE, &react, Some(&d.ana), None).await;
     assert_eq!(off.body["reactions"]["👍"].as_array().map(Vec::len), Some(1));
-    assert_eq!(h.call(Method::PUT, &format!("{path}/messages/{first}/reactions/abc"), Some(&d.ana), None).await.status, 422);
+    assert_eq!(
+        h.call(Method::PUT, &format!("{path}/messages/{first}/reactions/abc"), Some(&d.ana), None).await.status,
+        422
+    );
 }
 
 #[tokio::test]
 async fn the_api_channel_finds_contacts_and_threads_messages() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
-    let token = h.post("/api/v1/tokens", &d.admin, json!({"name": "whatsapp bridge"})).await.body["token"].as_str().expect("token").to_string();
+    let token = h.post("/api/v1/tokens", &d.admin, json!({"name": "whatsapp bridge"})).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
     let push = |contact: Value, text: &str| {
-        let (h, token, path, text) = (&h, token.clone(), format!("/api/v1/channels/api/{}/messages", d.api), text.to_string());
+        let (h, token, path, text) =
+            (&h, token.clone(), format!("/api/v1/channels/api/{}/messages", d.api), text.to_string());
         async move { h.post(&path, &token, json!({"contact": contact, "text": text})).await }
     };
-    let first = push(json!({"external_id": "wa:393331234567", "phone": "+39 333 123 4567", "name": "Carla"}), "Salve!").await;
+    let first =
+        push(json!({"external_id": "wa:393331234567", "phone": "+39 333 123 4567", "name": "Carla"}), "Salve!").await;
     assert_eq!(first.status, 201, "{}", first.text);
     assert_eq!(first.body["created_conversation"], true);
     let second = push(json!({"phone": "0039 333 1234567"}), "C'è qualcuno?").await;
-    assert_eq!((second.body["created_conversation"].as_bool(), second.body["conversation_id"].clone()), (Some(false), first.body["conversation_id"].clone()), "same contact by phone, same open conversation");
-    let conv = h.get(&format!("/api/v1/conversations/{}", first.body["conversation_id"].as_str().expect("id")), &d.ana).await;
+    assert_eq!(
+        (second.body["created_conversation"].as_bool(), second.body["conversation_id"].clone()),
+        (Some(false), first.body["conversation_id"].clone()),
+        "same contact by phone, same open conversation"
+    );
+    let conv =
+        h.get(&format!("/api/v1/conversations/{}", first.body["conversation_id"].as_str().expect("id")), &d.ana).await;
     assert_eq!((conv.body["status"].as_str(), conv.body["message_count"].as_u64()), (Some("queued"), Some(2)));
     assert_eq!(conv.body["contact"]["name"], "Carla");
 
-    let livechat = h.post(&format!("/api/v1/channels/api/{}/messages", d.web), &token, json!({"contact": {"email": "a@b.c"}, "text": "x"})).await;
+    let livechat = h
+        .post(
+            &format!("/api/v1/channels/api/{}/messages", d.web),
+            &token,
+            json!({"contact": {"email": "a@b.c"}, "text": "x"}),
+        )
+        .await;
     assert_eq!(livechat.status, 409);
-    assert_eq!(h.post("/api/v1/channels/api/inb_nope/messages", &token, json!({"contact": {"email": "a@b.c"}, "text": "x"})).await.status, 404);
-    let marco_token = h.post("/api/v1/tokens", &d.marco, json!({"name": "m"})).await.body["token"].as_str().expect("token").to_string();
-    assert_eq!(h.post(&format!("/api/v1/channels/api/{}/messages", d.other), &marco_token, json!({"contact": {"email": "a@b.c"}, "text": "x"})).await.status, 403);
+    assert_eq!(
+        h.post("/api/v1/channels/api/inb_nope/messages", &token, json!({"contact": {"email": "a@b.c"}, "text": "x"}))
+            .await
+            .status,
+        404
+    );
+    let marco_token = h.post("/api/v1/tokens", &d.marco, json!({"name": "m"})).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    assert_eq!(
+        h.post(
+            &format!("/api/v1/channels/api/{}/messages", d.other),
+            &marco_token,
+            json!({"contact": {"email": "a@b.c"}, "text": "x"})
+        )
+        .await
+        .status,
+        403
+    );
 
     // After a close, the next message opens a new conversation with a new number.
     let id = first.body["conversation_id"].as_str().expect("id").to_string();
     h.post(&format!("/api/v1/conversations/{id}/close"), &d.sup, json!({})).await;
     let third = push(json!({"external_id": "wa:393331234567"}), "Ancora io").await;
     assert_eq!(third.body["created_conversation"], true);
-    let new = h.get(&format!("/api/v1/conversations/{}", third.body["conversation_id"].as_str().expect("id")), &d.sup).await;
+    let new =
+        h.get(&format!("/api/v1/conversations/{}", third.body["conversation_id"].as_str().expect("id")), &d.sup).await;
     assert_eq!(new.body["number"], 1002);
 }
 
@@ -321,11 +434,21 @@ async fn outbound_conversations_start_open_and_assigned() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
     let contact = h.post("/api/v1/contacts", &d.ana, json!({"name": "Beatriz", "phone": "+34 600 111 222"})).await;
-    let c = h.post("/api/v1/conversations", &d.ana, json!({"inbox_id": d.web, "contact_id": cid(&contact.body), "subject": "Your invoice"})).await;
+    let c = h
+        .post(
+            "/api/v1/conversations",
+            &d.ana,
+            json!({"inbox_id": d.web, "contact_id": cid(&contact.body), "subject": "Your invoice"}),
+        )
+        .await;
     assert_eq!(c.status, 201, "{}", c.text);
-    assert_eq!((c.body["status"].as_str(), c.body["detailed_status"].as_str(), c.body["origin"].as_str()), (Some("open"), Some("new"), Some("outbound")));
+    assert_eq!(
+        (c.body["status"].as_str(), c.body["detailed_status"].as_str(), c.body["origin"].as_str()),
+        (Some("open"), Some("new"), Some("outbound"))
+    );
     assert_eq!(c.body["assignee_id"], json!(d.ana_id));
-    let elsewhere = h.post("/api/v1/conversations", &d.ana, json!({"inbox_id": d.other, "contact_id": cid(&contact.body)})).await;
+    let elsewhere =
+        h.post("/api/v1/conversations", &d.ana, json!({"inbox_id": d.other, "contact_id": cid(&contact.body)})).await;
     assert_eq!(elsewhere.status, 403);
     let neither = h.post("/api/v1/conversations", &d.ana, json!({"inbox_id": d.web})).await;
     assert_eq!(neither.status, 422);
@@ -342,13 +465,20 @@ async fn deleting_a_label_removes_it_from_conversations_and_contacts_list_their_
     h.call(Method::PATCH, &format!("/api/v1/conversations/{id}"), Some(&d.sup), Some(json!({"labels": [d.vip]}))).await;
     assert_eq!(h.call(Method::DELETE, &format!("/api/v1/labels/{}", d.vip), Some(&d.admin), None).await.status, 204);
     assert_eq!(h.get(&format!("/api/v1/conversations/{id}"), &d.sup).await.body["labels"], json!([]));
-    assert_eq!(numbers(&h.get(&format!("/api/v1/conversations?label_id={}", d.vip), &d.sup).await.body), Vec::<u64>::new());
+    assert_eq!(
+        numbers(&h.get(&format!("/api/v1/conversations?label_id={}", d.vip), &d.sup).await.body),
+        Vec::<u64>::new()
+    );
 
     let contact = first["contact"]["id"].as_str().expect("contact").to_string();
     h.post(&format!("/api/v1/conversations/{id}/close"), &d.sup, json!({})).await;
     h.post("/api/v1/conversations", &d.ana, json!({"inbox_id": d.web, "contact_id": contact})).await;
     let mine = h.get(&format!("/api/v1/contacts/{contact}/conversations"), &d.sup).await;
     assert_eq!(numbers(&mine.body), [1002, 1001]);
-    assert_eq!(numbers(&h.get(&format!("/api/v1/contacts/{contact}/conversations"), &d.ana).await.body), [1002], "Ana sees only what she may see");
+    assert_eq!(
+        numbers(&h.get(&format!("/api/v1/contacts/{contact}/conversations"), &d.ana).await.body),
+        [1002],
+        "Ana sees only what she may see"
+    );
     assert_eq!(h.get("/api/v1/contacts/ct_nope/conversations", &d.ana).await.status, 404);
 }

@@ -37,16 +37,30 @@ async fn the_demo_workspace_fills_every_view() {
     let statuses: BTreeSet<&str> = everything.iter().filter_map(|c| c["status"].as_str()).collect();
     assert_eq!(statuses, BTreeSet::from(["closed", "open", "pending", "queued"]));
     let subjects: BTreeSet<&str> = everything.iter().filter_map(|c| c["subject"].as_str()).collect();
-    assert!(subjects.contains("Where is my order?") && subjects.contains("Dov'è il mio ordine?") && subjects.contains("¿Dónde está mi pedido?"));
+    assert!(
+        subjects.contains("Where is my order?")
+            && subjects.contains("Dov'è il mio ordine?")
+            && subjects.contains("¿Dónde está mi pedido?")
+    );
 
     for agent in ["ana", "marco", "lucia"] {
         let token = h.demo(agent).await;
         for view in ["mine", "unassigned", "all"] {
-            assert!(!all_pages(&h, &format!("view={view}"), &token).await.is_empty(), "{agent} has an empty {view} view");
+            assert!(
+                !all_pages(&h, &format!("view={view}"), &token).await.is_empty(),
+                "{agent} has an empty {view} view"
+            );
         }
     }
     let ana = h.demo("ana").await;
-    for path in ["/api/v1/inboxes", "/api/v1/teams", "/api/v1/labels", "/api/v1/wrap-up-reasons", "/api/v1/canned-responses", "/api/v1/contacts"] {
+    for path in [
+        "/api/v1/inboxes",
+        "/api/v1/teams",
+        "/api/v1/labels",
+        "/api/v1/wrap-up-reasons",
+        "/api/v1/canned-responses",
+        "/api/v1/contacts",
+    ] {
         assert!(h.get(path, &ana).await.body["items"].as_array().is_some_and(|a| !a.is_empty()), "{path} is empty");
     }
     let first = &everything[everything.len() - 1];

@@ -18,7 +18,8 @@ fn assert_problem(a: &common::Answer, status: u16) {
 #[tokio::test]
 async fn malformed_json_is_a_400_problem() {
     let h = Harness::new().await;
-    let a = h.call_raw(Method::POST, "/api/v1/auth/login", "application/json", r#"{"email": "ana@example.com", "#).await;
+    let a =
+        h.call_raw(Method::POST, "/api/v1/auth/login", "application/json", r#"{"email": "ana@example.com", "#).await;
     assert_problem(&a, 400);
     assert!(a.detail().starts_with("The request body is not valid"), "{}", a.detail());
 }
@@ -26,7 +27,14 @@ async fn malformed_json_is_a_400_problem() {
 #[tokio::test]
 async fn unknown_fields_are_refused_by_name() {
     let h = Harness::new().await;
-    let a = h.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": "a@b.c", "password": "x", "remember": true}))).await;
+    let a = h
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "a@b.c", "password": "x", "remember": true})),
+        )
+        .await;
     assert_problem(&a, 400);
     assert!(a.detail().contains("remember"), "{}", a.detail());
 }

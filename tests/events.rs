@@ -5,8 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::desk::{Desk, cid};
 use common::Harness;
+use common::desk::{Desk, cid};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use serde_json::{Value, json};
@@ -67,7 +67,10 @@ impl Sse {
     async fn until(&mut self, stop: impl Fn(&Got) -> bool) -> Vec<Got> {
         let mut out = Vec::new();
         loop {
-            let g = self.next_within(Duration::from_secs(5)).await.unwrap_or_else(|| panic!("stream went quiet after {out:#?}"));
+            let g = self
+                .next_within(Duration::from_secs(5))
+                .await
+                .unwrap_or_else(|| panic!("stream went quiet after {out:#?}"));
             let done = stop(&g);
             out.push(g);
             if done {
@@ -97,7 +100,13 @@ async fn subscribers_receive_only_what_they_may_see() {
     let other = cid(&d.handoff(&h, &d.other, "Hidden", "secret").await);
     let body = json!({"inbox_id": d.web, "contact": {"name": "Private"}, "subject": "Marco's own"});
     let private = cid(&h.post("/api/v1/conversations", &d.marco, body).await.body);
-    let note = h.post(&format!("/api/v1/conversations/{private}/messages"), &d.marco, json!({"kind": "note", "text": "internal only"})).await;
+    let note = h
+        .post(
+            &format!("/api/v1/conversations/{private}/messages"),
+            &d.marco,
+            json!({"kind": "note", "text": "internal only"}),
+        )
+        .await;
     assert_eq!(note.status, 201, "{}", note.text);
     // Visible to Ana: a queued conversation of her inbox.
     let mine = cid(&d.handoff(&h, &d.web, "Visible", "hello").await);
@@ -123,7 +132,14 @@ async fn subscribers_receive_only_what_they_may_see() {
 async fn offers_and_status_changes_reach_the_agent() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
-    let a = h.call(poem::http::Method::PATCH, &format!("/api/v1/inboxes/{}", d.web), Some(&d.admin), Some(json!({"assignment": "round_robin"}))).await;
+    let a = h
+        .call(
+            poem::http::Method::PATCH,
+            &format!("/api/v1/inboxes/{}", d.web),
+            Some(&d.admin),
+            Some(json!({"assignment": "round_robin"})),
+        )
+        .await;
     assert_eq!(a.status, 200);
     let mut ana = Sse::open(&h, &d.ana, None).await;
     let id = cid(&d.handoff(&h, &d.web, "Offer", "hi").await);
@@ -137,7 +153,10 @@ async fn offers_and_status_changes_reach_the_agent() {
     let got = ana.until(|g| g.name == "agent.status_changed").await;
     assert!(got.iter().any(|g| g.name == "offer.withdrawn" && g.data["action"] == "expired"), "{got:#?}");
     let status = got.last().expect("status");
-    assert_eq!((status.data["from_status"].as_str(), status.data["to_status"].as_str()), (Some("available"), Some("rona")));
+    assert_eq!(
+        (status.data["from_status"].as_str(), status.data["to_status"].as_str()),
+        (Some("available"), Some("rona"))
+    );
 }
 
 #[tokio::test]
@@ -153,7 +172,10 @@ async fn a_reconnect_with_last_event_id_receives_everything_missed_once() {
     // While disconnected: a new conversation, a reply and a close.
     let second = cid(&d.handoff(&h, &d.web, "Second", "two").await);
     assert_eq!(h.post(&format!("/api/v1/conversations/{first}/assign"), &d.ana, json!({})).await.status, 200);
-    assert_eq!(h.post(&format!("/api/v1/conversations/{first}/messages"), &d.ana, json!({"text": "on it"})).await.status, 201);
+    assert_eq!(
+        h.post(&format!("/api/v1/conversations/{first}/messages"), &d.ana, json!({"text": "on it"})).await.status,
+        201
+    );
     assert_eq!(h.post(&format!("/api/v1/conversations/{first}/close"), &d.ana, json!({})).await.status, 200);
 
     let mut again = Sse::open(&h, &d.sup, Some(last)).await;
@@ -162,7 +184,8 @@ async fn a_reconnect_with_last_event_id_receives_everything_missed_once() {
     assert!(ids.iter().all(|i| *i > last), "nothing before the resume point: {ids:?}");
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order, no duplicates: {ids:?}");
     assert!(missed.iter().any(created(&second)));
-    let kinds: Vec<&str> = missed.iter().filter(|g| about(g) == Some(first.as_str())).map(|g| g.name.as_str()).collect();
+    let kinds: Vec<&str> =
+        missed.iter().filter(|g| about(g) == Some(first.as_str())).map(|g| g.name.as_str()).collect();
     assert!(kinds.contains(&"message.created"), "{kinds:?}");
     // And live events follow the replayed ones.
     let third = cid(&d.handoff(&h, &d.web, "Third", "three").await);

@@ -23,7 +23,8 @@ struct File {
 async fn download(h: &Harness, path: &str, token: &str) -> File {
     let resp = h.client.get(path).header("Authorization", format!("Bearer {token}")).send().await.0;
     let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let (status, content_type, disposition) = (resp.status().as_u16(), header("content-type"), header("content-disposition"));
+    let (status, content_type, disposition) =
+        (resp.status().as_u16(), header("content-type"), header("content-disposition"));
     let bytes = resp.into_body().into_vec().await.expect("body");
     File { status, content_type, disposition, bytes }
 }
@@ -57,8 +58,16 @@ async fn closed_and_queued(h: &Harness, d: &Desk) -> (String, String) {
     h.clock.advance_secs(60);
     assert_eq!(h.post(&format!("{path}/messages"), &d.ana, json!({"text": "Hola María, sale hoy."})).await.status, 201);
     h.clock.advance_secs(60);
-    assert_eq!(h.post(&format!("{path}/messages"), &d.ana, json!({"kind": "note", "text": "VIP: call back <b>today</b>"})).await.status, 201);
-    assert_eq!(h.call(Method::PATCH, &path, Some(&d.ana), Some(json!({"labels": [d.vip], "priority": "high"}))).await.status, 200);
+    assert_eq!(
+        h.post(&format!("{path}/messages"), &d.ana, json!({"kind": "note", "text": "VIP: call back <b>today</b>"}))
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        h.call(Method::PATCH, &path, Some(&d.ana), Some(json!({"labels": [d.vip], "priority": "high"}))).await.status,
+        200
+    );
     h.clock.advance_secs(60);
     assert_eq!(h.post(&format!("{path}/close"), &d.ana, json!({"wrap_up_reason_id": d.solved})).await.status, 200);
     let b = cid(&d.handoff(h, &d.web, "Bruno", "hello").await);
@@ -86,7 +95,12 @@ async fn csv_rows_and_columns_are_exact() {
              2026-01-05T09:00:00Z,2026-01-05T09:04:00Z,2026-01-05T09:04:00Z,Solved,4,60,120,120,240,60,0,0,0"
         )
     );
-    assert_eq!(lines[1], format!("1002,{b},Question from Bruno,queued,customer_waiting,normal,livechat,Web,Bruno,bruno@example.net,,,Support,,2026-01-05T09:04:00Z,2026-01-05T09:04:00Z,,,2,,,0,,60,0,0,0"));
+    assert_eq!(
+        lines[1],
+        format!(
+            "1002,{b},Question from Bruno,queued,customer_waiting,normal,livechat,Web,Bruno,bruno@example.net,,,Support,,2026-01-05T09:04:00Z,2026-01-05T09:04:00Z,,,2,,,0,,60,0,0,0"
+        )
+    );
     // The default format is CSV and the default order the list's (waiting first).
     let records = csv(&h, "", &d.sup).await;
     assert_eq!(records[0].join(","), HEADER);
@@ -116,7 +130,12 @@ async fn filters_views_and_permissions_are_the_lists() {
     for who in [&d.sup, &d.ana, &d.marco, &d.lucia] {
         for q in &queries {
             let list = h.get(&format!("/api/v1/conversations?limit=500&{q}"), who).await;
-            let listed: Vec<u64> = list.body["items"].as_array().expect("items").iter().map(|i| i["number"].as_u64().unwrap_or(0)).collect();
+            let listed: Vec<u64> = list.body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["number"].as_u64().unwrap_or(0))
+                .collect();
             assert_eq!(numbers(&csv(&h, q, who).await), listed, "{q}");
         }
     }
@@ -145,7 +164,11 @@ async fn formulas_are_neutralised_in_csv_and_stay_text_in_xlsx() {
     let f = download(&h, "/api/v1/conversations/export?format=xlsx", &d.sup).await;
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(f.bytes)).expect("xlsx");
     let sheet = book.worksheet_range("Conversations").expect("sheet");
-    assert_eq!(sheet.get((1, 2)), Some(&Data::String("@SUM(1+1)*cmd|' /C calc'!A0".into())), "xlsx strings are never formulas");
+    assert_eq!(
+        sheet.get((1, 2)),
+        Some(&Data::String("@SUM(1+1)*cmd|' /C calc'!A0".into())),
+        "xlsx strings are never formulas"
+    );
     assert_eq!(sheet.get((1, 8)), Some(&Data::String("=HYPERLINK(\"http://evil.test\",\"click\")".into())));
 }
 
@@ -178,7 +201,11 @@ async fn xlsx_has_the_header_numbers_and_dates() {
     let expected = [4.0, 60.0, 120.0, 120.0, 240.0, 60.0, 0.0, 0.0, 0.0].map(Data::Float);
     assert_eq!(numbers, expected.iter().collect::<Vec<_>>());
     let queued = sheet.rows().nth(1).expect("#1002");
-    assert_eq!((&queued[11], &queued[16], &queued[19]), (&Data::Empty, &Data::Empty, &Data::Empty), "no assignee, close or accept yet");
+    assert_eq!(
+        (&queued[11], &queued[16], &queued[19]),
+        (&Data::Empty, &Data::Empty, &Data::Empty),
+        "no assignee, close or accept yet"
+    );
 }
 
 #[tokio::test]
@@ -253,14 +280,34 @@ async fn transcripts_as_text_and_escaped_printable_html() {
     assert_eq!(page.disposition, "inline; filename=\"conversation-1001.html\"");
     let html = String::from_utf8(page.bytes).expect("UTF-8");
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
     assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"), "no user markup survives");
     assert!(html.contains("Pedido #4521, &quot;urgente&quot;"));
     assert!(html.contains("<span class=\"tag\">Internal note</span>"));
     assert!(html.contains("@media print"));
-    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains(" src=\"") && !html.contains(" href="), "self-contained");
-    let resp = h.client.get(format!("{path}/transcript?format=html")).header("Authorization", format!("Bearer {}", d.ana)).send().await;
-    assert!(resp.0.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("default-src 'none'")));
+    assert!(
+        !html.contains("http://")
+            && !html.contains("https://")
+            && !html.contains(" src=\"")
+            && !html.contains(" href="),
+        "self-contained"
+    );
+    let resp = h
+        .client
+        .get(format!("{path}/transcript?format=html"))
+        .header("Authorization", format!("Bearer {}", d.ana))
+        .send()
+        .await;
+    assert!(
+        resp.0
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("default-src 'none'"))
+    );
 }
 
 #[tokio::test]
@@ -268,7 +315,9 @@ async fn times_are_in_the_workspace_time_zone() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
     let (a, _) = closed_and_queued(&h, &d).await;
-    let set = h.call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"time_zone": "America/Los_Angeles"}))).await;
+    let set = h
+        .call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"time_zone": "America/Los_Angeles"})))
+        .await;
     assert_eq!(set.status, 200, "{}", set.text);
 
     // 09:00 UTC on 5 January is 01:00 in Los Angeles, the same day.
@@ -276,7 +325,10 @@ async fn times_are_in_the_workspace_time_zone() {
     assert_eq!(f.disposition, "attachment; filename=\"conversations-20260105.csv\"");
     let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(f.bytes.as_slice());
     let first = r.records().map(|rec| rec.expect("record")).find(|rec| &rec[0] == "1001").expect("#1001");
-    assert_eq!((&first[0], &first[14], &first[15], &first[16]), ("1001", "2026-01-05T01:00:00-08:00", "2026-01-05T01:04:00-08:00", "2026-01-05T01:04:00-08:00"));
+    assert_eq!(
+        (&first[0], &first[14], &first[15], &first[16]),
+        ("1001", "2026-01-05T01:00:00-08:00", "2026-01-05T01:04:00-08:00", "2026-01-05T01:04:00-08:00")
+    );
 
     let f = download(&h, "/api/v1/conversations/export?format=xlsx&sort=created", &d.sup).await;
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(f.bytes)).expect("xlsx");
@@ -291,7 +343,10 @@ async fn times_are_in_the_workspace_time_zone() {
     let text = download(&h, &format!("/api/v1/conversations/{a}/transcript"), &d.ana).await;
     let text = String::from_utf8(text.bytes).expect("UTF-8");
     assert!(text.lines().any(|l| l == "Created:  2026-01-05 01:00:00 PST"), "{text}");
-    assert!(text.lines().any(|l| l == "[2026-01-05 01:04:00 PST] * Ana Ruiz closed the conversation (Solved)"), "{text}");
+    assert!(
+        text.lines().any(|l| l == "[2026-01-05 01:04:00 PST] * Ana Ruiz closed the conversation (Solved)"),
+        "{text}"
+    );
     let page = download(&h, &format!("/api/v1/conversations/{a}/transcript?format=html"), &d.ana).await;
     let html = String::from_utf8(page.bytes).expect("UTF-8");
     assert!(html.contains("<time datetime=\"2026-01-05T01:01:00-08:00\">2026-01-05 01:01:00 PST</time>"), "{html}");

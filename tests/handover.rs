@@ -31,7 +31,10 @@ async fn transfer_to_an_agent_who_does_not_answer_goes_back_to_the_queue() {
     let id = taken_by_ana(&h, &d, "Tina").await;
     let t = transfer(&h, &d.ana, &id, json!({"agent_id": d.marco_id, "note": "wants a refund"})).await;
     assert_eq!(t.status, 200, "{}", t.text);
-    assert_eq!((t.body["status"].as_str(), t.body["assignee_id"].as_str(), t.body["transfer_count"].as_u64()), (Some("offered"), None, Some(1)));
+    assert_eq!(
+        (t.body["status"].as_str(), t.body["assignee_id"].as_str(), t.body["transfer_count"].as_u64()),
+        (Some("offered"), None, Some(1))
+    );
     assert_eq!(t.body["offer"]["agent_id"], d.marco_id.as_str());
     assert_eq!(t.body["offer"]["note"], "wants a refund");
     assert_eq!(t.body["offer"]["transferred_by"], d.ana_id.as_str());
@@ -98,8 +101,12 @@ async fn transfer_to_a_team_queues_it_for_that_team() {
     let take = h.post(&format!("/api/v1/conversations/{id}/assign"), &d.lucia, json!({})).await;
     assert_eq!((take.status, take.body["assignee_id"].as_str()), (200, Some(lucia_id.as_str())));
     let timeline = h.get(&format!("/api/v1/conversations/{id}/timeline"), &d.admin).await;
-    let texts: Vec<&str> = timeline.body["items"].as_array().expect("items").iter().filter_map(|m| m["text"].as_str()).collect();
-    assert!(texts.contains(&"Ana Ruiz transferred the conversation to the team Billing: invoice question"), "{texts:?}");
+    let texts: Vec<&str> =
+        timeline.body["items"].as_array().expect("items").iter().filter_map(|m| m["text"].as_str()).collect();
+    assert!(
+        texts.contains(&"Ana Ruiz transferred the conversation to the team Billing: invoice question"),
+        "{texts:?}"
+    );
 }
 
 #[tokio::test]
@@ -108,11 +115,19 @@ async fn a_conference_lets_an_invited_agent_join_reply_and_leave() {
     let d = Desk::new(&h).await;
     let id = taken_by_ana(&h, &d, "Conf").await;
     let base = format!("/api/v1/conversations/{id}");
-    assert_eq!(h.post(&format!("{base}/messages"), &d.lucia, json!({"text": "hi"})).await.status, 404, "Lucia is not in it");
+    assert_eq!(
+        h.post(&format!("{base}/messages"), &d.lucia, json!({"text": "hi"})).await.status,
+        404,
+        "Lucia is not in it"
+    );
     let lucia_id = h.user_id("lucia@example.com").await;
     let inv = h.post(&format!("{base}/conference"), &d.ana, json!({"agent_id": lucia_id})).await;
     assert_eq!((inv.status, inv.body["invited"][0].as_str()), (200, Some(lucia_id.as_str())));
-    assert_eq!(h.post(&format!("{base}/conference"), &d.marco, json!({"agent_id": d.marco_id})).await.status, 404, "Marco does not handle it");
+    assert_eq!(
+        h.post(&format!("{base}/conference"), &d.marco, json!({"agent_id": d.marco_id})).await.status,
+        404,
+        "Marco does not handle it"
+    );
     let join = h.post(&format!("{base}/conference/accept"), &d.lucia, json!({})).await;
     assert_eq!((join.status, join.body["conference"][0].as_str()), (200, Some(lucia_id.as_str())));
     let reply = h.post(&format!("{base}/messages"), &d.lucia, json!({"text": "I can help with that"})).await;
@@ -122,9 +137,15 @@ async fn a_conference_lets_an_invited_agent_join_reply_and_leave() {
     let after = h.post(&format!("{base}/messages"), &d.lucia, json!({"text": "one more"})).await;
     assert_eq!(after.status, 409, "left the conference: {}", after.text);
     let timeline = h.get(&format!("{base}/timeline"), &d.admin).await;
-    let events: Vec<&str> = timeline.body["items"].as_array().expect("items").iter().filter_map(|m| m["event"].as_str()).collect();
+    let events: Vec<&str> =
+        timeline.body["items"].as_array().expect("items").iter().filter_map(|m| m["event"].as_str()).collect();
     assert_eq!(events, ["handed_off", "assigned", "conference_invited", "conference_joined", "conference_ended"]);
-    let joined = timeline.body["items"].as_array().expect("items").iter().find(|m| m["event"] == "conference_joined").expect("joined");
+    let joined = timeline.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|m| m["event"] == "conference_joined")
+        .expect("joined");
     assert_eq!(joined["text"], "Lucía Fernández joined the conversation");
 }
 
@@ -132,18 +153,33 @@ async fn a_conference_lets_an_invited_agent_join_reply_and_leave() {
 async fn idle_answered_conversations_close_automatically() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
-    let a = h.call(Method::PATCH, &format!("/api/v1/inboxes/{}", d.web), Some(&d.admin), Some(json!({"auto_close_secs": 300}))).await;
+    let a = h
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/inboxes/{}", d.web),
+            Some(&d.admin),
+            Some(json!({"auto_close_secs": 300})),
+        )
+        .await;
     assert_eq!(a.status, 200, "{}", a.text);
     let answered = taken_by_ana(&h, &d, "Quiet").await;
     let waiting = taken_by_ana(&h, &d, "Waiting").await;
     h.clock.advance_secs(10);
-    assert_eq!(h.post(&format!("/api/v1/conversations/{answered}/messages"), &d.ana, json!({"text": "Done, anything else?"})).await.status, 201);
+    assert_eq!(
+        h.post(&format!("/api/v1/conversations/{answered}/messages"), &d.ana, json!({"text": "Done, anything else?"}))
+            .await
+            .status,
+        201
+    );
     h.clock.advance_secs(299);
     assert_eq!(h.desk.settle().await.expect("settles").closed, 0, "one second early");
     h.clock.advance_secs(1);
     assert_eq!(h.desk.settle().await.expect("settles").closed, 1);
     let c = conv(&h, &d.admin, &answered).await;
-    assert_eq!((c.body["status"].as_str(), c.body["detailed_status"].as_str()), (Some("closed"), Some("closed_automatically")));
+    assert_eq!(
+        (c.body["status"].as_str(), c.body["detailed_status"].as_str()),
+        (Some("closed"), Some("closed_automatically"))
+    );
     let w = conv(&h, &d.admin, &waiting).await;
     assert_eq!(w.body["status"], "open", "a customer waiting for an answer is never closed automatically");
 }
@@ -152,10 +188,20 @@ async fn idle_answered_conversations_close_automatically() {
 async fn timers_survive_a_restart() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
-    let a = h.call(Method::PATCH, &format!("/api/v1/inboxes/{}", d.web), Some(&d.admin), Some(json!({"auto_close_secs": 300}))).await;
+    let a = h
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/inboxes/{}", d.web),
+            Some(&d.admin),
+            Some(json!({"auto_close_secs": 300})),
+        )
+        .await;
     assert_eq!(a.status, 200);
     let idle = taken_by_ana(&h, &d, "Idle").await;
-    assert_eq!(h.post(&format!("/api/v1/conversations/{idle}/messages"), &d.ana, json!({"text": "answered"})).await.status, 201);
+    assert_eq!(
+        h.post(&format!("/api/v1/conversations/{idle}/messages"), &d.ana, json!({"text": "answered"})).await.status,
+        201
+    );
     let offered = taken_by_ana(&h, &d, "Offered").await;
     assert_eq!(transfer(&h, &d.ana, &offered, json!({"agent_id": d.marco_id})).await.status, 200);
 

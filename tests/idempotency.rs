@@ -7,7 +7,15 @@ use common::desk::Desk;
 use serde_json::{Value, json};
 
 async fn keyed(h: &Harness, path: &str, token: &str, key: &str, body: Value) -> (u16, Option<String>, Value) {
-    let resp = h.client.post(path).header("Authorization", format!("Bearer {token}")).header("Idempotency-Key", key).body_json(&body).send().await.0;
+    let resp = h
+        .client
+        .post(path)
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Idempotency-Key", key)
+        .body_json(&body)
+        .send()
+        .await
+        .0;
     let status = resp.status().as_u16();
     let replayed = resp.headers().get("idempotency-replayed").and_then(|v| v.to_str().ok()).map(str::to_string);
     let text = resp.into_body().into_string().await.expect("body");
@@ -30,7 +38,14 @@ async fn a_retry_with_the_same_key_returns_the_first_answer_and_changes_nothing(
     assert_eq!(first, second, "the very same answer");
     assert_eq!(count(&h.get("/api/v1/conversations?view=all", &d.ana).await.body), 1, "one conversation, not two");
 
-    let (status, _, problem) = keyed(&h, "/api/v1/conversations", &d.ana, "create-rita-1", json!({"inbox_id": d.web, "contact_id": "ct_other"})).await;
+    let (status, _, problem) = keyed(
+        &h,
+        "/api/v1/conversations",
+        &d.ana,
+        "create-rita-1",
+        json!({"inbox_id": d.web, "contact_id": "ct_other"}),
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(problem["detail"].as_str().unwrap_or("").contains("different request"));
 
@@ -47,7 +62,10 @@ async fn a_retry_with_the_same_key_returns_the_first_answer_and_changes_nothing(
     h.post("/api/v1/contacts", &d.ana, json!({"name": "No key"})).await;
     assert_eq!(h.post("/api/v1/contacts", &d.ana, json!({"name": "No key"})).await.status, 201);
     // After 24 hours a key is forgotten (an API token outlives it).
-    let token = h.post("/api/v1/tokens", &d.ana, json!({"name": "crm"})).await.body["token"].as_str().expect("token").to_string();
+    let token = h.post("/api/v1/tokens", &d.ana, json!({"name": "crm"})).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
     assert_eq!(keyed(&h, "/api/v1/contacts", &token, "k-1", json!({"name": "Before"})).await.0, 201);
     h.clock.advance_secs(24 * 3600 - 1);
     assert_eq!(keyed(&h, "/api/v1/contacts", &token, "k-1", json!({"name": "After"})).await.0, 422, "still remembered");

@@ -32,7 +32,14 @@ fn listed(a: &Answer, key: &str) -> Vec<String> {
 
 async fn support_team(h: &Harness, d: &Desk) -> String {
     let teams = h.get("/api/v1/teams", &d.admin).await;
-    teams.body["items"].as_array().expect("items").iter().find(|t| t["name"] == "Support").and_then(|t| t["id"].as_str()).expect("Support").to_string()
+    teams.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["name"] == "Support")
+        .and_then(|t| t["id"].as_str())
+        .expect("Support")
+        .to_string()
 }
 
 #[tokio::test]
@@ -56,11 +63,24 @@ async fn the_conversations_tab_shows_live_conversations_searched_and_filtered() 
     let all = tab(&h, &d.sup, "conversations").await;
     assert_eq!(listed(&all, "id"), [maria.as_str(), bob.as_str(), dmitri.as_str()]);
     let row = &all.body["items"][0];
-    assert_eq!((row["number"].as_u64(), row["channel"].as_str(), row["status"].as_str(), row["detailed_status"].as_str()), (Some(1001), Some("livechat"), Some("open"), Some("customer_waiting")));
-    assert_eq!((row["customer"]["name"].as_str(), row["agent"].clone(), row["inbox"]["name"].as_str()), (Some("María López"), json!({"id": d.ana_id, "name": "Ana Ruiz"}), Some("Web")));
+    assert_eq!(
+        (row["number"].as_u64(), row["channel"].as_str(), row["status"].as_str(), row["detailed_status"].as_str()),
+        (Some(1001), Some("livechat"), Some("open"), Some("customer_waiting"))
+    );
+    assert_eq!(
+        (row["customer"]["name"].as_str(), row["agent"].clone(), row["inbox"]["name"].as_str()),
+        (Some("María López"), json!({"id": d.ana_id, "name": "Ana Ruiz"}), Some("Web"))
+    );
     assert_eq!(row["teams"], json!([{"id": support, "name": "Support"}]));
-    assert_eq!((row["time_in_status_secs"].as_i64(), row["duration_secs"].as_i64(), row["transfers"].as_u64()), (Some(50), Some(0), Some(0)), "open for 50 s");
-    assert_eq!((row["created_at"].as_str(), row["updated_at"].as_str()), (Some("2026-01-05T09:00:00Z"), Some("2026-01-05T09:00:10Z")));
+    assert_eq!(
+        (row["time_in_status_secs"].as_i64(), row["duration_secs"].as_i64(), row["transfers"].as_u64()),
+        (Some(50), Some(0), Some(0)),
+        "open for 50 s"
+    );
+    assert_eq!(
+        (row["created_at"].as_str(), row["updated_at"].as_str()),
+        (Some("2026-01-05T09:00:00Z"), Some("2026-01-05T09:00:10Z"))
+    );
     assert_eq!(all.body["items"][1]["time_in_status_secs"], 45, "Bob queued for 45 s");
     assert_eq!(all.body["items"][2]["teams"], json!([]), "no team serves Other");
 
@@ -68,13 +88,29 @@ async fn the_conversations_tab_shows_live_conversations_searched_and_filtered() 
     let ids = |a: &Answer| listed(a, "id");
     assert_eq!(ids(&tab(&h, &d.sup, "conversations?status=queued").await), [bob.as_str(), dmitri.as_str()]);
     assert_eq!(ids(&tab(&h, &d.sup, "conversations?status=closed").await), [carla.as_str()]);
-    assert_eq!(ids(&tab(&h, &d.sup, "conversations?status=closed&status=open").await), [maria.as_str(), carla.as_str()]);
+    assert_eq!(
+        ids(&tab(&h, &d.sup, "conversations?status=closed&status=open").await),
+        [maria.as_str(), carla.as_str()]
+    );
     assert_eq!(ids(&tab(&h, &d.sup, &format!("conversations?agent_id={}", d.ana_id)).await), [maria.as_str()]);
-    assert_eq!(ids(&tab(&h, &d.sup, &format!("conversations?team_id={support}")).await), [maria.as_str(), bob.as_str()]);
+    assert_eq!(
+        ids(&tab(&h, &d.sup, &format!("conversations?team_id={support}")).await),
+        [maria.as_str(), bob.as_str()]
+    );
     assert_eq!(ids(&tab(&h, &d.sup, "conversations?channel=api").await), [bob.as_str()]);
-    assert_eq!(ids(&tab(&h, &d.sup, &format!("conversations?channel=livechat&team_id={support}")).await), [maria.as_str()]);
+    assert_eq!(
+        ids(&tab(&h, &d.sup, &format!("conversations?channel=livechat&team_id={support}")).await),
+        [maria.as_str()]
+    );
     // Search: customer name (accents and case ignored), phone digits, email, agent name.
-    for (q, want) in [("lopez", &maria), ("MARIA", &maria), ("333%20123", &maria), ("acme.IO", &bob), ("ana%20ruiz", &maria), ("dmi", &dmitri)] {
+    for (q, want) in [
+        ("lopez", &maria),
+        ("MARIA", &maria),
+        ("333%20123", &maria),
+        ("acme.IO", &bob),
+        ("ana%20ruiz", &maria),
+        ("dmi", &dmitri),
+    ] {
         assert_eq!(ids(&tab(&h, &d.sup, &format!("conversations?q={q}")).await), [want.as_str()], "q={q}");
     }
     assert!(ids(&tab(&h, &d.sup, "conversations?q=nobody").await).is_empty());
@@ -116,15 +152,39 @@ async fn the_agents_tab_shows_status_time_load_transfers_and_teams() {
     h.clock.advance_secs(15);
 
     let all = tab(&h, &d.sup, "agents").await;
-    assert_eq!(listed(&all, "name"), ["Alex Admin", "Sofia Supervisor", "Ana Ruiz", "Marco Bianchi", "Lucía Fernández"], "active users in creation order");
-    let row = |name: &str| all.body["items"].as_array().expect("items").iter().find(|r| r["name"] == name).cloned().expect("row");
+    assert_eq!(
+        listed(&all, "name"),
+        ["Alex Admin", "Sofia Supervisor", "Ana Ruiz", "Marco Bianchi", "Lucía Fernández"],
+        "active users in creation order"
+    );
+    let row = |name: &str| {
+        all.body["items"].as_array().expect("items").iter().find(|r| r["name"] == name).cloned().expect("row")
+    };
     let ana = row("Ana Ruiz");
-    assert_eq!((ana["status"].as_str(), ana["time_in_status_secs"].as_i64(), ana["status_since"].as_str()), (Some("away"), Some(25), Some("2026-01-05T09:01:40Z")));
-    assert_eq!((ana["active_conversations"].as_u64(), ana["capacity"].as_u64(), ana["busy"].as_bool(), ana["transfers_made"].as_u64()), (Some(1), Some(5), Some(false), Some(1)));
+    assert_eq!(
+        (ana["status"].as_str(), ana["time_in_status_secs"].as_i64(), ana["status_since"].as_str()),
+        (Some("away"), Some(25), Some("2026-01-05T09:01:40Z"))
+    );
+    assert_eq!(
+        (
+            ana["active_conversations"].as_u64(),
+            ana["capacity"].as_u64(),
+            ana["busy"].as_bool(),
+            ana["transfers_made"].as_u64()
+        ),
+        (Some(1), Some(5), Some(false), Some(1))
+    );
     assert_eq!(ana["teams"], json!([{"id": support, "name": "Support"}]));
     let marco = row("Marco Bianchi");
-    assert_eq!((marco["status"].as_str(), marco["time_in_status_secs"].as_i64(), marco["active_conversations"].as_u64()), (Some("available"), Some(125), Some(1)), "signed in at 09:00; holds the transfer offer");
-    assert_eq!((row("Lucía Fernández")["teams"].clone(), row("Alex Admin")["role"].as_str()), (json!([]), Some("admin")));
+    assert_eq!(
+        (marco["status"].as_str(), marco["time_in_status_secs"].as_i64(), marco["active_conversations"].as_u64()),
+        (Some("available"), Some(125), Some(1)),
+        "signed in at 09:00; holds the transfer offer"
+    );
+    assert_eq!(
+        (row("Lucía Fernández")["teams"].clone(), row("Alex Admin")["role"].as_str()),
+        (json!([]), Some("admin"))
+    );
 
     let names = |a: &Answer| listed(a, "name");
     assert_eq!(names(&tab(&h, &d.sup, "agents?status=away").await), ["Ana Ruiz"]);
@@ -140,7 +200,10 @@ async fn the_agents_tab_shows_status_time_load_transfers_and_teams() {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let path = match &cursor { Some(c) => format!("agents?limit=2&cursor={c}"), None => "agents?limit=2".into() };
+        let path = match &cursor {
+            Some(c) => format!("agents?limit=2&cursor={c}"),
+            None => "agents?limit=2".into(),
+        };
         let page = tab(&h, &d.admin, &path).await;
         seen.extend(names(&page));
         match page.body["next_cursor"].as_str() {
@@ -159,17 +222,31 @@ async fn supervisors_act_from_the_monitor_through_transfer_and_close() {
     let id = start(&h, &d, &d.web, json!({"name": "Elena"})).await;
     assert_eq!(act(&h, &d.ana, &id, "assign", json!({})).await.status, 200);
     // Transfer someone else's conversation: counted on it and on the supervisor.
-    let moved = act(&h, &d.sup, &id, "transfer", json!({"agent_id": d.marco_id, "note": "Marco knows this customer"})).await;
+    let moved =
+        act(&h, &d.sup, &id, "transfer", json!({"agent_id": d.marco_id, "note": "Marco knows this customer"})).await;
     assert_eq!(moved.status, 200, "{}", moved.text);
     assert_eq!(act(&h, &d.marco, &id, "accept", json!({})).await.status, 200);
     let rows = tab(&h, &d.sup, "conversations").await;
-    assert_eq!((rows.body["items"][0]["agent"]["name"].as_str(), rows.body["items"][0]["transfers"].as_u64()), (Some("Marco Bianchi"), Some(1)));
+    assert_eq!(
+        (rows.body["items"][0]["agent"]["name"].as_str(), rows.body["items"][0]["transfers"].as_u64()),
+        (Some("Marco Bianchi"), Some(1))
+    );
     let sup = tab(&h, &d.sup, "agents?q=sofia").await;
     assert_eq!(sup.body["items"][0]["transfers_made"], 1);
     // Ending it needs a justification, since it is not the supervisor's own.
     let refused = act(&h, &d.sup, &id, "close", json!({})).await;
-    assert_eq!((refused.status, refused.body["errors"][0]["field"].as_str()), (422, Some("justification")), "{}", refused.text);
+    assert_eq!(
+        (refused.status, refused.body["errors"][0]["field"].as_str()),
+        (422, Some("justification")),
+        "{}",
+        refused.text
+    );
     let closed = act(&h, &d.sup, &id, "close", json!({"justification": "duplicate of #1000"})).await;
-    assert_eq!((closed.status, closed.body["detailed_status"].as_str()), (200, Some("closed_by_supervisor")), "{}", closed.text);
+    assert_eq!(
+        (closed.status, closed.body["detailed_status"].as_str()),
+        (200, Some("closed_by_supervisor")),
+        "{}",
+        closed.text
+    );
     assert!(listed(&tab(&h, &d.sup, "conversations").await, "id").is_empty(), "gone from the live tab");
 }

@@ -21,18 +21,41 @@ enum Situation {
     QueuedElsewhere,
 }
 
-const ACTIONS: [&str; 13] = ["get", "patch", "assign_me", "unassign", "close", "reopen", "read", "unread", "timeline", "messages", "reply", "note", "react"];
+const ACTIONS: [&str; 13] = [
+    "get",
+    "patch",
+    "assign_me",
+    "unassign",
+    "close",
+    "reopen",
+    "read",
+    "unread",
+    "timeline",
+    "messages",
+    "reply",
+    "note",
+    "react",
+];
 
 async fn setup(h: &Harness, d: &Desk, s: Situation) -> (String, String) {
     let inbox = if s == Situation::QueuedElsewhere { &d.other } else { &d.web };
     let c = d.handoff(h, inbox, "Matrix", "hello").await;
     let id = cid(&c);
     match s {
-        Situation::Own => assert_eq!(h.call(Method::POST, &format!("/api/v1/conversations/{id}/assign"), Some(&d.ana), None).await.status, 200),
-        Situation::Others => assert_eq!(h.call(Method::POST, &format!("/api/v1/conversations/{id}/assign"), Some(&d.marco), None).await.status, 200),
+        Situation::Own => assert_eq!(
+            h.call(Method::POST, &format!("/api/v1/conversations/{id}/assign"), Some(&d.ana), None).await.status,
+            200
+        ),
+        Situation::Others => assert_eq!(
+            h.call(Method::POST, &format!("/api/v1/conversations/{id}/assign"), Some(&d.marco), None).await.status,
+            200
+        ),
         _ => {}
     }
-    let first = h.get(&format!("/api/v1/conversations/{id}/messages"), &d.sup).await.body["items"][0]["id"].as_str().expect("message").to_string();
+    let first = h.get(&format!("/api/v1/conversations/{id}/messages"), &d.sup).await.body["items"][0]["id"]
+        .as_str()
+        .expect("message")
+        .to_string();
     (id, first)
 }
 
@@ -104,15 +127,30 @@ async fn administrative_endpoints_by_role() {
     let cells: Vec<(Method, &str, Option<Value>, [u16; 3])> = vec![
         // (agent, supervisor, admin)
         (Method::GET, "/api/v1/users", None, [403, 200, 200]),
-        (Method::POST, "/api/v1/users", Some(json!({"email": "n{}@x.io", "name": "N", "role": "agent", "password": "long enough"})), [403, 403, 201]),
+        (
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"email": "n{}@x.io", "name": "N", "role": "agent", "password": "long enough"})),
+            [403, 403, 201],
+        ),
         (Method::GET, "/api/v1/teams", None, [200, 200, 200]),
         (Method::POST, "/api/v1/teams", Some(json!({"name": "T{}"})), [403, 403, 201]),
         (Method::GET, "/api/v1/inboxes", None, [200, 200, 200]),
         (Method::POST, "/api/v1/inboxes", Some(json!({"name": "I{}"})), [403, 403, 201]),
         (Method::POST, "/api/v1/labels", Some(json!({"name": "L{}"})), [403, 403, 201]),
         (Method::POST, "/api/v1/wrap-up-reasons", Some(json!({"name": "W{}"})), [403, 403, 201]),
-        (Method::POST, "/api/v1/canned-responses", Some(json!({"scope": "global", "shortcut": "g{}", "title": "G", "body": "x"})), [403, 403, 201]),
-        (Method::POST, "/api/v1/canned-responses", Some(json!({"shortcut": "p{}", "title": "P", "body": "x"})), [201, 201, 201]),
+        (
+            Method::POST,
+            "/api/v1/canned-responses",
+            Some(json!({"scope": "global", "shortcut": "g{}", "title": "G", "body": "x"})),
+            [403, 403, 201],
+        ),
+        (
+            Method::POST,
+            "/api/v1/canned-responses",
+            Some(json!({"shortcut": "p{}", "title": "P", "body": "x"})),
+            [201, 201, 201],
+        ),
         (Method::GET, "/api/v1/settings", None, [200, 200, 200]),
         (Method::PATCH, "/api/v1/settings", Some(json!({"name": "S{}"})), [403, 403, 200]),
         (Method::GET, "/api/v1/contacts", None, [200, 200, 200]),
@@ -122,10 +160,16 @@ async fn administrative_endpoints_by_role() {
     let mut failures = Vec::new();
     for (n, (method, path, body, expected)) in cells.into_iter().enumerate() {
         for (i, token) in [&d.ana, &d.sup, &d.admin].into_iter().enumerate() {
-            let body = body.as_ref().map(|b| serde_json::from_str(&b.to_string().replace("{}", &format!("{n}x{i}"))).expect("json"));
+            let body = body
+                .as_ref()
+                .map(|b| serde_json::from_str(&b.to_string().replace("{}", &format!("{n}x{i}"))).expect("json"));
             let got = h.call(method.clone(), path, Some(token), body).await.status;
             if got != expected[i] {
-                failures.push(format!("{} {method} {path}: expected {}, got {got}", ["agent", "supervisor", "admin"][i], expected[i]));
+                failures.push(format!(
+                    "{} {method} {path}: expected {}, got {got}",
+                    ["agent", "supervisor", "admin"][i],
+                    expected[i]
+                ));
             }
         }
     }

@@ -30,16 +30,29 @@ async fn metrics(h: &Harness, d: &Desk, id: &str) -> Value {
 async fn conversation_metrics_follow_the_definitions_to_the_second() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
-    let a = h.call(Method::PATCH, &format!("/api/v1/inboxes/{}", d.api), Some(&d.admin), Some(json!({"assignment": "round_robin"}))).await;
+    let a = h
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/inboxes/{}", d.api),
+            Some(&d.admin),
+            Some(json!({"assignment": "round_robin"})),
+        )
+        .await;
     assert_eq!(a.status, 200, "{}", a.text);
-    let bridge = h.post("/api/v1/tokens", &d.admin, json!({"name": "bridge"})).await.body["token"].as_str().expect("token").to_string();
+    let bridge = h.post("/api/v1/tokens", &d.admin, json!({"name": "bridge"})).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
 
     let c = d.handoff(&h, &d.api, "Nora", "my parcel?").await;
     let id = cid(&c);
     assert_eq!(c["offer"]["agent_id"], json!(d.ana_id));
     let m = metrics(&h, &d, &id).await;
-    assert_eq!(m, json!({"accept_secs": null, "first_response_secs": null, "duration_secs": 0, "time_to_close_secs": null,
-        "time_in_status_secs": 0, "transfers": 0, "ronas": 0, "reopens": 0}));
+    assert_eq!(
+        m,
+        json!({"accept_secs": null, "first_response_secs": null, "duration_secs": 0, "time_to_close_secs": null,
+        "time_in_status_secs": 0, "transfers": 0, "ronas": 0, "reopens": 0})
+    );
 
     // Ana lets the offer time out (RONA after 30 s): Marco is offered it and accepts 12 s later.
     h.clock.advance_secs(30);
@@ -52,10 +65,22 @@ async fn conversation_metrics_follow_the_definitions_to_the_second() {
     reply(&h, &d.marco, &id, "It left this morning.").await;
     // A note is not a response and does not extend the duration.
     h.clock.advance_secs(5);
-    let note = h.post(&format!("/api/v1/conversations/{id}/messages"), &d.marco, json!({"kind": "note", "text": "carrier delay"})).await;
+    let note = h
+        .post(
+            &format!("/api/v1/conversations/{id}/messages"),
+            &d.marco,
+            json!({"kind": "note", "text": "carrier delay"}),
+        )
+        .await;
     assert_eq!(note.status, 201, "{}", note.text);
     h.clock.advance_secs(55);
-    let pushed = h.post(&format!("/api/v1/channels/api/{}/messages", d.api), &bridge, json!({"contact": {"email": "nora@example.net"}, "text": "thanks"})).await;
+    let pushed = h
+        .post(
+            &format!("/api/v1/channels/api/{}/messages", d.api),
+            &bridge,
+            json!({"contact": {"email": "nora@example.net"}, "text": "thanks"}),
+        )
+        .await;
     assert_eq!(pushed.body["conversation_id"], json!(id), "{}", pushed.text);
     // Marco hands it to Ana, who accepts; she closes it 60 s later.
     h.clock.advance_secs(10);
@@ -66,15 +91,21 @@ async fn conversation_metrics_follow_the_definitions_to_the_second() {
     act(&h, &d.ana, &id, "close", json!({"wrap_up_reason_id": d.solved})).await;
     h.clock.advance_secs(7);
     let m = metrics(&h, &d, &id).await;
-    assert_eq!(m, json!({"accept_secs": 42, "first_response_secs": 70, "duration_secs": 130, "time_to_close_secs": 205,
-        "time_in_status_secs": 7, "transfers": 1, "ronas": 1, "reopens": 0}));
+    assert_eq!(
+        m,
+        json!({"accept_secs": 42, "first_response_secs": 70, "duration_secs": 130, "time_to_close_secs": 205,
+        "time_in_status_secs": 7, "transfers": 1, "ronas": 1, "reopens": 0})
+    );
 
     // Reopened: no time to close until it closes again; the latest close counts.
     h.clock.advance_secs(3);
     act(&h, &d.ana, &id, "reopen", json!({})).await;
     h.clock.advance_secs(4);
     let m = metrics(&h, &d, &id).await;
-    assert_eq!((m["time_to_close_secs"].clone(), m["time_in_status_secs"].clone(), m["reopens"].clone()), (Value::Null, json!(4), json!(1)));
+    assert_eq!(
+        (m["time_to_close_secs"].clone(), m["time_in_status_secs"].clone(), m["reopens"].clone()),
+        (Value::Null, json!(4), json!(1))
+    );
     act(&h, &d.ana, &id, "close", json!({"wrap_up_reason_id": d.solved})).await;
     assert_eq!(metrics(&h, &d, &id).await["time_to_close_secs"], 219);
     // Lists carry the same metrics.
@@ -87,7 +118,12 @@ async fn report(h: &Harness, token: &str, query: &str) -> Answer {
 }
 
 fn row<'a>(r: &'a Value, name: &str) -> &'a Value {
-    r["rows"].as_array().expect("rows").iter().find(|x| x["name"] == name).unwrap_or_else(|| panic!("no row {name} in {r}"))
+    r["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|x| x["name"] == name)
+        .unwrap_or_else(|| panic!("no row {name} in {r}"))
 }
 
 fn stats(v: &Value) -> (u64, f64, f64, f64) {
@@ -97,7 +133,10 @@ fn stats(v: &Value) -> (u64, f64, f64, f64) {
 
 fn close_to(got: (u64, f64, f64, f64), want: (u64, f64, f64, f64)) {
     let near = |a: f64, b: f64| (a - b).abs() < 1e-6;
-    assert!(got.0 == want.0 && near(got.1, want.1) && near(got.2, want.2) && near(got.3, want.3), "got {got:?}, want {want:?}");
+    assert!(
+        got.0 == want.0 && near(got.1, want.1) && near(got.2, want.2) && near(got.3, want.3),
+        "got {got:?}, want {want:?}"
+    );
 }
 
 async fn settings(h: &Harness, d: &Desk, body: Value) {
@@ -135,25 +174,48 @@ async fn reports_count_per_group_and_give_percentiles_over_the_conversations() {
     let r = report(&h, &d.sup, "from=2026-01-06&to=2026-01-06&group_by=agent").await;
     assert_eq!(r.status, 200, "{}", r.text);
     let b = &r.body;
-    assert_eq!((b["from"].as_str(), b["time_zone"].as_str(), b["group_by"].as_str()), (Some("2026-01-06"), Some("Asia/Tokyo"), Some("agent")));
-    assert_eq!((b["period_start"].as_str(), b["period_end"].as_str()), (Some("2026-01-05T15:00:00Z"), Some("2026-01-06T15:00:00Z")));
+    assert_eq!(
+        (b["from"].as_str(), b["time_zone"].as_str(), b["group_by"].as_str()),
+        (Some("2026-01-06"), Some("Asia/Tokyo"), Some("agent"))
+    );
+    assert_eq!(
+        (b["period_start"].as_str(), b["period_end"].as_str()),
+        (Some("2026-01-05T15:00:00Z"), Some("2026-01-06T15:00:00Z"))
+    );
     let names: Vec<&str> = b["rows"].as_array().expect("rows").iter().filter_map(|r| r["name"].as_str()).collect();
     assert_eq!(names, ["Ana Ruiz", "Lucía Fernández", "Marco Bianchi"], "every agent, by name");
     let t = &b["total"];
-    assert_eq!((t["created"].as_u64(), t["closed"].as_u64()), (Some(5), Some(3)), "yesterday's conversations are not created today");
+    assert_eq!(
+        (t["created"].as_u64(), t["closed"].as_u64()),
+        (Some(5), Some(3)),
+        "yesterday's conversations are not created today"
+    );
     // Hand-computed: p90 of [10, 20, 30, 40, 1000] has rank 3.6 → 40 + 0.6 × 960 = 616.
     close_to(stats(&t["first_response"]), (5, 220.0, 30.0, 616.0));
     close_to(stats(&t["accept"]), (5, 110.0, 15.0, 308.0));
     // Closed: the old one after 6 h, #0 after 1100 s, #3 after 1040 s → p90 rank 1.8.
     close_to(stats(&t["time_to_close"]), (3, (21_600.0 + 1100.0 + 1040.0) / 3.0, 1100.0, 1100.0 + 0.8 * 20_500.0));
-    assert_eq!(t["closed_by_wrap_up"], json!([{"wrap_up_reason_id": null, "name": "No reason", "count": 1}, {"wrap_up_reason_id": d.solved, "name": "Solved", "count": 2}]));
+    assert_eq!(
+        t["closed_by_wrap_up"],
+        json!([{"wrap_up_reason_id": null, "name": "No reason", "count": 1}, {"wrap_up_reason_id": d.solved, "name": "Solved", "count": 2}])
+    );
     let ana = row(b, "Ana Ruiz");
-    assert_eq!((ana["id"].as_str(), ana["created"].as_u64(), ana["closed"].as_u64()), (Some(d.ana_id.as_str()), Some(3), Some(2)));
+    assert_eq!(
+        (ana["id"].as_str(), ana["created"].as_u64(), ana["closed"].as_u64()),
+        (Some(d.ana_id.as_str()), Some(3), Some(2))
+    );
     close_to(stats(&ana["first_response"]), (3, 20.0, 20.0, 28.0));
     let marco = row(b, "Marco Bianchi");
     close_to(stats(&marco["first_response"]), (2, 520.0, 520.0, 904.0));
     let lucia = row(b, "Lucía Fernández");
-    assert_eq!((lucia["created"].as_u64(), lucia["first_response"]["count"].as_u64(), lucia["first_response"]["mean_secs"].clone()), (Some(0), Some(0), Value::Null));
+    assert_eq!(
+        (
+            lucia["created"].as_u64(),
+            lucia["first_response"]["count"].as_u64(),
+            lucia["first_response"]["mean_secs"].clone()
+        ),
+        (Some(0), Some(0), Value::Null)
+    );
 
     // Ana hands #1 to Marco: rows follow the assignee, the transfer is counted.
     let back = h.call(Method::PUT, "/api/v1/me/status", Some(&d.marco), Some(json!({"status": "available"}))).await;
@@ -173,7 +235,11 @@ async fn reports_count_per_group_and_give_percentiles_over_the_conversations() {
     assert_eq!(b["total"]["created"], 5);
     assert!(b["total"]["status_time"].is_null(), "status time is for agents");
     let b = report(&h, &d.sup, "from=2026-01-05&to=2026-01-06&group_by=team").await.body;
-    assert_eq!((row(&b, "Support")["created"].as_u64(), b["total"]["created"].as_u64()), (Some(7), Some(7)), "two days");
+    assert_eq!(
+        (row(&b, "Support")["created"].as_u64(), b["total"]["created"].as_u64()),
+        (Some(7), Some(7)),
+        "two days"
+    );
 }
 
 async fn own_status(h: &Harness, token: &str, status: &str) {
@@ -193,7 +259,14 @@ async fn agents_time_per_status_is_exact_and_clipped_to_the_period_and_now() {
     let d = Desk::new(&h).await;
     // Everyone signed in at 09:00 UTC (offline → available). No presence changes in this test.
     settings(&h, &d, json!({"presence_timeout_secs": 3600})).await;
-    let a = h.call(Method::PATCH, &format!("/api/v1/inboxes/{}", d.web), Some(&d.admin), Some(json!({"assignment": "round_robin"}))).await;
+    let a = h
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/inboxes/{}", d.web),
+            Some(&d.admin),
+            Some(json!({"assignment": "round_robin"})),
+        )
+        .await;
     assert_eq!(a.status, 200, "{}", a.text);
     own_status(&h, &d.marco, "away").await;
     h.clock.advance_secs(50);
@@ -221,7 +294,10 @@ async fn agents_time_per_status_is_exact_and_clipped_to_the_period_and_now() {
     assert_eq!(status_time(&r.body, "Marco Bianchi"), (0, 300, 32_400, 0));
     assert_eq!(status_time(&r.body, "Lucía Fernández"), (300, 0, 32_400, 0));
     let total = &r.body["total"]["status_time"];
-    assert_eq!((total["available_secs"].as_i64(), total["offline_secs"].as_i64()), (Some(140 + 300), Some(3 * 32_400 + 40)));
+    assert_eq!(
+        (total["available_secs"].as_i64(), total["offline_secs"].as_i64()),
+        (Some(140 + 300), Some(3 * 32_400 + 40))
+    );
     // The day before: offline throughout. Two days: both. The future: nothing yet.
     let r = report(&h, &d.sup, "from=2026-01-04&to=2026-01-04").await;
     assert_eq!(status_time(&r.body, "Ana Ruiz"), (0, 0, 86_400, 0));
@@ -249,19 +325,36 @@ async fn the_csv_download_is_the_same_table() {
     let a = h.get("/api/v1/reports/conversations.csv?from=2026-01-05&to=2026-01-05&group_by=agent", &d.sup).await;
     assert_eq!(a.status, 200, "{}", a.text);
     assert_eq!(a.header("content-type"), Some("text/csv; charset=utf-8"));
-    assert_eq!(a.header("content-disposition"), Some("attachment; filename=\"conversations-by-agent-2026-01-05-to-2026-01-05.csv\""));
+    assert_eq!(
+        a.header("content-disposition"),
+        Some("attachment; filename=\"conversations-by-agent-2026-01-05-to-2026-01-05.csv\"")
+    );
     let mut reader = csv::Reader::from_reader(a.text.as_bytes());
     let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
     assert_eq!(&header[..7], ["agent", "id", "created", "closed", "transferred", "with_rona", "reopened"]);
     assert_eq!(&header[7..11], ["accept_count", "accept_mean_secs", "accept_median_secs", "accept_p90_secs"]);
-    assert_eq!(&header[header.len() - 5..], ["available_secs", "away_secs", "offline_secs", "rona_secs", "closed: Solved"]);
-    let lines: Vec<Vec<String>> = reader.records().map(|r| r.expect("record").iter().map(str::to_string).collect()).collect();
+    assert_eq!(
+        &header[header.len() - 5..],
+        ["available_secs", "away_secs", "offline_secs", "rona_secs", "closed: Solved"]
+    );
+    let lines: Vec<Vec<String>> =
+        reader.records().map(|r| r.expect("record").iter().map(str::to_string).collect()).collect();
     let names: Vec<&str> = lines.iter().map(|l| l[0].as_str()).collect();
     assert_eq!(names, ["Ana Ruiz", "Lucía Fernández", "Marco Bianchi", "Total"]);
     let cell = |line: &[String], col: &str| line[header.iter().position(|h| h == col).expect("column")].clone();
     let ana = &lines[0];
-    assert_eq!((cell(ana, "id"), cell(ana, "created"), cell(ana, "closed"), cell(ana, "closed: Solved")), (d.ana_id.clone(), "2".into(), "2".into(), "2".into()));
-    assert_eq!((cell(ana, "first_response_mean_secs"), cell(ana, "first_response_median_secs"), cell(ana, "first_response_p90_secs")), ("20".into(), "20".into(), "28".into()));
+    assert_eq!(
+        (cell(ana, "id"), cell(ana, "created"), cell(ana, "closed"), cell(ana, "closed: Solved")),
+        (d.ana_id.clone(), "2".into(), "2".into(), "2".into())
+    );
+    assert_eq!(
+        (
+            cell(ana, "first_response_mean_secs"),
+            cell(ana, "first_response_median_secs"),
+            cell(ana, "first_response_p90_secs")
+        ),
+        ("20".into(), "20".into(), "28".into())
+    );
     assert_eq!(cell(ana, "time_to_close_p90_secs"), "28", "closed 10 and 30 s after creation: 10 + 0.9 × 20");
     assert_eq!(cell(&lines[1], "first_response_mean_secs"), "", "no values: empty, not 0");
     // The total sums the agents: each available since signing in 40 s ago.
@@ -305,7 +398,8 @@ async fn only_supervisors_and_admins_read_reports_and_bad_input_names_the_field(
     for (q, fields) in cases {
         let a = report(&h, &d.sup, q).await;
         assert_eq!((a.status, a.header("content-type")), (422, Some("application/problem+json")), "{q}: {}", a.text);
-        let got: Vec<&str> = a.body["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+        let got: Vec<&str> =
+            a.body["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
         assert_eq!(got, fields, "{q}: {}", a.text);
     }
     let long = report(&h, &d.sup, "from=2026-01-01&to=2027-01-02").await;

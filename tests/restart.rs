@@ -12,7 +12,11 @@ use switchboard::{AppState, bind, serve};
 
 /// Runs a server on a free port over `dir`, calls `f` with its address from a blocking thread,
 /// then shuts it down gracefully and waits until the data folder is released.
-async fn with_server<T: Send + 'static>(dir: &std::path::Path, demo: bool, f: impl FnOnce(String) -> T + Send + 'static) -> T {
+async fn with_server<T: Send + 'static>(
+    dir: &std::path::Path,
+    demo: bool,
+    f: impl FnOnce(String) -> T + Send + 'static,
+) -> T {
     let store = Store::open(dir).expect("opens the data folder");
     let weak = store.downgrade();
     let desk = Desk::new(store, Arc::new(SystemClock), DeskConfig::default());
@@ -47,14 +51,22 @@ fn token_of(body: &str) -> String {
 async fn data_written_before_a_restart_is_there_after_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (api_token, seq_before) = with_server(dir.path(), true, |addr| {
-        let (s, body) = common::http(&addr, "POST", "/api/v1/auth/login", &[], Some(r#"{"email":"admin@example.com","password":"demo"}"#));
+        let (s, body) = common::http(
+            &addr,
+            "POST",
+            "/api/v1/auth/login",
+            &[],
+            Some(r#"{"email":"admin@example.com","password":"demo"}"#),
+        );
         assert_eq!(s, 200, "{body}");
         let admin = token_of(&body);
         let auth = format!("Bearer {admin}");
-        let new_user = r#"{"email":"kept@example.com","name":"Kept Across Restarts","role":"agent","password":"still here"}"#;
+        let new_user =
+            r#"{"email":"kept@example.com","name":"Kept Across Restarts","role":"agent","password":"still here"}"#;
         let (s, body) = common::http(&addr, "POST", "/api/v1/users", &[("Authorization", &auth)], Some(new_user));
         assert_eq!(s, 201, "{body}");
-        let (s, body) = common::http(&addr, "POST", "/api/v1/tokens", &[("Authorization", &auth)], Some(r#"{"name":"survives"}"#));
+        let (s, body) =
+            common::http(&addr, "POST", "/api/v1/tokens", &[("Authorization", &auth)], Some(r#"{"name":"survives"}"#));
         assert_eq!(s, 201, "{body}");
         let (_, metrics) = common::http(&addr, "GET", "/metrics", &[], None);
         let seq: u64 = metrics
@@ -69,12 +81,19 @@ async fn data_written_before_a_restart_is_there_after_it() {
     assert_eq!(seq_before, 9);
 
     // The folder is released after shutdown: it opens again, with everything in it.
-    let events = Store::open(dir.path()).expect("reopens").snapshot().expect("snapshot").events_after(0, 100).expect("events");
+    let events =
+        Store::open(dir.path()).expect("reopens").snapshot().expect("snapshot").events_after(0, 100).expect("events");
     assert_eq!(events.len(), 9);
     assert!(events.windows(2).all(|w| w[1].seq == w[0].seq + 1), "seqs are consecutive");
 
     with_server(dir.path(), false, move |addr| {
-        let (s, body) = common::http(&addr, "POST", "/api/v1/auth/login", &[], Some(r#"{"email":"kept@example.com","password":"still here"}"#));
+        let (s, body) = common::http(
+            &addr,
+            "POST",
+            "/api/v1/auth/login",
+            &[],
+            Some(r#"{"email":"kept@example.com","password":"still here"}"#),
+        );
         assert_eq!(s, 200, "the user created before the restart signs in: {body}");
         let auth = format!("Bearer {api_token}");
         let (s, body) = common::http(&addr, "GET", "/api/v1/me", &[("Authorization", &auth)], None);

@@ -10,7 +10,9 @@ use poem::http::Method;
 use serde_json::{Value, json};
 
 async fn mode(h: &Harness, d: &Desk, inbox: &str, mode: &str) {
-    let a = h.call(Method::PATCH, &format!("/api/v1/inboxes/{inbox}"), Some(&d.admin), Some(json!({"assignment": mode}))).await;
+    let a = h
+        .call(Method::PATCH, &format!("/api/v1/inboxes/{inbox}"), Some(&d.admin), Some(json!({"assignment": mode})))
+        .await;
     assert_eq!(a.status, 200, "{}", a.text);
 }
 
@@ -56,7 +58,8 @@ async fn round_robin_offers_in_turn_and_accept_opens() {
     let order: Vec<&str> = got.iter().map(|(_, a)| a.as_str()).collect();
     assert_eq!(order, [d.ana_id.as_str(), d.marco_id.as_str(), d.ana_id.as_str()]);
     let offers = h.get("/api/v1/conversations?view=offered", &d.ana).await;
-    let listed: Vec<&str> = offers.body["items"].as_array().expect("items").iter().filter_map(|c| c["id"].as_str()).collect();
+    let listed: Vec<&str> =
+        offers.body["items"].as_array().expect("items").iter().filter_map(|c| c["id"].as_str()).collect();
     assert_eq!(listed.len(), 2, "Ana's two offers: {listed:?}");
     assert!(listed.contains(&got[0].0.as_str()) && listed.contains(&got[2].0.as_str()));
     let deadline = conv(&h, &d, &got[0].0).await["offer"]["deadline"].clone();
@@ -65,7 +68,10 @@ async fn round_robin_offers_in_turn_and_accept_opens() {
     // Only the agent offered may answer; accepting opens it as theirs.
     assert_eq!(act(&h, &d.marco, &got[0].0, "accept").await.status, 409);
     let ok = act(&h, &d.ana, &got[0].0, "accept").await;
-    assert_eq!((ok.status, ok.body["status"].as_str(), ok.body["assignee_id"].as_str()), (200, Some("open"), Some(d.ana_id.as_str())));
+    assert_eq!(
+        (ok.status, ok.body["status"].as_str(), ok.body["assignee_id"].as_str()),
+        (200, Some("open"), Some(d.ana_id.as_str()))
+    );
     assert_eq!(events_of(&h, &d, &got[0].0).await, ["handed_off", "offered", "accepted"]);
     assert_eq!(act(&h, &d.ana, &got[0].0, "accept").await.status, 409, "no offer left to accept");
 }
@@ -94,7 +100,8 @@ async fn an_agent_at_capacity_gets_no_offers_until_capacity_frees() {
     let d = Desk::new(&h).await;
     mode(&h, &d, &d.web, "round_robin").await;
     for id in [&d.ana_id, &d.marco_id] {
-        let a = h.call(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&d.admin), Some(json!({"capacity": 1}))).await;
+        let a =
+            h.call(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&d.admin), Some(json!({"capacity": 1}))).await;
         assert_eq!(a.status, 200, "{}", a.text);
     }
     let a = cid(&d.handoff(&h, &d.web, "One", "1").await);
@@ -160,7 +167,14 @@ async fn the_queue_drains_when_an_agent_becomes_available() {
     let second = cid(&d.handoff(&h, &d.web, "New", "second").await);
     assert_eq!(conv(&h, &d, &first).await["status"], "queued", "nobody available");
     // A supervisor brings Marco back: both go to him, oldest first.
-    let a = h.call(Method::PUT, &format!("/api/v1/users/{}/status", d.marco_id), Some(&d.sup), Some(json!({"status": "available"}))).await;
+    let a = h
+        .call(
+            Method::PUT,
+            &format!("/api/v1/users/{}/status", d.marco_id),
+            Some(&d.sup),
+            Some(json!({"status": "available"})),
+        )
+        .await;
     assert_eq!(a.status, 200, "{}", a.text);
     for id in [&first, &second] {
         assert_eq!(offered_to(&conv(&h, &d, id).await), Some(d.marco_id.as_str()));
@@ -171,7 +185,14 @@ async fn the_queue_drains_when_an_agent_becomes_available() {
     assert_eq!((c["status"].as_str(), offered_to(&c)), (Some("queued"), None));
     assert!(events_of(&h, &d, &first).await.contains(&"offer_withdrawn".to_string()));
     // Agents may not set others' status.
-    let a = h.call(Method::PUT, &format!("/api/v1/users/{}/status", d.marco_id), Some(&d.ana), Some(json!({"status": "available"}))).await;
+    let a = h
+        .call(
+            Method::PUT,
+            &format!("/api/v1/users/{}/status", d.marco_id),
+            Some(&d.ana),
+            Some(json!({"status": "available"})),
+        )
+        .await;
     assert_eq!(a.status, 403);
 }
 
@@ -218,7 +239,8 @@ async fn fifty_parallel_takes_have_exactly_one_winner() {
     let mut tokens = vec![d.ana.clone(), d.marco.clone()];
     for i in 0..48 {
         let email = format!("agent{i}@example.com");
-        let body = json!({"email": email, "name": format!("Agent {i}"), "role": "agent", "password": "a long password 1"});
+        let body =
+            json!({"email": email, "name": format!("Agent {i}"), "role": "agent", "password": "a long password 1"});
         let u = h.post("/api/v1/users", &d.admin, body).await;
         assert_eq!(u.status, 201, "{}", u.text);
         members.push(cid(&u.body));
@@ -226,7 +248,9 @@ async fn fifty_parallel_takes_have_exactly_one_winner() {
     }
     let teams = h.get("/api/v1/teams", &d.admin).await;
     let team = teams.body["items"].as_array().and_then(|t| t.first()).map(cid).expect("team");
-    let a = h.call(Method::PATCH, &format!("/api/v1/teams/{team}"), Some(&d.admin), Some(json!({"members": members}))).await;
+    let a = h
+        .call(Method::PATCH, &format!("/api/v1/teams/{team}"), Some(&d.admin), Some(json!({"members": members})))
+        .await;
     assert_eq!(a.status, 200, "{}", a.text);
     let id = cid(&d.handoff(&h, &d.web, "Race", "who takes me?").await);
     let path = format!("/api/v1/conversations/{id}/assign");

@@ -23,13 +23,24 @@ async fn handoff(h: &Harness, d: &Desk, inbox: &str, contact: Value, text: &str)
 async fn find(h: &Harness, token: &str, q: &str, extra: &str) -> (Vec<String>, u64) {
     let a = h.get(&format!("/api/v1/search?q={}{extra}", enc(q)), token).await;
     assert_eq!(a.status, 200, "{q}: {}", a.text);
-    let ids = a.body["items"].as_array().expect("items").iter().map(|i| i["conversation"]["id"].as_str().expect("id").to_string()).collect();
+    let ids = a.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["conversation"]["id"].as_str().expect("id").to_string())
+        .collect();
     (ids, a.body["total"].as_u64().expect("total"))
 }
 
 fn enc(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.*".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.*".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -44,15 +55,41 @@ struct World {
 /// English (inbox Other, queued, served by nobody).
 async fn world(h: &Harness) -> World {
     let d = Desk::new(h).await;
-    let it = handoff(h, &d, &d.web, json!({"name": "Mario Rossi", "email": "mario.rossi@example.net", "phone": "+39 333 123 4567"}),
-        "Buongiorno, non riesco a scaricare le fatture di marzo").await;
-    let es = handoff(h, &d, &d.web, json!({"name": "Lucía Gómez", "email": "lucia.gomez@example.org"}),
-        "Hola, olvidé mi contraseña y necesito información sobre la factura").await;
-    let en = handoff(h, &d, &d.other, json!({"name": "John Smith"}), "Hello, I cannot download my invoices from the portal").await;
+    let it = handoff(
+        h,
+        &d,
+        &d.web,
+        json!({"name": "Mario Rossi", "email": "mario.rossi@example.net", "phone": "+39 333 123 4567"}),
+        "Buongiorno, non riesco a scaricare le fatture di marzo",
+    )
+    .await;
+    let es = handoff(
+        h,
+        &d,
+        &d.web,
+        json!({"name": "Lucía Gómez", "email": "lucia.gomez@example.org"}),
+        "Hola, olvidé mi contraseña y necesito información sobre la factura",
+    )
+    .await;
+    let en =
+        handoff(h, &d, &d.other, json!({"name": "John Smith"}), "Hello, I cannot download my invoices from the portal")
+            .await;
     assert_eq!(h.post(&format!("/api/v1/conversations/{it}/assign"), &d.ana, json!({})).await.status, 200);
-    let reply = h.post(&format!("/api/v1/conversations/{it}/messages"), &d.ana, json!({"text": "Le ho inviato la fattura <b>aggiornata</b> via email"})).await;
+    let reply = h
+        .post(
+            &format!("/api/v1/conversations/{it}/messages"),
+            &d.ana,
+            json!({"text": "Le ho inviato la fattura <b>aggiornata</b> via email"}),
+        )
+        .await;
     assert_eq!(reply.status, 201, "{}", reply.text);
-    let note = h.post(&format!("/api/v1/conversations/{it}/messages"), &d.ana, json!({"kind": "note", "text": "Cliente storico: offrire uno sconto"})).await;
+    let note = h
+        .post(
+            &format!("/api/v1/conversations/{it}/messages"),
+            &d.ana,
+            json!({"kind": "note", "text": "Cliente storico: offrire uno sconto"}),
+        )
+        .await;
     assert_eq!(note.status, 201, "{}", note.text);
     assert_eq!(h.post(&format!("/api/v1/conversations/{es}/assign"), &d.marco, json!({})).await.status, 200);
     h.desk.index_now().expect("indexed");
@@ -85,7 +122,11 @@ async fn phrases_prefixes_authors_and_labels() {
     assert_eq!(find(&h, sup, "\"le fatture\"", "").await.0, vec![w.it.clone()], "neighbours, stemmed");
     assert_eq!(find(&h, sup, "\"riesco scaricare\"", "").await.1, 0, "both words, not neighbours");
     assert_eq!(find(&h, sup, "\"fatture scaricare\"", "").await.1, 0, "a pair keeps its order");
-    assert_eq!(find(&h, sup, "\"ho inviato la fattura\"", "").await.0, vec![w.it.clone()], "four words in the agent's reply");
+    assert_eq!(
+        find(&h, sup, "\"ho inviato la fattura\"", "").await.0,
+        vec![w.it.clone()],
+        "four words in the agent's reply"
+    );
     assert_eq!(find(&h, sup, "\"la fattura di marzo\"", "").await.1, 0, "every pair is there, the phrase is not");
     assert_eq!(find(&h, sup, "\"ho inviato\" from:contact", "").await.1, 0, "the customer wrote neither word");
     assert_eq!(find(&h, sup, "\"ho inviato\" from:agent", "").await.0, vec![w.it.clone()]);
@@ -96,14 +137,28 @@ async fn phrases_prefixes_authors_and_labels() {
     assert_eq!(find(&h, sup, "sconto", "").await.0, vec![w.it.clone()], "staff find notes");
     assert_eq!(find(&h, sup, "sconto from:contact", "").await.1, 0);
     assert_eq!(find(&h, sup, "sconto from:note", "").await.0, vec![w.it.clone()]);
-    let vip = h.call(poem::http::Method::PATCH, &format!("/api/v1/conversations/{}", w.en), Some(sup), Some(json!({"labels": [w.d.vip]}))).await;
+    let vip = h
+        .call(
+            poem::http::Method::PATCH,
+            &format!("/api/v1/conversations/{}", w.en),
+            Some(sup),
+            Some(json!({"labels": [w.d.vip]})),
+        )
+        .await;
     assert_eq!(vip.status, 200, "{}", vip.text);
     h.desk.index_now().expect("indexed");
     assert_eq!(find(&h, sup, "label:vip", "").await.0, vec![w.en.clone()]);
     assert_eq!(find(&h, sup, "invoices label:vip", "").await.0, vec![w.en.clone()]);
     assert_eq!(find(&h, sup, "fattura label:vip", "").await.1, 0);
     // A renamed label re-indexes the conversations carrying it (read from the store's list index).
-    let renamed = h.call(poem::http::Method::PATCH, &format!("/api/v1/labels/{}", w.d.vip), Some(&w.d.admin), Some(json!({"name": "premium"}))).await;
+    let renamed = h
+        .call(
+            poem::http::Method::PATCH,
+            &format!("/api/v1/labels/{}", w.d.vip),
+            Some(&w.d.admin),
+            Some(json!({"name": "premium"})),
+        )
+        .await;
     assert_eq!(renamed.status, 200, "{}", renamed.text);
     h.desk.index_now().expect("indexed");
     assert_eq!(find(&h, sup, "label:premium", "").await.0, vec![w.en.clone()]);
@@ -147,7 +202,11 @@ async fn nobody_finds_what_they_may_not_see() {
     assert_eq!(find(&h, &d.ana, "factura", "").await.1, 0, "Marco's conversation is hidden from Ana");
     assert_eq!(find(&h, &d.marco, "factura", "").await.0, vec![w.es.clone()]);
     assert_eq!(find(&h, &d.ana, "invoice", "").await.1, 0, "inbox Other is not Ana's");
-    assert_eq!(find(&h, &d.lucia, "fattura OR factura OR invoice OR sconto", "").await, (vec![], 0), "Lucía is in no team");
+    assert_eq!(
+        find(&h, &d.lucia, "fattura OR factura OR invoice OR sconto", "").await,
+        (vec![], 0),
+        "Lucía is in no team"
+    );
     assert_eq!(find(&h, &d.sup, "fattura OR factura OR invoice", "").await.1, 3);
     assert_eq!(find(&h, &d.marco, "sconto", "").await.1, 0, "notes only where the conversation is visible");
     // A queued conversation is found by the agents of its inbox.
@@ -171,7 +230,10 @@ async fn snippets_mark_matches_in_escaped_text() {
     assert_eq!(a.status, 200, "{}", a.text);
     let messages = a.body["items"][0]["messages"].as_array().expect("messages");
     assert_eq!(messages[0]["kind"], "agent", "the reply matches both words: best first");
-    assert_eq!(messages[0]["html"], "Le ho inviato la <mark>fattura</mark> &lt;b&gt;<mark>aggiornata</mark>&lt;/b&gt; via email");
+    assert_eq!(
+        messages[0]["html"],
+        "Le ho inviato la <mark>fattura</mark> &lt;b&gt;<mark>aggiornata</mark>&lt;/b&gt; via email"
+    );
     assert_eq!(messages[0]["fragment"], "Le ho inviato la fattura <b>aggiornata</b> via email");
     assert_eq!(messages[0]["highlights"], json!([{"start": 17, "end": 24}, {"start": 28, "end": 38}]));
     assert_eq!(messages[1]["kind"], "customer");
@@ -186,7 +248,16 @@ async fn pages_follow_cursors_in_relevance_and_date_order() {
     let mut ids = Vec::new();
     for i in 0..5 {
         h.clock.advance_secs(60);
-        ids.push(handoff(&h, &d, &d.web, json!({"name": format!("Cliente {i}")}), &format!("richiesta di rimborso numero {i}")).await);
+        ids.push(
+            handoff(
+                &h,
+                &d,
+                &d.web,
+                json!({"name": format!("Cliente {i}")}),
+                &format!("richiesta di rimborso numero {i}"),
+            )
+            .await,
+        );
     }
     h.desk.index_now().expect("indexed");
     for order in ["relevance", "newest"] {
@@ -197,7 +268,13 @@ async fn pages_follow_cursors_in_relevance_and_date_order() {
             let a = h.get(&format!("/api/v1/search?q=rimborso&limit=2&order={order}{cursor}"), &d.sup).await;
             assert_eq!(a.status, 200, "{}", a.text);
             assert_eq!(a.body["total"], 5);
-            seen.extend(a.body["items"].as_array().expect("items").iter().map(|i| i["conversation"]["id"].as_str().expect("id").to_string()));
+            seen.extend(
+                a.body["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .map(|i| i["conversation"]["id"].as_str().expect("id").to_string()),
+            );
             pages += 1;
             match a.body["next_cursor"].as_str() {
                 Some(c) => cursor = format!("&cursor={c}"),
@@ -226,7 +303,13 @@ async fn the_index_follows_the_event_log_and_catches_up_after_a_restart() {
     let c = handoff(&h, &d, &d.web, json!({"name": "Anna"}), "la stampante non funziona").await;
     h.desk.index_now().expect("indexed");
     assert_eq!(find(&h, &d.sup, "stampante", "").await.1, 1);
-    let m = h.post(&format!("/api/v1/conversations/{c}/messages"), &d.sup, json!({"kind": "note", "text": "sostituire il toner"})).await;
+    let m = h
+        .post(
+            &format!("/api/v1/conversations/{c}/messages"),
+            &d.sup,
+            json!({"kind": "note", "text": "sostituire il toner"}),
+        )
+        .await;
     assert_eq!(m.status, 201);
     assert_eq!(find(&h, &d.sup, "toner", "").await.1, 0, "not yet indexed");
     let before = h.desk.search_index().expect("index").indexed_seq();
@@ -235,7 +318,11 @@ async fn the_index_follows_the_event_log_and_catches_up_after_a_restart() {
     drop(h.client);
     drop(h.desk);
     let h = Harness::open(dir, false).await;
-    assert_eq!(h.desk.search_index().expect("index").indexed_seq(), before, "the position was committed with the index");
+    assert_eq!(
+        h.desk.search_index().expect("index").indexed_seq(),
+        before,
+        "the position was committed with the index"
+    );
     assert_eq!(h.desk.index_now().expect("caught up"), 1, "only the changed conversation");
     let sup = h.login("supervisor@example.com", "demo").await;
     assert_eq!(find(&h, &sup, "toner", "").await.0, vec![c]);

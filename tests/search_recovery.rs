@@ -37,7 +37,8 @@ fn write_then_kill(data: &str) {
             break;
         }
     }
-    let (status, body) = http(&addr, "POST", "/api/v1/auth/login", &[], Some(r#"{"email":"admin@example.com","password":"demo"}"#));
+    let (status, body) =
+        http(&addr, "POST", "/api/v1/auth/login", &[], Some(r#"{"email":"admin@example.com","password":"demo"}"#));
     assert_eq!(status, 200, "{body}");
     let token = json_of(&body)["token"].as_str().expect("token").to_string();
     let auth = format!("Bearer {token}");
@@ -49,7 +50,8 @@ fn write_then_kill(data: &str) {
             "inbox_id": inbox, "contact": {"name": format!("Crash {i}")}, "subject": "",
             "handoff": {"bot_name": "Bot", "transcript": [{"from": "customer", "text": format!("parola{i} comune")}]}
         });
-        let (status, answer) = http(&addr, "POST", "/api/v1/conversations", &[("Authorization", &auth)], Some(&body.to_string()));
+        let (status, answer) =
+            http(&addr, "POST", "/api/v1/conversations", &[("Authorization", &auth)], Some(&body.to_string()));
         assert_eq!(status, 201, "{answer}");
     }
     child.kill().expect("killed");
@@ -86,7 +88,8 @@ async fn acknowledged_messages_are_found_after_a_kill_and_after_reindex() {
     drop(h.desk);
 
     // A full rebuild finds the same.
-    let out = Command::new(BIN).args(["reindex", "--data", &data]).env_remove("SWITCHBOARD_CONFIG").output().expect("runs");
+    let out =
+        Command::new(BIN).args(["reindex", "--data", &data]).env_remove("SWITCHBOARD_CONFIG").output().expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.starts_with("reindexed ") && stdout.contains(" conversations in "), "{stdout}");

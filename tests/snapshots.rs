@@ -37,17 +37,26 @@ async fn main_response_shapes() {
     snap("me", &h.get("/api/v1/me", &ana).await.body);
 
     let admin = h.demo("admin").await;
-    snap("users_page", &h.get("/api/v1/users?limit=2", &admin).await.body.as_object().map(|o| {
-        let mut o = o.clone();
-        o.insert("next_cursor".into(), json!("[cursor]"));
-        Value::Object(o)
-    }).expect("object"));
+    snap(
+        "users_page",
+        &h.get("/api/v1/users?limit=2", &admin)
+            .await
+            .body
+            .as_object()
+            .map(|o| {
+                let mut o = o.clone();
+                o.insert("next_cursor".into(), json!("[cursor]"));
+                Value::Object(o)
+            })
+            .expect("object"),
+    );
 
     let created = h.post("/api/v1/tokens", &ana, json!({"name": "CRM", "expires_in_days": 7})).await;
     snap("token_created", &created.body);
     snap("tokens_page", &h.get("/api/v1/tokens", &ana).await.body);
 
-    let invalid = h.post("/api/v1/users", &admin, json!({"email": "x", "name": "", "role": "agent", "password": "1"})).await;
+    let invalid =
+        h.post("/api/v1/users", &admin, json!({"email": "x", "name": "", "role": "agent", "password": "1"})).await;
     snap("problem_invalid_fields", &invalid.body);
     snap("problem_unauthorized", &h.call(Method::GET, "/api/v1/me", None, None).await.body);
     snap("problem_forbidden", &h.get("/api/v1/users", &ana).await.body);
@@ -72,7 +81,11 @@ fn redact(v: &Value) -> Value {
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(redact).collect()),
-        Value::String(s) if s.len() >= 20 && s.as_bytes().get(4) == Some(&b'-') && s.contains('T') && s.ends_with('Z') => json!("[time]"),
+        Value::String(s)
+            if s.len() >= 20 && s.as_bytes().get(4) == Some(&b'-') && s.contains('T') && s.ends_with('Z') =>
+        {
+            json!("[time]")
+        }
         other => other.clone(),
     }
 }
@@ -91,14 +104,24 @@ async fn conversation_shapes() {
     snap_plain("conversation_created", &created);
     let id = created["id"].as_str().expect("id").to_string();
     h.call(Method::POST, &format!("/api/v1/conversations/{id}/assign"), Some(&d.ana), None).await;
-    let reply = h.post(&format!("/api/v1/conversations/{id}/messages"), &d.ana, json!({"text": "It ships today <3"})).await;
+    let reply =
+        h.post(&format!("/api/v1/conversations/{id}/messages"), &d.ana, json!({"text": "It ships today <3"})).await;
     snap_plain("message_reply", &reply.body);
     snap_plain("conversation_page", &h.get("/api/v1/conversations?view=mine", &d.ana).await.body);
     snap_plain("timeline", &h.get(&format!("/api/v1/conversations/{id}/timeline"), &d.ana).await.body);
     let bulk = h.post("/api/v1/conversations/bulk-close", &d.ana, json!({"ids": [id, "cv_missing"]})).await;
     snap_plain("bulk_close", &bulk.body);
-    let token = h.post("/api/v1/tokens", &d.admin, json!({"name": "bridge"})).await.body["token"].as_str().expect("token").to_string();
-    let receipt = h.post(&format!("/api/v1/channels/api/{}/messages", d.api), &token, json!({"contact": {"phone": "+39 333 000 1111"}, "text": "ciao"})).await;
+    let token = h.post("/api/v1/tokens", &d.admin, json!({"name": "bridge"})).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let receipt = h
+        .post(
+            &format!("/api/v1/channels/api/{}/messages", d.api),
+            &token,
+            json!({"contact": {"phone": "+39 333 000 1111"}, "text": "ciao"}),
+        )
+        .await;
     snap_plain("channel_receipt", &receipt.body);
     snap_plain("problem_conflict", &h.post(&format!("/api/v1/conversations/{id}/close"), &d.sup, json!({})).await.body);
 }

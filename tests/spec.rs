@@ -56,6 +56,7 @@ async fn the_served_spec_equals_the_committed_one() {
     let resp = h.client.get("/api/openapi.json").send().await;
     resp.assert_status_is_ok();
     let served: Value = serde_json::from_str(&resp.0.into_body().into_string().await.expect("body")).expect("JSON");
-    let committed: Value = serde_json::from_str(&std::fs::read_to_string(COMMITTED).expect("committed spec")).expect("JSON");
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string(COMMITTED).expect("committed spec")).expect("JSON");
     assert_eq!(served, committed);
 }

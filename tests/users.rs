@@ -41,7 +41,13 @@ async fn an_admin_creates_a_user_who_can_then_sign_in() {
     assert_eq!(a.body["status"], "offline");
     assert_eq!(h.try_login("giulia@example.com", "benvenuta!").await.status, 200);
 
-    let again = h.post("/api/v1/users", &admin, json!({"email": "giulia@example.com", "name": "G", "role": "agent", "password": "whatever1"})).await;
+    let again = h
+        .post(
+            "/api/v1/users",
+            &admin,
+            json!({"email": "giulia@example.com", "name": "G", "role": "agent", "password": "whatever1"}),
+        )
+        .await;
     assert_eq!(again.status, 409);
     assert!(again.detail().contains("already exists"), "{}", again.detail());
 }
@@ -50,14 +56,31 @@ async fn an_admin_creates_a_user_who_can_then_sign_in() {
 async fn invalid_fields_are_all_listed_and_nothing_is_written() {
     let h = Harness::new().await;
     let admin = h.demo("admin").await;
-    let a = h.post("/api/v1/users", &admin, json!({"email": "not-an-email", "name": "", "role": "agent", "password": "short", "capacity": 0})).await;
+    let a = h
+        .post(
+            "/api/v1/users",
+            &admin,
+            json!({"email": "not-an-email", "name": "", "role": "agent", "password": "short", "capacity": 0}),
+        )
+        .await;
     assert_eq!(a.status, 422);
     assert_eq!(a.body["type"], "urn:switchboard:problem:invalid-fields");
-    let fields: Vec<_> = a.body["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().unwrap_or("").to_string()).collect();
+    let fields: Vec<_> = a.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or("").to_string())
+        .collect();
     assert_eq!(fields, ["email", "name", "password", "capacity"]);
     assert_eq!(h.get("/api/v1/users", &admin).await.body["items"].as_array().map(Vec::len), Some(5));
 
-    let bad_role = h.post("/api/v1/users", &admin, json!({"email": "x@example.com", "name": "X", "role": "root", "password": "long enough"})).await;
+    let bad_role = h
+        .post(
+            "/api/v1/users",
+            &admin,
+            json!({"email": "x@example.com", "name": "X", "role": "root", "password": "long enough"}),
+        )
+        .await;
     assert_eq!(bad_role.status, 400);
     assert!(bad_role.detail().contains("root"), "{}", bad_role.detail());
 }
@@ -67,7 +90,10 @@ async fn deactivating_a_user_revokes_every_token_at_once() {
     let h = Harness::new().await;
     let admin = h.demo("admin").await;
     let marco = h.demo("marco").await;
-    let api = h.post("/api/v1/tokens", &marco, json!({"name": "bridge"})).await.body["token"].as_str().expect("token").to_string();
+    let api = h.post("/api/v1/tokens", &marco, json!({"name": "bridge"})).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
     let id = h.user_id("marco@example.com").await;
 
     let a = h.call(Method::DELETE, &format!("/api/v1/users/{id}"), Some(&admin), None).await;
@@ -103,7 +129,8 @@ async fn the_last_admin_cannot_be_demoted_or_deactivated() {
 
     // With a second admin the demotion goes through.
     let sup_id = h.user_id("supervisor@example.com").await;
-    let promote = h.call(Method::PATCH, &format!("/api/v1/users/{sup_id}"), Some(&admin), Some(json!({"role": "admin"}))).await;
+    let promote =
+        h.call(Method::PATCH, &format!("/api/v1/users/{sup_id}"), Some(&admin), Some(json!({"role": "admin"}))).await;
     assert_eq!(promote.status, 200);
     assert_eq!(h.call(Method::PATCH, &path, Some(&admin), Some(json!({"role": "agent"}))).await.status, 200);
 }
@@ -114,7 +141,14 @@ async fn an_admin_password_reset_ends_the_users_sessions() {
     let admin = h.demo("admin").await;
     let ana = h.demo("ana").await;
     let id = h.user_id("ana@example.com").await;
-    let a = h.call(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&admin), Some(json!({"password": "reset-by-admin", "must_change_password": true}))).await;
+    let a = h
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/users/{id}"),
+            Some(&admin),
+            Some(json!({"password": "reset-by-admin", "must_change_password": true})),
+        )
+        .await;
     assert_eq!(a.status, 200);
     assert_eq!(a.body["must_change_password"], true);
     assert_eq!(h.get("/api/v1/me", &ana).await.status, 401);
@@ -126,7 +160,10 @@ async fn unknown_users_are_404_and_lists_page_with_cursors() {
     let h = Harness::new().await;
     let admin = h.demo("admin").await;
     assert_eq!(h.get("/api/v1/users/usr_nope", &admin).await.status, 404);
-    assert_eq!(h.call(Method::PATCH, "/api/v1/users/usr_nope", Some(&admin), Some(json!({"name": "x"}))).await.status, 404);
+    assert_eq!(
+        h.call(Method::PATCH, "/api/v1/users/usr_nope", Some(&admin), Some(json!({"name": "x"}))).await.status,
+        404
+    );
 
     let mut seen = Vec::new();
     let mut path = "/api/v1/users?limit=2".to_string();
@@ -141,7 +178,10 @@ async fn unknown_users_are_404_and_lists_page_with_cursors() {
             None => break,
         }
     }
-    assert_eq!(seen, ["admin@example.com", "supervisor@example.com", "ana@example.com", "marco@example.com", "lucia@example.com"]);
+    assert_eq!(
+        seen,
+        ["admin@example.com", "supervisor@example.com", "ana@example.com", "marco@example.com", "lucia@example.com"]
+    );
     assert_eq!(h.get("/api/v1/users?limit=0", &admin).await.status, 400);
     assert_eq!(h.get("/api/v1/users?limit=501", &admin).await.status, 400);
 }

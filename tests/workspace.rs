@@ -8,7 +8,10 @@ use poem::http::Method;
 use serde_json::{Value, json};
 
 fn ids(v: &Value) -> Vec<String> {
-    v["items"].as_array().map(|a| a.iter().map(|i| i["id"].as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
+    v["items"]
+        .as_array()
+        .map(|a| a.iter().map(|i| i["id"].as_str().unwrap_or("").to_string()).collect())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -57,7 +60,8 @@ async fn teams_check_members_and_unique_names() {
 async fn inboxes_have_defaults_limits_and_lose_deleted_teams() {
     let h = Harness::new().await;
     let admin = h.demo("admin").await;
-    let team = h.post("/api/v1/teams", &admin, json!({"name": "Support"})).await.body["id"].as_str().expect("id").to_string();
+    let team =
+        h.post("/api/v1/teams", &admin, json!({"name": "Support"})).await.body["id"].as_str().expect("id").to_string();
     let inbox = h.post("/api/v1/inboxes", &admin, json!({"name": "Web", "team_ids": [team]})).await;
     assert_eq!(inbox.status, 201, "{}", inbox.text);
     assert_eq!(inbox.body["channel"], "livechat");
@@ -68,7 +72,8 @@ async fn inboxes_have_defaults_limits_and_lose_deleted_teams() {
     let id = inbox.body["id"].as_str().expect("id").to_string();
     let path = format!("/api/v1/inboxes/{id}");
 
-    let bad = h.call(Method::PATCH, &path, Some(&admin), Some(json!({"offer_timeout_secs": 2, "auto_close_secs": 10}))).await;
+    let bad =
+        h.call(Method::PATCH, &path, Some(&admin), Some(json!({"offer_timeout_secs": 2, "auto_close_secs": 10}))).await;
     assert_eq!(bad.status, 422);
     let fields: Vec<_> = bad.body["errors"].as_array().expect("errors").iter().map(|e| e["field"].clone()).collect();
     assert_eq!(fields, [json!("offer_timeout_secs"), json!("auto_close_secs")]);
@@ -77,8 +82,13 @@ async fn inboxes_have_defaults_limits_and_lose_deleted_teams() {
     assert_eq!(channel.status, 422);
     let unknown_team = h.call(Method::PATCH, &path, Some(&admin), Some(json!({"team_ids": ["team_x"]}))).await;
     assert_eq!(unknown_team.status, 422);
-    let ok = h.call(Method::PATCH, &path, Some(&admin), Some(json!({"assignment": "round_robin", "wrap_up_required": true}))).await;
-    assert_eq!((ok.body["assignment"].as_str(), ok.body["wrap_up_required"].as_bool()), (Some("round_robin"), Some(true)));
+    let ok = h
+        .call(Method::PATCH, &path, Some(&admin), Some(json!({"assignment": "round_robin", "wrap_up_required": true})))
+        .await;
+    assert_eq!(
+        (ok.body["assignment"].as_str(), ok.body["wrap_up_required"].as_bool()),
+        (Some("round_robin"), Some(true))
+    );
 
     assert_eq!(h.call(Method::DELETE, &format!("/api/v1/teams/{team}"), Some(&admin), None).await.status, 204);
     assert_eq!(h.get(&path, &admin).await.body["team_ids"], json!([]));
@@ -98,7 +108,10 @@ async fn labels_and_wrap_up_reasons() {
     assert_eq!(h.call(Method::DELETE, &format!("/api/v1/labels/{id}"), Some(&admin), None).await.status, 204);
     assert!(ids(&h.get("/api/v1/labels", &admin).await.body).is_empty());
 
-    let solved = h.post("/api/v1/wrap-up-reasons", &admin, json!({"name": "Solved"})).await.body["id"].as_str().expect("id").to_string();
+    let solved = h.post("/api/v1/wrap-up-reasons", &admin, json!({"name": "Solved"})).await.body["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let archived = h.call(Method::DELETE, &format!("/api/v1/wrap-up-reasons/{solved}"), Some(&admin), None).await;
     assert_eq!(archived.body["archived"], true);
     // An archived name may be reused by a live reason.
@@ -109,22 +122,66 @@ async fn labels_and_wrap_up_reasons() {
 #[tokio::test]
 async fn canned_responses_follow_their_scope() {
     let h = Harness::new().await;
-    let (admin, sup, ana, marco) = (h.demo("admin").await, h.demo("supervisor").await, h.demo("ana").await, h.demo("marco").await);
+    let (admin, sup, ana, marco) =
+        (h.demo("admin").await, h.demo("supervisor").await, h.demo("ana").await, h.demo("marco").await);
     let ana_id = h.user_id("ana@example.com").await;
-    let team = h.post("/api/v1/teams", &admin, json!({"name": "Ventas", "members": [ana_id]})).await.body["id"].as_str().expect("id").to_string();
+    let team = h.post("/api/v1/teams", &admin, json!({"name": "Ventas", "members": [ana_id]})).await.body["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
 
-    let mine = h.post("/api/v1/canned-responses", &ana, json!({"shortcut": "/hola", "title": "Saludo", "body": "Hola {{contact.name}}, soy {{agent.name}}."})).await;
+    let mine = h
+        .post(
+            "/api/v1/canned-responses",
+            &ana,
+            json!({"shortcut": "/hola", "title": "Saludo", "body": "Hola {{contact.name}}, soy {{agent.name}}."}),
+        )
+        .await;
     assert_eq!(mine.status, 201, "{}", mine.text);
     assert_eq!(mine.body["scope"], "personal");
     assert_eq!(mine.body["shortcut"], "hola");
-    assert_eq!(h.post("/api/v1/canned-responses", &ana, json!({"shortcut": "hola", "title": "Again", "body": "x"})).await.status, 409);
-    assert_eq!(h.post("/api/v1/canned-responses", &ana, json!({"scope": "global", "shortcut": "g", "title": "G", "body": "x"})).await.status, 403);
-    let typo = h.post("/api/v1/canned-responses", &ana, json!({"shortcut": "t", "title": "T", "body": "Hi {{contact.nmae}}"})).await;
+    assert_eq!(
+        h.post("/api/v1/canned-responses", &ana, json!({"shortcut": "hola", "title": "Again", "body": "x"}))
+            .await
+            .status,
+        409
+    );
+    assert_eq!(
+        h.post(
+            "/api/v1/canned-responses",
+            &ana,
+            json!({"scope": "global", "shortcut": "g", "title": "G", "body": "x"})
+        )
+        .await
+        .status,
+        403
+    );
+    let typo = h
+        .post("/api/v1/canned-responses", &ana, json!({"shortcut": "t", "title": "T", "body": "Hi {{contact.nmae}}"}))
+        .await;
     assert_eq!(typo.status, 422);
     assert!(typo.detail().contains("contact.nmae"), "{}", typo.detail());
 
-    assert_eq!(h.post("/api/v1/canned-responses", &sup, json!({"scope": "team", "team_id": team, "shortcut": "price", "title": "Prices", "body": "See our prices."})).await.status, 201);
-    assert_eq!(h.post("/api/v1/canned-responses", &admin, json!({"scope": "global", "shortcut": "bye", "title": "Bye", "body": "Goodbye!"})).await.status, 201);
+    assert_eq!(
+        h.post(
+            "/api/v1/canned-responses",
+            &sup,
+            json!({"scope": "team", "team_id": team, "shortcut": "price", "title": "Prices", "body": "See our prices."})
+        )
+        .await
+        .status,
+        201
+    );
+    assert_eq!(
+        h.post(
+            "/api/v1/canned-responses",
+            &admin,
+            json!({"scope": "global", "shortcut": "bye", "title": "Bye", "body": "Goodbye!"})
+        )
+        .await
+        .status,
+        201
+    );
 
     let for_ana = h.get("/api/v1/canned-responses", &ana).await;
     assert_eq!(for_ana.body["items"].as_array().map(Vec::len), Some(3), "personal + team + global");
@@ -135,7 +192,10 @@ async fn canned_responses_follow_their_scope() {
     let path = format!("/api/v1/canned-responses/{id}");
     assert_eq!(h.call(Method::PATCH, &path, Some(&marco), Some(json!({"title": "Mine now"}))).await.status, 404);
     assert_eq!(h.call(Method::DELETE, &path, Some(&marco), None).await.status, 404);
-    assert_eq!(h.call(Method::PATCH, &path, Some(&ana), Some(json!({"title": "Saludo cordial"}))).await.body["title"], "Saludo cordial");
+    assert_eq!(
+        h.call(Method::PATCH, &path, Some(&ana), Some(json!({"title": "Saludo cordial"}))).await.body["title"],
+        "Saludo cordial"
+    );
     assert_eq!(h.call(Method::DELETE, &path, Some(&ana), None).await.status, 204);
 }
 
@@ -145,10 +205,19 @@ async fn settings_have_defaults_and_are_validated() {
     let admin = h.demo("admin").await;
     let s = h.get("/api/v1/settings", &admin).await;
     assert_eq!((s.body["language"].as_str(), s.body["max_message_chars"].as_u64()), (Some("en"), Some(10_000)));
-    let bad = h.call(Method::PATCH, "/api/v1/settings", Some(&admin), Some(json!({"language": "fr", "time_zone": "nowhere"}))).await;
+    let bad = h
+        .call(Method::PATCH, "/api/v1/settings", Some(&admin), Some(json!({"language": "fr", "time_zone": "nowhere"})))
+        .await;
     assert_eq!(bad.status, 422);
     assert_eq!(bad.body["errors"].as_array().map(Vec::len), Some(2));
-    let ok = h.call(Method::PATCH, "/api/v1/settings", Some(&admin), Some(json!({"name": "Acme Help", "language": "it", "time_zone": "Europe/Rome"}))).await;
+    let ok = h
+        .call(
+            Method::PATCH,
+            "/api/v1/settings",
+            Some(&admin),
+            Some(json!({"name": "Acme Help", "language": "it", "time_zone": "Europe/Rome"})),
+        )
+        .await;
     assert_eq!(ok.status, 200, "{}", ok.text);
     assert_eq!(h.get("/api/v1/settings", &h.demo("ana").await).await.body["time_zone"], "Europe/Rome");
 }

@@ -109,11 +109,25 @@ pub async fn load(dir: &std::path::Path, conversations: usize, contacts: usize) 
     let desk = Desk::new(store.clone(), Arc::new(SystemClock), DeskConfig::default());
     let mut agents = Vec::new();
     for i in 0..20 {
-        let new = NewUser { email: format!("agent{i}@bench.test"), name: format!("Agent {i}"), role: Role::Agent, password: "benchmark-pw".into(), capacity: None, must_change_password: false };
+        let new = NewUser {
+            email: format!("agent{i}@bench.test"),
+            name: format!("Agent {i}"),
+            role: Role::Agent,
+            password: "benchmark-pw".into(),
+            capacity: None,
+            must_change_password: false,
+        };
         let u = desk.insert_user(switchboard::domain::Actor::Cli, new, true).await.expect("agent");
         agents.push(PlanAgent { id: u.id, name: u.name });
     }
-    let new = NewUser { email: "sup@bench.test".into(), name: "Sup".into(), role: Role::Supervisor, password: "benchmark-pw".into(), capacity: None, must_change_password: false };
+    let new = NewUser {
+        email: "sup@bench.test".into(),
+        name: "Sup".into(),
+        role: Role::Supervisor,
+        password: "benchmark-pw".into(),
+        capacity: None,
+        must_change_password: false,
+    };
     desk.insert_user(switchboard::domain::Actor::Cli, new, true).await.expect("supervisor");
     let now = SystemClock.now();
     let mut ids = IdState::default();
@@ -121,12 +135,37 @@ pub async fn load(dir: &std::path::Path, conversations: usize, contacts: usize) 
     let inboxes: Vec<(Inbox, Lang)> = (0..9)
         .map(|i| {
             let lang = [Lang::En, Lang::It, Lang::Es][i % 3];
-            let inbox = Inbox { id: next_id("inb"), name: format!("Inbox {i}"), channel: Channel::Livechat, assignment: AssignmentMode::Manual, offer_timeout_secs: 30, auto_close_secs: 86_400, wrap_up_required: false, team_ids: Vec::new(), created_at: now, updated_at: now };
+            let inbox = Inbox {
+                id: next_id("inb"),
+                name: format!("Inbox {i}"),
+                channel: Channel::Livechat,
+                assignment: AssignmentMode::Manual,
+                offer_timeout_secs: 30,
+                auto_close_secs: 86_400,
+                wrap_up_required: false,
+                team_ids: Vec::new(),
+                created_at: now,
+                updated_at: now,
+            };
             (inbox, lang)
         })
         .collect();
-    let all = Team { id: next_id("team"), name: "All".into(), description: String::new(), members: agents[..10].iter().map(|a| a.id.clone()).collect(), created_at: now, updated_at: now };
-    let one = Team { id: next_id("team"), name: "One".into(), description: String::new(), members: agents[10..].iter().map(|a| a.id.clone()).collect(), created_at: now, updated_at: now };
+    let all = Team {
+        id: next_id("team"),
+        name: "All".into(),
+        description: String::new(),
+        members: agents[..10].iter().map(|a| a.id.clone()).collect(),
+        created_at: now,
+        updated_at: now,
+    };
+    let one = Team {
+        id: next_id("team"),
+        name: "One".into(),
+        description: String::new(),
+        members: agents[10..].iter().map(|a| a.id.clone()).collect(),
+        created_at: now,
+        updated_at: now,
+    };
     let (teams, mut boxes) = (vec![all.clone(), one.clone()], inboxes.clone());
     for (i, (inbox, _)) in boxes.iter_mut().enumerate() {
         inbox.team_ids = if i == 0 { vec![all.id.clone(), one.id.clone()] } else { vec![all.id.clone()] };
@@ -225,6 +264,8 @@ pub fn db_len(dir: &std::path::Path) -> u64 {
 pub fn proc_mb(key: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -159,14 +159,29 @@ pub enum Download {
 async fn read_form(form: UploadForm, library: bool) -> Result<NewUpload, ApiError> {
     let filename = form.file.file_name().unwrap_or("file").to_string();
     let declared_mime = form.file.content_type().map(str::to_string);
-    let bytes = form.file.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the uploaded file: {e}")))?;
+    let bytes =
+        form.file.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the uploaded file: {e}")))?;
     Ok(NewUpload { kind: form.kind.into(), filename, declared_mime, bytes, library })
 }
 
 fn disposition(a: &Attachment) -> String {
     let kind = if inline_type(&a.mime) { "inline" } else { "attachment" };
-    let ascii: String = a.filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
-    let encoded: String = a.filename.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let ascii: String = a
+        .filename
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let encoded: String = a
+        .filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
@@ -193,7 +208,13 @@ impl AttachmentsApi {
     async fn download(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>) -> ApiResult<Download> {
         let (att, file) = desk.open_attachment(&auth.0, &id.0)?;
         let body = Body::from_async_read(tokio::fs::File::from_std(file));
-        Ok(Download::Ok(Binary(body), att.mime.clone(), disposition(&att), "nosniff".into(), "private, max-age=3600".into()))
+        Ok(Download::Ok(
+            Binary(body),
+            att.mime.clone(),
+            disposition(&att),
+            "nosniff".into(),
+            "private, max-age=3600".into(),
+        ))
     }
 
     /// List the library
@@ -201,7 +222,10 @@ impl AttachmentsApi {
     /// Pre-uploaded files and stickers any agent may send.
     #[oai(path = "/library", method = "get", operation_id = "listLibrary")]
     async fn library(&self, auth: BearerAuth, desk: Data<&Desk>) -> ApiResult<Json<AttachmentList>> {
-        Ok(Json(AttachmentList { items: desk.list_library(&auth.0)?.into_iter().map(Into::into).collect(), next_cursor: None }))
+        Ok(Json(AttachmentList {
+            items: desk.list_library(&auth.0)?.into_iter().map(Into::into).collect(),
+            next_cursor: None,
+        }))
     }
 
     /// Add to the library
@@ -216,8 +240,21 @@ impl AttachmentsApi {
     /// A contact's files
     ///
     /// Files exchanged with the contact in conversations you may see, newest first.
-    #[oai(path = "/contacts/:id/attachments", method = "get", operation_id = "listContactAttachments", tag = "ApiTags::Contacts")]
-    async fn contact_files(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>) -> ApiResult<Json<AttachmentList>> {
-        Ok(Json(AttachmentList { items: desk.contact_files(&auth.0, &id.0)?.into_iter().map(Into::into).collect(), next_cursor: None }))
+    #[oai(
+        path = "/contacts/:id/attachments",
+        method = "get",
+        operation_id = "listContactAttachments",
+        tag = "ApiTags::Contacts"
+    )]
+    async fn contact_files(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+    ) -> ApiResult<Json<AttachmentList>> {
+        Ok(Json(AttachmentList {
+            items: desk.contact_files(&auth.0, &id.0)?.into_iter().map(Into::into).collect(),
+            next_cursor: None,
+        }))
     }
 }

@@ -83,7 +83,17 @@ impl From<CannedResponse> for CannedDto {
             CannedScope::Team { team_id } => (ScopeDto::Team, Some(team_id), None),
             CannedScope::Personal { user_id } => (ScopeDto::Personal, None, Some(user_id)),
         };
-        CannedDto { id: c.id, scope, team_id, owner_id, shortcut: c.shortcut, title: c.title, body: c.body, created_at: to_time(c.created_at), updated_at: to_time(c.updated_at) }
+        CannedDto {
+            id: c.id,
+            scope,
+            team_id,
+            owner_id,
+            shortcut: c.shortcut,
+            title: c.title,
+            body: c.body,
+            created_at: to_time(c.created_at),
+            updated_at: to_time(c.updated_at),
+        }
     }
 }
 
@@ -154,7 +164,16 @@ pub struct SettingsDto {
 
 impl From<Settings> for SettingsDto {
     fn from(s: Settings) -> Self {
-        SettingsDto { name: s.name, language: s.language, time_zone: s.time_zone, max_message_chars: s.max_message_chars, max_upload_bytes: s.max_upload_bytes, allowed_upload_types: s.allowed_upload_types, default_capacity: s.default_capacity, presence_timeout_secs: s.presence_timeout_secs }
+        SettingsDto {
+            name: s.name,
+            language: s.language,
+            time_zone: s.time_zone,
+            max_message_chars: s.max_message_chars,
+            max_upload_bytes: s.max_upload_bytes,
+            allowed_upload_types: s.allowed_upload_types,
+            default_capacity: s.default_capacity,
+            presence_timeout_secs: s.presence_timeout_secs,
+        }
     }
 }
 
@@ -255,14 +274,22 @@ impl CatalogApi {
     /// Every label. Any signed-in user may read them.
     #[oai(path = "/labels", method = "get", operation_id = "listLabels", tag = "ApiTags::Labels")]
     async fn list_labels(&self, auth: BearerAuth, desk: Data<&Desk>) -> ApiResult<Json<LabelList>> {
-        Ok(Json(LabelList { items: desk.list_labels(&auth.0)?.into_iter().map(LabelDto::from).collect(), next_cursor: None }))
+        Ok(Json(LabelList {
+            items: desk.list_labels(&auth.0)?.into_iter().map(LabelDto::from).collect(),
+            next_cursor: None,
+        }))
     }
 
     /// Create a label
     ///
     /// Admins only; names are unique regardless of case.
     #[oai(path = "/labels", method = "post", operation_id = "createLabel", tag = "ApiTags::Labels")]
-    async fn create_label(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<LabelBody>) -> ApiResult<CreatedLabel> {
+    async fn create_label(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        body: Json<LabelBody>,
+    ) -> ApiResult<CreatedLabel> {
         let b = body.0;
         Ok(CreatedLabel::Created(Json(desk.save_label(&auth.0, None, b.name, b.color).await?.into())))
     }
@@ -271,7 +298,13 @@ impl CatalogApi {
     ///
     /// Admins only.
     #[oai(path = "/labels/:id", method = "patch", operation_id = "updateLabel", tag = "ApiTags::Labels")]
-    async fn update_label(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<LabelBody>) -> ApiResult<Json<LabelDto>> {
+    async fn update_label(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<LabelBody>,
+    ) -> ApiResult<Json<LabelDto>> {
         let b = body.0;
         Ok(Json(desk.save_label(&auth.0, Some(&id.0), b.name, b.color).await?.into()))
     }
@@ -288,17 +321,35 @@ impl CatalogApi {
     /// List canned responses
     ///
     /// The global ones, those of the caller's teams, and the caller's personal ones.
-    #[oai(path = "/canned-responses", method = "get", operation_id = "listCannedResponses", tag = "ApiTags::CannedResponses")]
+    #[oai(
+        path = "/canned-responses",
+        method = "get",
+        operation_id = "listCannedResponses",
+        tag = "ApiTags::CannedResponses"
+    )]
     async fn list_canned(&self, auth: BearerAuth, desk: Data<&Desk>) -> ApiResult<Json<CannedList>> {
-        Ok(Json(CannedList { items: desk.list_canned(&auth.0)?.into_iter().map(CannedDto::from).collect(), next_cursor: None }))
+        Ok(Json(CannedList {
+            items: desk.list_canned(&auth.0)?.into_iter().map(CannedDto::from).collect(),
+            next_cursor: None,
+        }))
     }
 
     /// Create a canned response
     ///
     /// Personal ones by anyone, team ones by supervisors and admins, global ones by admins.
     /// Shortcuts are unique within a scope; unknown placeholders are refused (422).
-    #[oai(path = "/canned-responses", method = "post", operation_id = "createCannedResponse", tag = "ApiTags::CannedResponses")]
-    async fn create_canned(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<CannedBody>) -> ApiResult<CreatedCanned> {
+    #[oai(
+        path = "/canned-responses",
+        method = "post",
+        operation_id = "createCannedResponse",
+        tag = "ApiTags::CannedResponses"
+    )]
+    async fn create_canned(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        body: Json<CannedBody>,
+    ) -> ApiResult<CreatedCanned> {
         let input = canned_input(body.0, true)?;
         Ok(CreatedCanned::Created(Json(desk.save_canned(&auth.0, None, input).await?.into())))
     }
@@ -306,8 +357,19 @@ impl CatalogApi {
     /// Change a canned response
     ///
     /// By whoever may manage its scope. The scope cannot change.
-    #[oai(path = "/canned-responses/:id", method = "patch", operation_id = "updateCannedResponse", tag = "ApiTags::CannedResponses")]
-    async fn update_canned(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<CannedBody>) -> ApiResult<Json<CannedDto>> {
+    #[oai(
+        path = "/canned-responses/:id",
+        method = "patch",
+        operation_id = "updateCannedResponse",
+        tag = "ApiTags::CannedResponses"
+    )]
+    async fn update_canned(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<CannedBody>,
+    ) -> ApiResult<Json<CannedDto>> {
         let input = canned_input(body.0, false)?;
         Ok(Json(desk.save_canned(&auth.0, Some(&id.0), input).await?.into()))
     }
@@ -315,7 +377,12 @@ impl CatalogApi {
     /// Delete a canned response
     ///
     /// By whoever may manage its scope.
-    #[oai(path = "/canned-responses/:id", method = "delete", operation_id = "deleteCannedResponse", tag = "ApiTags::CannedResponses")]
+    #[oai(
+        path = "/canned-responses/:id",
+        method = "delete",
+        operation_id = "deleteCannedResponse",
+        tag = "ApiTags::CannedResponses"
+    )]
     async fn delete_canned(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>) -> ApiResult<NoContent> {
         desk.delete_canned(&auth.0, &id.0).await?;
         Ok(NoContent::Done)
@@ -324,16 +391,34 @@ impl CatalogApi {
     /// List wrap-up reasons
     ///
     /// Every reason, archived ones included (they may appear on closed conversations).
-    #[oai(path = "/wrap-up-reasons", method = "get", operation_id = "listWrapUpReasons", tag = "ApiTags::WrapUpReasons")]
+    #[oai(
+        path = "/wrap-up-reasons",
+        method = "get",
+        operation_id = "listWrapUpReasons",
+        tag = "ApiTags::WrapUpReasons"
+    )]
     async fn list_wrap_ups(&self, auth: BearerAuth, desk: Data<&Desk>) -> ApiResult<Json<WrapUpList>> {
-        Ok(Json(WrapUpList { items: desk.list_wrap_ups(&auth.0)?.into_iter().map(WrapUpDto::from).collect(), next_cursor: None }))
+        Ok(Json(WrapUpList {
+            items: desk.list_wrap_ups(&auth.0)?.into_iter().map(WrapUpDto::from).collect(),
+            next_cursor: None,
+        }))
     }
 
     /// Create a wrap-up reason
     ///
     /// Admins only.
-    #[oai(path = "/wrap-up-reasons", method = "post", operation_id = "createWrapUpReason", tag = "ApiTags::WrapUpReasons")]
-    async fn create_wrap_up(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<WrapUpBody>) -> ApiResult<CreatedWrapUp> {
+    #[oai(
+        path = "/wrap-up-reasons",
+        method = "post",
+        operation_id = "createWrapUpReason",
+        tag = "ApiTags::WrapUpReasons"
+    )]
+    async fn create_wrap_up(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        body: Json<WrapUpBody>,
+    ) -> ApiResult<CreatedWrapUp> {
         let b = body.0;
         Ok(CreatedWrapUp::Created(Json(desk.save_wrap_up(&auth.0, None, b.name, b.archived).await?.into())))
     }
@@ -341,8 +426,19 @@ impl CatalogApi {
     /// Change a wrap-up reason
     ///
     /// Admins only; `archived: false` restores an archived reason.
-    #[oai(path = "/wrap-up-reasons/:id", method = "patch", operation_id = "updateWrapUpReason", tag = "ApiTags::WrapUpReasons")]
-    async fn update_wrap_up(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<WrapUpBody>) -> ApiResult<Json<WrapUpDto>> {
+    #[oai(
+        path = "/wrap-up-reasons/:id",
+        method = "patch",
+        operation_id = "updateWrapUpReason",
+        tag = "ApiTags::WrapUpReasons"
+    )]
+    async fn update_wrap_up(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<WrapUpBody>,
+    ) -> ApiResult<Json<WrapUpDto>> {
         let b = body.0;
         Ok(Json(desk.save_wrap_up(&auth.0, Some(&id.0), b.name, b.archived).await?.into()))
     }
@@ -350,8 +446,18 @@ impl CatalogApi {
     /// Archive a wrap-up reason
     ///
     /// Admins only. The reason stays on closed conversations and in reports but cannot be chosen.
-    #[oai(path = "/wrap-up-reasons/:id", method = "delete", operation_id = "archiveWrapUpReason", tag = "ApiTags::WrapUpReasons")]
-    async fn archive_wrap_up(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>) -> ApiResult<Json<WrapUpDto>> {
+    #[oai(
+        path = "/wrap-up-reasons/:id",
+        method = "delete",
+        operation_id = "archiveWrapUpReason",
+        tag = "ApiTags::WrapUpReasons"
+    )]
+    async fn archive_wrap_up(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+    ) -> ApiResult<Json<WrapUpDto>> {
         Ok(Json(desk.save_wrap_up(&auth.0, Some(&id.0), None, Some(true)).await?.into()))
     }
 
@@ -367,7 +473,12 @@ impl CatalogApi {
     ///
     /// Admins only; every field is checked (422 lists the invalid ones).
     #[oai(path = "/settings", method = "patch", operation_id = "updateSettings", tag = "ApiTags::Settings")]
-    async fn update_settings(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<SettingsBody>) -> ApiResult<Json<SettingsDto>> {
+    async fn update_settings(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        body: Json<SettingsBody>,
+    ) -> ApiResult<Json<SettingsDto>> {
         let b = body.0;
         let s = desk
             .update_settings(&auth.0, move |s| {

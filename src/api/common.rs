@@ -7,8 +7,7 @@ use crate::domain::Timestamp;
 
 /// Converts a stored time to the API's RFC 3339 UTC representation.
 pub fn to_time(t: Timestamp) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(t.millis()) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(t.millis()) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// Default page size of lists.

@@ -10,9 +10,9 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::common::{page_limit, to_time};
+use super::conversations::ConversationPage;
 use super::error::ApiResult;
 use super::{ApiTags, BearerAuth};
-use super::conversations::ConversationPage;
 use crate::desk::{ContactInput, Desk, DeskError, ListQuery};
 use crate::domain::contact::{AttrValue, Contact};
 
@@ -83,7 +83,9 @@ pub struct ContactBody {
 }
 
 /// Reads JSON attributes; arrays and objects are refused.
-pub fn attrs_from_json(attrs: Option<BTreeMap<String, Value>>) -> Result<BTreeMap<String, Option<AttrValue>>, DeskError> {
+pub fn attrs_from_json(
+    attrs: Option<BTreeMap<String, Value>>,
+) -> Result<BTreeMap<String, Option<AttrValue>>, DeskError> {
     let mut out = BTreeMap::new();
     for (k, v) in attrs.unwrap_or_default() {
         let value = match v {
@@ -91,7 +93,12 @@ pub fn attrs_from_json(attrs: Option<BTreeMap<String, Value>>) -> Result<BTreeMa
             Value::Bool(b) => Some(AttrValue::Bool(b)),
             Value::Number(n) => Some(AttrValue::Number(n.as_f64().unwrap_or(0.0))),
             Value::String(s) => Some(AttrValue::Text(s)),
-            _ => return Err(DeskError::field("attributes", format!("attribute {k} must be a string, number, boolean or null"))),
+            _ => {
+                return Err(DeskError::field(
+                    "attributes",
+                    format!("attribute {k} must be a string, number, boolean or null"),
+                ));
+            }
         };
         out.insert(k, value);
     }
@@ -177,7 +184,14 @@ impl ContactsApi {
     ///
     /// The contact's past and current conversations the caller may see, newest first.
     #[oai(path = "/contacts/:id/conversations", method = "get", operation_id = "listContactConversations")]
-    async fn conversations(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> ApiResult<Json<ConversationPage>> {
+    async fn conversations(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<u32>>,
+    ) -> ApiResult<Json<ConversationPage>> {
         desk.get_contact(&auth.0, &id.0)?;
         let q = ListQuery::for_contact(id.0, cursor.0, page_limit(limit.0)?);
         let (items, next_cursor) = desk.list_conversations(&auth.0, &q)?;
@@ -188,7 +202,13 @@ impl ContactsApi {
     ///
     /// Omitted fields stay; `""` clears a field; an attribute set to `null` is removed.
     #[oai(path = "/contacts/:id", method = "patch", operation_id = "updateContact")]
-    async fn update(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<ContactBody>) -> ApiResult<Json<ContactDto>> {
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<ContactBody>,
+    ) -> ApiResult<Json<ContactDto>> {
         let input = body.0.into_input()?;
         Ok(Json(desk.save_contact(&auth.0, Some(&id.0), input).await?.into()))
     }

@@ -292,7 +292,12 @@ impl From<ConversationView> for ConversationDto {
             number: c.number,
             inbox_id: c.inbox_id,
             channel: v.channel.map(Into::into),
-            contact: v.contact.map(|k| ContactSummary { name: k.display_name(), id: k.id, email: k.email, phone: k.phone }),
+            contact: v.contact.map(|k| ContactSummary {
+                name: k.display_name(),
+                id: k.id,
+                email: k.email,
+                phone: k.phone,
+            }),
             status: c.status.into(),
             detailed_status: c.detailed.into(),
             assignee_id: c.assignee,

@@ -215,7 +215,12 @@ impl ConversationsApi {
     /// Outbound by the caller (F6): lands `open` and assigned to them. With `handoff`, a bot
     /// hands a conversation to the human queue (F7): it lands `queued` with the transcript.
     #[oai(path = "/conversations", method = "post", operation_id = "createConversation")]
-    async fn create(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<CreateConversation>) -> ApiResult<CreatedConversation> {
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        body: Json<CreateConversation>,
+    ) -> ApiResult<CreatedConversation> {
         let b = body.0;
         let handoff = match b.handoff {
             Some(h) => {
@@ -224,7 +229,12 @@ impl ConversationsApi {
                     let from_customer = match l.from.as_str() {
                         "customer" => true,
                         "bot" => false,
-                        other => return Err(ApiError::from(crate::desk::DeskError::field("handoff.transcript.from", format!("must be customer or bot, not {other:?}")))),
+                        other => {
+                            return Err(ApiError::from(crate::desk::DeskError::field(
+                                "handoff.transcript.from",
+                                format!("must be customer or bot, not {other:?}"),
+                            )));
+                        }
                     };
                     lines.push(TranscriptLine { from_customer, text: l.text });
                 }
@@ -255,7 +265,13 @@ impl ConversationsApi {
     ///
     /// Anyone who sees the conversation; shown in the timeline.
     #[oai(path = "/conversations/:id", method = "patch", operation_id = "updateConversation")]
-    async fn update(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<UpdateConversation>) -> ApiResult<Json<ConversationDto>> {
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<UpdateConversation>,
+    ) -> ApiResult<Json<ConversationDto>> {
         let b = body.0;
         let patch = ConversationPatch { labels: b.labels, subject: b.subject, priority: b.priority.map(Into::into) };
         Ok(Json(desk.update_conversation(&auth.0, &id.0, patch).await?.into()))
@@ -266,7 +282,13 @@ impl ConversationsApi {
     /// "Assign to me" for a queued conversation, or, for supervisors, to anyone. Two agents
     /// taking the same conversation: exactly one wins, the other gets 409. Offline callers get 409.
     #[oai(path = "/conversations/:id/assign", method = "post", operation_id = "assignConversation")]
-    async fn assign(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<Option<AssignBody>>) -> ApiResult<Json<ConversationDto>> {
+    async fn assign(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<Option<AssignBody>>,
+    ) -> ApiResult<Json<ConversationDto>> {
         let to = body.0.unwrap_or_default().user_id;
         Ok(Json(desk.assign(&auth.0, &id.0, to.as_deref()).await?.into()))
     }
@@ -275,7 +297,12 @@ impl ConversationsApi {
     ///
     /// Puts it back in its inbox's queue (the assignee or a supervisor).
     #[oai(path = "/conversations/:id/unassign", method = "post", operation_id = "unassignConversation")]
-    async fn unassign(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>) -> ApiResult<Json<ConversationDto>> {
+    async fn unassign(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+    ) -> ApiResult<Json<ConversationDto>> {
         Ok(Json(desk.unassign(&auth.0, &id.0).await?.into()))
     }
 
@@ -284,7 +311,13 @@ impl ConversationsApi {
     /// With a wrap-up reason (required when the inbox says so) and, when closing a
     /// conversation someone else handles, a justification. Closing a closed one is 409.
     #[oai(path = "/conversations/:id/close", method = "post", operation_id = "closeConversation")]
-    async fn close(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<Option<CloseBody>>) -> ApiResult<Json<ConversationDto>> {
+    async fn close(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<Option<CloseBody>>,
+    ) -> ApiResult<Json<ConversationDto>> {
         let b = body.0.unwrap_or_default();
         let req = CloseRequest { wrap_up_reason_id: b.wrap_up_reason_id, justification: b.justification };
         Ok(Json(desk.close(&auth.0, &id.0, req).await?.into()))
@@ -319,13 +352,22 @@ impl ConversationsApi {
     /// Never closes conversations in progress (`open`); reports per id what happened. Each
     /// close stands alone: one refusal does not stop the others.
     #[oai(path = "/conversations/bulk-close", method = "post", operation_id = "bulkCloseConversations")]
-    async fn bulk_close(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<BulkCloseBody>) -> ApiResult<Json<BulkCloseResult>> {
+    async fn bulk_close(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        body: Json<BulkCloseBody>,
+    ) -> ApiResult<Json<BulkCloseResult>> {
         let b = body.0;
         let req = CloseRequest { wrap_up_reason_id: b.wrap_up_reason_id, justification: b.justification };
         let outcomes = desk.bulk_close(&auth.0, b.ids, req).await?;
         let results: Vec<BulkResult> = outcomes
             .into_iter()
-            .map(|o| BulkResult { id: o.id, closed: o.error.is_none(), problem: o.error.map(|e| super::error::problem_of(ApiError::from(e))) })
+            .map(|o| BulkResult {
+                id: o.id,
+                closed: o.error.is_none(),
+                problem: o.error.map(|e| super::error::problem_of(ApiError::from(e))),
+            })
             .collect();
         let closed = results.iter().filter(|r| r.closed).count() as u32;
         Ok(Json(BulkCloseResult { refused: results.len() as u32 - closed, closed, results }))

@@ -101,9 +101,16 @@ impl From<DeskError> for ApiError {
         match e {
             DeskError::Invalid(fields) => {
                 let n = fields.len();
-                let mut p = Problem::new(422, format!("{n} field{} invalid: {}", if n == 1 { " is" } else { "s are" },
-                    fields.iter().map(|f| format!("{} {}", f.field, f.message)).collect::<Vec<_>>().join("; ")));
-                p.errors = Some(fields.into_iter().map(|f| FieldProblem { field: f.field, message: f.message }).collect());
+                let mut p = Problem::new(
+                    422,
+                    format!(
+                        "{n} field{} invalid: {}",
+                        if n == 1 { " is" } else { "s are" },
+                        fields.iter().map(|f| format!("{} {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+                    ),
+                );
+                p.errors =
+                    Some(fields.into_iter().map(|f| FieldProblem { field: f.field, message: f.message }).collect());
                 ApiError::Invalid(Json(p))
             }
             DeskError::Unauthorized(d) => ApiError::Unauthorized(Json(Problem::new(401, d))),
@@ -122,7 +129,10 @@ impl From<DeskError> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "storage error");
-        ApiError::Unavailable(Json(Problem::new(503, "Storage is unavailable; nothing was changed. Try again shortly.")))
+        ApiError::Unavailable(Json(Problem::new(
+            503,
+            "Storage is unavailable; nothing was changed. Try again shortly.",
+        )))
     }
 }
 

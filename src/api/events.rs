@@ -126,15 +126,25 @@ impl LiveEvent {
     fn of(d: &Delivery) -> Option<LiveEvent> {
         let (kind, action, agent_id, from, to) = match &d.event.kind {
             EventKind::ConversationCreated { .. } => (LiveKind::ConversationCreated, None, None, None, None),
-            EventKind::ConversationChanged { action, .. } => (LiveKind::ConversationUpdated, Some(action.clone()), None, None, None),
+            EventKind::ConversationChanged { action, .. } => {
+                (LiveKind::ConversationUpdated, Some(action.clone()), None, None, None)
+            }
             EventKind::MessageCreated { .. } => (LiveKind::MessageCreated, None, None, None, None),
             EventKind::MessageChanged { .. } => (LiveKind::MessageUpdated, None, None, None, None),
-            EventKind::OfferMade { agent_id, transfer, .. } => (LiveKind::OfferMade, Some(if *transfer { "transfer" } else { "route" }.into()), Some(agent_id.clone()), None, None),
+            EventKind::OfferMade { agent_id, transfer, .. } => (
+                LiveKind::OfferMade,
+                Some(if *transfer { "transfer" } else { "route" }.into()),
+                Some(agent_id.clone()),
+                None,
+                None,
+            ),
             EventKind::OfferEnded { agent_id, outcome, .. } => {
                 let outcome = serde_json::to_value(outcome).ok().and_then(|v| v.as_str().map(str::to_string));
                 (LiveKind::OfferWithdrawn, outcome, Some(agent_id.clone()), None, None)
             }
-            EventKind::AgentStatusChanged { user_id, from, to } => (LiveKind::AgentStatusChanged, None, Some(user_id.clone()), Some((*from).into()), Some((*to).into())),
+            EventKind::AgentStatusChanged { user_id, from, to } => {
+                (LiveKind::AgentStatusChanged, None, Some(user_id.clone()), Some((*from).into()), Some((*to).into()))
+            }
             _ => return None,
         };
         let conversation = d.conversation.as_ref().map(|c| LiveConversation {
@@ -159,12 +169,28 @@ impl LiveEvent {
             text: m.text.clone(),
             created_at: to_time(m.created_at),
         });
-        Some(LiveEvent { seq: d.event.seq, at: to_time(d.event.at), kind, action, conversation, message, agent_id, from_status: from, to_status: to })
+        Some(LiveEvent {
+            seq: d.event.seq,
+            at: to_time(d.event.at),
+            kind,
+            action,
+            conversation,
+            message,
+            agent_id,
+            from_status: from,
+            to_status: to,
+        })
     }
 }
 
 /// Sends the deliveries in `(cursor, upto]` that `who` may see; returns the new cursor.
-async fn catch_up(desk: &Desk, who: &Principal, tx: &mpsc::Sender<LiveEvent>, mut cursor: u64, upto: u64) -> Option<u64> {
+async fn catch_up(
+    desk: &Desk,
+    who: &Principal,
+    tx: &mpsc::Sender<LiveEvent>,
+    mut cursor: u64,
+    upto: u64,
+) -> Option<u64> {
     let viewer = desk.live_viewer(who).ok()?;
     while cursor < upto {
         let (batch, reached) = desk.hub().backlog(cursor, upto).ok()?;
@@ -243,9 +269,11 @@ impl EventsApi {
         let (tx, mut rx) = mpsc::channel::<LiveEvent>(256);
         tokio::spawn(pump(desk.0.clone(), who, last_event_id.0, tx));
         let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
-        Ok(EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, LiveEvent>).keep_alive(KEEP_ALIVE).to_event(|e| {
-            let name = e.kind.to_json().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            SseEvent::message(e.to_json_string()).id(e.seq.to_string()).event_type(name)
-        }))
+        Ok(EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, LiveEvent>)
+            .keep_alive(KEEP_ALIVE)
+            .to_event(|e| {
+                let name = e.kind.to_json().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                SseEvent::message(e.to_json_string()).id(e.seq.to_string()).event_type(name)
+            }))
     }
 }

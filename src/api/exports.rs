@@ -51,7 +51,14 @@ pub enum FileDownload {
 impl FileDownload {
     fn new(body: Body, content_type: &str, disposition: &str, file_name: &str) -> Self {
         let disposition = format!("{disposition}; filename=\"{file_name}\"");
-        FileDownload::Ok(Binary(body), content_type.into(), disposition, "nosniff".into(), "private, no-store".into(), PAGE_POLICY.into())
+        FileDownload::Ok(
+            Binary(body),
+            content_type.into(),
+            disposition,
+            "nosniff".into(),
+            "private, no-store".into(),
+            PAGE_POLICY.into(),
+        )
     }
 }
 
@@ -61,7 +68,10 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, DeskError>
         Ok(result) => Ok(result?),
         Err(e) => {
             tracing::error!(error = %e, "export task failed");
-            Err(ApiError::Unavailable(Json(Problem::new(503, "The export stopped unexpectedly; nothing was changed. Try again."))))
+            Err(ApiError::Unavailable(Json(Problem::new(
+                503,
+                "The export stopped unexpectedly; nothing was changed. Try again.",
+            ))))
         }
     }
 }
@@ -205,9 +215,19 @@ impl ExportsApi {
         };
         let t = desk.transcript(&auth.0, &id.0)?;
         Ok(if html {
-            FileDownload::new(Body::from_string(t.to_html()), "text/html; charset=utf-8", "inline", &t.file_name("html"))
+            FileDownload::new(
+                Body::from_string(t.to_html()),
+                "text/html; charset=utf-8",
+                "inline",
+                &t.file_name("html"),
+            )
         } else {
-            FileDownload::new(Body::from_string(t.to_text()), "text/plain; charset=utf-8", "attachment", &t.file_name("txt"))
+            FileDownload::new(
+                Body::from_string(t.to_text()),
+                "text/plain; charset=utf-8",
+                "attachment",
+                &t.file_name("txt"),
+            )
         })
     }
 }

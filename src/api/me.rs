@@ -91,7 +91,12 @@ impl MeApi {
     /// reports that it went hidden: an available agent turns `away` at once. A heartbeat from
     /// a visible page makes an agent whom presence turned away `available` again.
     #[oai(path = "/me/heartbeat", method = "post", operation_id = "heartbeat")]
-    async fn heartbeat(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<Option<Heartbeat>>) -> ApiResult<Json<UserDto>> {
+    async fn heartbeat(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        body: Json<Option<Heartbeat>>,
+    ) -> ApiResult<Json<UserDto>> {
         let hidden = body.0.is_some_and(|b| b.hidden);
         Ok(Json(desk.heartbeat(&auth.0, hidden).await?.into()))
     }
@@ -101,7 +106,12 @@ impl MeApi {
     /// Checks the current password (403 when wrong), sets the new one and ends the caller's
     /// other sessions. Clears `must_change_password`.
     #[oai(path = "/me/password", method = "put", operation_id = "changeMyPassword")]
-    async fn change_password(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<ChangePassword>) -> ApiResult<NoContent> {
+    async fn change_password(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        body: Json<ChangePassword>,
+    ) -> ApiResult<NoContent> {
         desk.change_own_password(&auth.0, &body.current_password, &body.new_password).await?;
         Ok(NoContent::Done)
     }

@@ -199,18 +199,38 @@ impl MessagesApi {
     ///
     /// Messages, notes and system events (who did what, when) in order.
     #[oai(path = "/conversations/:id/timeline", method = "get", operation_id = "getTimeline")]
-    async fn timeline(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> ApiResult<Json<MessagePage>> {
+    async fn timeline(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<u32>>,
+    ) -> ApiResult<Json<MessagePage>> {
         let (items, next) = desk.timeline(&auth.0, &id.0, index_cursor(cursor.0)?, page_limit(limit.0)?, true)?;
-        Ok(Json(MessagePage { items: items.into_iter().map(MessageDto::from).collect(), next_cursor: next.map(|n| n.to_string()) }))
+        Ok(Json(MessagePage {
+            items: items.into_iter().map(MessageDto::from).collect(),
+            next_cursor: next.map(|n| n.to_string()),
+        }))
     }
 
     /// List messages
     ///
     /// Customer messages, replies and notes in order (no system events).
     #[oai(path = "/conversations/:id/messages", method = "get", operation_id = "listMessages")]
-    async fn list(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, cursor: Query<Option<String>>, limit: Query<Option<u32>>) -> ApiResult<Json<MessagePage>> {
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<u32>>,
+    ) -> ApiResult<Json<MessagePage>> {
         let (items, next) = desk.timeline(&auth.0, &id.0, index_cursor(cursor.0)?, page_limit(limit.0)?, false)?;
-        Ok(Json(MessagePage { items: items.into_iter().map(MessageDto::from).collect(), next_cursor: next.map(|n| n.to_string()) }))
+        Ok(Json(MessagePage {
+            items: items.into_iter().map(MessageDto::from).collect(),
+            next_cursor: next.map(|n| n.to_string()),
+        }))
     }
 
     /// Send a reply or note
@@ -218,25 +238,59 @@ impl MessagesApi {
     /// A reply needs the conversation assigned to the caller (or a supervisor) and moves it to
     /// `pending`; a note only needs to see it. Text is stored exactly as sent.
     #[oai(path = "/conversations/:id/messages", method = "post", operation_id = "sendMessage")]
-    async fn send(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<SendMessage>) -> ApiResult<SentMessage> {
+    async fn send(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<SendMessage>,
+    ) -> ApiResult<SentMessage> {
         let b = body.0;
-        let msg = OutgoingMessage { note: b.kind == Some(SendKind::Note), text: b.text, canned_response_id: b.canned_response_id, reply_to: b.reply_to, attachments: b.attachments.unwrap_or_default() };
+        let msg = OutgoingMessage {
+            note: b.kind == Some(SendKind::Note),
+            text: b.text,
+            canned_response_id: b.canned_response_id,
+            reply_to: b.reply_to,
+            attachments: b.attachments.unwrap_or_default(),
+        };
         Ok(SentMessage::Created(Json(desk.send_message(&auth.0, &id.0, msg).await?.into())))
     }
 
     /// React to a message
     ///
     /// Adds the caller's reaction; one per user per emoji, so repeating it changes nothing.
-    #[oai(path = "/conversations/:id/messages/:message_id/reactions/:emoji", method = "put", operation_id = "addReaction")]
-    async fn react(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, message_id: Path<String>, emoji: Path<String>) -> ApiResult<Json<MessageDto>> {
+    #[oai(
+        path = "/conversations/:id/messages/:message_id/reactions/:emoji",
+        method = "put",
+        operation_id = "addReaction"
+    )]
+    async fn react(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        message_id: Path<String>,
+        emoji: Path<String>,
+    ) -> ApiResult<Json<MessageDto>> {
         Ok(Json(desk.react(&auth.0, &id.0, &message_id.0, &emoji.0, true).await?.into()))
     }
 
     /// Remove a reaction
     ///
     /// Removes the caller's reaction with that emoji, if any.
-    #[oai(path = "/conversations/:id/messages/:message_id/reactions/:emoji", method = "delete", operation_id = "removeReaction")]
-    async fn unreact(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, message_id: Path<String>, emoji: Path<String>) -> ApiResult<Json<MessageDto>> {
+    #[oai(
+        path = "/conversations/:id/messages/:message_id/reactions/:emoji",
+        method = "delete",
+        operation_id = "removeReaction"
+    )]
+    async fn unreact(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        message_id: Path<String>,
+        emoji: Path<String>,
+    ) -> ApiResult<Json<MessageDto>> {
         Ok(Json(desk.react(&auth.0, &id.0, &message_id.0, &emoji.0, false).await?.into()))
     }
 
@@ -245,10 +299,26 @@ impl MessagesApi {
     /// For integrations, with an API token of an admin or of a user serving the inbox. Finds
     /// the contact by external id, email or phone (or creates it) and adds the message to the
     /// contact's conversation in this inbox that is not closed, or opens a new queued one.
-    #[oai(path = "/channels/api/:inbox_id/messages", method = "post", operation_id = "pushChannelMessage", tag = "ApiTags::Channels")]
-    async fn channel(&self, auth: BearerAuth, desk: Data<&Desk>, inbox_id: Path<String>, body: Json<ChannelMessage>) -> ApiResult<Received> {
+    #[oai(
+        path = "/channels/api/:inbox_id/messages",
+        method = "post",
+        operation_id = "pushChannelMessage",
+        tag = "ApiTags::Channels"
+    )]
+    async fn channel(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        inbox_id: Path<String>,
+        body: Json<ChannelMessage>,
+    ) -> ApiResult<Received> {
         let b = body.0;
         let got = desk.api_channel_message(&auth.0, &inbox_id.0, b.contact.into_input()?, b.text).await?;
-        Ok(Received::Created(Json(ChannelReceipt { conversation_id: got.conversation_id, message_id: got.message_id, contact_id: got.contact_id, created_conversation: got.created })))
+        Ok(Received::Created(Json(ChannelReceipt {
+            conversation_id: got.conversation_id,
+            message_id: got.message_id,
+            contact_id: got.contact_id,
+            created_conversation: got.created,
+        })))
     }
 }

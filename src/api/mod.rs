@@ -73,13 +73,47 @@ pub enum ApiTags {
 }
 
 /// Every API group, mounted together.
-pub type Apis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, exports::ExportsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, monitor::MonitorApi, reports::ReportsApi, search::SearchApi);
+pub type Apis = (
+    auth::AuthApi,
+    me::MeApi,
+    tokens::TokensApi,
+    users::UsersApi,
+    teams::TeamsApi,
+    catalog::CatalogApi,
+    contacts::ContactsApi,
+    exports::ExportsApi,
+    conversations::ConversationsApi,
+    routing::RoutingApi,
+    messages::MessagesApi,
+    attachments::AttachmentsApi,
+    events::EventsApi,
+    monitor::MonitorApi,
+    reports::ReportsApi,
+    search::SearchApi,
+);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi, catalog::CatalogApi, contacts::ContactsApi, exports::ExportsApi, conversations::ConversationsApi, routing::RoutingApi, messages::MessagesApi, attachments::AttachmentsApi, events::EventsApi, monitor::MonitorApi, reports::ReportsApi, search::SearchApi),
+        (
+            auth::AuthApi,
+            me::MeApi,
+            tokens::TokensApi,
+            users::UsersApi,
+            teams::TeamsApi,
+            catalog::CatalogApi,
+            contacts::ContactsApi,
+            exports::ExportsApi,
+            conversations::ConversationsApi,
+            routing::RoutingApi,
+            messages::MessagesApi,
+            attachments::AttachmentsApi,
+            events::EventsApi,
+            monitor::MonitorApi,
+            reports::ReportsApi,
+            search::SearchApi,
+        ),
         "Switchboard API",
         env!("CARGO_PKG_VERSION"),
     )

@@ -82,7 +82,12 @@ impl From<MonitorConversation> for MonitorConversationDto {
             channel: m.channel.map(Into::into),
             status: c.status.into(),
             detailed_status: c.detailed.into(),
-            customer: m.contact.map(|k| ContactSummary { name: k.display_name(), id: k.id, email: k.email, phone: k.phone }),
+            customer: m.contact.map(|k| ContactSummary {
+                name: k.display_name(),
+                id: k.id,
+                email: k.email,
+                phone: k.phone,
+            }),
             agent: m.agent.map(Into::into),
             offered_to: m.offered_to.map(Into::into),
             teams: m.teams.into_iter().map(Into::into).collect(),
@@ -197,7 +202,14 @@ impl MonitorApi {
         /// Page size, 1–500 (default 50).
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<MonitorConversationPage>> {
-        let f = MonitorFilter { q: q.0, agent_id: agent_id.0, team_id: team_id.0, channel: channel.0.map(Into::into), cursor: cursor.0, limit: page_limit(limit.0)? };
+        let f = MonitorFilter {
+            q: q.0,
+            agent_id: agent_id.0,
+            team_id: team_id.0,
+            channel: channel.0.map(Into::into),
+            cursor: cursor.0,
+            limit: page_limit(limit.0)?,
+        };
         let statuses: Vec<_> = status.0.into_iter().map(Into::into).collect();
         let (rows, next_cursor) = desk.monitor_conversations(&auth.0, &statuses, &f)?;
         Ok(Json(MonitorConversationPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
@@ -229,7 +241,14 @@ impl MonitorApi {
         /// Page size, 1–500 (default 50).
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<MonitorAgentPage>> {
-        let f = MonitorFilter { q: q.0, agent_id: agent_id.0, team_id: team_id.0, channel: channel.0.map(Into::into), cursor: cursor.0, limit: page_limit(limit.0)? };
+        let f = MonitorFilter {
+            q: q.0,
+            agent_id: agent_id.0,
+            team_id: team_id.0,
+            channel: channel.0.map(Into::into),
+            cursor: cursor.0,
+            limit: page_limit(limit.0)?,
+        };
         let statuses: Vec<_> = status.0.into_iter().map(Into::into).collect();
         let (rows, next_cursor) = desk.monitor_agents(&auth.0, &statuses, &f)?;
         Ok(Json(MonitorAgentPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))

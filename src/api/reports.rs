@@ -74,7 +74,12 @@ pub struct StatusTimeDto {
 
 impl From<StatusTime> for StatusTimeDto {
     fn from(t: StatusTime) -> Self {
-        StatusTimeDto { available_secs: t.available_secs, away_secs: t.away_secs, offline_secs: t.offline_secs, rona_secs: t.rona_secs }
+        StatusTimeDto {
+            available_secs: t.available_secs,
+            away_secs: t.away_secs,
+            offline_secs: t.offline_secs,
+            rona_secs: t.rona_secs,
+        }
     }
 }
 
@@ -138,13 +143,19 @@ pub struct ConversationReportDto {
 
 fn row_dto(r: &ReportRow, report: &Report) -> ReportRowDto {
     let s = &r.stats;
-    let name_of = |id: &Option<String>| report.wrap_ups.iter().find(|(w, _)| w == id).map_or_else(|| "No reason".to_string(), |(_, n)| n.clone());
+    let name_of = |id: &Option<String>| {
+        report.wrap_ups.iter().find(|(w, _)| w == id).map_or_else(|| "No reason".to_string(), |(_, n)| n.clone())
+    };
     ReportRowDto {
         id: r.id.clone(),
         name: r.name.clone(),
         created: s.created,
         closed: s.closed,
-        closed_by_wrap_up: s.closed_by_wrap_up.iter().map(|(id, n)| WrapUpCountDto { name: name_of(id), wrap_up_reason_id: id.clone(), count: *n }).collect(),
+        closed_by_wrap_up: s
+            .closed_by_wrap_up
+            .iter()
+            .map(|(id, n)| WrapUpCountDto { name: name_of(id), wrap_up_reason_id: id.clone(), count: *n })
+            .collect(),
         transferred: s.transferred,
         with_rona: s.with_rona,
         reopened: s.reopened,
@@ -235,18 +246,26 @@ impl ReportsApi {
     ) -> ApiResult<CsvDownload> {
         let q = query(from.0, to.0, group_by.0);
         let report = desk.conversation_report(&auth.0, &q)?;
-        let name = format!("conversations-by-{}-{}-to-{}.csv", report.group_by.as_str(), report.period.from, report.period.to);
+        let name =
+            format!("conversations-by-{}-{}-to-{}.csv", report.group_by.as_str(), report.period.from, report.period.to);
         let bytes = csv_of(&report).map_err(|e| {
             // Writing into memory does not fail in practice; say so plainly if it ever does.
             tracing::error!(error = %e, "cannot write a report as CSV");
-            ApiError::Unavailable(Json(Problem::new(503, "The CSV could not be written; try again, or read the report as JSON.")))
+            ApiError::Unavailable(Json(Problem::new(
+                503,
+                "The CSV could not be written; try again, or read the report as JSON.",
+            )))
         })?;
         Ok(CsvDownload::Ok(Binary(bytes), format!("attachment; filename=\"{name}\"")))
     }
 }
 
 fn query(from: Option<String>, to: Option<String>, group_by: Option<String>) -> ReportQuery {
-    ReportQuery { from: from.unwrap_or_default(), to: to.unwrap_or_default(), group_by: group_by.unwrap_or_else(|| "agent".into()) }
+    ReportQuery {
+        from: from.unwrap_or_default(),
+        to: to.unwrap_or_default(),
+        group_by: group_by.unwrap_or_else(|| "agent".into()),
+    }
 }
 
 /// A cell for text a person typed: spreadsheets would run a leading `=`, `+`, `-` or `@` as a
@@ -270,7 +289,15 @@ const METRICS: [&str; 4] = ["accept", "first_response", "duration", "time_to_clo
 fn csv_of(r: &Report) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let agents = r.group_by == GroupBy::Agent;
-    let mut header: Vec<String> = vec![r.group_by.as_str().into(), "id".into(), "created".into(), "closed".into(), "transferred".into(), "with_rona".into(), "reopened".into()];
+    let mut header: Vec<String> = vec![
+        r.group_by.as_str().into(),
+        "id".into(),
+        "created".into(),
+        "closed".into(),
+        "transferred".into(),
+        "with_rona".into(),
+        "reopened".into(),
+    ];
     for m in METRICS {
         header.extend(["count", "mean_secs", "median_secs", "p90_secs"].map(|s| format!("{m}_{s}")));
     }

@@ -65,7 +65,13 @@ impl RoutingApi {
     /// is not available or is at capacity, or when the conversation is not accepted yet or
     /// closed.
     #[oai(path = "/conversations/:id/transfer", method = "post", operation_id = "transferConversation")]
-    async fn transfer(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<TransferBody>) -> ApiResult<Json<ConversationDto>> {
+    async fn transfer(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<TransferBody>,
+    ) -> ApiResult<Json<ConversationDto>> {
         let b = body.0;
         let target = match (b.agent_id, b.team_id) {
             (Some(a), None) => TransferTarget::Agent(a),
@@ -80,7 +86,13 @@ impl RoutingApi {
     /// The agent handling the conversation (or a supervisor) invites a colleague, who sees
     /// it at once and joins with `POST /conversations/{id}/conference/accept`.
     #[oai(path = "/conversations/:id/conference", method = "post", operation_id = "inviteToConference")]
-    async fn invite(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<InviteBody>) -> ApiResult<Json<ConversationDto>> {
+    async fn invite(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<InviteBody>,
+    ) -> ApiResult<Json<ConversationDto>> {
         Ok(Json(desk.invite(&auth.0, &id.0, &body.0.agent_id).await?.into()))
     }
 

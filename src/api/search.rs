@@ -82,7 +82,12 @@ impl From<MessageHit> for MessageHitDto {
             kind: h.message.kind.into(),
             created_at: to_time(h.message.created_at),
             fragment: h.snippet.fragment,
-            highlights: h.snippet.highlights.into_iter().map(|r| HighlightDto { start: r.start as u32, end: r.end as u32 }).collect(),
+            highlights: h
+                .snippet
+                .highlights
+                .into_iter()
+                .map(|r| HighlightDto { start: r.start as u32, end: r.end as u32 })
+                .collect(),
             html: h.snippet.html,
         }
     }
@@ -90,7 +95,11 @@ impl From<MessageHit> for MessageHitDto {
 
 impl From<SearchHit> for SearchHitDto {
     fn from(h: SearchHit) -> Self {
-        SearchHitDto { conversation: h.conversation.into(), score: h.score, messages: h.messages.into_iter().map(Into::into).collect() }
+        SearchHitDto {
+            conversation: h.conversation.into(),
+            score: h.score,
+            messages: h.messages.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -173,6 +182,10 @@ impl SearchApi {
             SearchOrderDto::Newest => Order::Newest,
         };
         let page = desk.search(&auth.0, &SearchQuery { text: q.0, filters, order, cursor: cursor.0, limit })?;
-        Ok(Json(SearchPageDto { total: page.total as u64, items: page.hits.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
+        Ok(Json(SearchPageDto {
+            total: page.total as u64,
+            items: page.hits.into_iter().map(Into::into).collect(),
+            next_cursor: page.next_cursor,
+        }))
     }
 }

@@ -32,7 +32,14 @@ pub struct TeamDto {
 
 impl From<Team> for TeamDto {
     fn from(t: Team) -> Self {
-        TeamDto { id: t.id, name: t.name, description: t.description, members: t.members, created_at: to_time(t.created_at), updated_at: to_time(t.updated_at) }
+        TeamDto {
+            id: t.id,
+            name: t.name,
+            description: t.description,
+            members: t.members,
+            created_at: to_time(t.created_at),
+            updated_at: to_time(t.updated_at),
+        }
     }
 }
 
@@ -258,7 +265,13 @@ impl TeamsApi {
     ///
     /// Admins only. `members` replaces the whole list.
     #[oai(path = "/teams/:id", method = "patch", operation_id = "updateTeam", tag = "ApiTags::Teams")]
-    async fn update_team(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<TeamBody>) -> ApiResult<Json<TeamDto>> {
+    async fn update_team(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<TeamBody>,
+    ) -> ApiResult<Json<TeamDto>> {
         Ok(Json(desk.save_team(&auth.0, Some(&id.0), body.0.into()).await?.into()))
     }
 
@@ -284,7 +297,12 @@ impl TeamsApi {
     ///
     /// Admins only. Defaults: `livechat`, `manual`, offer timeout 30 s, auto-close after 24 h.
     #[oai(path = "/inboxes", method = "post", operation_id = "createInbox", tag = "ApiTags::Inboxes")]
-    async fn create_inbox(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<InboxBody>) -> ApiResult<CreatedInbox> {
+    async fn create_inbox(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        body: Json<InboxBody>,
+    ) -> ApiResult<CreatedInbox> {
         Ok(CreatedInbox::Created(Json(desk.save_inbox(&auth.0, None, body.0.into()).await?.into())))
     }
 
@@ -300,7 +318,13 @@ impl TeamsApi {
     ///
     /// Admins only. The channel cannot change.
     #[oai(path = "/inboxes/:id", method = "patch", operation_id = "updateInbox", tag = "ApiTags::Inboxes")]
-    async fn update_inbox(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<InboxBody>) -> ApiResult<Json<InboxDto>> {
+    async fn update_inbox(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<InboxBody>,
+    ) -> ApiResult<Json<InboxDto>> {
         Ok(Json(desk.save_inbox(&auth.0, Some(&id.0), body.0.into()).await?.into()))
     }
 

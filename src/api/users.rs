@@ -1,9 +1,9 @@
 //! `/api/v1/users`: user administration (admins change; supervisors read; agents get 403).
 
+use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
-use poem::web::Data;
 use time::OffsetDateTime;
 
 use super::common::{page_limit, to_time};
@@ -233,7 +233,13 @@ impl UsersApi {
     /// Admins only. Deactivating revokes every token of the user; a new password ends their
     /// sessions. The last active admin can be neither demoted nor deactivated (409).
     #[oai(path = "/users/:id", method = "patch", operation_id = "updateUser")]
-    async fn update(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<UpdateUser>) -> ApiResult<Json<UserDto>> {
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<UpdateUser>,
+    ) -> ApiResult<Json<UserDto>> {
         let b = body.0;
         let patch = UserPatch {
             email: b.email,
@@ -263,7 +269,13 @@ impl UsersApi {
     /// an agent back from `rona` or to take a forgotten one offline. Offers the agent holds
     /// are withdrawn when they stop being available, and the queue is routed again.
     #[oai(path = "/users/:id/status", method = "put", operation_id = "setUserStatus")]
-    async fn set_status(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>, body: Json<super::me::SetStatus>) -> ApiResult<Json<UserDto>> {
+    async fn set_status(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+        body: Json<super::me::SetStatus>,
+    ) -> ApiResult<Json<UserDto>> {
         Ok(Json(desk.set_user_status(&auth.0, &id.0, body.0.status.into()).await?.into()))
     }
 }

@@ -139,7 +139,9 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
         let last = rng.pick(last_names(lang));
         let at = start.plus_millis(rng.below(((plan.days * DAY) / 2).max(1) as u64) as i64);
         let domain = ["example.com", "example.org", "example.net"][i % 3];
-        let email = format!("{}.{}.{i}@{domain}", crate::domain::contact::fold(first), crate::domain::contact::fold(last)).replace(' ', "");
+        let email =
+            format!("{}.{}.{i}@{domain}", crate::domain::contact::fold(first), crate::domain::contact::fold(last))
+                .replace(' ', "");
         let prefix = match lang {
             Lang::En => "+44 7700 ",
             Lang::It => "+39 333 ",
@@ -149,14 +151,24 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
         contact.name = format!("{first} {last}");
         contact.email = Some(email);
         contact.phone = (i % 4 != 3).then(|| format!("{prefix}{:06}", 100_000 + i));
-        contact.attributes.insert("plan".into(), crate::domain::contact::AttrValue::Text(["free", "pro", "business"][i % 3].into()));
+        contact
+            .attributes
+            .insert("plan".into(), crate::domain::contact::AttrValue::Text(["free", "pro", "business"][i % 3].into()));
         contacts.push(contact);
         contact_langs.push(lang);
     }
     let viewers: Vec<Viewer> = plan
         .agents
         .iter()
-        .map(|a| Viewer { id: a.id.clone(), name: a.name.clone(), role: Role::Agent, status: AgentStatus::Available, see_all: true, inbox_ids: Vec::new(), team_ids: Vec::new() })
+        .map(|a| Viewer {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            role: Role::Agent,
+            status: AgentStatus::Available,
+            see_all: true,
+            inbox_ids: Vec::new(),
+            team_ids: Vec::new(),
+        })
         .collect();
     // Every 20 conversations: 3 queued, 2 open, 2 pending, 13 closed. Unfinished ones are
     // recent; each starts early enough that its whole timeline lies before `now`.
@@ -186,12 +198,21 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
         let of_lang: Vec<&PlanInbox> = plan.inboxes.iter().filter(|b| b.lang == lang).collect();
         let inbox = if of_lang.is_empty() { &plan.inboxes[0] } else { *rng.pick(&of_lang) };
         let topic = rng.pick(topics(lang));
-        let mut c = Conversation::new(ids("cv", at), 0, inbox.id.clone(), contact.id.clone(), if i % 5 == 0 { Origin::BotHandoff } else { Origin::Inbound }, at);
+        let mut c = Conversation::new(
+            ids("cv", at),
+            0,
+            inbox.id.clone(),
+            contact.id.clone(),
+            if i % 5 == 0 { Origin::BotHandoff } else { Origin::Inbound },
+            at,
+        );
         if rng.below(4) == 0 && !plan.labels.is_empty() {
             c.labels = vec![rng.pick(&plan.labels).clone()];
         }
         c.subject = topic.subject.to_string();
-        c.priority = [Priority::Normal, Priority::Normal, Priority::Normal, Priority::High, Priority::Low, Priority::Urgent][(i * 7) % 6];
+        c.priority =
+            [Priority::Normal, Priority::Normal, Priority::Normal, Priority::High, Priority::Low, Priority::Urgent]
+                [(i * 7) % 6];
         let mut t = Thread { c, messages: Vec::new() };
         t.customer(topic.opening, at);
         if kind < 3 || viewers.is_empty() {
@@ -227,7 +248,10 @@ pub fn generate(plan: &Plan, seed: u64, mut ids: impl FnMut(&str, Timestamp) -> 
         now = now.plus_millis((5 + rng.below(120) as i64) * MINUTE);
         t.customer(thanks(lang), now);
         now = now.plus_millis((1 + rng.below(10) as i64) * MINUTE);
-        let reason = plan.wrap_ups.get(rng.below(plan.wrap_ups.len().max(1) as u64) as usize).map(|(id, name)| (id.as_str(), name.as_str()));
+        let reason = plan
+            .wrap_ups
+            .get(rng.below(plan.wrap_ups.len().max(1) as u64) as usize)
+            .map(|(id, name)| (id.as_str(), name.as_str()));
         let entries = lifecycle::close(&mut t.c, &v, reason, false, None, now).unwrap_or_default();
         t.system(&v, entries, now);
         conversations.push((t.c, t.messages));
@@ -247,8 +271,15 @@ mod tests {
             extra_exchanges: 1,
             days: 60,
             now: Timestamp(1_767_603_600_000),
-            inboxes: vec![PlanInbox { id: "inb_en".into(), lang: Lang::En }, PlanInbox { id: "inb_it".into(), lang: Lang::It }, PlanInbox { id: "inb_es".into(), lang: Lang::Es }],
-            agents: vec![PlanAgent { id: "usr_a".into(), name: "A".into() }, PlanAgent { id: "usr_b".into(), name: "B".into() }],
+            inboxes: vec![
+                PlanInbox { id: "inb_en".into(), lang: Lang::En },
+                PlanInbox { id: "inb_it".into(), lang: Lang::It },
+                PlanInbox { id: "inb_es".into(), lang: Lang::Es },
+            ],
+            agents: vec![
+                PlanAgent { id: "usr_a".into(), name: "A".into() },
+                PlanAgent { id: "usr_b".into(), name: "B".into() },
+            ],
             labels: vec!["lbl_1".into()],
             wrap_ups: vec![("wru_1".into(), "Solved".into())],
         }
@@ -267,9 +298,15 @@ mod tests {
         let a = generate(&plan(), 7, counter());
         let b = generate(&plan(), 7, counter());
         assert_eq!(a.conversations.len(), 100);
-        assert_eq!(a.conversations.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>(), b.conversations.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>());
+        assert_eq!(
+            a.conversations.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>(),
+            b.conversations.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>()
+        );
         let count = |s: Status| a.conversations.iter().filter(|(c, _)| c.status == s).count();
-        assert_eq!((count(Status::Queued), count(Status::Open), count(Status::Pending), count(Status::Closed)), (15, 10, 10, 65));
+        assert_eq!(
+            (count(Status::Queued), count(Status::Open), count(Status::Pending), count(Status::Closed)),
+            (15, 10, 10, 65)
+        );
         for (c, msgs) in &a.conversations {
             assert_eq!(c.timeline_len as usize, msgs.len());
             assert!(msgs.windows(2).all(|w| w[0].created_at <= w[1].created_at), "times move forward");

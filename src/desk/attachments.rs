@@ -40,12 +40,14 @@ impl Desk {
             who.require(Role::Supervisor, "add files to the library")?;
         }
         let settings = self.store.snapshot()?.settings()?;
-        let limits = MediaLimits { max_bytes: settings.max_upload_bytes, allowed_types: settings.allowed_upload_types.clone() };
+        let limits =
+            MediaLimits { max_bytes: settings.max_upload_bytes, allowed_types: settings.allowed_upload_types.clone() };
         let filename = clean_filename(&up.filename);
-        let checked = check_upload(up.kind, up.declared_mime.as_deref(), &filename, &up.bytes, &limits).map_err(|e| match e {
-            MediaError::TooLarge { .. } => DeskError::TooLarge(e.to_string()),
-            other => DeskError::field("file", format!("{other} (rule: {})", other.rule())),
-        })?;
+        let checked =
+            check_upload(up.kind, up.declared_mime.as_deref(), &filename, &up.bytes, &limits).map_err(|e| match e {
+                MediaError::TooLarge { .. } => DeskError::TooLarge(e.to_string()),
+                other => DeskError::field("file", format!("{other} (rule: {})", other.rule())),
+            })?;
         let size = up.bytes.len() as u64;
         let files = self.store.files().clone();
         let sha = tokio::task::spawn_blocking(move || files.put(&up.bytes))
@@ -97,7 +99,9 @@ impl Desk {
         if !allowed {
             return Err(not_found());
         }
-        let file = self.store.files().open_blob(&att.sha256)?.ok_or_else(|| DeskError::Storage(StoreError::Corrupt(format!("the file of attachment {id} is missing"))))?;
+        let file = self.store.files().open_blob(&att.sha256)?.ok_or_else(|| {
+            DeskError::Storage(StoreError::Corrupt(format!("the file of attachment {id} is missing")))
+        })?;
         Ok((att, file))
     }
 

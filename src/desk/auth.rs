@@ -93,7 +93,10 @@ impl Desk {
             .store
             .write(move |s| {
                 // Re-read inside the transaction: the user may have been deactivated meanwhile.
-                let old = s.user(&user_id)?.filter(|u| u.active).ok_or_else(|| DeskError::Unauthorized(WRONG_CREDENTIALS.into()))?;
+                let old = s
+                    .user(&user_id)?
+                    .filter(|u| u.active)
+                    .ok_or_else(|| DeskError::Unauthorized(WRONG_CREDENTIALS.into()))?;
                 let mut c = Changes::new(now, Actor::User { id: old.id.clone() });
                 c.put_credential(&record)?;
                 c.event(EventKind::SignedIn { user_id: old.id.clone(), credential_id: record.id.clone() });
@@ -155,7 +158,12 @@ impl Desk {
 
     /// Moves `user_id` to `status` on behalf of `who`, then routes again (offers are withdrawn
     /// from agents who stop being available; a newly available one drains the queue).
-    pub(super) async fn change_status(&self, who: &Principal, user_id: &str, status: AgentStatus) -> Result<User, DeskError> {
+    pub(super) async fn change_status(
+        &self,
+        who: &Principal,
+        user_id: &str,
+        status: AgentStatus,
+    ) -> Result<User, DeskError> {
         if status == AgentStatus::Rona {
             return Err(DeskError::field("status", "rona is set by missed offers; choose available, away or offline"));
         }
@@ -165,7 +173,10 @@ impl Desk {
             .write(move |s| {
                 let old = s.user(&id)?.ok_or_else(|| DeskError::NotFound(format!("no user with id {id}")))?;
                 if !old.active && status != AgentStatus::Offline {
-                    return Err(DeskError::Conflict(format!("{} is deactivated; reactivate the account first", old.name)));
+                    return Err(DeskError::Conflict(format!(
+                        "{} is deactivated; reactivate the account first",
+                        old.name
+                    )));
                 }
                 let mut c = Changes::new(now, actor);
                 let user = with_status(&mut c, &old, status, now, |_| true)?;
@@ -195,8 +206,12 @@ impl Desk {
                     cred.revoked_at = Some(now);
                     c.put_credential(&cred)?;
                     c.event(match cred.kind {
-                        CredentialKind::Session => EventKind::SignedOut { user_id: cred.user_id.clone(), credential_id: cred.id.clone() },
-                        CredentialKind::Api => EventKind::TokenRevoked { user_id: cred.user_id.clone(), credential_id: cred.id.clone() },
+                        CredentialKind::Session => {
+                            EventKind::SignedOut { user_id: cred.user_id.clone(), credential_id: cred.id.clone() }
+                        }
+                        CredentialKind::Api => {
+                            EventKind::TokenRevoked { user_id: cred.user_id.clone(), credential_id: cred.id.clone() }
+                        }
                     });
                 }
                 Ok::<_, DeskError>((c, ()))
@@ -207,7 +222,12 @@ impl Desk {
     }
 
     /// Creates an API token for the caller; `expires_in_days` of `None` never expires.
-    pub async fn create_token(&self, who: &Principal, name: &str, expires_in_days: Option<u32>) -> Result<NewToken, DeskError> {
+    pub async fn create_token(
+        &self,
+        who: &Principal,
+        name: &str,
+        expires_in_days: Option<u32>,
+    ) -> Result<NewToken, DeskError> {
         who.ready()?;
         let name = name.trim().to_string();
         let mut errors = Vec::new();
@@ -215,7 +235,10 @@ impl Desk {
             errors.push(crate::domain::FieldError::new("name", format!("must be 1 to {MAX_TOKEN_NAME} characters")));
         }
         if expires_in_days.is_some_and(|d| d == 0 || d > MAX_TOKEN_DAYS) {
-            errors.push(crate::domain::FieldError::new("expires_in_days", format!("must be between 1 and {MAX_TOKEN_DAYS}")));
+            errors.push(crate::domain::FieldError::new(
+                "expires_in_days",
+                format!("must be between 1 and {MAX_TOKEN_DAYS}"),
+            ));
         }
         if !errors.is_empty() {
             return Err(DeskError::Invalid(errors));
@@ -239,7 +262,11 @@ impl Desk {
             .write(move |_| {
                 let mut c = Changes::new(now, actor);
                 c.put_credential(&record)?;
-                c.event(EventKind::TokenCreated { user_id: record.user_id.clone(), credential_id: record.id.clone(), name: record.name.clone() });
+                c.event(EventKind::TokenCreated {
+                    user_id: record.user_id.clone(),
+                    credential_id: record.id.clone(),
+                    name: record.name.clone(),
+                });
                 Ok::<_, DeskError>((c, ()))
             })
             .await?;
@@ -302,7 +329,13 @@ impl Desk {
 }
 
 /// Moves `user` to `to` when `when(current status)` allows it, recording the change.
-pub(super) fn with_status(c: &mut Changes, user: &User, to: AgentStatus, now: Timestamp, when: impl Fn(AgentStatus) -> bool) -> Result<User, DeskError> {
+pub(super) fn with_status(
+    c: &mut Changes,
+    user: &User,
+    to: AgentStatus,
+    now: Timestamp,
+    when: impl Fn(AgentStatus) -> bool,
+) -> Result<User, DeskError> {
     if !when(user.status) || (user.status == to && !user.auto_away) {
         return Ok(user.clone());
     }
@@ -315,7 +348,8 @@ pub(super) fn with_status(c: &mut Changes, user: &User, to: AgentStatus, now: Ti
     // A change by hand (or by sign-in) is not presence's doing; becoming available starts
     // the presence clock afresh.
     let last_seen = if to == AgentStatus::Available { Some(now) } else { user.last_seen };
-    let updated = User { status: to, status_since: Some(now), updated_at: now, auto_away: false, last_seen, ..user.clone() };
+    let updated =
+        User { status: to, status_since: Some(now), updated_at: now, auto_away: false, last_seen, ..user.clone() };
     c.put_user(&updated, Some(user))?;
     c.event(EventKind::AgentStatusChanged { user_id: user.id.clone(), from: user.status, to });
     Ok(updated)

@@ -5,14 +5,14 @@
 
 use super::teams::{config_event, unique_name};
 use super::{Desk, DeskError, Principal};
+use crate::domain::Role;
+use crate::domain::conversation::Sort;
 use crate::domain::event::ConfigAction;
 use crate::domain::validation::{Checks, check_name};
 use crate::domain::workspace::{
     CannedResponse, CannedScope, Label, Settings, WrapUpReason, check_color, check_settings, check_shortcut,
     unknown_placeholders,
 };
-use crate::domain::Role;
-use crate::domain::conversation::Sort;
 use crate::store::{Changes, ConversationReads, Tbl, WorkspaceReads, put_conversation, put_settings};
 
 /// Longest canned response body.
@@ -39,7 +39,13 @@ impl Desk {
     }
 
     /// Creates (`id` None) or changes a label (admins only).
-    pub async fn save_label(&self, who: &Principal, id: Option<&str>, name: Option<String>, color: Option<String>) -> Result<Label, DeskError> {
+    pub async fn save_label(
+        &self,
+        who: &Principal,
+        id: Option<&str>,
+        name: Option<String>,
+        color: Option<String>,
+    ) -> Result<Label, DeskError> {
         who.require(Role::Admin, "manage labels")?;
         let mut checks = Checks::new();
         match &name {
@@ -55,10 +61,13 @@ impl Desk {
             .store
             .write(move |s| {
                 let old = match &id {
-                    Some(id) => Some(s.label(id)?.ok_or_else(|| DeskError::NotFound(format!("no label with id {id}")))?),
+                    Some(id) => {
+                        Some(s.label(id)?.ok_or_else(|| DeskError::NotFound(format!("no label with id {id}")))?)
+                    }
                     None => None,
                 };
-                let mut label = old.clone().unwrap_or(Label { id: new_id, name: String::new(), color: "#64748b".into() });
+                let mut label =
+                    old.clone().unwrap_or(Label { id: new_id, name: String::new(), color: "#64748b".into() });
                 let mut fields = Vec::new();
                 if let Some(n) = name.map(|n| n.trim().to_string()).filter(|n| *n != label.name) {
                     let all = s.labels()?;
@@ -89,7 +98,13 @@ impl Desk {
     }
 
     /// Creates (`id` None) or changes a wrap-up reason (admins only).
-    pub async fn save_wrap_up(&self, who: &Principal, id: Option<&str>, name: Option<String>, archived: Option<bool>) -> Result<WrapUpReason, DeskError> {
+    pub async fn save_wrap_up(
+        &self,
+        who: &Principal,
+        id: Option<&str>,
+        name: Option<String>,
+        archived: Option<bool>,
+    ) -> Result<WrapUpReason, DeskError> {
         who.require(Role::Admin, "manage wrap-up reasons")?;
         let mut checks = Checks::new();
         match &name {
@@ -102,10 +117,13 @@ impl Desk {
             .store
             .write(move |s| {
                 let old = match &id {
-                    Some(id) => Some(s.wrap_up(id)?.ok_or_else(|| DeskError::NotFound(format!("no wrap-up reason with id {id}")))?),
+                    Some(id) => Some(
+                        s.wrap_up(id)?.ok_or_else(|| DeskError::NotFound(format!("no wrap-up reason with id {id}")))?,
+                    ),
                     None => None,
                 };
-                let mut reason = old.clone().unwrap_or(WrapUpReason { id: new_id, name: String::new(), archived: false });
+                let mut reason =
+                    old.clone().unwrap_or(WrapUpReason { id: new_id, name: String::new(), archived: false });
                 let mut fields = Vec::new();
                 if let Some(n) = name.map(|n| n.trim().to_string()).filter(|n| *n != reason.name) {
                     let all = s.wrap_ups()?;
@@ -143,7 +161,12 @@ impl Desk {
     }
 
     /// Creates (`id` None) or changes a canned response the caller may manage.
-    pub async fn save_canned(&self, who: &Principal, id: Option<&str>, input: CannedInput) -> Result<CannedResponse, DeskError> {
+    pub async fn save_canned(
+        &self,
+        who: &Principal,
+        id: Option<&str>,
+        input: CannedInput,
+    ) -> Result<CannedResponse, DeskError> {
         who.ready()?;
         let mut checks = Checks::new();
         if id.is_none() {
@@ -151,7 +174,11 @@ impl Desk {
             checks.require(input.title.is_some(), "title", "is required");
             checks.require(input.body.is_some(), "body", "is required");
         }
-        checks.require(id.is_none() || input.scope.is_none(), "scope", "cannot change after creation; create a new one");
+        checks.require(
+            id.is_none() || input.scope.is_none(),
+            "scope",
+            "cannot change after creation; create a new one",
+        );
         if let Some(code) = &input.shortcut {
             checks.add(check_shortcut("shortcut", code.trim_start_matches('/')));
         }
@@ -159,17 +186,31 @@ impl Desk {
             checks.add(check_name("title", t));
         }
         if let Some(b) = &input.body {
-            checks.require(!b.trim().is_empty() && b.chars().count() <= MAX_CANNED_BODY, "body", format!("must be 1 to {MAX_CANNED_BODY} characters"));
+            checks.require(
+                !b.trim().is_empty() && b.chars().count() <= MAX_CANNED_BODY,
+                "body",
+                format!("must be 1 to {MAX_CANNED_BODY} characters"),
+            );
             let unknown = unknown_placeholders(b);
-            checks.require(unknown.is_empty(), "body", format!("unknown placeholders: {}; use contact.name, contact.email, agent.name or conversation.number", unknown.join(", ")));
+            checks.require(
+                unknown.is_empty(),
+                "body",
+                format!(
+                    "unknown placeholders: {}; use contact.name, contact.email, agent.name or conversation.number",
+                    unknown.join(", ")
+                ),
+            );
         }
         checks.finish().map_err(DeskError::Invalid)?;
-        let (now, actor, new_id, id, caller) = (self.now(), who.actor(), self.new_id("can"), id.map(str::to_string), who.clone());
+        let (now, actor, new_id, id, caller) =
+            (self.now(), who.actor(), self.new_id("can"), id.map(str::to_string), who.clone());
         let (canned, _) = self
             .store
             .write(move |s| {
                 let old = match &id {
-                    Some(id) => Some(s.canned(id)?.ok_or_else(|| DeskError::NotFound(format!("no canned response with id {id}")))?),
+                    Some(id) => Some(
+                        s.canned(id)?.ok_or_else(|| DeskError::NotFound(format!("no canned response with id {id}")))?,
+                    ),
                     None => None,
                 };
                 let scope = match &old {
@@ -177,12 +218,16 @@ impl Desk {
                     None => input.scope.clone().unwrap_or(CannedScope::Personal { user_id: caller.user.id.clone() }),
                 };
                 if let CannedScope::Team { team_id } = &scope {
-                    s.team(team_id)?.ok_or_else(|| DeskError::field("scope.team_id", format!("no team with id {team_id}")))?;
+                    s.team(team_id)?
+                        .ok_or_else(|| DeskError::field("scope.team_id", format!("no team with id {team_id}")))?;
                 }
                 if !can_manage(&caller, &scope) {
                     // Others' personal responses are invisible: 404, not 403.
                     if let (Some(_), CannedScope::Personal { .. }) = (&old, &scope) {
-                        return Err(DeskError::NotFound(format!("no canned response with id {}", id.unwrap_or_default())));
+                        return Err(DeskError::NotFound(format!(
+                            "no canned response with id {}",
+                            id.unwrap_or_default()
+                        )));
                     }
                     return Err(DeskError::Forbidden(manage_rule(&scope).into()));
                 }
@@ -196,8 +241,13 @@ impl Desk {
                     updated_at: now,
                 });
                 let mut fields = Vec::new();
-                if let Some(code) = input.shortcut.map(|c| c.trim_start_matches('/').to_lowercase()).filter(|c| *c != canned.shortcut) {
-                    let clash = s.canned_all()?.into_iter().any(|o| o.id != canned.id && o.scope == scope && o.shortcut == code);
+                if let Some(code) =
+                    input.shortcut.map(|c| c.trim_start_matches('/').to_lowercase()).filter(|c| *c != canned.shortcut)
+                {
+                    let clash = s
+                        .canned_all()?
+                        .into_iter()
+                        .any(|o| o.id != canned.id && o.scope == scope && o.shortcut == code);
                     if clash {
                         return Err(DeskError::Conflict(format!("the shortcut /{code} is already used in this scope")));
                     }
@@ -234,7 +284,8 @@ impl Desk {
                 s.label(&id)?.ok_or_else(|| DeskError::NotFound(format!("no label with id {id}")))?;
                 let mut c = Changes::new(now, actor);
                 // Conversations keep no reference to a deleted label.
-                let (tagged, _) = s.list_conversations(&[format!("l:{id}")], Sort::Created, None, usize::MAX - 1, |_| true)?;
+                let (tagged, _) =
+                    s.list_conversations(&[format!("l:{id}")], Sort::Created, None, usize::MAX - 1, |_| true)?;
                 for old in tagged {
                     let mut conv = old.clone();
                     conv.labels.retain(|l| *l != id);
@@ -276,7 +327,11 @@ impl Desk {
     }
 
     /// Changes the settings (admins only); `change` edits a copy of the current ones.
-    pub async fn update_settings(&self, who: &Principal, change: impl FnOnce(&mut Settings) + Send + 'static) -> Result<Settings, DeskError> {
+    pub async fn update_settings(
+        &self,
+        who: &Principal,
+        change: impl FnOnce(&mut Settings) + Send + 'static,
+    ) -> Result<Settings, DeskError> {
         who.require(Role::Admin, "change the workspace settings")?;
         let (now, actor) = (self.now(), who.actor());
         let (settings, _) = self

@@ -26,25 +26,38 @@ pub struct Inbound {
 
 impl Desk {
     /// Accepts a customer message from an integration into an `api` inbox.
-    pub async fn api_channel_message(&self, who: &Principal, inbox_id: &str, contact: ContactInput, text: String) -> Result<Inbound, DeskError> {
+    pub async fn api_channel_message(
+        &self,
+        who: &Principal,
+        inbox_id: &str,
+        contact: ContactInput,
+        text: String,
+    ) -> Result<Inbound, DeskError> {
         who.ready()?;
         if who.credential.kind != CredentialKind::Api {
-            return Err(DeskError::Forbidden("the API channel takes API tokens (POST /api/v1/tokens), not session tokens".into()));
+            return Err(DeskError::Forbidden(
+                "the API channel takes API tokens (POST /api/v1/tokens), not session tokens".into(),
+            ));
         }
         if text.trim().is_empty() {
             return Err(DeskError::field("text", "must not be empty"));
         }
-        let (inbox_id, now, actor, ids, caller) = (inbox_id.to_string(), self.now(), who.actor(), self.id_gen(), who.clone());
+        let (inbox_id, now, actor, ids, caller) =
+            (inbox_id.to_string(), self.now(), who.actor(), self.id_gen(), who.clone());
         let (inbound, _) = self
             .store
             .write(move |s| {
-                let inbox = s.inbox(&inbox_id)?.ok_or_else(|| DeskError::NotFound(format!("no inbox with id {inbox_id}")))?;
+                let inbox =
+                    s.inbox(&inbox_id)?.ok_or_else(|| DeskError::NotFound(format!("no inbox with id {inbox_id}")))?;
                 let serves = s.inboxes_of_teams(&s.teams_of_user(&caller.user.id)?)?.contains(&inbox.id);
                 if caller.user.role != Role::Admin && !serves {
                     return Err(DeskError::Forbidden("the token's user must be an admin or serve this inbox".into()));
                 }
                 if inbox.channel != Channel::Api {
-                    return Err(DeskError::Conflict(format!("inbox {:?} is a live-chat inbox, not an API channel", inbox.name)));
+                    return Err(DeskError::Conflict(format!(
+                        "inbox {:?} is a live-chat inbox, not an API channel",
+                        inbox.name
+                    )));
                 }
                 let max = s.settings()?.max_message_chars as usize;
                 let n = text.chars().count();
@@ -54,23 +67,51 @@ impl Desk {
                 let mut ch = Changes::new(now, actor);
                 let contact = find_or_create_contact(s, &mut ch, ids.next("ct", now), contact, now)?;
                 let partition = [format!("c:{}", contact.id)];
-                let (open, _) = s.list_conversations(&partition, Sort::Created, None, 1, |c| c.inbox_id == inbox.id && c.status != Status::Closed)?;
+                let (open, _) = s.list_conversations(&partition, Sort::Created, None, 1, |c| {
+                    c.inbox_id == inbox.id && c.status != Status::Closed
+                })?;
                 let (old, mut c, created) = match open.into_iter().next() {
                     Some(c) => (Some(c.clone()), c, false),
                     None => {
-                        let c = Conversation::new(ids.next("cv", now), take_number(&mut ch, s)?, inbox.id.clone(), contact.id.clone(), Origin::Inbound, now);
-                        ch.event(EventKind::ConversationCreated { conversation_id: c.id.clone(), inbox_id: c.inbox_id.clone(), contact_id: contact.id.clone() });
+                        let c = Conversation::new(
+                            ids.next("cv", now),
+                            take_number(&mut ch, s)?,
+                            inbox.id.clone(),
+                            contact.id.clone(),
+                            Origin::Inbound,
+                            now,
+                        );
+                        ch.event(EventKind::ConversationCreated {
+                            conversation_id: c.id.clone(),
+                            inbox_id: c.inbox_id.clone(),
+                            contact_id: contact.id.clone(),
+                        });
                         (None, c, true)
                     }
                 };
                 let status_before = c.status;
                 lifecycle::customer_message(&mut c, now).map_err(refused)?;
-                let m = append(&mut ch, &mut c, MessageKind::Customer, Author::Contact { id: contact.id.clone() }, text, None, now)?;
+                let m = append(
+                    &mut ch,
+                    &mut c,
+                    MessageKind::Customer,
+                    Author::Contact { id: contact.id.clone() },
+                    text,
+                    None,
+                    now,
+                )?;
                 put_conversation(&mut ch, &c, old.as_ref())?;
                 if !created && c.status != status_before {
-                    ch.event(EventKind::ConversationChanged { conversation_id: c.id.clone(), action: "customer_replied".into(), status: c.status });
+                    ch.event(EventKind::ConversationChanged {
+                        conversation_id: c.id.clone(),
+                        action: "customer_replied".into(),
+                        status: c.status,
+                    });
                 }
-                Ok::<_, DeskError>((ch, Inbound { conversation_id: c.id, message_id: m.id, contact_id: contact.id, created }))
+                Ok::<_, DeskError>((
+                    ch,
+                    Inbound { conversation_id: c.id, message_id: m.id, contact_id: contact.id, created },
+                ))
             })
             .await?;
         if inbound.created {

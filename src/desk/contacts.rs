@@ -75,12 +75,18 @@ pub(super) fn save_contact_in(
         return Ok(contact);
     }
     if let Some((field, owner)) = s.contact_clash(&contact)? {
-        return Err(DeskError::Conflict(format!("another contact ({owner}) already has this {}", field.replace('_', " "))));
+        return Err(DeskError::Conflict(format!(
+            "another contact ({owner}) already has this {}",
+            field.replace('_', " ")
+        )));
     }
     contact.updated_at = now;
     put_contact(c, &contact, existing.as_ref())?;
     c.event(match existing {
-        Some(_) => EventKind::ContactUpdated { contact_id: contact.id.clone(), fields: fields.iter().map(|f| f.to_string()).collect() },
+        Some(_) => EventKind::ContactUpdated {
+            contact_id: contact.id.clone(),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        },
         None => EventKind::ContactCreated { contact_id: contact.id.clone() },
     });
     Ok(contact)
@@ -118,7 +124,11 @@ pub(super) fn find_or_create_contact(
                 email: input.email.filter(|_| existing.email.is_none()),
                 phone: input.phone.filter(|_| existing.phone.is_none()),
                 external_id: input.external_id.filter(|_| existing.external_id.is_none()),
-                attributes: input.attributes.into_iter().filter(|(k, _)| !existing.attributes.contains_key(k)).collect(),
+                attributes: input
+                    .attributes
+                    .into_iter()
+                    .filter(|(k, _)| !existing.attributes.contains_key(k))
+                    .collect(),
                 crm_url: None,
             };
             save_contact_in(s, c, Some(existing), String::new(), fill, now)
@@ -128,7 +138,13 @@ pub(super) fn find_or_create_contact(
 
 impl Desk {
     /// A page of contacts; with `q`, those whose name, email or phone match.
-    pub fn list_contacts(&self, who: &Principal, q: Option<&str>, cursor: Option<&str>, limit: usize) -> Result<(Vec<Contact>, Option<String>), DeskError> {
+    pub fn list_contacts(
+        &self,
+        who: &Principal,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<Contact>, Option<String>), DeskError> {
         who.ready()?;
         let snap = self.store.snapshot()?;
         let mut contacts = match q.map(str::trim).filter(|q| !q.is_empty()) {
@@ -160,14 +176,21 @@ impl Desk {
     }
 
     /// Creates (`id` None) or changes a contact.
-    pub async fn save_contact(&self, who: &Principal, id: Option<&str>, input: ContactInput) -> Result<Contact, DeskError> {
+    pub async fn save_contact(
+        &self,
+        who: &Principal,
+        id: Option<&str>,
+        input: ContactInput,
+    ) -> Result<Contact, DeskError> {
         who.ready()?;
         let (now, actor, new_id, id) = (self.now(), who.actor(), self.new_id("ct"), id.map(str::to_string));
         let (contact, _) = self
             .store
             .write(move |s| {
                 let existing = match &id {
-                    Some(id) => Some(s.contact(id)?.ok_or_else(|| DeskError::NotFound(format!("no contact with id {id}")))?),
+                    Some(id) => {
+                        Some(s.contact(id)?.ok_or_else(|| DeskError::NotFound(format!("no contact with id {id}")))?)
+                    }
                     None => None,
                 };
                 let mut c = Changes::new(now, actor);

@@ -7,14 +7,16 @@ use std::collections::BTreeSet;
 use super::contacts::{ContactInput, find_or_create_contact};
 use super::{Desk, DeskError, Principal};
 use crate::domain::contact::Contact;
-use crate::domain::conversation::{Author, Conversation, Detailed, Message, MessageKind, Origin, Priority, Sort, Status};
+use crate::domain::conversation::{
+    Author, Conversation, Detailed, Message, MessageKind, Origin, Priority, Sort, Status,
+};
 use crate::domain::lifecycle::{Entry, Refusal, Viewer, can_see};
 use crate::domain::metrics::ConversationMetrics;
 use crate::domain::workspace::Channel;
 use crate::domain::{EventKind, Timestamp};
 use crate::store::{
-    Changes, ContactReads, ConversationReads, ReadMark, Reader, Staged, WorkspaceReads, put_conversation,
-    put_message, put_read_mark, take_number,
+    Changes, ContactReads, ConversationReads, ReadMark, Reader, Staged, WorkspaceReads, put_conversation, put_message,
+    put_read_mark, take_number,
 };
 
 /// Turns a lifecycle refusal into the desk's error.
@@ -65,7 +67,13 @@ pub(super) fn append(
 }
 
 /// Appends the system entries of a lifecycle step (F38: every action shows in the timeline).
-pub(super) fn append_entries(ch: &mut Changes, c: &mut Conversation, entries: Vec<Entry>, who: &str, now: Timestamp) -> Result<(), DeskError> {
+pub(super) fn append_entries(
+    ch: &mut Changes,
+    c: &mut Conversation,
+    entries: Vec<Entry>,
+    who: &str,
+    now: Timestamp,
+) -> Result<(), DeskError> {
     for e in entries {
         append(ch, c, MessageKind::System, Author::User { id: who.to_string() }, e.text, Some(e.event), now)?;
     }
@@ -94,12 +102,23 @@ pub struct ConversationView {
 }
 
 /// What a list or card shows of `c`, read at `now`.
-pub(super) fn view_of(s: &impl Reader, who: &Principal, c: Conversation, now: Timestamp) -> Result<ConversationView, DeskError> {
+pub(super) fn view_of(
+    s: &impl Reader,
+    who: &Principal,
+    c: Conversation,
+    now: Timestamp,
+) -> Result<ConversationView, DeskError> {
     let mark = s.read_mark(&who.user.id, &c.id)?;
     let unread = c.message_count.saturating_sub(mark.seen);
     let unread = if mark.marked_unread { unread.max(1) } else { unread };
     let metrics = ConversationMetrics::of(&c, now);
-    Ok(ConversationView { contact: s.contact(&c.contact_id)?, channel: s.inbox(&c.inbox_id)?.map(|i| i.channel), unread, metrics, conversation: c })
+    Ok(ConversationView {
+        contact: s.contact(&c.contact_id)?,
+        channel: s.inbox(&c.inbox_id)?.map(|i| i.channel),
+        unread,
+        metrics,
+        conversation: c,
+    })
 }
 
 /// One message of a bot's transcript.
@@ -220,7 +239,11 @@ impl Desk {
     }
 
     /// A page of a view with filters, and the cursor of the next page.
-    pub fn list_conversations(&self, who: &Principal, q: &ListQuery) -> Result<(Vec<ConversationView>, Option<String>), DeskError> {
+    pub fn list_conversations(
+        &self,
+        who: &Principal,
+        q: &ListQuery,
+    ) -> Result<(Vec<ConversationView>, Option<String>), DeskError> {
         who.ready()?;
         let snap = self.store.snapshot()?;
         let (convs, next) = select(&snap, who, q)?;
@@ -231,7 +254,11 @@ impl Desk {
 
     /// Starts a conversation: outbound by the caller (F6, lands `open` and assigned to them)
     /// or a bot's hand-off with its transcript (F7, lands `queued`).
-    pub async fn create_conversation(&self, who: &Principal, new: NewConversation) -> Result<ConversationView, DeskError> {
+    pub async fn create_conversation(
+        &self,
+        who: &Principal,
+        new: NewConversation,
+    ) -> Result<ConversationView, DeskError> {
         who.ready()?;
         if new.subject.chars().count() > 200 {
             return Err(DeskError::field("subject", "must be at most 200 characters"));
@@ -243,17 +270,25 @@ impl Desk {
         let (id, _) = self
             .store
             .write(move |s| {
-                let inbox = s.inbox(&new.inbox_id)?.ok_or_else(|| DeskError::field("inbox_id", format!("no inbox with id {}", new.inbox_id)))?;
+                let inbox = s
+                    .inbox(&new.inbox_id)?
+                    .ok_or_else(|| DeskError::field("inbox_id", format!("no inbox with id {}", new.inbox_id)))?;
                 let v = viewer(s, &caller)?;
                 if new.handoff.is_none() && v.status == crate::domain::AgentStatus::Offline {
-                    return Err(DeskError::Conflict("you are offline; set your status to available or away to start conversations".into()));
+                    return Err(DeskError::Conflict(
+                        "you are offline; set your status to available or away to start conversations".into(),
+                    ));
                 }
                 if !(v.is_supervisor() || v.see_all || v.inbox_ids.contains(&inbox.id) || new.handoff.is_some()) {
-                    return Err(DeskError::Forbidden("you do not serve this inbox; ask an admin to add your team to it".into()));
+                    return Err(DeskError::Forbidden(
+                        "you do not serve this inbox; ask an admin to add your team to it".into(),
+                    ));
                 }
                 let mut ch = Changes::new(now, actor);
                 let contact = match (&new.contact_id, new.contact) {
-                    (Some(id), _) => s.contact(id)?.ok_or_else(|| DeskError::field("contact_id", format!("no contact with id {id}")))?,
+                    (Some(id), _) => s
+                        .contact(id)?
+                        .ok_or_else(|| DeskError::field("contact_id", format!("no contact with id {id}")))?,
                     (None, Some(input)) => find_or_create_contact(s, &mut ch, ids.next("ct", now), input, now)?,
                     (None, None) => return Err(DeskError::field("contact_id", "give either contact_id or contact")),
                 };
@@ -277,19 +312,43 @@ impl Desk {
                     c.participants = vec![caller.user.id.clone()];
                     c.accepted_at = Some(now);
                 };
-                ch.event(EventKind::ConversationCreated { conversation_id: c.id.clone(), inbox_id: c.inbox_id.clone(), contact_id: contact.id.clone() });
+                ch.event(EventKind::ConversationCreated {
+                    conversation_id: c.id.clone(),
+                    inbox_id: c.inbox_id.clone(),
+                    contact_id: contact.id.clone(),
+                });
                 if let Some((bot, transcript)) = new.handoff {
                     for line in transcript {
-                        let author = if line.from_customer { Author::Contact { id: contact.id.clone() } } else { Author::Bot { name: bot.clone() } };
+                        let author = if line.from_customer {
+                            Author::Contact { id: contact.id.clone() }
+                        } else {
+                            Author::Bot { name: bot.clone() }
+                        };
                         append(&mut ch, &mut c, MessageKind::Customer, author, line.text, None, now)?;
                         c.message_count += 1;
                         c.last_message_at = Some(now);
                     }
                     let text = format!("{bot} handed the conversation over to the team");
-                    append(&mut ch, &mut c, MessageKind::System, Author::Bot { name: bot }, text, Some("handed_off"), now)?;
+                    append(
+                        &mut ch,
+                        &mut c,
+                        MessageKind::System,
+                        Author::Bot { name: bot },
+                        text,
+                        Some("handed_off"),
+                        now,
+                    )?;
                 } else {
                     let text = format!("{} started the conversation", caller.user.name);
-                    append(&mut ch, &mut c, MessageKind::System, Author::User { id: caller.user.id.clone() }, text, Some("created"), now)?;
+                    append(
+                        &mut ch,
+                        &mut c,
+                        MessageKind::System,
+                        Author::User { id: caller.user.id.clone() },
+                        text,
+                        Some("created"),
+                        now,
+                    )?;
                 }
                 put_conversation(&mut ch, &c, None)?;
                 Ok::<_, DeskError>((ch, c.id))
@@ -306,18 +365,26 @@ pub(super) fn contact_filter(snap: &impl Reader, q: &ListQuery) -> Result<Option
     let Some(text) = q.contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
     let ids = snap.search_contact_ids(text, MAX_CONTACT_MATCHES + 1)?;
     if ids.len() > MAX_CONTACT_MATCHES {
-        return Err(DeskError::field("contact", format!("matches more than {MAX_CONTACT_MATCHES} contacts; type more of the name, email or phone")));
+        return Err(DeskError::field(
+            "contact",
+            format!("matches more than {MAX_CONTACT_MATCHES} contacts; type more of the name, email or phone"),
+        ));
     }
     Ok(Some(ids))
 }
 
 /// One page of a list request as the caller may see it (permissions exactly as the list),
 /// and the cursor of the next page; read from `snap`. Lists and exports share it.
-pub(super) fn select(snap: &impl Reader, who: &Principal, q: &ListQuery) -> Result<(Vec<Conversation>, Option<String>), DeskError> {
+pub(super) fn select(
+    snap: &impl Reader,
+    who: &Principal,
+    q: &ListQuery,
+) -> Result<(Vec<Conversation>, Option<String>), DeskError> {
     let v = viewer(snap, who)?;
     let sees_all = v.is_supervisor() || v.see_all;
     let inboxes = snap.inboxes()?;
-    let serving: BTreeSet<String> = if sees_all { inboxes.iter().map(|i| i.id.clone()).collect() } else { v.inbox_ids.iter().cloned().collect() };
+    let serving: BTreeSet<String> =
+        if sees_all { inboxes.iter().map(|i| i.id.clone()).collect() } else { v.inbox_ids.iter().cloned().collect() };
     let channel_of = |inbox: &str| inboxes.iter().find(|i| i.id == inbox).map(|i| i.channel);
     let team_inboxes: Option<BTreeSet<String>> =
         q.team.as_ref().map(|t| inboxes.iter().filter(|i| i.team_ids.contains(t)).map(|i| i.id.clone()).collect());
@@ -327,7 +394,8 @@ pub(super) fn select(snap: &impl Reader, who: &Principal, q: &ListQuery) -> Resu
         View::Mine => vec![format!("a:{}", v.id)],
         View::Offered => vec![format!("o:{}", v.id)],
         View::Unassigned => {
-            let mut p: Vec<String> = serving.iter().filter(|i| q.inbox.as_ref().is_none_or(|f| f == *i)).map(|i| format!("u:{i}")).collect();
+            let mut p: Vec<String> =
+                serving.iter().filter(|i| q.inbox.as_ref().is_none_or(|f| f == *i)).map(|i| format!("u:{i}")).collect();
             p.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
             p
         }
@@ -340,7 +408,9 @@ pub(super) fn select(snap: &impl Reader, who: &Principal, q: &ListQuery) -> Resu
         }
     };
     let partitions = match (&q.label, &contacts, &q.assignee) {
-        _ if q.view == View::All && q.contact_id.is_some() => vec![format!("c:{}", q.contact_id.as_deref().unwrap_or_default())],
+        _ if q.view == View::All && q.contact_id.is_some() => {
+            vec![format!("c:{}", q.contact_id.as_deref().unwrap_or_default())]
+        }
         (Some(l), _, _) if q.view == View::All => vec![format!("l:{l}")],
         (_, Some(ids), _) if q.view == View::All => ids.iter().map(|c| format!("c:{c}")).collect(),
         (_, _, Some(a)) if q.view == View::All && sees_all => vec![format!("p:{a}")],
@@ -351,7 +421,10 @@ pub(super) fn select(snap: &impl Reader, who: &Principal, q: &ListQuery) -> Resu
         let in_view = match q.view {
             View::Mine => c.assignee.as_deref() == Some(me.as_str()) && c.status != Status::Closed,
             View::Offered => c.offer.as_ref().is_some_and(|o| o.agent_id == me),
-            View::Unassigned => c.status == Status::Queued && (serving.contains(&c.inbox_id) || c.team_id.as_ref().is_some_and(|t| v.team_ids.contains(t))),
+            View::Unassigned => {
+                c.status == Status::Queued
+                    && (serving.contains(&c.inbox_id) || c.team_id.as_ref().is_some_and(|t| v.team_ids.contains(t)))
+            }
             View::All => can_see(&v, c),
         };
         in_view

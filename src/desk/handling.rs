@@ -8,7 +8,9 @@ use super::{Desk, DeskError, Principal};
 use crate::domain::conversation::{Conversation, Priority};
 use crate::domain::lifecycle::{self, Entry, Viewer};
 use crate::domain::{EventKind, Role};
-use crate::store::{Changes, ConversationReads, ReadMark, Staged, UserReads, WorkspaceReads, put_conversation, put_read_mark};
+use crate::store::{
+    Changes, ConversationReads, ReadMark, Staged, UserReads, WorkspaceReads, put_conversation, put_read_mark,
+};
 
 /// A close request.
 #[derive(Clone, Debug, Default)]
@@ -41,27 +43,53 @@ pub struct BulkOutcome {
 
 /// A lifecycle step decided inside the writer: it may read the transaction, add changes,
 /// and changes the conversation, returning the timeline entries to record.
-pub(super) trait StepFn: FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static {}
+pub(super) trait StepFn:
+    FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static
+{
+}
 
-impl<F> StepFn for F where F: FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static {}
+impl<F> StepFn for F where
+    F: FnOnce(&Staged<'_>, &mut Changes, &Viewer, &mut Conversation) -> Result<Vec<Entry>, DeskError> + Send + 'static
+{
+}
 
-fn close_in(s: &Staged<'_>, v: &Viewer, c: &mut Conversation, req: &CloseRequest, bulk: bool, now: crate::domain::Timestamp) -> Result<Vec<Entry>, DeskError> {
+fn close_in(
+    s: &Staged<'_>,
+    v: &Viewer,
+    c: &mut Conversation,
+    req: &CloseRequest,
+    bulk: bool,
+    now: crate::domain::Timestamp,
+) -> Result<Vec<Entry>, DeskError> {
     if bulk {
         lifecycle::bulk_closable(c).map_err(refused)?;
     }
     let inbox = s.inbox(&c.inbox_id)?;
     let reason = match &req.wrap_up_reason_id {
         Some(id) => {
-            let r = s.wrap_up(id)?.ok_or_else(|| DeskError::field("wrap_up_reason_id", format!("no wrap-up reason with id {id}")))?;
+            let r = s
+                .wrap_up(id)?
+                .ok_or_else(|| DeskError::field("wrap_up_reason_id", format!("no wrap-up reason with id {id}")))?;
             if r.archived {
-                return Err(DeskError::field("wrap_up_reason_id", format!("the wrap-up reason {:?} is archived", r.name)));
+                return Err(DeskError::field(
+                    "wrap_up_reason_id",
+                    format!("the wrap-up reason {:?} is archived", r.name),
+                ));
             }
             Some(r)
         }
         None => None,
     };
     let required = inbox.is_some_and(|i| i.wrap_up_required);
-    lifecycle::close(c, v, reason.as_ref().map(|r| (r.id.as_str(), r.name.as_str())), required, req.justification.as_deref(), now).map_err(refused)
+    lifecycle::close(
+        c,
+        v,
+        reason.as_ref().map(|r| (r.id.as_str(), r.name.as_str())),
+        required,
+        req.justification.as_deref(),
+        now,
+    )
+    .map_err(refused)
 }
 
 impl Desk {
@@ -99,10 +127,16 @@ impl Desk {
                     // saying so leaks nothing (and is what a race's loser needs to hear).
                     Err(DeskError::NotFound(m)) if contested => match s.conversation(&id_owned)? {
                         Some(c) if c.skipped.iter().any(|k| k.agent_id == v.id) => {
-                            return Err(DeskError::Conflict(format!("your offer ended (declined or expired); the conversation went on (status {})", c.status.as_str())));
+                            return Err(DeskError::Conflict(format!(
+                                "your offer ended (declined or expired); the conversation went on (status {})",
+                                c.status.as_str()
+                            )));
                         }
                         Some(c) if v.inbox_ids.contains(&c.inbox_id) && (c.assignee.is_some() || c.offer.is_some()) => {
-                            return Err(DeskError::Conflict(format!("someone else took the conversation first (status {})", c.status.as_str())));
+                            return Err(DeskError::Conflict(format!(
+                                "someone else took the conversation first (status {})",
+                                c.status.as_str()
+                            )));
                         }
                         _ => return Err(DeskError::NotFound(m)),
                     },
@@ -117,7 +151,11 @@ impl Desk {
                 append_entries(&mut ch, &mut c, entries, &caller.user.id, now)?;
                 c.updated_at = now;
                 put_conversation(&mut ch, &c, Some(&old))?;
-                ch.event(EventKind::ConversationChanged { conversation_id: c.id.clone(), action: action.into(), status: c.status });
+                ch.event(EventKind::ConversationChanged {
+                    conversation_id: c.id.clone(),
+                    action: action.into(),
+                    status: c.status,
+                });
                 Ok::<_, DeskError>((ch, ()))
             })
             .await?;
@@ -131,7 +169,10 @@ impl Desk {
         let to = to.unwrap_or(&who.user.id).to_string();
         let now = self.now();
         self.step(who, id, "assigned", true, move |s, _, v, c| {
-            let target = s.user(&to)?.filter(|u| u.active).ok_or_else(|| DeskError::field("user_id", format!("no active user with id {to}")))?;
+            let target = s
+                .user(&to)?
+                .filter(|u| u.active)
+                .ok_or_else(|| DeskError::field("user_id", format!("no active user with id {to}")))?;
             if target.role == Role::Agent && !v.is_supervisor() && target.id != v.id {
                 return Err(DeskError::Forbidden("agents may only assign conversations to themselves".into()));
             }
@@ -159,7 +200,12 @@ impl Desk {
     }
 
     /// Changes labels, subject or priority (anyone who sees the conversation).
-    pub async fn update_conversation(&self, who: &Principal, id: &str, patch: ConversationPatch) -> Result<ConversationView, DeskError> {
+    pub async fn update_conversation(
+        &self,
+        who: &Principal,
+        id: &str,
+        patch: ConversationPatch,
+    ) -> Result<ConversationView, DeskError> {
         if patch.subject.as_ref().is_some_and(|s| s.chars().count() > 200) {
             return Err(DeskError::field("subject", "must be at most 200 characters"));
         }
@@ -168,8 +214,13 @@ impl Desk {
             if let Some(labels) = patch.labels {
                 let labels = check_labels(s, &labels)?;
                 if labels != c.labels {
-                    let names: Vec<String> = labels.iter().filter_map(|l| s.label(l).ok().flatten().map(|l| l.name)).collect();
-                    said.push(if names.is_empty() { "removed every label".to_string() } else { format!("set the labels to {}", names.join(", ")) });
+                    let names: Vec<String> =
+                        labels.iter().filter_map(|l| s.label(l).ok().flatten().map(|l| l.name)).collect();
+                    said.push(if names.is_empty() {
+                        "removed every label".to_string()
+                    } else {
+                        format!("set the labels to {}", names.join(", "))
+                    });
                     c.labels = labels;
                 }
             }
@@ -181,14 +232,23 @@ impl Desk {
                 said.push(format!("set the priority to {}", format!("{p:?}").to_lowercase()));
                 c.priority = p;
             }
-            Ok(if said.is_empty() { Vec::new() } else { vec![Entry { event: "updated", text: format!("{} {}", v.name, said.join(", ")) }] })
+            Ok(if said.is_empty() {
+                Vec::new()
+            } else {
+                vec![Entry { event: "updated", text: format!("{} {}", v.name, said.join(", ")) }]
+            })
         })
         .await
     }
 
     /// Closes many conversations at once; never those in progress (`open`). Reports, per id,
     /// what happened. Each close is its own change: one refusal does not stop the others.
-    pub async fn bulk_close(&self, who: &Principal, ids: Vec<String>, req: CloseRequest) -> Result<Vec<BulkOutcome>, DeskError> {
+    pub async fn bulk_close(
+        &self,
+        who: &Principal,
+        ids: Vec<String>,
+        req: CloseRequest,
+    ) -> Result<Vec<BulkOutcome>, DeskError> {
         who.ready()?;
         if ids.is_empty() || ids.len() > 500 {
             return Err(DeskError::field("ids", "give 1 to 500 conversation ids"));
@@ -197,7 +257,8 @@ impl Desk {
         for id in ids {
             let req = req.clone();
             let now = self.now();
-            let result = self.step(who, &id, "closed", false, move |s, _, v, c| close_in(s, v, c, &req, true, now)).await;
+            let result =
+                self.step(who, &id, "closed", false, move |s, _, v, c| close_in(s, v, c, &req, true, now)).await;
             out.push(BulkOutcome { id, error: result.err() });
         }
         Ok(out)
@@ -212,7 +273,11 @@ impl Desk {
                 let v = viewer(s, &caller)?;
                 let c = visible(s, &v, &id_owned)?;
                 let mut ch = Changes::new(now, actor);
-                let mark = if unread { ReadMark { seen: s.read_mark(&caller.user.id, &c.id)?.seen, marked_unread: true } } else { ReadMark { seen: c.message_count, marked_unread: false } };
+                let mark = if unread {
+                    ReadMark { seen: s.read_mark(&caller.user.id, &c.id)?.seen, marked_unread: true }
+                } else {
+                    ReadMark { seen: c.message_count, marked_unread: false }
+                };
                 put_read_mark(&mut ch, &caller.user.id, &c.id, &mark)?;
                 Ok::<_, DeskError>((ch, ()))
             })

@@ -28,13 +28,19 @@ pub struct IdempotencyRecord {
 impl Desk {
     /// The remembered answer for `scope` and `key`, if it is still fresh.
     pub fn idempotency_get(&self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>, DeskError> {
-        let record: Option<IdempotencyRecord> = self.store.snapshot()?.get_json(Tbl::Idempotency, &format!("{scope}/{key}"))?;
+        let record: Option<IdempotencyRecord> =
+            self.store.snapshot()?.get_json(Tbl::Idempotency, &format!("{scope}/{key}"))?;
         let now = self.now();
         Ok(record.filter(|r| now.millis_since(r.created_at) < IDEMPOTENCY_TTL_SECS * 1000))
     }
 
     /// Remembers an answer.
-    pub async fn idempotency_put(&self, scope: &str, key: &str, mut record: IdempotencyRecord) -> Result<(), DeskError> {
+    pub async fn idempotency_put(
+        &self,
+        scope: &str,
+        key: &str,
+        mut record: IdempotencyRecord,
+    ) -> Result<(), DeskError> {
         let (k, now) = (format!("{scope}/{key}"), self.now());
         record.created_at = now;
         self.store

@@ -56,10 +56,18 @@ impl Desk {
                     for (n, (mut conv, messages)) in batch.into_iter().enumerate() {
                         conv.number = first + n as u64;
                         put_conversation(&mut c, &conv, None)?;
-                        c.event(EventKind::ConversationCreated { conversation_id: conv.id.clone(), inbox_id: conv.inbox_id.clone(), contact_id: conv.contact_id.clone() });
+                        c.event(EventKind::ConversationCreated {
+                            conversation_id: conv.id.clone(),
+                            inbox_id: conv.inbox_id.clone(),
+                            contact_id: conv.contact_id.clone(),
+                        });
                         for m in &messages {
                             put_message(&mut c, m)?;
-                            c.event(EventKind::MessageCreated { conversation_id: conv.id.clone(), message_id: m.id.clone(), kind: m.kind });
+                            c.event(EventKind::MessageCreated {
+                                conversation_id: conv.id.clone(),
+                                message_id: m.id.clone(),
+                                kind: m.kind,
+                            });
                         }
                     }
                     Ok::<_, DeskError>((c, ()))

@@ -4,10 +4,10 @@
 use super::attachments::attachment;
 use super::conversations::{append, mark_seen, refused, viewer, visible};
 use super::{Desk, DeskError, Principal};
+use crate::domain::EventKind;
 use crate::domain::conversation::{Author, Message, MessageKind};
 use crate::domain::lifecycle;
 use crate::domain::workspace::{CannedScope, PlaceholderValues, expand_placeholders};
-use crate::domain::EventKind;
 use crate::store::{Changes, ContactReads, ConversationReads, Tbl, WorkspaceReads, put_conversation, put_message};
 
 /// A message an agent sends.
@@ -28,13 +28,19 @@ pub struct OutgoingMessage {
 /// Checks a reaction: a short emoji, no letters, digits or spaces.
 fn check_emoji(emoji: &str) -> Result<(), DeskError> {
     let n = emoji.chars().count();
-    let ok = (1..=8).contains(&n) && !emoji.chars().any(|c| c.is_ascii_alphanumeric() || c.is_whitespace() || c.is_control());
+    let ok = (1..=8).contains(&n)
+        && !emoji.chars().any(|c| c.is_ascii_alphanumeric() || c.is_whitespace() || c.is_control());
     if ok { Ok(()) } else { Err(DeskError::field("emoji", "must be one emoji, such as 👍")) }
 }
 
 impl Desk {
     /// Sends a reply (F12; open → pending) or an internal note.
-    pub async fn send_message(&self, who: &Principal, conversation_id: &str, msg: OutgoingMessage) -> Result<Message, DeskError> {
+    pub async fn send_message(
+        &self,
+        who: &Principal,
+        conversation_id: &str,
+        msg: OutgoingMessage,
+    ) -> Result<Message, DeskError> {
         who.ready()?;
         let (id, now, actor, caller) = (conversation_id.to_string(), self.now(), who.actor(), who.clone());
         let (message, _) = self
@@ -45,17 +51,28 @@ impl Desk {
                 let mut c = old.clone();
                 let has_files = !msg.attachments.is_empty();
                 let text = match (msg.text, &msg.canned_response_id) {
-                    (Some(_), Some(_)) => return Err(DeskError::field("canned_response_id", "send either text or a canned response, not both")),
+                    (Some(_), Some(_)) => {
+                        return Err(DeskError::field(
+                            "canned_response_id",
+                            "send either text or a canned response, not both",
+                        ));
+                    }
                     (None, None) if has_files => String::new(),
-                    (None, None) => return Err(DeskError::field("text", "is required (or give canned_response_id or attachments)")),
+                    (None, None) => {
+                        return Err(DeskError::field("text", "is required (or give canned_response_id or attachments)"));
+                    }
                     (Some(t), None) => t,
                     (None, Some(canned_id)) => {
                         let canned = s.canned(canned_id)?.filter(|r| match &r.scope {
                             CannedScope::Global => true,
-                            CannedScope::Team { team_id } => v.is_supervisor() || s.teams_of_user(&v.id).is_ok_and(|t| t.contains(team_id)),
+                            CannedScope::Team { team_id } => {
+                                v.is_supervisor() || s.teams_of_user(&v.id).is_ok_and(|t| t.contains(team_id))
+                            }
                             CannedScope::Personal { user_id } => *user_id == v.id,
                         });
-                        let canned = canned.ok_or_else(|| DeskError::field("canned_response_id", format!("no canned response with id {canned_id}")))?;
+                        let canned = canned.ok_or_else(|| {
+                            DeskError::field("canned_response_id", format!("no canned response with id {canned_id}"))
+                        })?;
                         let contact = s.contact(&c.contact_id)?;
                         let values = PlaceholderValues {
                             contact_name: contact.as_ref().map(|k| k.display_name()).unwrap_or_default(),
@@ -78,7 +95,12 @@ impl Desk {
                 for att_id in &msg.attachments {
                     let att = attachment(s, att_id)?
                         .filter(|a| a.library || (a.uploaded_by == caller.user.id && a.conversation_id.is_none()))
-                        .ok_or_else(|| DeskError::field("attachments", format!("attachment {att_id} is not one of your unsent uploads or a library item")))?;
+                        .ok_or_else(|| {
+                            DeskError::field(
+                                "attachments",
+                                format!("attachment {att_id} is not one of your unsent uploads or a library item"),
+                            )
+                        })?;
                     if !files.iter().any(|f: &crate::domain::attachment::Attachment| f.id == att.id) {
                         files.push(att);
                     }
@@ -99,7 +121,8 @@ impl Desk {
                 }
                 let mut ch = Changes::new(now, actor);
                 let kind = if msg.note { MessageKind::Note } else { MessageKind::Agent };
-                let mut m = append(&mut ch, &mut c, kind, Author::User { id: caller.user.id.clone() }, text, None, now)?;
+                let mut m =
+                    append(&mut ch, &mut c, kind, Author::User { id: caller.user.id.clone() }, text, None, now)?;
                 if msg.reply_to.is_some() || !files.is_empty() {
                     m.reply_to = msg.reply_to;
                     m.attachments = files.iter().map(|f| f.id.clone()).collect();
@@ -115,7 +138,11 @@ impl Desk {
                 put_conversation(&mut ch, &c, Some(&old))?;
                 mark_seen(&mut ch, &caller.user.id, &c)?;
                 if c.status != status_before {
-                    ch.event(EventKind::ConversationChanged { conversation_id: c.id.clone(), action: "replied".into(), status: c.status });
+                    ch.event(EventKind::ConversationChanged {
+                        conversation_id: c.id.clone(),
+                        action: "replied".into(),
+                        status: c.status,
+                    });
                 }
                 Ok::<_, DeskError>((ch, m))
             })
@@ -125,7 +152,14 @@ impl Desk {
 
     /// The timeline of a visible conversation from `from_index` (system entries with
     /// `include_system`), at most `limit` entries.
-    pub fn timeline(&self, who: &Principal, conversation_id: &str, from_index: u32, limit: usize, include_system: bool) -> Result<(Vec<Message>, Option<u32>), DeskError> {
+    pub fn timeline(
+        &self,
+        who: &Principal,
+        conversation_id: &str,
+        from_index: u32,
+        limit: usize,
+        include_system: bool,
+    ) -> Result<(Vec<Message>, Option<u32>), DeskError> {
         who.ready()?;
         let snap = self.store.snapshot()?;
         let v = viewer(&snap, who)?;
@@ -148,16 +182,32 @@ impl Desk {
     }
 
     /// Adds (`on`) or removes the caller's `emoji` reaction to a message (F13).
-    pub async fn react(&self, who: &Principal, conversation_id: &str, message_id: &str, emoji: &str, on: bool) -> Result<Message, DeskError> {
+    pub async fn react(
+        &self,
+        who: &Principal,
+        conversation_id: &str,
+        message_id: &str,
+        emoji: &str,
+        on: bool,
+    ) -> Result<Message, DeskError> {
         who.ready()?;
         check_emoji(emoji)?;
-        let (cid, mid, emoji, now, actor, caller) = (conversation_id.to_string(), message_id.to_string(), emoji.to_string(), self.now(), who.actor(), who.clone());
+        let (cid, mid, emoji, now, actor, caller) = (
+            conversation_id.to_string(),
+            message_id.to_string(),
+            emoji.to_string(),
+            self.now(),
+            who.actor(),
+            who.clone(),
+        );
         let (message, _) = self
             .store
             .write(move |s| {
                 let v = viewer(s, &caller)?;
                 let c = visible(s, &v, &cid)?;
-                let mut m = s.message(&c.id, &mid)?.ok_or_else(|| DeskError::NotFound(format!("no message with id {mid} in this conversation")))?;
+                let mut m = s
+                    .message(&c.id, &mid)?
+                    .ok_or_else(|| DeskError::NotFound(format!("no message with id {mid} in this conversation")))?;
                 if m.kind == MessageKind::System {
                     return Err(DeskError::Conflict("system entries cannot get reactions".into()));
                 }

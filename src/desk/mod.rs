@@ -31,24 +31,24 @@ use crate::domain::{self, Credential, FieldError, Role, Timestamp, User};
 use crate::store::{Store, StoreError};
 
 pub use attachments::NewUpload;
+pub use auth::{ClientInfo, LoginOutcome, NewToken};
 pub use catalog::CannedInput;
 pub use channels::Inbound;
 pub use contacts::ContactInput;
+pub use conversations::{ConversationView, ListQuery, NewConversation, TranscriptLine, View};
+pub use exports::{COLUMNS, CsvExport, EXPORT_PAGE, ExportFile, ExportRow, Transcript, TranscriptEntry, Zone};
+pub use handling::{BulkOutcome, CloseRequest, ConversationPatch};
 pub use idempotency::IdempotencyRecord;
 pub use import::ImportReport;
 pub use messages::OutgoingMessage;
 pub use monitor::{MonitorAgent, MonitorConversation, MonitorFilter, Named};
-pub use handling::{BulkOutcome, CloseRequest, ConversationPatch};
-pub use conversations::{ConversationView, ListQuery, NewConversation, TranscriptLine, View};
-pub use exports::{COLUMNS, CsvExport, EXPORT_PAGE, ExportFile, ExportRow, Transcript, TranscriptEntry, Zone};
-pub use auth::{ClientInfo, LoginOutcome, NewToken};
-pub use password::{hex, new_one_time_password};
-pub use teams::{InboxInput, TeamInput};
 pub use offers::{MAX_NOTE_CHARS, TransferTarget};
+pub use password::{hex, new_one_time_password};
 pub use reports::{Report, ReportQuery, ReportRow};
 pub use routing::Settled;
 pub use search::{MessageHit, SearchHit, SearchPage, SearchQuery};
 pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
+pub use teams::{InboxInput, TeamInput};
 pub use users::{NewUser, UserPatch};
 
 /// Why a use case refused or failed. Each maps to one HTTP status.
@@ -119,7 +119,8 @@ impl Principal {
     pub fn ready(&self) -> Result<&Self, DeskError> {
         if self.user.must_change_password {
             Err(DeskError::Forbidden(
-                "choose a new password first (PUT /api/v1/me/password); your current one was a one-time password".into(),
+                "choose a new password first (PUT /api/v1/me/password); your current one was a one-time password"
+                    .into(),
             ))
         } else {
             Ok(self)
@@ -173,7 +174,16 @@ pub struct Desk {
 impl Desk {
     /// A desk over an open store.
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: DeskConfig) -> Self {
-        Desk { store, clock, config, throttle: Arc::default(), ids: Arc::default(), hub: Arc::default(), search: Arc::default(), closing: Arc::new(tokio::sync::watch::channel(false).0) }
+        Desk {
+            store,
+            clock,
+            config,
+            throttle: Arc::default(),
+            ids: Arc::default(),
+            hub: Arc::default(),
+            search: Arc::default(),
+            closing: Arc::new(tokio::sync::watch::channel(false).0),
+        }
     }
 
     /// The real-time hub, started on first use (it tails the event log only while somebody
@@ -201,7 +211,10 @@ impl Desk {
     pub fn live_viewer(&self, who: &Principal) -> Result<domain::lifecycle::Viewer, DeskError> {
         use crate::store::UserReads;
         let snap = self.store.snapshot()?;
-        let user = snap.user(&who.user.id)?.filter(|u| u.active).ok_or_else(|| DeskError::Unauthorized("the account is deactivated".into()))?;
+        let user = snap
+            .user(&who.user.id)?
+            .filter(|u| u.active)
+            .ok_or_else(|| DeskError::Unauthorized("the account is deactivated".into()))?;
         conversations::viewer(&snap, &Principal { user, credential: who.credential.clone() })
     }
 

@@ -107,18 +107,24 @@ impl Directory {
     }
 
     fn team(&self, id: &str) -> Named {
-        Named { id: id.to_string(), name: self.teams.iter().find(|t| t.id == id).map_or_else(|| id.to_string(), |t| t.name.clone()) }
+        Named {
+            id: id.to_string(),
+            name: self.teams.iter().find(|t| t.id == id).map_or_else(|| id.to_string(), |t| t.name.clone()),
+        }
     }
 
     /// Whether `team` serves `c`: it is queued for the team or in an inbox the team serves.
     fn team_serves(&self, team: &str, c: &Conversation) -> bool {
-        c.team_id.as_deref() == Some(team) || self.inbox(&c.inbox_id).is_some_and(|i| i.team_ids.iter().any(|t| t == team))
+        c.team_id.as_deref() == Some(team)
+            || self.inbox(&c.inbox_id).is_some_and(|i| i.team_ids.iter().any(|t| t == team))
     }
 
     fn teams_of(&self, c: &Conversation) -> Vec<Named> {
         match &c.team_id {
             Some(t) => vec![self.team(t)],
-            None => self.inbox(&c.inbox_id).map(|i| i.team_ids.iter().map(|t| self.team(t)).collect()).unwrap_or_default(),
+            None => {
+                self.inbox(&c.inbox_id).map(|i| i.team_ids.iter().map(|t| self.team(t)).collect()).unwrap_or_default()
+            }
         }
     }
 
@@ -134,10 +140,19 @@ fn needle(f: &MonitorFilter) -> Result<Option<Needle>, DeskError> {
 impl Desk {
     /// The conversations tab: not-closed conversations unless `statuses` asks for others,
     /// longest waiting first, then the most recently updated.
-    pub fn monitor_conversations(&self, who: &Principal, statuses: &[Status], f: &MonitorFilter) -> Result<(Vec<MonitorConversation>, Option<String>), DeskError> {
+    pub fn monitor_conversations(
+        &self,
+        who: &Principal,
+        statuses: &[Status],
+        f: &MonitorFilter,
+    ) -> Result<(Vec<MonitorConversation>, Option<String>), DeskError> {
         who.require(Role::Supervisor, "watch the monitor")?;
         let needle = needle(f)?;
-        let statuses: Vec<Status> = if statuses.is_empty() { vec![Status::Queued, Status::Offered, Status::Open, Status::Pending] } else { statuses.to_vec() };
+        let statuses: Vec<Status> = if statuses.is_empty() {
+            vec![Status::Queued, Status::Offered, Status::Open, Status::Pending]
+        } else {
+            statuses.to_vec()
+        };
         let snap = self.store.snapshot()?;
         let dir = Directory::load(&snap)?;
         // Not-closed conversations are exactly those queued in an inbox, offered to someone or
@@ -195,12 +210,18 @@ impl Desk {
     }
 
     /// The agents tab: active users in creation order, with their status time, load and teams.
-    pub fn monitor_agents(&self, who: &Principal, statuses: &[AgentStatus], f: &MonitorFilter) -> Result<(Vec<MonitorAgent>, Option<String>), DeskError> {
+    pub fn monitor_agents(
+        &self,
+        who: &Principal,
+        statuses: &[AgentStatus],
+        f: &MonitorFilter,
+    ) -> Result<(Vec<MonitorAgent>, Option<String>), DeskError> {
         who.require(Role::Supervisor, "watch the monitor")?;
         let needle = needle(f)?;
         let snap = self.store.snapshot()?;
         let dir = Directory::load(&snap)?;
-        let channel_teams: Option<Vec<&String>> = f.channel.map(|ch| dir.inboxes.iter().filter(|i| i.channel == ch).flat_map(|i| &i.team_ids).collect());
+        let channel_teams: Option<Vec<&String>> =
+            f.channel.map(|ch| dir.inboxes.iter().filter(|i| i.channel == ch).flat_map(|i| &i.team_ids).collect());
         let teams_of = |u: &User| dir.teams.iter().filter(|t| t.members.contains(&u.id)).collect::<Vec<_>>();
         let now = self.now();
         let mut rows = Vec::new();

@@ -23,7 +23,13 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 
 /// A user as a routing candidate, with their current load.
 pub(super) fn candidate(r: &impl Reader, u: &User) -> Result<Candidate, DeskError> {
-    Ok(Candidate { id: u.id.clone(), name: u.name.clone(), status: u.status, load: r.load_of(&u.id, u.capacity as usize + 1)?, capacity: u.capacity })
+    Ok(Candidate {
+        id: u.id.clone(),
+        name: u.name.clone(),
+        status: u.status,
+        load: r.load_of(&u.id, u.capacity as usize + 1)?,
+        capacity: u.capacity,
+    })
 }
 
 fn active_user(r: &impl Reader, id: &str, field: &str) -> Result<User, DeskError> {
@@ -36,7 +42,11 @@ impl Desk {
         let now = self.now();
         self.step(who, id, "accepted", true, move |_, ch, v, c| {
             let entries = routing::accept(c, v, now).map_err(refused)?;
-            ch.event(EventKind::OfferEnded { conversation_id: c.id.clone(), agent_id: v.id.clone(), outcome: OfferOutcome::Accepted });
+            ch.event(EventKind::OfferEnded {
+                conversation_id: c.id.clone(),
+                agent_id: v.id.clone(),
+                outcome: OfferOutcome::Accepted,
+            });
             Ok(entries)
         })
         .await
@@ -49,7 +59,11 @@ impl Desk {
         // someone else), so the answer carries no body.
         self.apply_step(who, id, "declined", true, move |_, ch, v, c| {
             let entries = routing::decline(c, v, now).map_err(refused)?;
-            ch.event(EventKind::OfferEnded { conversation_id: c.id.clone(), agent_id: v.id.clone(), outcome: OfferOutcome::Declined });
+            ch.event(EventKind::OfferEnded {
+                conversation_id: c.id.clone(),
+                agent_id: v.id.clone(),
+                outcome: OfferOutcome::Declined,
+            });
             Ok(entries)
         })
         .await
@@ -57,7 +71,13 @@ impl Desk {
 
     /// Transfers a conversation the caller handles (or, for supervisors, any accepted one) to
     /// an agent or a team, with an optional note for the receiver.
-    pub async fn transfer(&self, who: &Principal, id: &str, target: TransferTarget, note: Option<String>) -> Result<ConversationView, DeskError> {
+    pub async fn transfer(
+        &self,
+        who: &Principal,
+        id: &str,
+        target: TransferTarget,
+        note: Option<String>,
+    ) -> Result<ConversationView, DeskError> {
         let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
         if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
             return Err(DeskError::field("note", format!("must be at most {MAX_NOTE_CHARS} characters")));
@@ -67,14 +87,24 @@ impl Desk {
             let entries = match &target {
                 TransferTarget::Agent(agent_id) => {
                     let target = candidate(s, &active_user(s, agent_id, "agent_id")?)?;
-                    let timeout = s.inbox(&c.inbox_id)?.map_or(crate::domain::workspace::DEFAULT_OFFER_TIMEOUT_SECS, |i| i.offer_timeout_secs);
+                    let timeout = s
+                        .inbox(&c.inbox_id)?
+                        .map_or(crate::domain::workspace::DEFAULT_OFFER_TIMEOUT_SECS, |i| i.offer_timeout_secs);
                     let deadline = now.plus_secs(i64::from(timeout));
-                    let entries = handover::transfer_to_agent(c, v, &target, note.as_deref(), deadline, now).map_err(refused)?;
-                    ch.event(EventKind::OfferMade { conversation_id: c.id.clone(), agent_id: target.id.clone(), deadline, transfer: true });
+                    let entries =
+                        handover::transfer_to_agent(c, v, &target, note.as_deref(), deadline, now).map_err(refused)?;
+                    ch.event(EventKind::OfferMade {
+                        conversation_id: c.id.clone(),
+                        agent_id: target.id.clone(),
+                        deadline,
+                        transfer: true,
+                    });
                     entries
                 }
                 TransferTarget::Team(team_id) => {
-                    let team = s.team(team_id)?.ok_or_else(|| DeskError::field("team_id", format!("no team with id {team_id}")))?;
+                    let team = s
+                        .team(team_id)?
+                        .ok_or_else(|| DeskError::field("team_id", format!("no team with id {team_id}")))?;
                     handover::transfer_to_team(c, v, &team.id, &team.name, note.as_deref(), now).map_err(refused)?
                 }
             };
@@ -100,12 +130,16 @@ impl Desk {
     /// The invited caller joins the conversation.
     pub async fn join(&self, who: &Principal, id: &str) -> Result<ConversationView, DeskError> {
         let now = self.now();
-        self.step(who, id, "conference_joined", false, move |_, _, v, c| handover::join(c, v, now).map_err(refused)).await
+        self.step(who, id, "conference_joined", false, move |_, _, v, c| handover::join(c, v, now).map_err(refused))
+            .await
     }
 
     /// Ends the conference: invited and joined agents leave.
     pub async fn end_conference(&self, who: &Principal, id: &str) -> Result<ConversationView, DeskError> {
         let now = self.now();
-        self.step(who, id, "conference_ended", false, move |_, _, v, c| handover::end_conference(c, v, now).map_err(refused)).await
+        self.step(who, id, "conference_ended", false, move |_, _, v, c| {
+            handover::end_conference(c, v, now).map_err(refused)
+        })
+        .await
     }
 }

@@ -57,7 +57,13 @@ thread_local! {
 }
 
 /// Runs argon2 with the thread's reusable memory.
-fn argon2_into(argon: &Argon2<'_>, params: &Params, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), String> {
+fn argon2_into(
+    argon: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), String> {
     BLOCKS.with(|cell| {
         let mut blocks = cell.borrow_mut();
         let needed = params.block_count();
@@ -96,7 +102,14 @@ fn verify_blocking(password: &str, stored: &str) -> bool {
         let params = Params::try_from(&parsed).ok()?;
         let (salt, expected) = (parsed.salt?, parsed.hash?);
         let mut out = vec![0u8; expected.len()];
-        argon2_into(&Argon2::new(algorithm, version, params.clone()), &params, password.as_bytes(), salt.as_ref(), &mut out).ok()?;
+        argon2_into(
+            &Argon2::new(algorithm, version, params.clone()),
+            &params,
+            password.as_bytes(),
+            salt.as_ref(),
+            &mut out,
+        )
+        .ok()?;
         // `Output` compares in constant time.
         Some(Output::new(&out).ok()? == expected)
     };

@@ -14,7 +14,10 @@ impl Desk {
         let (user, _) = self
             .store
             .write(move |s| {
-                let old = s.user(&id)?.filter(|u| u.active).ok_or_else(|| DeskError::Unauthorized("the account is deactivated".into()))?;
+                let old = s
+                    .user(&id)?
+                    .filter(|u| u.active)
+                    .ok_or_else(|| DeskError::Unauthorized("the account is deactivated".into()))?;
                 let mut c = Changes::new(now, actor);
                 let mut user = User { last_seen: Some(now), ..old.clone() };
                 let to = match (old.status, hidden) {

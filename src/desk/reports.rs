@@ -8,9 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Desk, DeskError, Principal};
+use crate::domain::conversation::Conversation;
 use crate::domain::metrics::ConversationMetrics;
 use crate::domain::report::{self, GroupBy, GroupStats, Period, StatusTime, Tally, counts_in};
-use crate::domain::conversation::Conversation;
 use crate::domain::{FieldError, Role, Timestamp};
 use crate::store::{ConversationReads, StatusLogReads, UserReads, WorkspaceReads};
 
@@ -78,7 +78,10 @@ impl Desk {
         let snap = self.store.snapshot()?;
         let settings = snap.settings()?;
         let tz = report::time_zone(&settings.time_zone).ok_or_else(|| {
-            DeskError::Conflict(format!("the workspace time zone {:?} is not a known IANA time zone; an admin can set one in the settings", settings.time_zone))
+            DeskError::Conflict(format!(
+                "the workspace time zone {:?} is not a known IANA time zone; an admin can set one in the settings",
+                settings.time_zone
+            ))
         })?;
         let by = GroupBy::parse(q.group_by.trim());
         let mut problems: Vec<FieldError> = Vec::new();
@@ -90,7 +93,8 @@ impl Desk {
 
         let now = self.now();
         let inboxes = snap.inboxes()?;
-        let inbox_teams: BTreeMap<String, Vec<String>> = inboxes.iter().map(|i| (i.id.clone(), i.team_ids.clone())).collect();
+        let inbox_teams: BTreeMap<String, Vec<String>> =
+            inboxes.iter().map(|i| (i.id.clone(), i.team_ids.clone())).collect();
         let mut total = Tally::default();
         let mut tallies: BTreeMap<Option<String>, Tally> = BTreeMap::new();
         snap.each_updated_since(period.start, |c| {
@@ -143,7 +147,12 @@ impl Desk {
         for (id, name) in names {
             let status_time = match (&id, by) {
                 (Some(user), GroupBy::Agent) => {
-                    let t = report::status_time(snap.status_before(user, period.start)?, &snap.status_changes(user, period.start, until)?, period.start, until);
+                    let t = report::status_time(
+                        snap.status_before(user, period.start)?,
+                        &snap.status_changes(user, period.start, until)?,
+                        period.start,
+                        until,
+                    );
                     all_status.add(&t);
                     Some(t)
                 }

@@ -19,7 +19,10 @@ use crate::domain::lifecycle::Entry;
 use crate::domain::routing::{self, Candidate};
 use crate::domain::workspace::{AssignmentMode, Inbox, Team};
 use crate::domain::{Actor, AgentStatus, EventKind, OfferOutcome, Timestamp, User, handover};
-use crate::store::{Changes, ConversationReads, Reader, RoutingReads, Tbl, UserChanges, UserReads, WorkspaceReads, last_seen, put_conversation};
+use crate::store::{
+    Changes, ConversationReads, Reader, RoutingReads, Tbl, UserChanges, UserReads, WorkspaceReads, last_seen,
+    put_conversation,
+};
 
 /// Most items of each kind handled by one settle; the next tick takes the rest.
 const BATCH: usize = 500;
@@ -105,7 +108,11 @@ impl<R: Reader> Work<'_, R> {
         for e in entries {
             append(&mut self.ch, c, MessageKind::System, Author::System, e.text, Some(e.event), now)?;
         }
-        self.ch.event(EventKind::ConversationChanged { conversation_id: id.to_string(), action: action.into(), status: c.status });
+        self.ch.event(EventKind::ConversationChanged {
+            conversation_id: id.to_string(),
+            action: action.into(),
+            status: c.status,
+        });
         Ok(())
     }
 
@@ -113,7 +120,9 @@ impl<R: Reader> Work<'_, R> {
         let timeout = self.r.settings()?.presence_timeout_secs;
         let until = self.now.plus_secs(-i64::from(timeout));
         for id in self.r.unseen_since(until, BATCH)? {
-            let silent = self.user(&id)?.is_some_and(|u| u.active && u.status == AgentStatus::Available && last_seen(u) <= until);
+            let silent = self
+                .user(&id)?
+                .is_some_and(|u| u.active && u.status == AgentStatus::Available && last_seen(u) <= until);
             if silent {
                 self.set_status(&id, AgentStatus::Away, true)?;
                 self.done.away += 1;
@@ -131,7 +140,11 @@ impl<R: Reader> Work<'_, R> {
             let name = self.name_of(&agent)?;
             let now = self.now;
             let Some((agent, entries)) = self.conv(&id)?.and_then(|c| routing::expire(c, &name, now)) else { continue };
-            self.ch.event(EventKind::OfferEnded { conversation_id: id.clone(), agent_id: agent.clone(), outcome: OfferOutcome::Expired });
+            self.ch.event(EventKind::OfferEnded {
+                conversation_id: id.clone(),
+                agent_id: agent.clone(),
+                outcome: OfferOutcome::Expired,
+            });
             self.record(&id, entries, "rona")?;
             self.set_status(&agent, AgentStatus::Rona, false)?;
             self.done.expired += 1;
@@ -154,7 +167,11 @@ impl<R: Reader> Work<'_, R> {
                 continue;
             }
             let Some(entries) = self.conv(&id)?.and_then(|c| routing::withdraw(c, &name, &why, now)) else { continue };
-            self.ch.event(EventKind::OfferEnded { conversation_id: id.clone(), agent_id: agent, outcome: OfferOutcome::Withdrawn });
+            self.ch.event(EventKind::OfferEnded {
+                conversation_id: id.clone(),
+                agent_id: agent,
+                outcome: OfferOutcome::Withdrawn,
+            });
             self.record(&id, entries, "offer_withdrawn")?;
             self.done.withdrawn += 1;
         }
@@ -202,7 +219,12 @@ impl<R: Reader> Work<'_, R> {
     /// The queued conversations of an inbox, priority first, then longest waiting.
     fn queue(&mut self, inbox_id: &str) -> Result<Vec<String>, DeskError> {
         let mut ids: Vec<String> = self.r.partition_ids(&format!("u:{inbox_id}"), Sort::Waiting, BATCH)?;
-        ids.extend(self.convs.values().filter(|(_, c)| c.inbox_id == inbox_id && c.status == Status::Queued).map(|(_, c)| c.id.clone()));
+        ids.extend(
+            self.convs
+                .values()
+                .filter(|(_, c)| c.inbox_id == inbox_id && c.status == Status::Queued)
+                .map(|(_, c)| c.id.clone()),
+        );
         let mut queued = Vec::new();
         for id in ids {
             if let Some(c) = self.conv(&id)?.filter(|c| c.status == Status::Queued) {
@@ -235,7 +257,12 @@ impl<R: Reader> Work<'_, R> {
                 let (now, deadline) = (self.now, self.now.plus_secs(i64::from(inbox.offer_timeout_secs)));
                 let Some(conv) = self.conv(&id)? else { continue };
                 let entries = routing::offer(conv, &agent, deadline, now, new_round);
-                self.ch.event(EventKind::OfferMade { conversation_id: id.clone(), agent_id: agent.id.clone(), deadline, transfer: false });
+                self.ch.event(EventKind::OfferMade {
+                    conversation_id: id.clone(),
+                    agent_id: agent.id.clone(),
+                    deadline,
+                    transfer: false,
+                });
                 self.record(&id, entries, "offered")?;
                 *self.extra_load.entry(agent.id.clone()).or_default() += 1;
                 for pool in pools.values_mut() {
@@ -295,7 +322,15 @@ pub(super) fn status_word(s: AgentStatus) -> &'static str {
 
 /// Decides one settle against `r` at `now`.
 fn decide(r: &impl Reader, now: Timestamp) -> Result<(Changes, Settled), DeskError> {
-    let mut w = Work { r, now, ch: Changes::new(now, Actor::System), convs: BTreeMap::new(), users: BTreeMap::new(), extra_load: HashMap::new(), done: Settled::default() };
+    let mut w = Work {
+        r,
+        now,
+        ch: Changes::new(now, Actor::System),
+        convs: BTreeMap::new(),
+        users: BTreeMap::new(),
+        extra_load: HashMap::new(),
+        done: Settled::default(),
+    };
     let inboxes = r.inboxes()?;
     let teams = r.teams()?;
     w.presence()?;

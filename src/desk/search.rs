@@ -76,10 +76,9 @@ impl From<SearchError> for DeskError {
 fn parse_cursor(c: Option<&str>) -> Result<usize, DeskError> {
     match c {
         None => Ok(0),
-        Some(c) => c
-            .strip_prefix('s')
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| DeskError::field("cursor", "is not a cursor of this search; pass the next_cursor of the previous page")),
+        Some(c) => c.strip_prefix('s').and_then(|n| n.parse().ok()).ok_or_else(|| {
+            DeskError::field("cursor", "is not a cursor of this search; pass the next_cursor of the previous page")
+        }),
     }
 }
 
@@ -116,7 +115,14 @@ impl Desk {
             Scope::Keys(keys)
         };
         let filters = self.filters(&snap, &q.filters)?;
-        let found = index.search(&Request { text: text.to_string(), filters, scope, order: q.order, offset, limit: q.limit })?;
+        let found = index.search(&Request {
+            text: text.to_string(),
+            filters,
+            scope,
+            order: q.order,
+            offset,
+            limit: q.limit,
+        })?;
         let mut hits = Vec::with_capacity(found.conversations.len());
         for f in &found.conversations {
             // The index trails redb by up to a second: a conversation deleted meanwhile is skipped.

@@ -101,7 +101,9 @@ impl Desk {
     pub async fn seed_demo_workspace(&self) -> Result<Option<crate::desk::ImportReport>, DeskError> {
         use crate::demo::phrases::Lang;
         use crate::demo::{Plan, PlanAgent, PlanInbox, generate};
-        use crate::domain::workspace::{AssignmentMode, CannedResponse, CannedScope, Channel, Inbox, Label, Team, WrapUpReason};
+        use crate::domain::workspace::{
+            AssignmentMode, CannedResponse, CannedScope, Channel, Inbox, Label, Team, WrapUpReason,
+        };
         use crate::store::{Tbl, WorkspaceReads};
 
         let snap = self.store.snapshot()?;
@@ -119,7 +121,14 @@ impl Desk {
         drop(snap);
         let now = self.now();
         let ids = self.id_gen();
-        let team = |name: &str, members: Vec<String>| Team { id: ids.next("team", now), name: name.into(), description: String::new(), members, created_at: now, updated_at: now };
+        let team = |name: &str, members: Vec<String>| Team {
+            id: ids.next("team", now),
+            name: name.into(),
+            description: String::new(),
+            members,
+            created_at: now,
+            updated_at: now,
+        };
         let all: Vec<String> = agents.iter().map(|a| a.id.clone()).collect();
         let support = team("Support", all.clone());
         let italia = team("Assistenza Italia", all.iter().skip(1).take(1).cloned().collect());
@@ -137,16 +146,29 @@ impl Desk {
             updated_at: now,
         };
         let web = inbox("Web chat", Channel::Livechat, AssignmentMode::Manual, vec![support.id.clone()]);
-        let it = inbox("Chat Italia", Channel::Livechat, AssignmentMode::Manual, vec![support.id.clone(), italia.id.clone()]);
-        let es = inbox("WhatsApp España", Channel::Api, AssignmentMode::Manual, vec![support.id.clone(), espana.id.clone()]);
-        let labels: Vec<Label> = [("vip", "#f59e0b"), ("billing", "#3b82f6"), ("bug", "#ef4444"), ("shipping", "#10b981"), ("feedback", "#8b5cf6")]
-            .iter()
-            .map(|(n, c)| Label { id: ids.next("lbl", now), name: n.to_string(), color: c.to_string() })
-            .collect();
-        let wrap_ups: Vec<WrapUpReason> = ["Solved", "Information given", "No answer from customer", "Duplicate", "Sales lead"]
-            .iter()
-            .map(|n| WrapUpReason { id: ids.next("wru", now), name: n.to_string(), archived: false })
-            .collect();
+        let it = inbox(
+            "Chat Italia",
+            Channel::Livechat,
+            AssignmentMode::Manual,
+            vec![support.id.clone(), italia.id.clone()],
+        );
+        let es =
+            inbox("WhatsApp España", Channel::Api, AssignmentMode::Manual, vec![support.id.clone(), espana.id.clone()]);
+        let labels: Vec<Label> = [
+            ("vip", "#f59e0b"),
+            ("billing", "#3b82f6"),
+            ("bug", "#ef4444"),
+            ("shipping", "#10b981"),
+            ("feedback", "#8b5cf6"),
+        ]
+        .iter()
+        .map(|(n, c)| Label { id: ids.next("lbl", now), name: n.to_string(), color: c.to_string() })
+        .collect();
+        let wrap_ups: Vec<WrapUpReason> =
+            ["Solved", "Information given", "No answer from customer", "Duplicate", "Sales lead"]
+                .iter()
+                .map(|n| WrapUpReason { id: ids.next("wru", now), name: n.to_string(), archived: false })
+                .collect();
         let canned = |shortcut: &str, title: &str, body: &str| CannedResponse {
             id: ids.next("can", now),
             scope: CannedScope::Global,
@@ -158,11 +180,23 @@ impl Desk {
         };
         let responses = vec![
             canned("hello", "Greeting", "Hi {{contact.name}}, I'm {{agent.name}}. How can I help you today?"),
-            canned("bye", "Closing", "Thanks for contacting us, {{contact.name}}! Your ticket number is #{{conversation.number}}."),
+            canned(
+                "bye",
+                "Closing",
+                "Thanks for contacting us, {{contact.name}}! Your ticket number is #{{conversation.number}}.",
+            ),
             canned("ciao", "Saluto", "Ciao {{contact.name}}, sono {{agent.name}}. Come posso aiutarti?"),
-            canned("grazie", "Chiusura", "Grazie per averci contattato! Il numero del ticket è #{{conversation.number}}."),
+            canned(
+                "grazie",
+                "Chiusura",
+                "Grazie per averci contattato! Il numero del ticket è #{{conversation.number}}.",
+            ),
             canned("hola", "Saludo", "Hola {{contact.name}}, soy {{agent.name}}. ¿En qué puedo ayudarte?"),
-            canned("gracias", "Despedida", "¡Gracias por escribirnos! Tu número de ticket es #{{conversation.number}}."),
+            canned(
+                "gracias",
+                "Despedida",
+                "¡Gracias por escribirnos! Tu número de ticket es #{{conversation.number}}.",
+            ),
         ];
         let plan = Plan {
             contacts: DEMO_CONTACTS,
@@ -170,7 +204,11 @@ impl Desk {
             extra_exchanges: 1,
             days: 60,
             now,
-            inboxes: vec![PlanInbox { id: web.id.clone(), lang: Lang::En }, PlanInbox { id: it.id.clone(), lang: Lang::It }, PlanInbox { id: es.id.clone(), lang: Lang::Es }],
+            inboxes: vec![
+                PlanInbox { id: web.id.clone(), lang: Lang::En },
+                PlanInbox { id: it.id.clone(), lang: Lang::It },
+                PlanInbox { id: es.id.clone(), lang: Lang::Es },
+            ],
             agents,
             labels: labels.iter().map(|l| l.id.clone()).collect(),
             wrap_ups: wrap_ups.iter().map(|w| (w.id.clone(), w.name.clone())).collect(),

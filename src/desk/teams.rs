@@ -21,7 +21,12 @@ pub(super) fn config_event(c: &mut Changes, entity: &str, id: &str, action: Conf
 }
 
 /// Refuses a name another item already uses (case-insensitive).
-pub(super) fn unique_name<'a>(mut taken: impl Iterator<Item = (&'a str, &'a str)>, id: &str, name: &str, what: &str) -> Result<(), DeskError> {
+pub(super) fn unique_name<'a>(
+    mut taken: impl Iterator<Item = (&'a str, &'a str)>,
+    id: &str,
+    name: &str,
+    what: &str,
+) -> Result<(), DeskError> {
     match taken.find(|(other_id, other)| *other_id != id && other.eq_ignore_ascii_case(name.trim())) {
         Some(_) => Err(DeskError::Conflict(format!("a {what} named {:?} already exists", name.trim()))),
         None => Ok(()),
@@ -220,7 +225,9 @@ impl Desk {
             .store
             .write(move |s| {
                 let old = match &id {
-                    Some(id) => Some(s.inbox(id)?.ok_or_else(|| DeskError::NotFound(format!("no inbox with id {id}")))?),
+                    Some(id) => {
+                        Some(s.inbox(id)?.ok_or_else(|| DeskError::NotFound(format!("no inbox with id {id}")))?)
+                    }
                     None => None,
                 };
                 let mut inbox = old.clone().unwrap_or(Inbox {

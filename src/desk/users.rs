@@ -56,7 +56,12 @@ fn check_capacity(checks: &mut Checks, capacity: Option<u32>) {
 
 impl Desk {
     /// A page of users in creation order, and the cursor of the next page.
-    pub fn list_users(&self, who: &Principal, cursor: Option<&str>, limit: usize) -> Result<(Vec<User>, Option<String>), DeskError> {
+    pub fn list_users(
+        &self,
+        who: &Principal,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<User>, Option<String>), DeskError> {
         who.require(Role::Supervisor, "read the user directory")?;
         let mut users = self.store.snapshot()?.users_page(cursor, limit + 1)?;
         let next = if users.len() > limit {
@@ -122,7 +127,11 @@ impl Desk {
                 }
                 let mut c = Changes::new(now, actor);
                 c.put_user(&user, None)?;
-                c.event(EventKind::UserCreated { user_id: user.id.clone(), email: user.email.clone(), role: user.role });
+                c.event(EventKind::UserCreated {
+                    user_id: user.id.clone(),
+                    email: user.email.clone(),
+                    role: user.role,
+                });
                 Ok((c, user))
             })
             .await?;
@@ -214,7 +223,10 @@ impl Desk {
                     revoke_all(s, &mut c, &id, now, |cred| cred.kind == crate::domain::CredentialKind::Session)?;
                 }
                 if !fields.is_empty() {
-                    c.event(EventKind::UserUpdated { user_id: id.clone(), fields: fields.iter().map(|f| f.to_string()).collect() });
+                    c.event(EventKind::UserUpdated {
+                        user_id: id.clone(),
+                        fields: fields.iter().map(|f| f.to_string()).collect(),
+                    });
                 }
                 Ok((c, user))
             })

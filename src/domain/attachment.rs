@@ -38,7 +38,9 @@ pub struct Attachment {
 /// Whether a browser may show this type inline (images, audio, video we recognised);
 /// everything else downloads as a file.
 pub fn inline_type(mime: &str) -> bool {
-    matches!(mime, "image/png" | "image/jpeg" | "image/gif" | "image/webp") || mime.starts_with("audio/") || mime.starts_with("video/")
+    matches!(mime, "image/png" | "image/jpeg" | "image/gif" | "image/webp")
+        || mime.starts_with("audio/")
+        || mime.starts_with("video/")
 }
 
 #[cfg(test)]

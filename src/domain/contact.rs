@@ -115,7 +115,8 @@ pub fn fold(text: &str) -> String {
 
 /// The words of a name, folded, for prefix matching.
 pub fn name_words(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = fold(name).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect();
+    let mut words: Vec<String> =
+        fold(name).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect();
     words.sort();
     words.dedup();
     words
@@ -137,7 +138,11 @@ pub fn check_contact(c: &Contact) -> Result<(), Vec<FieldError>> {
         checks.require(normalize_phone(p).is_some(), "phone", "must hold at least 5 digits, e.g. +39 02 1234 5678");
     }
     checks.require(
-        c.name.trim().len() + c.email_key().map_or(0, |e| e.len()) + c.phone_key().map_or(0, |p| p.len()) + c.external_id.as_ref().map_or(0, String::len) > 0,
+        c.name.trim().len()
+            + c.email_key().map_or(0, |e| e.len())
+            + c.phone_key().map_or(0, |p| p.len())
+            + c.external_id.as_ref().map_or(0, String::len)
+            > 0,
         "name",
         "a contact needs at least a name, an email, a phone or an external id",
     );
@@ -145,14 +150,29 @@ pub fn check_contact(c: &Contact) -> Result<(), Vec<FieldError>> {
         checks.require(!x.trim().is_empty() && x.len() <= 200, "external_id", "must be 1 to 200 characters");
     }
     if let Some(url) = &c.crm_url {
-        checks.require((url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 2000 && !url.contains(char::is_whitespace), "crm_url", "must be an http(s) URL");
+        checks.require(
+            (url.starts_with("https://") || url.starts_with("http://"))
+                && url.len() <= 2000
+                && !url.contains(char::is_whitespace),
+            "crm_url",
+            "must be an http(s) URL",
+        );
     }
     checks.require(c.attributes.len() <= MAX_ATTRS, "attributes", format!("at most {MAX_ATTRS} attributes"));
     for (k, v) in &c.attributes {
-        let ok_key = !k.is_empty() && k.len() <= MAX_ATTR_KEY && k.chars().all(|ch| ch.is_alphanumeric() || "_-.".contains(ch));
-        checks.require(ok_key, "attributes", format!("attribute name {k:?} must be 1 to {MAX_ATTR_KEY} letters, digits, _, - or ."));
+        let ok_key =
+            !k.is_empty() && k.len() <= MAX_ATTR_KEY && k.chars().all(|ch| ch.is_alphanumeric() || "_-.".contains(ch));
+        checks.require(
+            ok_key,
+            "attributes",
+            format!("attribute name {k:?} must be 1 to {MAX_ATTR_KEY} letters, digits, _, - or ."),
+        );
         if let AttrValue::Text(t) = v {
-            checks.require(t.chars().count() <= 2000, "attributes", format!("attribute {k} is longer than 2000 characters"));
+            checks.require(
+                t.chars().count() <= 2000,
+                "attributes",
+                format!("attribute {k} is longer than 2000 characters"),
+            );
         }
         if let AttrValue::Number(n) = v {
             checks.require(n.is_finite(), "attributes", format!("attribute {k} must be a finite number"));
@@ -189,7 +209,13 @@ mod tests {
         assert_eq!(ok.email_key().as_deref(), Some("a@b.co"));
         let mut attrs = BTreeMap::new();
         attrs.insert("bad key".to_string(), AttrValue::Bool(true));
-        let bad = Contact { phone: Some("12".into()), crm_url: Some("ftp://x".into()), attributes: attrs, name: "X".into(), ..base };
+        let bad = Contact {
+            phone: Some("12".into()),
+            crm_url: Some("ftp://x".into()),
+            attributes: attrs,
+            name: "X".into(),
+            ..base
+        };
         let fields: Vec<_> = check_contact(&bad).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["phone", "crm_url", "attributes"]);
     }

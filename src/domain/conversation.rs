@@ -260,7 +260,14 @@ impl Conversation {
 
     /// The next timeline entry: it takes the next index and the timeline grows by one. Its id
     /// is derived from the conversation, the index and `at` ([`super::id::message_id`]).
-    pub fn next_entry(&mut self, kind: MessageKind, author: Author, text: String, event: Option<&str>, at: Timestamp) -> Message {
+    pub fn next_entry(
+        &mut self,
+        kind: MessageKind,
+        author: Author,
+        text: String,
+        event: Option<&str>,
+        at: Timestamp,
+    ) -> Message {
         let m = Message {
             id: super::id::message_id(&self.id, self.timeline_len, at),
             conversation_id: self.id.clone(),

@@ -12,12 +12,17 @@ fn may_hand_over(c: &Conversation, v: &Viewer, action: &str) -> Result<(), Refus
     match c.status {
         Status::Closed => return Err(Refusal::Conflict(format!("the conversation is closed; reopen it to {action}"))),
         Status::Queued | Status::Offered => {
-            return Err(Refusal::Conflict(format!("the conversation must be accepted before you {action} (status {})", c.status.as_str())));
+            return Err(Refusal::Conflict(format!(
+                "the conversation must be accepted before you {action} (status {})",
+                c.status.as_str()
+            )));
         }
         Status::Open | Status::Pending => {}
     }
     if c.assignee.as_deref() != Some(v.id.as_str()) && !v.is_supervisor() {
-        return Err(Refusal::Forbidden(format!("only the agent handling the conversation or a supervisor may {action}")));
+        return Err(Refusal::Forbidden(format!(
+            "only the agent handling the conversation or a supervisor may {action}"
+        )));
     }
     Ok(())
 }
@@ -44,7 +49,14 @@ pub fn unavailable_reason(target: &Candidate) -> Option<String> {
 
 /// Transfers to an agent: the conversation is offered to them until `deadline`; if they do
 /// not accept it goes back to the inbox's queue (F23).
-pub fn transfer_to_agent(c: &mut Conversation, v: &Viewer, target: &Candidate, note: Option<&str>, deadline: Timestamp, now: Timestamp) -> Result<Vec<Entry>, Refusal> {
+pub fn transfer_to_agent(
+    c: &mut Conversation,
+    v: &Viewer,
+    target: &Candidate,
+    note: Option<&str>,
+    deadline: Timestamp,
+    now: Timestamp,
+) -> Result<Vec<Entry>, Refusal> {
     may_hand_over(c, v, "transfer it")?;
     if target.id == v.id {
         return Err(Refusal::Conflict("you cannot transfer a conversation to yourself".into()));
@@ -62,7 +74,14 @@ pub fn transfer_to_agent(c: &mut Conversation, v: &Viewer, target: &Candidate, n
 }
 
 /// Transfers to a team: the conversation waits in that team's queue (F23).
-pub fn transfer_to_team(c: &mut Conversation, v: &Viewer, team_id: &str, team_name: &str, note: Option<&str>, now: Timestamp) -> Result<Vec<Entry>, Refusal> {
+pub fn transfer_to_team(
+    c: &mut Conversation,
+    v: &Viewer,
+    team_id: &str,
+    team_name: &str,
+    note: Option<&str>,
+    now: Timestamp,
+) -> Result<Vec<Entry>, Refusal> {
     may_hand_over(c, v, "transfer it")?;
     c.assignee = None;
     c.offer = None;
@@ -72,7 +91,10 @@ pub fn transfer_to_team(c: &mut Conversation, v: &Viewer, team_id: &str, team_na
     end_conference_quietly(c);
     set_status(c, Status::Queued, now);
     c.updated_at = now;
-    Ok(entry("transferred", with_note(format!("{} transferred the conversation to the team {team_name}", v.name), note)))
+    Ok(entry(
+        "transferred",
+        with_note(format!("{} transferred the conversation to the team {team_name}", v.name), note),
+    ))
 }
 
 fn end_conference_quietly(c: &mut Conversation) {

@@ -74,7 +74,8 @@ pub fn message_id(conversation_id: &str, index: u32, at: Timestamp) -> String {
 /// `u32`). Whether the entry at that index really has this id is for the caller to check.
 pub fn derived_message(conversation_id: &str, message_id: &str) -> Option<(u32, Timestamp)> {
     let value = parse_value(MESSAGE, message_id)?;
-    let steps = (value & RANDOM_MASK).wrapping_sub(conversation_part(conversation_id)).wrapping_mul(SPREAD) & RANDOM_MASK;
+    let steps =
+        (value & RANDOM_MASK).wrapping_sub(conversation_part(conversation_id)).wrapping_mul(SPREAD) & RANDOM_MASK;
     let index = u32::try_from(steps.checked_sub(1)?).ok()?;
     Some((index, Timestamp(value_millis(value))))
 }

@@ -106,7 +106,13 @@ pub(super) fn add_participant(c: &mut Conversation, user_id: &str) {
 
 /// Assigns `c` to `to` (named `to_name`): an agent takes a queued one for themselves; a
 /// supervisor assigns or reassigns to anyone.
-pub fn assign(c: &mut Conversation, v: &Viewer, to: &str, to_name: &str, now: Timestamp) -> Result<Vec<Entry>, Refusal> {
+pub fn assign(
+    c: &mut Conversation,
+    v: &Viewer,
+    to: &str,
+    to_name: &str,
+    now: Timestamp,
+) -> Result<Vec<Entry>, Refusal> {
     must_be_online(v, "assign conversations")?;
     not_closed(c, "assign it")?;
     if c.status == Status::Offered {
@@ -120,7 +126,10 @@ pub fn assign(c: &mut Conversation, v: &Viewer, to: &str, to_name: &str, now: Ti
             return Err(Refusal::Forbidden("agents may only assign conversations to themselves".into()));
         }
         if c.assignee.is_some() {
-            return Err(Refusal::Conflict(format!("the conversation is already assigned (status {})", c.status.as_str())));
+            return Err(Refusal::Conflict(format!(
+                "the conversation is already assigned (status {})",
+                c.status.as_str()
+            )));
         }
     }
     c.assignee = Some(to.to_string());
@@ -130,7 +139,11 @@ pub fn assign(c: &mut Conversation, v: &Viewer, to: &str, to_name: &str, now: Ti
         set_status(c, Status::Open, now);
     }
     c.updated_at = now;
-    let text = if to == v.id { format!("{} took the conversation", v.name) } else { format!("{} assigned the conversation to {to_name}", v.name) };
+    let text = if to == v.id {
+        format!("{} took the conversation", v.name)
+    } else {
+        format!("{} assigned the conversation to {to_name}", v.name)
+    };
     Ok(entry("assigned", text))
 }
 
@@ -172,7 +185,10 @@ pub fn agent_message(c: &mut Conversation, v: &Viewer, now: Timestamp) -> Result
         return Err(Refusal::Conflict(format!("take the conversation first (status {})", c.status.as_str())));
     }
     if c.status == Status::Queued || c.status == Status::Offered {
-        return Err(Refusal::Conflict(format!("assign the conversation before replying (status {})", c.status.as_str())));
+        return Err(Refusal::Conflict(format!(
+            "assign the conversation before replying (status {})",
+            c.status.as_str()
+        )));
     }
     add_participant(c, &v.id);
     set_status(c, Status::Pending, now);

@@ -118,7 +118,10 @@ mod tests {
         let t0 = Timestamp(1_000_000);
         let mut c = Conversation::new("cv_1".into(), 1001, "in_1".into(), "ct_1".into(), Origin::Inbound, t0);
         let m = ConversationMetrics::of(&c, t0.plus_secs(5));
-        assert_eq!((m.accept_secs, m.first_response_secs, m.time_to_close_secs, m.time_in_status_secs), (None, None, None, 5));
+        assert_eq!(
+            (m.accept_secs, m.first_response_secs, m.time_to_close_secs, m.time_in_status_secs),
+            (None, None, None, 5)
+        );
         c.accepted_at = Some(t0.plus_secs(12));
         c.first_response_at = Some(t0.plus_secs(40));
         c.last_message_at = Some(t0.plus_secs(300));

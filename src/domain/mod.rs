@@ -6,17 +6,17 @@
 
 pub mod attachment;
 pub mod contact;
+pub mod conversation;
 pub mod credential;
 pub mod event;
-pub mod conversation;
-pub mod id;
 pub mod handover;
+pub mod id;
 pub mod lifecycle;
-pub mod routing;
 pub mod media;
 pub mod metrics;
 pub mod monitor;
 pub mod report;
+pub mod routing;
 pub mod throttle;
 pub mod time;
 pub mod user;

@@ -43,7 +43,9 @@ impl Needle {
             return true;
         }
         let phone_like = self.folded.chars().all(|c| c.is_ascii_digit() || " +-.()/".contains(c));
-        phone_like && self.digits.len() >= MIN_PHONE_DIGITS && phone.chars().filter(char::is_ascii_digit).collect::<String>().contains(&self.digits)
+        phone_like
+            && self.digits.len() >= MIN_PHONE_DIGITS
+            && phone.chars().filter(char::is_ascii_digit).collect::<String>().contains(&self.digits)
     }
 
     /// Whether a person matches by name, email or phone.
@@ -71,7 +73,10 @@ mod tests {
         assert!(needle("333 12").matches_person("", None, phone), "digits across the spaces");
         assert!(needle("(333) 123-4567").matches_person("", None, phone));
         assert!(needle("+39 333").matches_person("", None, phone));
-        assert!(!needle("33").matches_person("", None, Some("+44 20 3 311")), "two digits are too few for digit matching");
+        assert!(
+            !needle("33").matches_person("", None, Some("+44 20 3 311")),
+            "two digits are too few for digit matching"
+        );
         assert!(needle("33").matches_person("", None, Some("+44 33 11")), "but still match as text");
         assert!(!needle("room 333").matches_person("Ana", None, phone), "words are not a phone search");
     }

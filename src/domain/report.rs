@@ -82,7 +82,10 @@ fn parse_date(field: &str, value: &str) -> Result<Date, FieldError> {
     }
     let bad = || FieldError::new(field, format!("must be a date like 2026-01-31 (year-month-day), not {value:?}"));
     let b = value.as_bytes();
-    let shaped = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shaped {
         return Err(bad());
     }
@@ -108,10 +111,18 @@ pub fn period(from: &str, to: &str, tz: &TimeZone) -> Result<Period, Vec<FieldEr
     }
     let days = i64::from(f.until(t).map_err(|_| vec![FieldError::new("to", "is too far from from")])?.get_days()) + 1;
     if days > MAX_DAYS {
-        return Err(vec![FieldError::new("to", format!("the period may span at most {MAX_DAYS} days; {f} to {t} spans {days}"))]);
+        return Err(vec![FieldError::new(
+            "to",
+            format!("the period may span at most {MAX_DAYS} days; {f} to {t} spans {days}"),
+        )]);
     }
     let next = t.tomorrow().map_err(|_| vec![FieldError::new("to", "is outside the supported range of dates")])?;
-    Ok(Period { from: f.to_string(), to: t.to_string(), start: start_of(f, tz, "from").map_err(|e| vec![e])?, end: start_of(next, tz, "to").map_err(|e| vec![e])? })
+    Ok(Period {
+        from: f.to_string(),
+        to: t.to_string(),
+        start: start_of(f, tz, "from").map_err(|e| vec![e])?,
+        end: start_of(next, tz, "to").map_err(|e| vec![e])?,
+    })
 }
 
 /// Whether `c` was created in `p`, and whether it is closed with its (latest) close in `p`.
@@ -224,7 +235,12 @@ impl StatusTime {
 /// Time per status within [`start`, `end`): `before` is the status just before `start` (the
 /// last change before it; offline when there was none) and `changes` the changes from `start`
 /// on, oldest first, as (when, status moved to). Changes outside the window are clipped.
-pub fn status_time(before: Option<AgentStatus>, changes: &[(Timestamp, AgentStatus)], start: Timestamp, end: Timestamp) -> StatusTime {
+pub fn status_time(
+    before: Option<AgentStatus>,
+    changes: &[(Timestamp, AgentStatus)],
+    start: Timestamp,
+    end: Timestamp,
+) -> StatusTime {
     let mut ms = [0i64; 4];
     let slot = |s: AgentStatus| match s {
         AgentStatus::Available => 0,
@@ -239,7 +255,12 @@ pub fn status_time(before: Option<AgentStatus>, changes: &[(Timestamp, AgentStat
         (status, since) = (to, at);
     }
     ms[slot(status)] += end.millis_since(since).max(0);
-    StatusTime { available_secs: ms[0] / 1000, away_secs: ms[1] / 1000, offline_secs: ms[2] / 1000, rona_secs: ms[3] / 1000 }
+    StatusTime {
+        available_secs: ms[0] / 1000,
+        away_secs: ms[1] / 1000,
+        offline_secs: ms[2] / 1000,
+        rona_secs: ms[3] / 1000,
+    }
 }
 
 #[cfg(test)]

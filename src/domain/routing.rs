@@ -36,9 +36,15 @@ impl Candidate {
 /// When nobody else can, a new round starts once every skip is at least `pause_secs` old, so
 /// a conversation is never left queued for good but a decline is not answered with the same
 /// offer at once.
-pub fn eligible<'a>(c: &Conversation, candidates: &'a [Candidate], now: Timestamp, pause_secs: u32) -> (Vec<&'a Candidate>, bool) {
+pub fn eligible<'a>(
+    c: &Conversation,
+    candidates: &'a [Candidate],
+    now: Timestamp,
+    pause_secs: u32,
+) -> (Vec<&'a Candidate>, bool) {
     let able: Vec<&Candidate> = candidates.iter().filter(|a| a.can_take_offers()).collect();
-    let fresh: Vec<&Candidate> = able.iter().copied().filter(|a| !c.skipped.iter().any(|s| s.agent_id == a.id)).collect();
+    let fresh: Vec<&Candidate> =
+        able.iter().copied().filter(|a| !c.skipped.iter().any(|s| s.agent_id == a.id)).collect();
     if !fresh.is_empty() {
         return (fresh, false);
     }
@@ -71,7 +77,13 @@ pub fn choose<'a>(mode: AssignmentMode, eligible: &[&'a Candidate], cursor: Opti
 }
 
 /// Offers a queued conversation to `agent` until `deadline`.
-pub fn offer(c: &mut Conversation, agent: &Candidate, deadline: Timestamp, now: Timestamp, new_round: bool) -> Vec<Entry> {
+pub fn offer(
+    c: &mut Conversation,
+    agent: &Candidate,
+    deadline: Timestamp,
+    now: Timestamp,
+    new_round: bool,
+) -> Vec<Entry> {
     if new_round {
         c.skipped.clear();
     }
@@ -84,7 +96,9 @@ pub fn offer(c: &mut Conversation, agent: &Candidate, deadline: Timestamp, now: 
 fn own_offer<'a>(c: &'a Conversation, v: &Viewer, now: Timestamp) -> Result<&'a Offer, Refusal> {
     match &c.offer {
         Some(o) if o.agent_id == v.id && now < o.deadline => Ok(o),
-        Some(o) if o.agent_id == v.id => Err(Refusal::Conflict("the offer expired; the conversation went back to the queue".into())),
+        Some(o) if o.agent_id == v.id => {
+            Err(Refusal::Conflict("the offer expired; the conversation went back to the queue".into()))
+        }
         Some(_) => Err(Refusal::Conflict("the conversation is offered to another agent".into())),
         None => Err(Refusal::Conflict(format!("there is no offer to answer (status {})", c.status.as_str()))),
     }
@@ -130,7 +144,10 @@ pub fn expire(c: &mut Conversation, agent_name: &str, now: Timestamp) -> Option<
     let o = c.offer.clone().filter(|o| o.deadline <= now)?;
     requeue(c, &o.agent_id, now);
     c.rona_count += 1;
-    Some((o.agent_id, entry("rona", format!("{agent_name} did not answer the offer in time (RONA); back in the queue"))))
+    Some((
+        o.agent_id,
+        entry("rona", format!("{agent_name} did not answer the offer in time (RONA); back in the queue")),
+    ))
 }
 
 /// The offered agent can no longer take it (away, offline, deactivated): back to the queue.
@@ -141,8 +158,20 @@ pub fn withdraw(c: &mut Conversation, agent_name: &str, why: &str, now: Timestam
 }
 
 /// Offers a conversation to a specific agent as a transfer (F23).
-pub fn offer_transfer(c: &mut Conversation, target: &Candidate, from: &str, note: Option<String>, deadline: Timestamp, now: Timestamp) {
-    c.offer = Some(Offer { agent_id: target.id.clone(), offered_at: now, deadline, transfer: Some(TransferInfo { from: from.to_string(), note }) });
+pub fn offer_transfer(
+    c: &mut Conversation,
+    target: &Candidate,
+    from: &str,
+    note: Option<String>,
+    deadline: Timestamp,
+    now: Timestamp,
+) {
+    c.offer = Some(Offer {
+        agent_id: target.id.clone(),
+        offered_at: now,
+        deadline,
+        transfer: Some(TransferInfo { from: from.to_string(), note }),
+    });
     c.assignee = None;
     c.skipped.clear();
     set_status(c, Status::Offered, now);

@@ -201,23 +201,46 @@ pub fn check_settings(s: &Settings) -> Result<(), Vec<FieldError>> {
     let mut c = Checks::new();
     c.add(check_name("name", &s.name));
     c.require(["en", "it", "es"].contains(&s.language.as_str()), "language", "must be en, it or es");
-    c.require(super::report::time_zone(&s.time_zone).is_some(), "time_zone", "must be an IANA time zone such as Europe/Rome or UTC");
+    c.require(
+        super::report::time_zone(&s.time_zone).is_some(),
+        "time_zone",
+        "must be an IANA time zone such as Europe/Rome or UTC",
+    );
     c.require((100..=100_000).contains(&s.max_message_chars), "max_message_chars", "must be between 100 and 100000");
-    c.require((1024..=1024 * 1024 * 1024).contains(&s.max_upload_bytes), "max_upload_bytes", "must be between 1 KiB and 1 GiB");
-    c.require((1..=super::user::MAX_CAPACITY).contains(&s.default_capacity), "default_capacity", "must be between 1 and 100");
-    c.require((30..=3600).contains(&s.presence_timeout_secs), "presence_timeout_secs", "must be between 30 and 3600 seconds");
+    c.require(
+        (1024..=1024 * 1024 * 1024).contains(&s.max_upload_bytes),
+        "max_upload_bytes",
+        "must be between 1 KiB and 1 GiB",
+    );
+    c.require(
+        (1..=super::user::MAX_CAPACITY).contains(&s.default_capacity),
+        "default_capacity",
+        "must be between 1 and 100",
+    );
+    c.require(
+        (30..=3600).contains(&s.presence_timeout_secs),
+        "presence_timeout_secs",
+        "must be between 30 and 3600 seconds",
+    );
     let bad: Vec<&String> = s.allowed_upload_types.iter().filter(|t| !looks_like_mime(t)).collect();
     c.require(
         bad.is_empty() && !s.allowed_upload_types.is_empty() && s.allowed_upload_types.len() <= 200,
         "allowed_upload_types",
-        format!("must be 1 to 200 MIME types like image/png or image/*; not valid: {}", bad.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", ")),
+        format!(
+            "must be 1 to 200 MIME types like image/png or image/*; not valid: {}",
+            bad.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", ")
+        ),
     );
     c.finish()
 }
 
 fn looks_like_mime(t: &str) -> bool {
     let mut parts = t.split('/');
-    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.len() <= 100 && p.chars().all(|c| c.is_ascii_alphanumeric() || "+-.*_".contains(c)));
+    let ok = |p: Option<&str>| {
+        p.is_some_and(|p| {
+            !p.is_empty() && p.len() <= 100 && p.chars().all(|c| c.is_ascii_alphanumeric() || "+-.*_".contains(c))
+        })
+    };
     ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
 }
 
@@ -230,7 +253,11 @@ pub fn check_color(field: &str, color: &str) -> Result<(), FieldError> {
 /// Checks a canned-response shortcut code.
 pub fn check_shortcut(field: &str, code: &str) -> Result<(), FieldError> {
     let ok = (1..=32).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok { Ok(()) } else { Err(FieldError::new(field, "must be 1 to 32 letters, digits, - or _ (no spaces, no leading /)")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, "must be 1 to 32 letters, digits, - or _ (no spaces, no leading /)"))
+    }
 }
 
 /// Checks inbox numbers: offer timeout 5 s – 10 min; auto-close 0 (never) or 5 min – 30 days.
@@ -338,7 +365,8 @@ mod tests {
         assert!(check_shortcut("shortcut", "/hello").is_err());
         assert!(check_shortcut("shortcut", "two words").is_err());
         assert!(check_settings(&Settings::default()).is_ok());
-        let bad = Settings { language: "fr".into(), time_zone: "Mars".into(), max_message_chars: 5, ..Settings::default() };
+        let bad =
+            Settings { language: "fr".into(), time_zone: "Mars".into(), max_message_chars: 5, ..Settings::default() };
         let fields: Vec<_> = check_settings(&bad).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["language", "time_zone", "max_message_chars"]);
         // Names are checked against the time zone database, not only their shape.

@@ -62,7 +62,8 @@ pub async fn prepare(req: &mut Request) -> Result<Option<Keyed>, Problem> {
         return Err(Problem::new(400, "Idempotency-Key must be 1 to 255 visible ASCII characters."));
     };
     let Some(auth) = req.headers().get(AUTHORIZATION).map(|v| v.as_bytes().to_vec()) else { return Ok(None) };
-    let body = req.take_body().into_bytes().await.map_err(|e| Problem::new(400, format!("cannot read the body: {e}")))?;
+    let body =
+        req.take_body().into_bytes().await.map_err(|e| Problem::new(400, format!("cannot read the body: {e}")))?;
     let mut h = Sha256::new();
     h.update(req.method().as_str().as_bytes());
     h.update(b" ");
@@ -75,7 +76,8 @@ pub async fn prepare(req: &mut Request) -> Result<Option<Keyed>, Problem> {
 }
 
 fn replay(r: &IdempotencyRecord) -> Response {
-    let mut resp = Response::builder().status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK)).body(r.body.clone());
+    let mut resp =
+        Response::builder().status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK)).body(r.body.clone());
     if let Some(ct) = r.content_type.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
         resp.headers_mut().insert(CONTENT_TYPE, ct);
     }
@@ -101,13 +103,19 @@ where
             let resp = run().await;
             let status = resp.status();
             // Remember final answers; not those a retry may legitimately change.
-            let remember = (status.is_success() || status.is_client_error())
-                && !matches!(status.as_u16(), 401 | 408 | 409 | 429);
+            let remember =
+                (status.is_success() || status.is_client_error()) && !matches!(status.as_u16(), 401 | 408 | 409 | 429);
             if remember {
                 let content_type = resp.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
                 let (parts, body) = resp.into_parts();
                 let text = body.into_string().await.unwrap_or_default();
-                let record = IdempotencyRecord { fingerprint: k.fingerprint, status: status.as_u16(), content_type, body: text.clone(), created_at: desk.now() };
+                let record = IdempotencyRecord {
+                    fingerprint: k.fingerprint,
+                    status: status.as_u16(),
+                    content_type,
+                    body: text.clone(),
+                    created_at: desk.now(),
+                };
                 if let Err(e) = desk.idempotency_put(&k.scope, &k.key, record).await {
                     tracing::warn!(error = %e, "could not remember an idempotent answer");
                 }

@@ -42,7 +42,11 @@ fn is_upload(method: &Method, path: &str) -> bool {
 fn request_id(req: &Request) -> String {
     let incoming = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
     match incoming {
-        Some(id) if (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) => id.to_string(),
+        Some(id)
+            if (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) =>
+        {
+            id.to_string()
+        }
         _ => {
             let mut bytes = [0u8; 8];
             let _ = getrandom::fill(&mut bytes);
@@ -70,7 +74,8 @@ fn route_label(path: &str) -> &'static str {
 /// those that need one get a 400 naming what is missing rather than a 415.
 async fn limit_body(req: &mut Request, max: usize) -> Result<(), Problem> {
     let too_large = || Problem::new(413, format!("The request body is larger than the limit of {max} bytes."));
-    let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     let empty = match declared {
         Some(n) if n > max => return Err(too_large()),
         Some(n) => n == 0,
@@ -99,7 +104,10 @@ async fn problem_from_error(err: poem::Error, method: &Method, path: &str, rid: 
     } else if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
         Some(format!("The parameter `{}` is not valid: {}", e.name, e.reason))
     } else if err.is::<poem_openapi::error::AuthorizationError>() {
-        Some("Sign in first: send `Authorization: Bearer <token>` with a token from POST /api/v1/auth/login.".to_string())
+        Some(
+            "Sign in first: send `Authorization: Bearer <token>` with a token from POST /api/v1/auth/login."
+                .to_string(),
+        )
     } else if err.is::<poem_openapi::error::ContentTypeError>() {
         Some("Send the body as JSON with `Content-Type: application/json`.".to_string())
     } else {
@@ -113,7 +121,9 @@ async fn problem_from_error(err: poem::Error, method: &Method, path: &str, rid: 
         (Some(d), _) => d,
         (None, StatusCode::NOT_FOUND) => format!("Nothing at {method} {path}. The API is described at /api/docs."),
         (None, StatusCode::METHOD_NOT_ALLOWED) => format!("{path} does not accept {method}."),
-        (None, s) if s.is_server_error() => format!("Something went wrong on our side; it was logged with request id {rid}."),
+        (None, s) if s.is_server_error() => {
+            format!("Something went wrong on our side; it was logged with request id {rid}.")
+        }
         (None, _) => {
             let text = resp.into_body().into_string().await.unwrap_or_default();
             if text.is_empty() { status.canonical_reason().unwrap_or("Request refused").to_string() } else { text }

@@ -45,7 +45,12 @@ pub struct AppState {
 impl AppState {
     /// State around a desk with default limits.
     pub fn new(desk: Desk) -> Self {
-        AppState { desk, metrics: Arc::new(Metrics::default()), max_body_bytes: DEFAULT_MAX_BODY_BYTES, max_upload_body_bytes: DEFAULT_MAX_UPLOAD_BODY_BYTES }
+        AppState {
+            desk,
+            metrics: Arc::new(Metrics::default()),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_upload_body_bytes: DEFAULT_MAX_UPLOAD_BODY_BYTES,
+        }
     }
 }
 
@@ -87,7 +92,11 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 /// finish (up to [`SHUTDOWN_GRACE`]).
 /// The scheduler (offer deadlines, presence, auto-close) and the search indexer run while the
 /// server does.
-pub async fn serve(state: AppState, acceptor: TcpAcceptor, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+pub async fn serve(
+    state: AppState,
+    acceptor: TcpAcceptor,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
     let scheduler = crate::jobs::spawn(state.desk.clone());
     let indexer = crate::jobs::indexer::spawn(state.desk.clone());
     let desk = state.desk.clone();

@@ -33,8 +33,16 @@ pub fn metrics(desk: Data<&Desk>, metrics: Data<&Arc<Metrics>>) -> Response {
     let last_seq = desk.store().snapshot().and_then(|s| s.last_seq()).unwrap_or(0) as f64;
     let text = metrics.render(&[
         ("switchboard_event_log_last_seq", "Sequence number of the newest committed event.", last_seq),
-        ("switchboard_process_resident_memory_bytes", "Resident memory of the server process.", resident_memory_bytes()),
-        ("switchboard_live_subscribers", "Open live-event streams (GET /api/v1/events).", desk.live_subscribers() as f64),
+        (
+            "switchboard_process_resident_memory_bytes",
+            "Resident memory of the server process.",
+            resident_memory_bytes(),
+        ),
+        (
+            "switchboard_live_subscribers",
+            "Open live-event streams (GET /api/v1/events).",
+            desk.live_subscribers() as f64,
+        ),
     ]);
     Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(text)
 }

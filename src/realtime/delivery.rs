@@ -73,7 +73,12 @@ fn conversation_of(kind: &EventKind) -> Option<&str> {
 
 /// Builds the deliveries of events in `(after, upto]`, reading at most `limit` events; returns
 /// them with the seq reached (so a caller loops until it reaches `upto`).
-pub fn deliveries_after(store: &Store, after: u64, upto: u64, limit: usize) -> Result<(Vec<Delivery>, u64), StoreError> {
+pub fn deliveries_after(
+    store: &Store,
+    after: u64,
+    upto: u64,
+    limit: usize,
+) -> Result<(Vec<Delivery>, u64), StoreError> {
     let snap = store.snapshot()?;
     let events = snap.events_after(after, limit)?;
     let mut reached = after;
@@ -91,7 +96,8 @@ pub fn deliveries_after(store: &Store, after: u64, upto: u64, limit: usize) -> R
             None => None,
         };
         let message = match &e.kind {
-            EventKind::MessageCreated { conversation_id, message_id, .. } | EventKind::MessageChanged { conversation_id, message_id, .. } => {
+            EventKind::MessageCreated { conversation_id, message_id, .. }
+            | EventKind::MessageChanged { conversation_id, message_id, .. } => {
                 snap.message(conversation_id, message_id)?
             }
             _ => None,

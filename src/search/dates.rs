@@ -53,7 +53,11 @@ impl<C: Collector> Collector for Within<'_, C> {
     type Child = WithinSegment<C::Child>;
 
     fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
-        Ok(WithinSegment { dates: self.dates, times: self.times.segment(ord)?, inner: self.inner.for_segment(ord, reader)? })
+        Ok(WithinSegment {
+            dates: self.dates,
+            times: self.times.segment(ord)?,
+            inner: self.inner.for_segment(ord, reader)?,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -78,7 +82,9 @@ impl<S: SegmentCollector> SegmentCollector for WithinSegment<S> {
     fn collect(&mut self, doc: DocId, score: Score) {
         let open = |r: Range| r.0.is_none() && r.1.is_none();
         let (created, updated) = (self.dates.created, self.dates.updated);
-        if (open(created) || within(created, self.times.created(doc))) && (open(updated) || within(updated, self.times.updated(doc))) {
+        if (open(created) || within(created, self.times.created(doc)))
+            && (open(updated) || within(updated, self.times.updated(doc)))
+        {
             self.inner.collect(doc, score);
         }
     }

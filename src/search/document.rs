@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use tantivy::TantivyDocument;
 
+use super::SearchError;
 use super::bylang::mark;
 use super::schema::{Fields, Lang, Role, detect};
-use super::SearchError;
 use crate::domain::conversation::{Conversation, Message, MessageKind, Status};
 use crate::store::{ContactReads, ConversationReads, Reader, WorkspaceReads};
 
@@ -21,11 +21,7 @@ impl Catalog {
     /// Reads the catalog from a snapshot.
     pub fn load(r: &impl Reader) -> Result<Catalog, SearchError> {
         let labels = r.labels()?.into_iter().map(|l| (l.id, l.name)).collect();
-        let channels = r
-            .inboxes()?
-            .into_iter()
-            .map(|i| (i.id, i.channel.as_str().to_string()))
-            .collect();
+        let channels = r.inboxes()?.into_iter().map(|i| (i.id, i.channel.as_str().to_string())).collect();
         let fallback = Lang::from_code(&r.settings()?.language).unwrap_or(Lang::En);
         Ok(Catalog { labels, channels, fallback })
     }
@@ -74,7 +70,8 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
     let entries = r.timeline(&c.id, 0, MAX_ENTRIES)?;
     let texts: Vec<&Message> = entries.iter().filter(|m| m.kind != MessageKind::System && !m.text.is_empty()).collect();
     let lang = detect(
-        std::iter::once(c.subject.as_str()).chain(texts.iter().filter(|m| m.kind != MessageKind::Note).map(|m| m.text.as_str())),
+        std::iter::once(c.subject.as_str())
+            .chain(texts.iter().filter(|m| m.kind != MessageKind::Note).map(|m| m.text.as_str())),
         cat.fallback,
     );
     let mut d = TantivyDocument::default();

@@ -70,8 +70,13 @@ impl Highlighter {
         });
         let first = matched.first()?.start;
         // Start a little before the first match, at a word boundary.
-        let lead_start = floor_char(text, first.saturating_sub(LEAD_CHARS * 2).max(nth_char_back(text, first, LEAD_CHARS)));
-        let start = if lead_start == 0 { 0 } else { text[lead_start..first].find(' ').map_or(lead_start, |i| lead_start + i + 1) };
+        let lead_start =
+            floor_char(text, first.saturating_sub(LEAD_CHARS * 2).max(nth_char_back(text, first, LEAD_CHARS)));
+        let start = if lead_start == 0 {
+            0
+        } else {
+            text[lead_start..first].find(' ').map_or(lead_start, |i| lead_start + i + 1)
+        };
         let end = text[start..].char_indices().nth(FRAGMENT_CHARS).map_or(text.len(), |(i, _)| start + i);
         let prefix = if start > 0 { "…" } else { "" };
         let suffix = if end < text.len() { "…" } else { "" };

@@ -12,13 +12,13 @@
 mod bylang;
 mod dates;
 mod document;
+pub mod highlight;
 mod newest;
 mod pairs;
-pub mod highlight;
 pub mod query;
 mod run;
-mod times;
 pub mod schema;
+mod times;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -33,11 +33,11 @@ pub use document::{phone_suffixes, see_keys};
 pub use run::{Found, FoundConversation, Order, Request};
 pub use schema::Lang;
 
+use crate::domain::conversation::Sort;
+use crate::domain::{Event, EventKind};
+use crate::store::{ConversationReads, Reader, Store, StoreError, Tbl};
 use document::Catalog;
 use schema::{Fields, INDEX_VERSION};
-use crate::domain::{Event, EventKind};
-use crate::domain::conversation::Sort;
-use crate::store::{ConversationReads, Reader, Store, StoreError, Tbl};
 
 /// The index's folder inside the data folder.
 pub const INDEX_DIR: &str = "search";
@@ -111,7 +111,16 @@ impl SearchIndex {
         schema::register(&index);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer(WRITER_HEAP)?;
-        Ok(SearchIndex { inner: Arc::new(Inner { reader, fields, writer: Mutex::new(writer), indexed: AtomicU64::new(seq), dir, times: Default::default() }) })
+        Ok(SearchIndex {
+            inner: Arc::new(Inner {
+                reader,
+                fields,
+                writer: Mutex::new(writer),
+                indexed: AtomicU64::new(seq),
+                dir,
+                times: Default::default(),
+            }),
+        })
     }
 
     /// The last event sequence number the searchable index reflects.
@@ -183,12 +192,16 @@ impl SearchIndex {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
-        self.inner.writer.lock().map_err(|_| SearchError::Index("the index writer panicked earlier; restart the server".into()))
+        self.inner
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Index("the index writer panicked earlier; restart the server".into()))
     }
 
     fn commit(&self, w: &mut IndexWriter, seq: u64) -> Result<(), SearchError> {
         let mut prepared = w.prepare_commit()?;
-        let payload = serde_json::to_string(&Payload { version: INDEX_VERSION, seq }).map_err(|e| SearchError::Index(e.to_string()))?;
+        let payload = serde_json::to_string(&Payload { version: INDEX_VERSION, seq })
+            .map_err(|e| SearchError::Index(e.to_string()))?;
         prepared.set_payload(&payload);
         prepared.commit()?;
         self.inner.reader.reload()?;
@@ -199,7 +212,9 @@ impl SearchIndex {
     /// Bytes the index takes on disk.
     pub fn disk_bytes(&self) -> u64 {
         std::fs::read_dir(&self.inner.dir)
-            .map(|entries| entries.filter_map(|e| e.ok()?.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum())
+            .map(|entries| {
+                entries.filter_map(|e| e.ok()?.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+            })
             .unwrap_or(0)
     }
 }

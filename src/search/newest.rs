@@ -40,7 +40,12 @@ pub fn bucket_terms(updated: i64) -> [String; 3] {
 /// would be half the index or more (ordering every hit is then as cheap). `newest` caps the
 /// newest update looked at (an `updated` filter's end): later documents are in the window
 /// anyway.
-pub fn window(searcher: &Searcher, bucket_field: Field, want: u64, newest: Option<i64>) -> Option<(Box<dyn Query>, u64)> {
+pub fn window(
+    searcher: &Searcher,
+    bucket_field: Field,
+    want: u64,
+    newest: Option<i64>,
+) -> Option<(Box<dyn Query>, u64)> {
     let (oldest, latest) = span(searcher)?;
     let latest = newest.map_or(latest, |n| n.min(latest));
     if latest < oldest {
@@ -85,7 +90,13 @@ pub fn window(searcher: &Searcher, bucket_field: Field, want: u64, newest: Optio
     }
     let lists = terms
         .into_iter()
-        .map(|t| (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(bucket_field, &t), IndexRecordOption::Basic)) as Box<dyn Query>))
+        .map(|t| {
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(Term::from_field_text(bucket_field, &t), IndexRecordOption::Basic))
+                    as Box<dyn Query>,
+            )
+        })
         .collect();
     Some((Box::new(BooleanQuery::new(lists)), got))
 }

@@ -104,7 +104,10 @@ mod tests {
 
     #[test]
     fn neighbouring_words_make_pairs() {
-        assert_eq!(pairs("Muchas gracias, Ana!"), vec![(0, "muchas gracias".to_string()), (1, "gracias ana".to_string())]);
+        assert_eq!(
+            pairs("Muchas gracias, Ana!"),
+            vec![(0, "muchas gracias".to_string()), (1, "gracias ana".to_string())]
+        );
         assert_eq!(pairs("one"), Vec::<(usize, String)>::new());
         assert_eq!(pairs(""), Vec::<(usize, String)>::new());
     }

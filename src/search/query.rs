@@ -16,7 +16,6 @@
 use std::collections::BTreeSet;
 use std::ops::Bound;
 
-use tantivy::{Searcher, Term};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
     RangeQuery, TermQuery, TermSetQuery,
@@ -24,6 +23,7 @@ use tantivy::query::{
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral, parse_query_lenient};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
 
 use super::dates::Dates;
 use super::highlight::Highlighter;
@@ -100,8 +100,11 @@ pub fn build(f: &Fields, text: &str, filters: &Filters, scope: &Scope, with: Use
     let (ast, _errors) = parse_query_lenient(text);
     let mut roles: BTreeSet<usize> = BTreeSet::new();
     collect_roles(&ast, &mut roles);
-    let roles: Vec<Role> =
-        if roles.is_empty() { Role::ALL.to_vec() } else { Role::ALL.into_iter().filter(|r| roles.contains(&(*r as usize))).collect() };
+    let roles: Vec<Role> = if roles.is_empty() {
+        Role::ALL.to_vec()
+    } else {
+        Role::ALL.into_iter().filter(|r| roles.contains(&(*r as usize))).collect()
+    };
     let mut ctx = Ctx {
         f,
         searcher: with.searcher,
@@ -116,7 +119,10 @@ pub fn build(f: &Fields, text: &str, filters: &Filters, scope: &Scope, with: Use
     // number; its short groups alone would each match thousands of numbers.
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     if digits.len() >= MIN_PHONE_QUERY && phone_like(text) && text.split_whitespace().count() > 1 {
-        text_query = Box::new(BooleanQuery::new(vec![(Occur::Should, text_query), (Occur::Should, phone_query(f.phone, &digits))]));
+        text_query = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, text_query),
+            (Occur::Should, phone_query(f.phone, &digits)),
+        ]));
     }
     let dates = Dates { created: filters.created, updated: filters.updated };
     Built { query: with_filters(text_query, f, filters, scope), dates, highlighter: ctx.hl }
@@ -175,7 +181,9 @@ fn collect_roles(ast: &UserInputAst, out: &mut BTreeSet<usize>) {
 
 fn build_ast(ast: &UserInputAst, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
     match ast {
-        UserInputAst::Boost(a, b) => build_ast(a, ctx).map(|q| Box::new(BoostQuery::new(q, b.into_inner() as f32)) as Box<dyn Query>),
+        UserInputAst::Boost(a, b) => {
+            build_ast(a, ctx).map(|q| Box::new(BoostQuery::new(q, b.into_inner() as f32)) as Box<dyn Query>)
+        }
         UserInputAst::Leaf(leaf) => match leaf.as_ref() {
             UserInputLeaf::Literal(l) => literal(l, ctx),
             UserInputLeaf::All => Some(Box::new(AllQuery)),
@@ -296,12 +304,15 @@ impl Ctx<'_> {
         if toks.len() < 2 || prefix || slop > 0 || !neighbours {
             return self.field_query(field, toks, prefix, slop);
         }
-        let pairs: Vec<Term> = toks.windows(2).map(|w| Term::from_field_text(self.f.pairs, &pair(&w[0].1, &w[1].1))).collect();
+        let pairs: Vec<Term> =
+            toks.windows(2).map(|w| Term::from_field_text(self.f.pairs, &pair(&w[0].1, &w[1].1))).collect();
         if !pairs.iter().all(|t| self.present(t)) {
             return None;
         }
-        let mut all: Vec<(Occur, Box<dyn Query>)> =
-            pairs.into_iter().map(|t| (Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>)).collect();
+        let mut all: Vec<(Occur, Box<dyn Query>)> = pairs
+            .into_iter()
+            .map(|t| (Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>))
+            .collect();
         if toks.len() == 2 {
             return all.pop().map(|(_, q)| q);
         }
@@ -312,7 +323,10 @@ impl Ctx<'_> {
     /// [`field_query`], or `None` when one of its words (all but a prefix) is in no document.
     fn field_query(&self, field: Field, toks: &[(usize, String)], prefix: bool, slop: u32) -> Option<Box<dyn Query>> {
         let whole = if prefix { toks.len().saturating_sub(1) } else { toks.len() };
-        toks[..whole].iter().all(|(_, t)| self.present(&Term::from_field_text(field, t))).then(|| field_query(field, toks, prefix, slop))
+        toks[..whole]
+            .iter()
+            .all(|(_, t)| self.present(&Term::from_field_text(field, t)))
+            .then(|| field_query(field, toks, prefix, slop))
     }
 
     /// Documents holding every word of `toks` in `field` (the last one as a prefix if `prefix`),
@@ -360,11 +374,15 @@ const TERM_SET_FROM: usize = 32;
 /// which the rest of the query seeks into; a term set would first mark every document of
 /// every value in a bitset and build an automaton of the values, per segment and per search.
 fn terms(field: Field, values: &[String]) -> Box<dyn Query> {
-    let term = |v: &String| -> Box<dyn Query> { Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic)) };
+    let term = |v: &String| -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic))
+    };
     match values {
         [] => Box::new(EmptyQuery),
         [one] => term(one),
-        _ if values.len() < TERM_SET_FROM => Box::new(BooleanQuery::new(values.iter().map(|v| (Occur::Should, term(v))).collect())),
+        _ if values.len() < TERM_SET_FROM => {
+            Box::new(BooleanQuery::new(values.iter().map(|v| (Occur::Should, term(v))).collect()))
+        }
         _ => Box::new(TermSetQuery::new(values.iter().map(|v| Term::from_field_text(field, v)))),
     }
 }

@@ -16,9 +16,9 @@ use super::dates::{Dates, Within};
 
 use super::highlight::Highlighter;
 use super::newest::{self, Newest};
-use super::times::Times;
 use super::query::{Built, Filters, Scope, Use, build};
 use super::schema::Lang;
+use super::times::Times;
 use super::{SearchError, SearchIndex};
 
 /// The order of results.
@@ -84,7 +84,11 @@ impl SearchIndex {
                 let total = collect(&searcher, &times, &*built.query, built.dates, Count)?;
                 let page = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
                 let ranked = counted(true);
-                let top = if total <= req.offset { Vec::new() } else { collect(&searcher, &times, &*ranked.query, ranked.dates, page.order_by_score())? };
+                let top = if total <= req.offset {
+                    Vec::new()
+                } else {
+                    collect(&searcher, &times, &*ranked.query, ranked.dates, page.order_by_score())?
+                };
                 (total, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
             }
             Order::Newest => {
@@ -112,11 +116,18 @@ impl SearchIndex {
 /// intersection, a union, a date check), and the same walk orders them: one pass instead of a
 /// count followed by a window that a filter correlated with age (closed conversations are rarely
 /// the newest) can make fail, then a second full pass.
-fn newest_with_total(searcher: &Searcher, times: &Times, bucket: Field, built: &Built, req: &Request) -> tantivy::Result<(usize, Vec<DocAddress>)> {
+fn newest_with_total(
+    searcher: &Searcher,
+    times: &Times,
+    bucket: Field,
+    built: &Built,
+    req: &Request,
+) -> tantivy::Result<(usize, Vec<DocAddress>)> {
     let query = &*built.query;
     if built.dates.is_open() && (query.is::<TermQuery>() || query.is::<AllQuery>()) {
         let total = collect(searcher, times, query, built.dates, Count)?;
-        let top = if total <= req.offset { Vec::new() } else { newest_page(searcher, times, bucket, built, total, req)? };
+        let top =
+            if total <= req.offset { Vec::new() } else { newest_page(searcher, times, bucket, built, total, req)? };
         return Ok((total, top));
     }
     collect(searcher, times, query, built.dates, (Count, Newest { offset: req.offset, limit: req.limit.max(1), times }))
@@ -131,7 +142,14 @@ const WINDOW_TRIES: usize = 2;
 /// The page of the newest hits: within a window of recently updated documents large enough to
 /// hold it (see `search::newest`), or among all hits when there are few or the window does not
 /// find enough.
-fn newest_page(searcher: &Searcher, times: &Times, bucket: Field, built: &Built, total: usize, req: &Request) -> tantivy::Result<Vec<DocAddress>> {
+fn newest_page(
+    searcher: &Searcher,
+    times: &Times,
+    bucket: Field,
+    built: &Built,
+    total: usize,
+    req: &Request,
+) -> tantivy::Result<Vec<DocAddress>> {
     let page = || Newest { offset: req.offset, limit: req.limit.max(1), times };
     let need = req.offset + req.limit.max(1);
     if total > ORDER_ALL_BELOW {
@@ -141,7 +159,8 @@ fn newest_page(searcher: &Searcher, times: &Times, bucket: Field, built: &Built,
         let before = built.dates.updated.1.map(|end| end.saturating_sub(1));
         for _ in 0..WINDOW_TRIES {
             let Some((window, held)) = newest::window(searcher, bucket, want, before) else { break };
-            let within: Box<dyn Query> = Box::new(BooleanQuery::new(vec![(Occur::Must, built.query.box_clone()), (Occur::Must, window)]));
+            let within: Box<dyn Query> =
+                Box::new(BooleanQuery::new(vec![(Occur::Must, built.query.box_clone()), (Occur::Must, window)]));
             let (found, top) = collect(searcher, times, &*within, built.dates, (Count, page()))?;
             if found >= need {
                 return Ok(top);
@@ -157,8 +176,18 @@ fn newest_page(searcher: &Searcher, times: &Times, bucket: Field, built: &Built,
 
 /// Runs `c` over the hits of `query` within `dates` (unwrapped when no date restricts, so a
 /// top-by-score page keeps block-max WAND).
-fn collect<C: Collector>(searcher: &Searcher, times: &Times, query: &dyn Query, dates: Dates, c: C) -> tantivy::Result<C::Fruit> {
-    if dates.is_open() { searcher.search(query, &c) } else { searcher.search(query, &Within { dates, times, inner: c }) }
+fn collect<C: Collector>(
+    searcher: &Searcher,
+    times: &Times,
+    query: &dyn Query,
+    dates: Dates,
+    c: C,
+) -> tantivy::Result<C::Fruit> {
+    if dates.is_open() {
+        searcher.search(query, &c)
+    } else {
+        searcher.search(query, &Within { dates, times, inner: c })
+    }
 }
 
 #[cfg(test)]

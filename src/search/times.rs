@@ -29,7 +29,10 @@ pub struct SegmentTimes {
 impl SegmentTimes {
     fn decode(reader: &SegmentReader) -> tantivy::Result<SegmentTimes> {
         let fast = reader.fast_fields();
-        Ok(SegmentTimes { created: values(&fast.i64("created")?, reader.max_doc()), updated: values(&fast.i64("updated")?, reader.max_doc()) })
+        Ok(SegmentTimes {
+            created: values(&fast.i64("created")?, reader.max_doc()),
+            updated: values(&fast.i64("updated")?, reader.max_doc()),
+        })
     }
 
     /// The creation time of `doc`.
@@ -60,7 +63,10 @@ pub struct Times(Vec<Arc<SegmentTimes>>);
 impl Times {
     /// The times of the segment with ordinal `ord`.
     pub fn segment(&self, ord: SegmentOrdinal) -> tantivy::Result<Arc<SegmentTimes>> {
-        self.0.get(ord as usize).cloned().ok_or_else(|| tantivy::TantivyError::InternalError(format!("no times for segment {ord}")))
+        self.0
+            .get(ord as usize)
+            .cloned()
+            .ok_or_else(|| tantivy::TantivyError::InternalError(format!("no times for segment {ord}")))
     }
 }
 

@@ -13,7 +13,7 @@ use redb::{ReadableTable, WriteTransaction};
 
 use super::codec;
 use super::reader::decode;
-use super::tables::{Bin, EVENTS, LEGACY_MESSAGES, LEGACY_MESSAGE_IDS, LEGACY_TIMELINE};
+use super::tables::{Bin, EVENTS, LEGACY_MESSAGE_IDS, LEGACY_MESSAGES, LEGACY_TIMELINE};
 use super::{StoreError, db_err};
 use crate::domain::conversation::Message;
 
@@ -47,7 +47,9 @@ fn move_messages(txn: &WriteTransaction) -> Result<u64, StoreError> {
             let m: Message = decode(v.value())?;
             let key = codec::timeline_key(&m.conversation_id, m.index);
             timeline.insert(key.as_slice(), codec::encode_message(&m)?.as_slice()).map_err(db_err)?;
-            index.insert(codec::message_id_key(&m.id).as_slice(), codec::index_value(m.index)?.as_slice()).map_err(db_err)?;
+            index
+                .insert(codec::message_id_key(&m.id).as_slice(), codec::index_value(m.index)?.as_slice())
+                .map_err(db_err)?;
             moved += 1;
         }
     }

@@ -249,7 +249,11 @@ pub(super) fn position(cursor: &str, sort: Sort) -> Option<Position> {
         return None;
     }
     let pair = |s: &str| Some((hex(s.get(..16)?)?, hex(s.get(16..)?)?));
-    let from_desc = |(d, nf): (u64, u64)| Position { waiting: false, at: Timestamp(i64::MAX.wrapping_sub(d as i64)), number: u64::MAX - nf };
+    let from_desc = |(d, nf): (u64, u64)| Position {
+        waiting: false,
+        at: Timestamp(i64::MAX.wrapping_sub(d as i64)),
+        number: u64::MAX - nf,
+    };
     match sort {
         Sort::Waiting => match key.split_at_checked(1)? {
             ("0", rest) => pair(rest).map(|(t, n)| Position { waiting: true, at: Timestamp(t as i64), number: n }),
@@ -303,7 +307,14 @@ mod tests {
     #[test]
     fn keys_give_back_their_number_and_ids_their_row() {
         for number in [0u64, 1, 63, 64, 1001, 99_999, 1 << 40, u64::MAX] {
-            let mut c = Conversation::new("cv_x".into(), number, "inb_a".into(), "ct_a".into(), crate::domain::conversation::Origin::Inbound, Timestamp(1_700_000_000_000));
+            let mut c = Conversation::new(
+                "cv_x".into(),
+                number,
+                "inb_a".into(),
+                "ct_a".into(),
+                crate::domain::conversation::Origin::Inbound,
+                Timestamp(1_700_000_000_000),
+            );
             c.waiting_since = Some(Timestamp(1_700_000_100_000));
             for sort in ['w', 'd', 'n'] {
                 let tail = sort_part(&c, sort).expect("waits");
@@ -312,7 +323,18 @@ mod tests {
             }
             assert!(index_entries(&c).iter().all(|(_, rest)| !rest.contains("cv_x")), "no id in the keys");
         }
-        let tail = sort_part(&Conversation::new("cv_x".into(), 7, "i".into(), "c".into(), crate::domain::conversation::Origin::Inbound, Timestamp(5)), 'n').expect("n");
+        let tail = sort_part(
+            &Conversation::new(
+                "cv_x".into(),
+                7,
+                "i".into(),
+                "c".into(),
+                crate::domain::conversation::Origin::Inbound,
+                Timestamp(5),
+            ),
+            'n',
+        )
+        .expect("n");
         assert_eq!(tail_number(&format!("{tail}/cv_x"), 'n'), None, "a schema-6 tail is not read as a number");
         assert_eq!(tail_number(&tail[..tail.len() - 1], 'n'), None, "cut short");
         assert_eq!(tail_number("", 'd'), None);
@@ -327,7 +349,8 @@ mod tests {
 
     #[test]
     fn codes_are_short_prefix_free_and_sort_apart() {
-        let codes: Vec<String> = (0..300_000u64).step_by(7).chain([0, 63, 64, 4095, 4096, 262_143, 262_144]).map(short_code).collect();
+        let codes: Vec<String> =
+            (0..300_000u64).step_by(7).chain([0, 63, 64, 4095, 4096, 262_143, 262_144]).map(short_code).collect();
         assert_eq!(short_code(20_000).len(), 4, "a desk's contacts fit in four characters");
         for (i, a) in codes.iter().enumerate().step_by(97) {
             for b in codes.iter().skip(i + 1).step_by(89) {
@@ -342,7 +365,14 @@ mod tests {
 
     #[test]
     fn cursors_read_back_and_others_are_refused() {
-        let mut c = Conversation::new("cv_x".into(), 1234, "inb_a".into(), "ct_a".into(), crate::domain::conversation::Origin::Inbound, Timestamp(1_700_000_000_000));
+        let mut c = Conversation::new(
+            "cv_x".into(),
+            1234,
+            "inb_a".into(),
+            "ct_a".into(),
+            crate::domain::conversation::Origin::Inbound,
+            Timestamp(1_700_000_000_000),
+        );
         c.updated_at = Timestamp(1_700_000_500_000);
         c.waiting_since = Some(Timestamp(1_700_000_100_000));
         let w = position(&cursor_of(&c, Sort::Waiting), Sort::Waiting).expect("waiting");

@@ -11,8 +11,8 @@ use std::collections::VecDeque;
 
 use super::StoreError;
 use super::conv_index::{Position, after_position, prefix, tail_number, tail_waits};
-use super::partition_codes::code_in;
 use super::conversations::ConversationReads;
+use super::partition_codes::code_in;
 use super::reader::Reader;
 use super::tables::Tbl;
 use crate::domain::conversation::Sort;
@@ -64,7 +64,13 @@ fn runs(code: &str, sort: Sort, from: Option<Position>) -> Vec<Run> {
 impl Merge {
     /// Starts reading `partitions` in `sort` after `from`, `batch` keys per read. A partition
     /// without a code has no keys and adds nothing.
-    pub(super) fn new(r: &impl Reader, partitions: &[String], sort: Sort, from: Option<Position>, batch: usize) -> Result<Merge, StoreError> {
+    pub(super) fn new(
+        r: &impl Reader,
+        partitions: &[String],
+        sort: Sort,
+        from: Option<Position>,
+        batch: usize,
+    ) -> Result<Merge, StoreError> {
         let mut lanes = Vec::with_capacity(partitions.len());
         for p in partitions {
             if let Some(code) = code_in(r, p)? {
@@ -88,7 +94,8 @@ impl Merge {
                 if run.skip_waiting && tail_waits(tail) {
                     continue;
                 }
-                let number = tail_number(tail, run.sort).ok_or_else(|| StoreError::Corrupt(format!("conversation index key {key:?} holds no number")))?;
+                let number = tail_number(tail, run.sort)
+                    .ok_or_else(|| StoreError::Corrupt(format!("conversation index key {key:?} holds no number")))?;
                 lane.buffer.push_back((format!("{}{tail}", run.rank), number));
             }
         }

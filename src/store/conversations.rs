@@ -61,7 +61,12 @@ pub struct ReadMark {
 }
 
 /// Stores a read mark.
-pub fn put_read_mark(ch: &mut Changes, user_id: &str, conversation_id: &str, mark: &ReadMark) -> Result<(), StoreError> {
+pub fn put_read_mark(
+    ch: &mut Changes,
+    user_id: &str,
+    conversation_id: &str,
+    mark: &ReadMark,
+) -> Result<(), StoreError> {
     ch.put_json(Tbl::ReadMarks, &format!("{user_id}/{conversation_id}"), mark)
 }
 
@@ -155,7 +160,11 @@ pub trait ConversationReads: Reader + Sized {
     /// Calls `f` with every conversation updated at or after `since`, most recently updated
     /// first. Reads the `all` partition's update order one batch at a time and stops at the
     /// first older one, so nothing is collected and older history is never read.
-    fn each_updated_since<E: From<StoreError>>(&self, since: Timestamp, mut f: impl FnMut(Conversation) -> Result<(), E>) -> Result<(), E> {
+    fn each_updated_since<E: From<StoreError>>(
+        &self,
+        since: Timestamp,
+        mut f: impl FnMut(Conversation) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut merge = Merge::new(self, &["all".to_string()], Sort::Updated, None, 256)?;
         while let Some(id) = merge.next_id(self)? {
             let Some(c) = self.conversation(&id)? else { continue };

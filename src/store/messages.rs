@@ -37,7 +37,12 @@ pub fn put_message(ch: &mut Changes, m: &Message) -> Result<(), StoreError> {
 }
 
 /// Timeline entries of a conversation from `from_index`, at most `limit`, in index order.
-pub(crate) fn timeline(r: &impl Reader, conversation_id: &str, from_index: u32, limit: usize) -> Result<Vec<Message>, StoreError> {
+pub(crate) fn timeline(
+    r: &impl Reader,
+    conversation_id: &str,
+    from_index: u32,
+    limit: usize,
+) -> Result<Vec<Message>, StoreError> {
     let mut out = Vec::new();
     let (mut chunk, mut skipped) = codec::locate(from_index);
     let last = codec::chunk_key(conversation_id, u32::MAX);
@@ -69,7 +74,11 @@ pub(crate) fn timeline(r: &impl Reader, conversation_id: &str, from_index: u32, 
 /// The entry `message_id` of a conversation, if it has one.
 /// A derived id is looked for at the index it names first; any other id (or a derived-looking
 /// one not found there) through `message_index`.
-pub(crate) fn message_in(r: &impl Reader, conversation_id: &str, message_id: &str) -> Result<Option<Message>, StoreError> {
+pub(crate) fn message_in(
+    r: &impl Reader,
+    conversation_id: &str,
+    message_id: &str,
+) -> Result<Option<Message>, StoreError> {
     if let Some((index, _)) = derived_message(conversation_id, message_id)
         && let Some(m) = entry_with_id(r, conversation_id, index, message_id)?
     {
@@ -80,7 +89,12 @@ pub(crate) fn message_in(r: &impl Reader, conversation_id: &str, message_id: &st
 }
 
 /// Entry `index` of a conversation, if it exists and has the id `message_id`.
-fn entry_with_id(r: &impl Reader, conversation_id: &str, index: u32, message_id: &str) -> Result<Option<Message>, StoreError> {
+fn entry_with_id(
+    r: &impl Reader,
+    conversation_id: &str,
+    index: u32,
+    message_id: &str,
+) -> Result<Option<Message>, StoreError> {
     let (chunk, offset) = codec::locate(index);
     let Some(row) = r.get_bin(Bin::Timeline, &codec::chunk_key(conversation_id, chunk))? else { return Ok(None) };
     let Some(entry) = codec::entry_at(&row, offset)? else { return Ok(None) };

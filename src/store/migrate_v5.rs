@@ -6,8 +6,8 @@
 
 use redb::{ReadableTable, WriteTransaction};
 
-use super::tables::Tbl;
 use super::rows::{decode_conversation, encode_conversation};
+use super::tables::Tbl;
 use super::{StoreError, db_err};
 
 /// Re-encodes every conversation row, inside the migration's transaction.

@@ -44,7 +44,12 @@ pub(super) fn run(txn: &WriteTransaction) -> Result<Rebuilt, StoreError> {
     let codes = reassign(txn, partitions)?;
     let mut keys: Vec<String> = entries
         .into_iter()
-        .map(|(p, rest)| codes.get(&p).map(|code| format!("{code}{rest}")).ok_or_else(|| StoreError::Corrupt(format!("partition {p} got no code"))))
+        .map(|(p, rest)| {
+            codes
+                .get(&p)
+                .map(|code| format!("{code}{rest}"))
+                .ok_or_else(|| StoreError::Corrupt(format!("partition {p} got no code")))
+        })
         .collect::<Result<_, _>>()?;
     keys.sort_unstable();
     txn.delete_table(Tbl::ConvIndex.def()).map_err(db_err)?;

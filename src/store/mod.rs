@@ -40,16 +40,16 @@ pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
 pub use conv_index::{cursor_of, is_cursor};
 pub use conversations::{ConversationReads, ReadMark, put_conversation, put_read_mark, take_number, take_numbers};
+pub use files::FileStore;
 pub use messages::put_message;
 pub use reader::Reader;
 pub use repack::{CompactReport, Repacked, compact_folder};
-pub use rows::decode;
 pub use routing::{RoutingReads, last_seen};
+pub use rows::decode;
 pub use status_log::StatusLogReads;
 pub use tables::{SCHEMA_VERSION, Tbl};
 pub use users::{UserChanges, UserReads};
 pub use workspace::{WorkspaceReads, put_settings};
-pub use files::FileStore;
 pub use writer::Staged;
 
 use tables::{META_DEMO, META_SCHEMA_VERSION};
@@ -224,9 +224,12 @@ impl Store {
                     }) as Responder),
                     Err(err) => {
                         let answer = err.clone();
-                        Err((err, Box::new(move |_: Result<(), StoreError>| {
-                            let _ = tx.send(Err(E::from(answer)));
-                        }) as Responder))
+                        Err((
+                            err,
+                            Box::new(move |_: Result<(), StoreError>| {
+                                let _ = tx.send(Err(E::from(answer)));
+                            }) as Responder,
+                        ))
                     }
                 },
             }
@@ -297,7 +300,11 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
             if (1..4).contains(&from) {
                 // 3 → 4: compact rows for the timeline, the message-id index and the events.
                 let moved = compact::to_v4(&txn)?;
-                tracing::info!(messages = moved.messages, events = moved.events, "rewrote messages and events as compact rows");
+                tracing::info!(
+                    messages = moved.messages,
+                    events = moved.events,
+                    "rewrote messages and events as compact rows"
+                );
                 rewrote = moved.messages + moved.events > 0;
             }
             if (1..5).contains(&from) {
@@ -324,7 +331,12 @@ fn migrate(db: &Database) -> Result<bool, StoreError> {
             if (1..9).contains(&from) {
                 // 8 → 9: conversation index keys start with short partition codes.
                 let rebuilt = migrate_v9::run(&txn)?;
-                tracing::info!(conversations = rebuilt.conversations, partitions = rebuilt.partitions, keys = rebuilt.keys, "rebuilt the conversation index with short partition codes");
+                tracing::info!(
+                    conversations = rebuilt.conversations,
+                    partitions = rebuilt.partitions,
+                    keys = rebuilt.keys,
+                    "rebuilt the conversation index with short partition codes"
+                );
                 rewrote |= rebuilt.keys > 0;
             }
             let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;

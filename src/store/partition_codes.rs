@@ -46,7 +46,12 @@ impl Codes {
     /// The code of `partition` in `txn`. A partition without one gets the next code when
     /// `allocate` (a key is about to be written) and stays without when not (a key is about
     /// to be removed: there is none).
-    pub(crate) fn resolve(&mut self, txn: &WriteTransaction, partition: &str, allocate: bool) -> Result<Option<String>, StoreError> {
+    pub(crate) fn resolve(
+        &mut self,
+        txn: &WriteTransaction,
+        partition: &str,
+        allocate: bool,
+    ) -> Result<Option<String>, StoreError> {
         if let Some(code) = self.known.get(partition) {
             return Ok(Some(code.clone()));
         }
@@ -64,7 +69,10 @@ impl Codes {
 /// so that a row ever removed by hand cannot make a code be handed out twice.
 fn set_next(txn: &WriteTransaction, n: u64) -> Result<(), StoreError> {
     let bytes = serde_json::to_vec(&n).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    txn.open_table(Tbl::Meta.def()).map_err(db_err)?.insert(META_NEXT_PARTITION_CODE, bytes.as_slice()).map_err(db_err)?;
+    txn.open_table(Tbl::Meta.def())
+        .map_err(db_err)?
+        .insert(META_NEXT_PARTITION_CODE, bytes.as_slice())
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -79,7 +87,10 @@ fn allocate_code(txn: &WriteTransaction, partition: &str) -> Result<String, Stor
 
 /// Replaces every code with codes handed out from 0 to `partitions` in their order, for a
 /// rebuild of the whole index; returns them by partition.
-pub(super) fn reassign(txn: &WriteTransaction, partitions: impl IntoIterator<Item = String>) -> Result<HashMap<String, String>, StoreError> {
+pub(super) fn reassign(
+    txn: &WriteTransaction,
+    partitions: impl IntoIterator<Item = String>,
+) -> Result<HashMap<String, String>, StoreError> {
     txn.delete_table(Tbl::PartitionCodes.def()).map_err(db_err)?;
     let mut table = txn.open_table(Tbl::PartitionCodes.def()).map_err(db_err)?;
     let mut codes = HashMap::new();

@@ -78,10 +78,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn get_in(
-    table: &impl ReadableTable<&'static str, &'static [u8]>,
-    key: &str,
-) -> Result<Option<Vec<u8>>, StoreError> {
+fn get_in(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
     Ok(table.get(key).map_err(db_err)?.map(|g| g.value().to_vec()))
 }
 

@@ -13,7 +13,10 @@
 
 use std::path::Path;
 
-use redb::{Database, Key, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle, TableStats, Value, WriteTransaction};
+use redb::{
+    Database, Key, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle, TableStats, Value,
+    WriteTransaction,
+};
 
 use super::tables::{Bin, EVENTS, Tbl};
 use super::{DB_FILE, StoreError, db_err};
@@ -120,7 +123,8 @@ pub(crate) fn repack_and_compact(db: &mut Database) -> Result<Vec<Repacked>, Sto
 
 /// The file's length and the bytes it takes on disk.
 fn file_size(path: &Path) -> Result<(u64, u64), StoreError> {
-    let m = std::fs::metadata(path).map_err(|e| StoreError::Unavailable(format!("cannot read {}: {e}", path.display())))?;
+    let m =
+        std::fs::metadata(path).map_err(|e| StoreError::Unavailable(format!("cannot read {}: {e}", path.display())))?;
     #[cfg(unix)]
     let on_disk = std::os::unix::fs::MetadataExt::blocks(&m) * 512;
     #[cfg(not(unix))]

@@ -42,7 +42,11 @@ pub fn last_seen(u: &User) -> Timestamp {
 }
 
 pub(crate) fn user_keys(u: &User) -> Vec<String> {
-    if u.active && u.status == AgentStatus::Available { vec![format!("seen/{}/{}", hex(last_seen(u)), u.id)] } else { Vec::new() }
+    if u.active && u.status == AgentStatus::Available {
+        vec![format!("seen/{}/{}", hex(last_seen(u)), u.id)]
+    } else {
+        Vec::new()
+    }
 }
 
 fn move_keys(ch: &mut Changes, old: Vec<String>, new: Vec<String>) {

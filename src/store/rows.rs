@@ -89,11 +89,26 @@ macro_rules! codes {
         }
     };
 }
-codes!(status_code, status_of, Status, [Status::Queued, Status::Offered, Status::Open, Status::Pending, Status::Closed]);
-codes!(detailed_code, detailed_of, Detailed, [
-    Detailed::CustomerWaiting, Detailed::AgentAnswered, Detailed::New, Detailed::ClosedByAgent,
-    Detailed::ClosedBySupervisor, Detailed::ClosedAutomatically, Detailed::ClosedByCustomer,
-]);
+codes!(
+    status_code,
+    status_of,
+    Status,
+    [Status::Queued, Status::Offered, Status::Open, Status::Pending, Status::Closed]
+);
+codes!(
+    detailed_code,
+    detailed_of,
+    Detailed,
+    [
+        Detailed::CustomerWaiting,
+        Detailed::AgentAnswered,
+        Detailed::New,
+        Detailed::ClosedByAgent,
+        Detailed::ClosedBySupervisor,
+        Detailed::ClosedAutomatically,
+        Detailed::ClosedByCustomer,
+    ]
+);
 codes!(priority_code, priority_of, Priority, [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent]);
 codes!(origin_code, origin_of, Origin, [Origin::Inbound, Origin::Outbound, Origin::BotHandoff]);
 
@@ -143,10 +158,38 @@ struct Row {
 /// Encodes a conversation as a stored row.
 pub(super) fn encode_conversation(c: &Conversation) -> Result<Vec<u8>, StoreError> {
     let Conversation {
-        id, number, inbox_id, contact_id, status, detailed, assignee, team_id, labels, participants, subject, priority,
-        origin, created_at, updated_at, waiting_since, last_message_at, status_since, message_count, timeline_len,
-        accepted_at, first_response_at, closed_at, wrap_up_id, close_justification, reopen_count, transfer_count,
-        rona_count, offer, skipped, conference, invited,
+        id,
+        number,
+        inbox_id,
+        contact_id,
+        status,
+        detailed,
+        assignee,
+        team_id,
+        labels,
+        participants,
+        subject,
+        priority,
+        origin,
+        created_at,
+        updated_at,
+        waiting_since,
+        last_message_at,
+        status_since,
+        message_count,
+        timeline_len,
+        accepted_at,
+        first_response_at,
+        closed_at,
+        wrap_up_id,
+        close_justification,
+        reopen_count,
+        transfer_count,
+        rona_count,
+        offer,
+        skipped,
+        conference,
+        invited,
     } = c;
     let base = created_at.millis();
     let rel = |t: &Timestamp| t.millis().wrapping_sub(base);
@@ -244,7 +287,8 @@ pub(super) fn decode_conversation(bytes: &[u8]) -> Result<Conversation, StoreErr
 /// reads, which skip the detour through JSON values).
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     if bytes.first() == Some(&CONVERSATION_ROW) {
-        let value = serde_json::to_value(decode_conversation(bytes)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let value =
+            serde_json::to_value(decode_conversation(bytes)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         return serde_json::from_value(value).map_err(|e| StoreError::Corrupt(e.to_string()));
     }
     super::reader::decode(bytes)

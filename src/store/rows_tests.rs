@@ -8,7 +8,14 @@ use crate::domain::id::new_id;
 
 fn full() -> Conversation {
     let t = |ms: i64| Timestamp(1_700_000_000_000 + ms);
-    let mut c = Conversation::new(new_id("cv", t(0), [1; 10]), 1234, new_id("inb", t(1), [2; 10]), new_id("ct", t(2), [3; 10]), Origin::BotHandoff, t(10));
+    let mut c = Conversation::new(
+        new_id("cv", t(0), [1; 10]),
+        1234,
+        new_id("inb", t(1), [2; 10]),
+        new_id("ct", t(2), [3; 10]),
+        Origin::BotHandoff,
+        t(10),
+    );
     (c.status, c.detailed, c.priority) = (Status::Offered, Detailed::ClosedByCustomer, Priority::Urgent);
     c.assignee = Some(new_id("usr", t(3), [4; 10]));
     c.team_id = Some(new_id("team", t(4), [5; 10]));
@@ -36,7 +43,14 @@ fn every_field_round_trips_and_the_row_is_much_smaller_than_json() {
     let json = serde_json::to_vec(&c).expect("json");
     assert_eq!(decode_conversation(&json).expect("JSON rows of schema 4 and older"), c);
     assert!(row.len() * 2 < json.len(), "{} bytes against {} as JSON", row.len(), json.len());
-    let plain = Conversation::new(new_id("cv", Timestamp(1), [1; 10]), 1, "inb_1".into(), "ct_1".into(), Origin::Inbound, Timestamp(-5));
+    let plain = Conversation::new(
+        new_id("cv", Timestamp(1), [1; 10]),
+        1,
+        "inb_1".into(),
+        "ct_1".into(),
+        Origin::Inbound,
+        Timestamp(-5),
+    );
     assert_eq!(decode_conversation(&encode_conversation(&plain).expect("encodes")).expect("decodes"), plain);
 }
 

@@ -84,7 +84,12 @@ pub trait StatusLogReads: Reader + Sized {
 
     /// The changes of `user_id` at or after `from` and before `to`, oldest first, as (when,
     /// status moved to).
-    fn status_changes(&self, user_id: &str, from: Timestamp, to: Timestamp) -> Result<Vec<(Timestamp, AgentStatus)>, StoreError> {
+    fn status_changes(
+        &self,
+        user_id: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Timestamp, AgentStatus)>, StoreError> {
         let prefix = format!("{user_id}/");
         // Every key at `from` sorts after `{prefix}{from}`, which is their prefix.
         let mut after = format!("{prefix}{}", hex(from));

@@ -100,7 +100,11 @@ async fn decisions_see_earlier_commands_so_exactly_one_claim_wins() {
                         }
                         let mut c = Changes::new(Timestamp(0), Actor::System);
                         c.put_str(Tbl::UserEmails, "same@example.com", &format!("usr_{n}"));
-                        c.event(EventKind::UserCreated { user_id: format!("usr_{n}"), email: "same@example.com".into(), role: Role::Agent });
+                        c.event(EventKind::UserCreated {
+                            user_id: format!("usr_{n}"),
+                            email: "same@example.com".into(),
+                            role: Role::Agent,
+                        });
                         Ok((c, n))
                     })
                     .await
@@ -133,7 +137,9 @@ async fn a_second_open_is_refused_and_a_newer_schema_is_refused() {
         .expect("written");
     drop(store);
     match Store::open(dir.path()) {
-        Err(StoreError::TooNew { found, supported }) => assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION)),
+        Err(StoreError::TooNew { found, supported }) => {
+            assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION))
+        }
         Err(other) => panic!("expected TooNew, got {other}"),
         Ok(_) => panic!("expected TooNew, but it opened"),
     }
@@ -143,7 +149,8 @@ async fn a_second_open_is_refused_and_a_newer_schema_is_refused() {
 async fn a_fresh_folder_records_the_schema_version() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("opens");
-    let v: Option<u64> = store.snapshot().expect("snapshot").get_json(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads");
+    let v: Option<u64> =
+        store.snapshot().expect("snapshot").get_json(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads");
     assert_eq!(v, Some(SCHEMA_VERSION));
     assert!(!store.is_demo().expect("reads"));
 }
@@ -152,7 +159,8 @@ async fn a_fresh_folder_records_the_schema_version() {
 async fn schema_1_folders_get_their_routing_index() {
     use crate::domain::conversation::{Conversation, Detailed, Origin, Status};
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut c = Conversation::new("cv_1".into(), 1001, "inb_1".into(), "ct_1".into(), Origin::Inbound, Timestamp(5_000));
+    let mut c =
+        Conversation::new("cv_1".into(), 1001, "inb_1".into(), "ct_1".into(), Origin::Inbound, Timestamp(5_000));
     (c.status, c.detailed, c.assignee) = (Status::Pending, Detailed::AgentAnswered, Some("usr_1".into()));
     {
         // A folder as schema 1 left it: conversations without routing keys.
@@ -188,8 +196,11 @@ async fn status_changes_are_logged_with_their_event_and_schema_2_folders_get_the
     };
     {
         let store = Store::open(dir.path()).expect("opens");
-        let user: User = serde_json::from_str(r#"{"id":"usr_1","email":"a@b.c","name":"A","role":"agent","active":true,
-            "capacity":5,"status":"away","password_hash":"","created_at":0,"updated_at":0}"#).expect("user");
+        let user: User = serde_json::from_str(
+            r#"{"id":"usr_1","email":"a@b.c","name":"A","role":"agent","active":true,
+            "capacity":5,"status":"away","password_hash":"","created_at":0,"updated_at":0}"#,
+        )
+        .expect("user");
         store
             .write(move |_| {
                 let mut ch = Changes::new(Timestamp(0), Actor::System);
@@ -202,9 +213,14 @@ async fn status_changes_are_logged_with_their_event_and_schema_2_folders_get_the
         store.write(changed(70_000, AgentStatus::Available, AgentStatus::Away)).await.expect("writes");
         let snap = store.snapshot().expect("snapshot");
         let all = snap.status_changes("usr_1", Timestamp(0), Timestamp(100_000)).expect("reads");
-        assert_eq!(all, [(Timestamp(10_000), AgentStatus::Available), (Timestamp(70_000), AgentStatus::Away)], "written with the events");
+        assert_eq!(
+            all,
+            [(Timestamp(10_000), AgentStatus::Available), (Timestamp(70_000), AgentStatus::Away)],
+            "written with the events"
+        );
         // Make it a folder as schema 2 left it: events without the log.
-        let keys: Vec<String> = snap.scan_raw(Tbl::StatusLog, "", None, 100).expect("reads").into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<String> =
+            snap.scan_raw(Tbl::StatusLog, "", None, 100).expect("reads").into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys.len(), 2);
         store
             .write(move |_| {

@@ -38,12 +38,21 @@ fn id(prefix: &str, n: u64) -> String {
 
 /// Conversations in every state, with ties in time, some waiting and some not.
 fn sample() -> Vec<Conversation> {
-    let (inboxes, users, labels) = ([id("inb", 1), id("inb", 2)], [id("usr", 1), id("usr", 2)], [id("lbl", 1), id("lbl", 2)]);
+    let (inboxes, users, labels) =
+        ([id("inb", 1), id("inb", 2)], [id("usr", 1), id("usr", 2)], [id("lbl", 1), id("lbl", 2)]);
     (0..40u64)
         .map(|n| {
-            let mut c = Conversation::new(id("cv", n), 1001 + n, inboxes[(n % 2) as usize].clone(), id("ct", n % 3), Origin::Inbound, Timestamp(1_000_000 + (n as i64 % 7) * 1000));
+            let mut c = Conversation::new(
+                id("cv", n),
+                1001 + n,
+                inboxes[(n % 2) as usize].clone(),
+                id("ct", n % 3),
+                Origin::Inbound,
+                Timestamp(1_000_000 + (n as i64 % 7) * 1000),
+            );
             c.updated_at = Timestamp(2_000_000 + (n as i64 % 5) * 1000);
-            c.status = [Status::Queued, Status::Open, Status::Pending, Status::Closed, Status::Offered][(n % 5) as usize];
+            c.status =
+                [Status::Queued, Status::Open, Status::Pending, Status::Closed, Status::Offered][(n % 5) as usize];
             if n % 3 != 0 {
                 c.waiting_since = Some(Timestamp(1_500_000 + (n as i64 % 4) * 1000));
             }
@@ -71,7 +80,8 @@ fn all_partitions(cs: &[Conversation]) -> Vec<String> {
 fn pages(snap: &impl Reader, partitions: &[String], sort: Sort, limit: usize) -> Vec<String> {
     let (mut out, mut cursor) = (Vec::new(), None::<String>);
     loop {
-        let (page, next) = snap.list_conversations(partitions, sort, cursor.as_deref(), limit, |_| true).expect("lists");
+        let (page, next) =
+            snap.list_conversations(partitions, sort, cursor.as_deref(), limit, |_| true).expect("lists");
         out.extend(page.into_iter().map(|c| c.id));
         match next {
             Some(n) => cursor = Some(n),
@@ -163,7 +173,8 @@ async fn every_partition_and_sort_pages_in_the_order_of_schema_3() {
 async fn a_schema_3_folder_reads_the_same_after_the_migration() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cs = sample();
-    let cursors: Vec<(Sort, String)> = [Sort::Waiting, Sort::Updated, Sort::Created].into_iter().map(|s| (s, cursor_of(&cs[7], s))).collect();
+    let cursors: Vec<(Sort, String)> =
+        [Sort::Waiting, Sort::Updated, Sort::Created].into_iter().map(|s| (s, cursor_of(&cs[7], s))).collect();
     {
         let store = Store::open(dir.path()).expect("opens");
         write_all(&store, cs.clone(), true).await;
@@ -215,7 +226,11 @@ async fn write_schema(store: &Store, cs: Vec<Conversation>, version: u64) {
                     ch.put_str(Tbl::ConvIndex, &if version == 6 { format!("{k}/{}", c.id) } else { k }, "");
                 }
                 if version == 8 {
-                    ch.ops.push(changes::Op::Put(Tbl::ConvNumbers, conv_index::number_key(c.number), conv_index::id_row(&c.id)?));
+                    ch.ops.push(changes::Op::Put(
+                        Tbl::ConvNumbers,
+                        conv_index::number_key(c.number),
+                        conv_index::id_row(&c.id)?,
+                    ));
                 }
             }
             ch.put_json(Tbl::Meta, tables::META_SCHEMA_VERSION, &version)?;
@@ -230,7 +245,8 @@ async fn a_schema_6_folder_reads_the_same_after_the_migration() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut cs = sample();
     cs[3].id = "cv_legacy-shaped".into();
-    let cursors: Vec<(Sort, String)> = [Sort::Waiting, Sort::Updated, Sort::Created].into_iter().map(|s| (s, cursor_of(&cs[7], s))).collect();
+    let cursors: Vec<(Sort, String)> =
+        [Sort::Waiting, Sort::Updated, Sort::Created].into_iter().map(|s| (s, cursor_of(&cs[7], s))).collect();
     {
         let store = Store::open(dir.path()).expect("opens");
         write_schema(&store, cs.clone(), 6).await;
@@ -248,8 +264,14 @@ async fn a_schema_6_folder_reads_the_same_after_the_migration() {
         assert_eq!(snap.conversation_id_by_number(c.number).expect("reads").as_deref(), Some(c.id.as_str()));
     }
     check_every_order(&snap, &cs);
-    assert_eq!(snap.partition_ids("all", Sort::Created, usize::MAX).expect("reads"), expected(&cs, &["all".to_string()], Sort::Created));
-    assert_eq!(snap.partition_count(&format!("c:{}", cs[0].contact_id), usize::MAX).expect("counts"), cs.iter().filter(|c| c.contact_id == cs[0].contact_id).count());
+    assert_eq!(
+        snap.partition_ids("all", Sort::Created, usize::MAX).expect("reads"),
+        expected(&cs, &["all".to_string()], Sort::Created)
+    );
+    assert_eq!(
+        snap.partition_count(&format!("c:{}", cs[0].contact_id), usize::MAX).expect("counts"),
+        cs.iter().filter(|c| c.contact_id == cs[0].contact_id).count()
+    );
     // A cursor a client got before the upgrade continues where it was.
     for (sort, cursor) in cursors {
         let all = expected(&cs, &["all".to_string()], sort);
@@ -270,7 +292,9 @@ async fn a_schema_6_folder_with_a_repeated_number_is_refused_and_left_as_it_was(
         write_schema(&store, cs.clone(), 6).await;
     }
     match Store::open(dir.path()) {
-        Err(StoreError::Corrupt(m)) => assert!(m.contains(&cs[2].id) && m.contains(&cs[5].id) && m.contains("same number"), "{m}"),
+        Err(StoreError::Corrupt(m)) => {
+            assert!(m.contains(&cs[2].id) && m.contains(&cs[5].id) && m.contains("same number"), "{m}")
+        }
         Err(other) => panic!("{other}"),
         Ok(_) => panic!("opened"),
     }
@@ -297,7 +321,11 @@ async fn a_schema_8_folder_gets_short_codes_and_new_partitions_the_next_ones() {
         assert_eq!(snap.get_str(Tbl::PartitionCodes, p).expect("reads"), Some(conv_index::short_code(n as u64)), "{p}");
     }
     let keys = snap.scan_raw(Tbl::ConvIndex, "", None, usize::MAX).expect("reads");
-    assert_eq!(keys.len(), cs.iter().map(|c| conv_index::index_entries(c).len()).sum::<usize>(), "the long keys are gone");
+    assert_eq!(
+        keys.len(),
+        cs.iter().map(|c| conv_index::index_entries(c).len()).sum::<usize>(),
+        "the long keys are gone"
+    );
     check_every_order(&snap, &cs);
     drop(snap);
 
@@ -321,7 +349,10 @@ async fn a_schema_8_folder_gets_short_codes_and_new_partitions_the_next_ones() {
     };
     put(labelled.clone(), before.clone()).await;
     let snap = store.snapshot().expect("snapshot");
-    assert_eq!(snap.get_str(Tbl::PartitionCodes, &label).expect("reads"), Some(conv_index::short_code(named.len() as u64)));
+    assert_eq!(
+        snap.get_str(Tbl::PartitionCodes, &label).expect("reads"),
+        Some(conv_index::short_code(named.len() as u64))
+    );
     assert_eq!(snap.partition_ids(&label, Sort::Created, 10).expect("reads"), vec![before.id.clone()]);
     drop(snap);
     put(before.clone(), labelled.clone()).await;
@@ -332,7 +363,14 @@ async fn a_schema_8_folder_gets_short_codes_and_new_partitions_the_next_ones() {
     let snap = store.snapshot().expect("snapshot");
     assert_eq!(snap.partition_ids(&label, Sort::Created, 10).expect("reads"), Vec::<String>::new());
     assert_eq!(snap.partition_count(&label, 10).expect("counts"), 0);
-    assert_eq!(snap.count(Tbl::PartitionCodes).expect("counts"), named.len() as u64 + 1, "kept, and no code for the ghost");
-    assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_NEXT_PARTITION_CODE).expect("reads"), Some(named.len() as u64 + 1));
+    assert_eq!(
+        snap.count(Tbl::PartitionCodes).expect("counts"),
+        named.len() as u64 + 1,
+        "kept, and no code for the ghost"
+    );
+    assert_eq!(
+        snap.get_json::<u64>(Tbl::Meta, tables::META_NEXT_PARTITION_CODE).expect("reads"),
+        Some(named.len() as u64 + 1)
+    );
     check_every_order(&snap, &cs);
 }

@@ -1,10 +1,10 @@
 //! Typed access to users and their credentials, with the secondary indexes kept in step:
 //! email → user, secret hash → credential, user → credentials.
 
+use super::StoreError;
 use super::changes::Changes;
 use super::reader::{Reader, decode};
 use super::tables::Tbl;
-use super::StoreError;
 use crate::domain::{Credential, Role, User};
 
 /// Lookups of users and credentials, for any [`Reader`].

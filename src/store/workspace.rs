@@ -56,7 +56,12 @@ pub trait WorkspaceReads: Reader + Sized {
     }
     /// Ids of the inboxes served by any of `team_ids`.
     fn inboxes_of_teams(&self, team_ids: &[String]) -> Result<Vec<String>, StoreError> {
-        Ok(self.inboxes()?.into_iter().filter(|i| i.team_ids.iter().any(|t| team_ids.contains(t))).map(|i| i.id).collect())
+        Ok(self
+            .inboxes()?
+            .into_iter()
+            .filter(|i| i.team_ids.iter().any(|t| team_ids.contains(t)))
+            .map(|i| i.id)
+            .collect())
     }
     /// Ids of the teams `user_id` belongs to.
     fn teams_of_user(&self, user_id: &str) -> Result<Vec<String>, StoreError> {

@@ -6,8 +6,8 @@
 //! every caller (group commit: one fsync for many changes). A refused command wrote nothing; a
 //! failed apply or commit aborts the batch and answers every command in it with an error.
 
-use std::sync::mpsc;
 use std::sync::Arc;
+use std::sync::mpsc;
 
 use redb::{Database, ReadableTable, WriteTransaction};
 use tokio::sync::watch;
@@ -124,7 +124,11 @@ impl Batch<'_> {
             events.insert(event.seq, bytes.as_slice()).map_err(db_err)?;
             // Tables derived from events are written with them, never later.
             if let Some((k, v)) = status_log::row(&event)? {
-                self.txn.open_table(Tbl::StatusLog.def()).map_err(db_err)?.insert(k.as_str(), v.as_slice()).map_err(db_err)?;
+                self.txn
+                    .open_table(Tbl::StatusLog.def())
+                    .map_err(db_err)?
+                    .insert(k.as_str(), v.as_slice())
+                    .map_err(db_err)?;
             }
             self.next_seq += 1;
         }
@@ -204,4 +208,3 @@ fn run_batch(db: &Database, jobs: Vec<Job>, next_seq: u64, last_seq: &watch::Sen
     }
     next
 }
-

@@ -29,9 +29,13 @@ impl Desk {
     pub async fn new(h: &Harness) -> Desk {
         let admin = h.demo("admin").await;
         let (ana_id, marco_id) = (h.user_id("ana@example.com").await, h.user_id("marco@example.com").await);
-        let team = id(&h.post("/api/v1/teams", &admin, json!({"name": "Support", "members": [ana_id, marco_id]})).await.body);
+        let team =
+            id(&h.post("/api/v1/teams", &admin, json!({"name": "Support", "members": [ana_id, marco_id]})).await.body);
         let web = id(&h.post("/api/v1/inboxes", &admin, json!({"name": "Web", "team_ids": [team]})).await.body);
-        let api = id(&h.post("/api/v1/inboxes", &admin, json!({"name": "WhatsApp bridge", "channel": "api", "team_ids": [team]})).await.body);
+        let api = id(&h
+            .post("/api/v1/inboxes", &admin, json!({"name": "WhatsApp bridge", "channel": "api", "team_ids": [team]}))
+            .await
+            .body);
         let other = id(&h.post("/api/v1/inboxes", &admin, json!({"name": "Other"})).await.body);
         let vip = id(&h.post("/api/v1/labels", &admin, json!({"name": "vip"})).await.body);
         let solved = id(&h.post("/api/v1/wrap-up-reasons", &admin, json!({"name": "Solved"})).await.body);

@@ -97,8 +97,13 @@ impl Harness {
 
     /// Signs in and returns the whole answer.
     pub async fn try_login(&self, email: &str, password: &str) -> Answer {
-        self.call(Method::POST, "/api/v1/auth/login", None, Some(serde_json::json!({"email": email, "password": password})))
-            .await
+        self.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({"email": email, "password": password})),
+        )
+        .await
     }
 
     /// Signs in and returns the session token.

@@ -140,7 +140,12 @@ impl Names {
             created_at: c.created_at,
             updated_at: c.updated_at,
             closed_at: c.closed_at.filter(|_| closed),
-            wrap_up_reason: c.wrap_up_id.as_ref().filter(|_| closed).and_then(|w| self.wrap_ups.get(w).cloned()).unwrap_or_default(),
+            wrap_up_reason: c
+                .wrap_up_id
+                .as_ref()
+                .filter(|_| closed)
+                .and_then(|w| self.wrap_ups.get(w).cloned())
+                .unwrap_or_default(),
             messages: c.message_count,
             id: c.id,
         })
@@ -150,7 +155,12 @@ impl Names {
 impl Desk {
     /// One page of the list `q` as export rows (permissions exactly as the list), with the
     /// metrics as of `now`, and the cursor of the next page. One short snapshot per call.
-    pub fn export_page(&self, who: &Principal, q: &ListQuery, now: Timestamp) -> Result<(Vec<ExportRow>, Option<String>), DeskError> {
+    pub fn export_page(
+        &self,
+        who: &Principal,
+        q: &ListQuery,
+        now: Timestamp,
+    ) -> Result<(Vec<ExportRow>, Option<String>), DeskError> {
         who.ready()?;
         let snap = self.store.snapshot()?;
         let (convs, next) = select(&snap, who, q)?;
@@ -249,7 +259,15 @@ mod tests {
     fn names_match_the_api() {
         use crate::domain::conversation::{Detailed, Priority};
         use crate::domain::workspace::Channel;
-        for d in [Detailed::CustomerWaiting, Detailed::AgentAnswered, Detailed::New, Detailed::ClosedByAgent, Detailed::ClosedBySupervisor, Detailed::ClosedAutomatically, Detailed::ClosedByCustomer] {
+        for d in [
+            Detailed::CustomerWaiting,
+            Detailed::AgentAnswered,
+            Detailed::New,
+            Detailed::ClosedByAgent,
+            Detailed::ClosedBySupervisor,
+            Detailed::ClosedAutomatically,
+            Detailed::ClosedByCustomer,
+        ] {
             assert_eq!(serde_json::to_value(d).ok(), Some(serde_json::Value::from(d.as_str())));
         }
         for p in [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent] {

@@ -15,9 +15,32 @@ use crate::store::StoreError;
 /// The header row, in column order. Times are in the workspace's zone; `*_secs` are whole
 /// seconds.
 pub const COLUMNS: [&str; 27] = [
-    "number", "id", "subject", "status", "detailed_status", "priority", "channel", "inbox", "contact_name", "contact_email",
-    "contact_phone", "assignee", "team", "labels", "created_at", "updated_at", "closed_at", "wrap_up_reason", "messages",
-    "accept_secs", "first_response_secs", "duration_secs", "time_to_close_secs", "time_in_status_secs", "transfers", "ronas",
+    "number",
+    "id",
+    "subject",
+    "status",
+    "detailed_status",
+    "priority",
+    "channel",
+    "inbox",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "assignee",
+    "team",
+    "labels",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "wrap_up_reason",
+    "messages",
+    "accept_secs",
+    "first_response_secs",
+    "duration_secs",
+    "time_to_close_secs",
+    "time_in_status_secs",
+    "transfers",
+    "ronas",
     "reopens",
 ];
 
@@ -81,7 +104,9 @@ fn csv_error(e: impl std::fmt::Display) -> DeskError {
 
 /// CSV lines (header first when `header`), each record ended by CRLF as RFC 4180 says.
 fn csv_chunk(rows: &[ExportRow], header: bool, zone: &Zone) -> Result<Vec<u8>, DeskError> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::with_capacity(rows.len() * 300 + 400));
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::with_capacity(rows.len() * 300 + 400));
     if header {
         w.write_record(COLUMNS).map_err(csv_error)?;
     }
@@ -159,7 +184,15 @@ impl Desk {
         let zone = Zone::of_workspace(&self.store.snapshot()?)?;
         let first = csv_chunk(&rows, true, &zone)?;
         q.cursor = next.clone();
-        Ok(CsvExport { desk: self.clone(), who: who.clone(), query: q, now, zone, first: Some(first), done: next.is_none() })
+        Ok(CsvExport {
+            desk: self.clone(),
+            who: who.clone(),
+            query: q,
+            now,
+            zone,
+            first: Some(first),
+            done: next.is_none(),
+        })
     }
 
     /// The list `q` as an xlsx workbook: bold, frozen header with an autofilter, numbers as
@@ -180,7 +213,8 @@ impl Desk {
         for (col, name) in COLUMNS.iter().enumerate() {
             let width = match *name {
                 "subject" => 40,
-                "id" | "contact_name" | "contact_email" | "inbox" | "assignee" | "team" | "labels" | "wrap_up_reason" => 22,
+                "id" | "contact_name" | "contact_email" | "inbox" | "assignee" | "team" | "labels"
+                | "wrap_up_reason" => 22,
                 n if n.ends_with("_at") => 19,
                 _ => 12,
             };
@@ -193,12 +227,17 @@ impl Desk {
             for r in &rows {
                 row += 1;
                 if row >= XLSX_MAX_ROWS {
-                    return Err(DeskError::field("format", "more conversations match than an xlsx sheet holds (1,048,575); narrow the filters or export CSV"));
+                    return Err(DeskError::field(
+                        "format",
+                        "more conversations match than an xlsx sheet holds (1,048,575); narrow the filters or export CSV",
+                    ));
                 }
                 for (col, cell) in r.cells().into_iter().enumerate() {
                     let col = col as u16;
                     match cell {
-                        Cell::Text(t) if t.chars().count() > XLSX_MAX_CHARS => sheet.write_string(row, col, t.chars().take(XLSX_MAX_CHARS).collect::<String>()),
+                        Cell::Text(t) if t.chars().count() > XLSX_MAX_CHARS => {
+                            sheet.write_string(row, col, t.chars().take(XLSX_MAX_CHARS).collect::<String>())
+                        }
                         Cell::Text(t) => sheet.write_string(row, col, t),
                         Cell::Number(n) => sheet.write_number(row, col, n as f64),
                         Cell::Time(t) => {
@@ -215,9 +254,11 @@ impl Desk {
             (rows, next) = self.export_page(who, &q, now)?;
         }
         sheet.autofilter(0, 0, row, COLUMNS.len() as u16 - 1).map_err(xlsx_error)?;
-        let mut file = tempfile::tempfile().map_err(|e| DeskError::Storage(StoreError::Unavailable(format!("cannot create a temporary file: {e}"))))?;
+        let mut file = tempfile::tempfile()
+            .map_err(|e| DeskError::Storage(StoreError::Unavailable(format!("cannot create a temporary file: {e}"))))?;
         book.save_to_writer(&mut file).map_err(xlsx_error)?;
-        file.seek(SeekFrom::Start(0)).map_err(|e| DeskError::Storage(StoreError::Unavailable(format!("cannot read the workbook back: {e}"))))?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| DeskError::Storage(StoreError::Unavailable(format!("cannot read the workbook back: {e}"))))?;
         Ok(ExportFile { file, file_name: format!("conversations-{}.xlsx", zone.file_date(now)) })
     }
 }

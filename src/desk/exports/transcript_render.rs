@@ -45,7 +45,11 @@ impl Transcript {
     }
 
     fn title(&self) -> String {
-        if self.subject.is_empty() { format!("Conversation #{}", self.number) } else { format!("Conversation #{}: {}", self.number, self.subject) }
+        if self.subject.is_empty() {
+            format!("Conversation #{}", self.number)
+        } else {
+            format!("Conversation #{}: {}", self.number, self.subject)
+        }
     }
 
     /// Plain text: the header, then each entry with its time and author; internal notes are
@@ -98,10 +102,18 @@ impl Transcript {
             let (class, at) = (e.role.replace(' ', "-"), self.zone.readable(e.at));
             let iso = self.zone.iso(e.at);
             if e.kind == MessageKind::System {
-                let _ = writeln!(out, "<li class=\"entry system\"><time datetime=\"{iso}\">{at}</time> {}</li>", escape_html(&e.text));
+                let _ = writeln!(
+                    out,
+                    "<li class=\"entry system\"><time datetime=\"{iso}\">{at}</time> {}</li>",
+                    escape_html(&e.text)
+                );
                 continue;
             }
-            let (tag, role) = if e.kind == MessageKind::Note { ("<span class=\"tag\">Internal note</span> ", "") } else { ("", e.role) };
+            let (tag, role) = if e.kind == MessageKind::Note {
+                ("<span class=\"tag\">Internal note</span> ", "")
+            } else {
+                ("", e.role)
+            };
             let _ = write!(
                 out,
                 "<li class=\"entry {class}\">\n<div class=\"meta\"><span>{tag}<span class=\"who\">{}</span> <span class=\"kind\">{}</span></span><time datetime=\"{iso}\">{at}</time></div>\n<div class=\"text\">{}</div>\n",
@@ -159,6 +171,9 @@ mod tests {
 
     #[test]
     fn escaping_covers_markup_and_quotes() {
-        assert_eq!(escape_html("<script>alert('x')</script> & \"y\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;");
+        assert_eq!(
+            escape_html("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
     }
 }

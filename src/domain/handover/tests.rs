@@ -15,7 +15,15 @@ fn open_by(owner: &str) -> Conversation {
 }
 
 fn viewer(id: &str, role: Role) -> Viewer {
-    Viewer { id: id.into(), name: id.to_uppercase(), role, status: AgentStatus::Available, see_all: false, inbox_ids: vec![], team_ids: vec![] }
+    Viewer {
+        id: id.into(),
+        name: id.to_uppercase(),
+        role,
+        status: AgentStatus::Available,
+        see_all: false,
+        inbox_ids: vec![],
+        team_ids: vec![],
+    }
 }
 
 fn cand(id: &str, status: AgentStatus, load: u32) -> Candidate {
@@ -33,7 +41,15 @@ fn conflict(r: Result<Vec<Entry>, Refusal>) -> String {
 fn transfer_to_an_agent_offers_it_and_counts() {
     let mut c = open_by("ana");
     let d = T0.plus_secs(30);
-    let said = transfer_to_agent(&mut c, &viewer("ana", Role::Agent), &cand("marco", AgentStatus::Available, 0), Some("wants a refund"), d, T0).expect("transfers");
+    let said = transfer_to_agent(
+        &mut c,
+        &viewer("ana", Role::Agent),
+        &cand("marco", AgentStatus::Available, 0),
+        Some("wants a refund"),
+        d,
+        T0,
+    )
+    .expect("transfers");
     assert_eq!(said[0].text, "ANA transferred the conversation to MARCO: wants a refund");
     assert_eq!((c.status, c.assignee.clone(), c.transfer_count), (Status::Offered, None, 1));
     let o = c.offer.clone().expect("offer");
@@ -45,22 +61,43 @@ fn transfer_to_an_agent_offers_it_and_counts() {
 fn transfer_refusals_say_why() {
     let ana = viewer("ana", Role::Agent);
     let d = T0.plus_secs(30);
-    assert!(conflict(transfer_to_agent(&mut open_by("ana"), &ana, &cand("ana", AgentStatus::Available, 0), None, d, T0)).contains("yourself"));
-    assert!(conflict(transfer_to_agent(&mut open_by("ana"), &ana, &cand("marco", AgentStatus::Offline, 0), None, d, T0)).contains("MARCO is offline"));
-    assert!(conflict(transfer_to_agent(&mut open_by("ana"), &ana, &cand("marco", AgentStatus::Away, 0), None, d, T0)).contains("away"));
-    assert!(conflict(transfer_to_agent(&mut open_by("ana"), &ana, &cand("marco", AgentStatus::Available, 3), None, d, T0)).contains("capacity (3 of 3"));
+    assert!(
+        conflict(transfer_to_agent(&mut open_by("ana"), &ana, &cand("ana", AgentStatus::Available, 0), None, d, T0))
+            .contains("yourself")
+    );
+    assert!(
+        conflict(transfer_to_agent(&mut open_by("ana"), &ana, &cand("marco", AgentStatus::Offline, 0), None, d, T0))
+            .contains("MARCO is offline")
+    );
+    assert!(
+        conflict(transfer_to_agent(&mut open_by("ana"), &ana, &cand("marco", AgentStatus::Away, 0), None, d, T0))
+            .contains("away")
+    );
+    assert!(
+        conflict(transfer_to_agent(&mut open_by("ana"), &ana, &cand("marco", AgentStatus::Available, 3), None, d, T0))
+            .contains("capacity (3 of 3")
+    );
     let mut closed = open_by("ana");
     closed.status = Status::Closed;
-    assert!(conflict(transfer_to_agent(&mut closed, &ana, &cand("marco", AgentStatus::Available, 0), None, d, T0)).contains("closed"));
+    assert!(
+        conflict(transfer_to_agent(&mut closed, &ana, &cand("marco", AgentStatus::Available, 0), None, d, T0))
+            .contains("closed")
+    );
     let mut queued = open_by("ana");
     queued.status = Status::Queued;
     queued.assignee = None;
     assert!(conflict(transfer_to_team(&mut queued, &ana, "tm", "Sales", None, T0)).contains("accepted"));
     // Someone else's conversation: only a supervisor may transfer it.
-    assert!(matches!(transfer_to_team(&mut open_by("marco"), &ana, "tm", "Sales", None, T0), Err(Refusal::Forbidden(_))));
+    assert!(matches!(
+        transfer_to_team(&mut open_by("marco"), &ana, "tm", "Sales", None, T0),
+        Err(Refusal::Forbidden(_))
+    ));
     let mut c = open_by("marco");
     transfer_to_team(&mut c, &viewer("sup", Role::Supervisor), "tm", "Sales", None, T0).expect("supervisor transfers");
-    assert_eq!((c.status, c.team_id.as_deref(), c.assignee.clone(), c.transfer_count), (Status::Queued, Some("tm"), None, 1));
+    assert_eq!(
+        (c.status, c.team_id.as_deref(), c.assignee.clone(), c.transfer_count),
+        (Status::Queued, Some("tm"), None, 1)
+    );
 }
 
 #[test]

@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 #[test]
 fn ids_sort_by_time_and_have_the_expected_shape() {
     let a = new_id("usr", Timestamp(1_700_000_000_000), [255; 10]);
@@ -91,7 +90,8 @@ fn conversations_made_in_one_millisecond_do_not_share_message_ids() {
     let mut state = IdState::default();
     let t = Timestamp(1_700_000_000_000);
     let convs: Vec<String> = (0..200).map(|_| state.next(CONVERSATION, t, [9; 10])).collect();
-    let ids: std::collections::BTreeSet<String> = convs.iter().flat_map(|c| (0..200).map(move |i| message_id(c, i, t))).collect();
+    let ids: std::collections::BTreeSet<String> =
+        convs.iter().flat_map(|c| (0..200).map(move |i| message_id(c, i, t))).collect();
     assert_eq!(ids.len(), 200 * 200);
 }
 

@@ -48,7 +48,15 @@ fn conv(status: Status, assignee: Option<&str>) -> Conversation {
 }
 
 fn who(id: &str, role: Role, status: AgentStatus) -> Viewer {
-    Viewer { id: id.into(), name: id.trim_start_matches("usr_").into(), role, status, see_all: false, inbox_ids: vec!["inb_web".into()], team_ids: vec![] }
+    Viewer {
+        id: id.into(),
+        name: id.trim_start_matches("usr_").into(),
+        role,
+        status,
+        see_all: false,
+        inbox_ids: vec!["inb_web".into()],
+        team_ids: vec![],
+    }
 }
 
 #[derive(Clone, Copy, Debug)]

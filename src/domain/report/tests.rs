@@ -47,15 +47,20 @@ fn bad_dates_and_ranges_name_the_field() {
 fn a_tally_counts_created_and_closed_separately() {
     let p = period("2026-01-05", "2026-01-05", &TimeZone::UTC).expect("valid");
     let day = utc("2026-01-05T09:00:00Z");
-    let conv = |n: u64, created: Timestamp| Conversation::new(format!("cv_{n}"), n, "in_1".into(), "ct_1".into(), Origin::Inbound, created);
+    let conv = |n: u64, created: Timestamp| {
+        Conversation::new(format!("cv_{n}"), n, "in_1".into(), "ct_1".into(), Origin::Inbound, created)
+    };
     let mut t = Tally::default();
     // Created and closed the same day, transferred, with a RONA.
     let mut a = conv(1, day);
-    (a.accepted_at, a.first_response_at, a.last_message_at) = (Some(day.plus_secs(10)), Some(day.plus_secs(30)), Some(day.plus_secs(100)));
-    (a.status, a.closed_at, a.wrap_up_id, a.transfer_count, a.rona_count) = (Status::Closed, Some(day.plus_secs(200)), Some("wru_1".into()), 1, 2);
+    (a.accepted_at, a.first_response_at, a.last_message_at) =
+        (Some(day.plus_secs(10)), Some(day.plus_secs(30)), Some(day.plus_secs(100)));
+    (a.status, a.closed_at, a.wrap_up_id, a.transfer_count, a.rona_count) =
+        (Status::Closed, Some(day.plus_secs(200)), Some("wru_1".into()), 1, 2);
     // Created the day before, closed in the period without a reason, reopened once before.
     let mut b = conv(2, day.plus_secs(-86_400));
-    (b.status, b.closed_at, b.reopen_count, b.accepted_at) = (Status::Closed, Some(day.plus_secs(3600)), 1, Some(day.plus_secs(-86_000)));
+    (b.status, b.closed_at, b.reopen_count, b.accepted_at) =
+        (Status::Closed, Some(day.plus_secs(3600)), 1, Some(day.plus_secs(-86_000)));
     // Created in the period, still waiting.
     let c = conv(3, day.plus_secs(60));
     // Neither created nor closed in it.
@@ -64,7 +69,11 @@ fn a_tally_counts_created_and_closed_separately() {
         t.add(x, &ConversationMetrics::of(x, day.plus_secs(7200)), &p);
     }
     let s = t.finish();
-    assert_eq!((s.created, s.closed, s.transferred, s.with_rona, s.reopened), (2, 2, 1, 1, 0), "b's reopen predates the period's cohort");
+    assert_eq!(
+        (s.created, s.closed, s.transferred, s.with_rona, s.reopened),
+        (2, 2, 1, 1, 0),
+        "b's reopen predates the period's cohort"
+    );
     assert_eq!(s.closed_by_wrap_up, [(None, 1), (Some("wru_1".to_string()), 1)]);
     assert_eq!((s.accept.count, s.accept.mean), (1, Some(10.0)), "b was created before the period");
     assert_eq!((s.first_response.count, s.duration.count), (1, 1));
@@ -77,7 +86,10 @@ fn status_time_is_clipped_to_the_window() {
     let (start, end) = (t0, t0.plus_secs(100));
     // No change at all: the status before the window holds throughout (offline when unknown).
     assert_eq!(status_time(None, &[], start, end), StatusTime { offline_secs: 100, ..Default::default() });
-    assert_eq!(status_time(Some(AgentStatus::Away), &[], start, end), StatusTime { away_secs: 100, ..Default::default() });
+    assert_eq!(
+        status_time(Some(AgentStatus::Away), &[], start, end),
+        StatusTime { away_secs: 100, ..Default::default() }
+    );
     let changes = [
         (t0.plus_secs(10), AgentStatus::Available),
         (t0.plus_secs(40), AgentStatus::Rona),

@@ -15,7 +15,15 @@ fn queued() -> Conversation {
 }
 
 fn viewer(id: &str) -> Viewer {
-    Viewer { id: id.into(), name: id.to_uppercase(), role: Role::Agent, status: AgentStatus::Available, see_all: false, inbox_ids: vec![], team_ids: vec![] }
+    Viewer {
+        id: id.into(),
+        name: id.to_uppercase(),
+        role: Role::Agent,
+        status: AgentStatus::Available,
+        see_all: false,
+        inbox_ids: vec![],
+        team_ids: vec![],
+    }
 }
 
 fn ids(v: &[&Candidate]) -> Vec<String> {
@@ -24,7 +32,11 @@ fn ids(v: &[&Candidate]) -> Vec<String> {
 
 #[test]
 fn round_robin_goes_around_after_the_cursor() {
-    let all = [agent("a", AgentStatus::Available, 0), agent("b", AgentStatus::Available, 1), agent("c", AgentStatus::Available, 0)];
+    let all = [
+        agent("a", AgentStatus::Available, 0),
+        agent("b", AgentStatus::Available, 1),
+        agent("c", AgentStatus::Available, 0),
+    ];
     let el: Vec<&Candidate> = all.iter().collect();
     let pick = |cur: Option<&str>| choose(AssignmentMode::RoundRobin, &el, cur).map(|a| a.id.clone());
     assert_eq!(pick(None).as_deref(), Some("a"));
@@ -39,7 +51,11 @@ fn round_robin_goes_around_after_the_cursor() {
 
 #[test]
 fn least_busy_picks_the_lowest_load_ties_in_round_robin_order() {
-    let all = [agent("a", AgentStatus::Available, 1), agent("b", AgentStatus::Available, 0), agent("c", AgentStatus::Available, 0)];
+    let all = [
+        agent("a", AgentStatus::Available, 1),
+        agent("b", AgentStatus::Available, 0),
+        agent("c", AgentStatus::Available, 0),
+    ];
     let el: Vec<&Candidate> = all.iter().collect();
     assert_eq!(choose(AssignmentMode::LeastBusy, &el, None).map(|a| a.id.as_str()), Some("b"));
     assert_eq!(choose(AssignmentMode::LeastBusy, &el, Some("b")).map(|a| a.id.as_str()), Some("c"));
@@ -83,13 +99,20 @@ fn offer_accept_decline_expire_and_withdraw() {
     assert_eq!(c.offer.as_ref().map(|o| o.deadline), Some(T0.plus_secs(30)));
 
     // Someone else cannot answer it; the agent cannot answer after the deadline.
-    assert!(matches!(accept(&mut c.clone(), &viewer("marco"), T0), Err(Refusal::Conflict(m)) if m.contains("another agent")));
-    assert!(matches!(accept(&mut c.clone(), &viewer("ana"), T0.plus_secs(30)), Err(Refusal::Conflict(m)) if m.contains("expired")));
+    assert!(
+        matches!(accept(&mut c.clone(), &viewer("marco"), T0), Err(Refusal::Conflict(m)) if m.contains("another agent"))
+    );
+    assert!(
+        matches!(accept(&mut c.clone(), &viewer("ana"), T0.plus_secs(30)), Err(Refusal::Conflict(m)) if m.contains("expired"))
+    );
     assert!(expire(&mut c.clone(), "ANA", T0.plus_secs(29)).is_none(), "not yet due");
 
     let mut accepted = c.clone();
     accept(&mut accepted, &viewer("ana"), T0.plus_secs(29)).expect("accepts in time");
-    assert_eq!((accepted.status, accepted.assignee.as_deref(), accepted.accepted_at), (Status::Open, Some("ana"), Some(T0.plus_secs(29))));
+    assert_eq!(
+        (accepted.status, accepted.assignee.as_deref(), accepted.accepted_at),
+        (Status::Open, Some("ana"), Some(T0.plus_secs(29)))
+    );
     assert!(accepted.offer.is_none());
 
     let mut declined = c.clone();

@@ -4,12 +4,12 @@ use tantivy::collector::{Count, DocSetCollector};
 use tantivy::{DocAddress, Index, IndexWriter, Searcher, TantivyDocument};
 
 use super::{ORDER_ALL_BELOW, Request, newest_page, newest_with_total};
-use crate::search::times::TimesCache;
+use crate::search::Order;
 use crate::search::bylang::mark;
 use crate::search::newest::bucket_terms;
 use crate::search::query::{Built, Filters, Scope, Use, build};
 use crate::search::schema::{self, Fields, Lang};
-use crate::search::Order;
+use crate::search::times::TimesCache;
 
 const DAY: i64 = 86_400_000;
 
@@ -60,7 +60,14 @@ fn index() -> (Searcher, Fields) {
 }
 
 fn request(text: &str, offset: usize, limit: usize) -> Request {
-    Request { text: text.into(), filters: Filters::default(), scope: Scope::Everything, order: Order::Newest, offset, limit }
+    Request {
+        text: text.into(),
+        filters: Filters::default(),
+        scope: Scope::Everything,
+        order: Order::Newest,
+        offset,
+        limit,
+    }
 }
 
 /// Every hit ordered by date (newest first, then the first document): what the window must
@@ -85,7 +92,11 @@ type Updated = (Option<i64>, Option<i64>);
 
 /// Each of `texts` with five pages (the last past most totals) and three update ranges: the
 /// request and its query with the range.
-fn cases<'a>(searcher: &'a Searcher, f: &'a Fields, texts: &'a [&'a str]) -> impl Iterator<Item = (Request, Built, Updated)> + 'a {
+fn cases<'a>(
+    searcher: &'a Searcher,
+    f: &'a Fields,
+    texts: &'a [&'a str],
+) -> impl Iterator<Item = (Request, Built, Updated)> + 'a {
     let pages = [(0, 20), (20, 20), (0, 1), (500, 50), (3_000, 20)];
     let ranges: [Updated; 3] = [(None, None), (None, Some(300 * DAY)), (Some(100 * DAY), Some(395 * DAY))];
     texts.iter().flat_map(move |text| {
@@ -120,7 +131,9 @@ fn counting_and_ordering_in_one_pass_finds_the_total_and_the_page() {
     let (searcher, f) = index();
     let times = TimesCache::default().for_searcher(&searcher).expect("times");
     let mut checked = 0;
-    for (req, built, updated) in cases(&searcher, &f, &["common", "rare", "common recentish", "hello rare", "\"hello common\""]) {
+    for (req, built, updated) in
+        cases(&searcher, &f, &["common", "rare", "common recentish", "hello rare", "\"hello common\""])
+    {
         let (total, got) = newest_with_total(&searcher, &times, f.bucket, &built, &req).expect("page");
         let all = brute(&searcher, &f, &Request { offset: 0, limit: usize::MAX, ..req.clone() }, updated);
         assert_eq!(total, all.len(), "{req:?} updated {updated:?}");

@@ -103,7 +103,8 @@ pub(crate) fn encode_chunk<'a>(entries: impl IntoIterator<Item = (u8, &'a [u8])>
         last = Some(offset);
         let len = u32::try_from(entry.len()).map_err(|_| StoreError::Corrupt("timeline entry too long".into()))?;
         row.push(offset);
-        row = postcard::to_extend(&len, row).map_err(|e| StoreError::Corrupt(format!("cannot encode a length: {e}")))?;
+        row =
+            postcard::to_extend(&len, row).map_err(|e| StoreError::Corrupt(format!("cannot encode a length: {e}")))?;
         row.extend_from_slice(entry);
     }
     Ok(row)

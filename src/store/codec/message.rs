@@ -20,7 +20,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ATT, CONTACT, CONV, Id, MSG, USER, from_body, message_kind_code, message_kind_of, push_key_id, to_body, to_row};
+use super::{
+    ATT, CONTACT, CONV, Id, MSG, USER, from_body, message_kind_code, message_kind_of, push_key_id, to_body, to_row,
+};
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Author, Message};
 use crate::domain::id::message_id;
@@ -157,7 +159,11 @@ fn message_row(m: &Message) -> MessageRow {
         event: m.event.clone(),
         reply_to: m.reply_to.as_deref().map(|r| Id::pack(MSG, r)),
         attachments: m.attachments.iter().map(|a| Id::pack(ATT, a)).collect(),
-        reactions: m.reactions.iter().map(|(emoji, users)| (emoji.clone(), users.iter().map(|u| Id::pack(USER, u)).collect())).collect(),
+        reactions: m
+            .reactions
+            .iter()
+            .map(|(emoji, users)| (emoji.clone(), users.iter().map(|u| Id::pack(USER, u)).collect()))
+            .collect(),
         created,
     }
 }
@@ -181,8 +187,11 @@ fn message_of(conversation_id: &str, index: u32, row: MessageRow) -> Result<Mess
         AuthorRow::Bot(name) => Author::Bot { name },
         AuthorRow::System => Author::System,
     };
-    let reactions: BTreeMap<String, Vec<String>> =
-        row.reactions.into_iter().map(|(emoji, users)| (emoji, users.into_iter().map(|u| u.unpack(USER)).collect())).collect();
+    let reactions: BTreeMap<String, Vec<String>> = row
+        .reactions
+        .into_iter()
+        .map(|(emoji, users)| (emoji, users.into_iter().map(|u| u.unpack(USER)).collect()))
+        .collect();
     Ok(Message {
         id,
         conversation_id: conversation_id.to_string(),

@@ -43,7 +43,14 @@ fn ids_pack_to_16_bytes_and_odd_ones_are_kept_as_they_are() {
     assert!(matches!(Id::pack(MSG, &standard), Id::Packed(_)));
     assert_eq!(Id::pack(MSG, &standard).unpack(MSG), standard);
     assert_eq!(Id::pack(MSG, &standard).millis(), T + 3);
-    for odd in ["msg_1", "", "cv_01jd4m8k3v7y2q9w0e5r6t1a2b", "msg_01JD4M8K3V7Y2Q9W0E5R6T1A2B", "msg_zzzzzzzzzzzzzzzzzzzzzzzzzz", "müsli_😀"] {
+    for odd in [
+        "msg_1",
+        "",
+        "cv_01jd4m8k3v7y2q9w0e5r6t1a2b",
+        "msg_01JD4M8K3V7Y2Q9W0E5R6T1A2B",
+        "msg_zzzzzzzzzzzzzzzzzzzzzzzzzz",
+        "müsli_😀",
+    ] {
         let packed = Id::pack(MSG, odd);
         assert_eq!(packed, Id::Raw(odd.to_string()), "{odd}");
         assert_eq!(packed.millis(), 0);
@@ -82,7 +89,11 @@ fn every_field_of_a_message_round_trips() {
     m.text = "Ciao, ¿qué tal? 你好 👋🏽\n\ttabs \"quotes\" \\ \u{0}".into();
     m.reply_to = Some(id("msg", 1));
     m.attachments = vec![id("att", 5), "att_odd".into(), id("att", 6)];
-    m.reactions = BTreeMap::from([("👍".to_string(), vec![id("usr", 1), "usr_legacy".into()]), ("❤️".to_string(), vec![]), ("x".to_string(), vec![id("usr", 2)])]);
+    m.reactions = BTreeMap::from([
+        ("👍".to_string(), vec![id("usr", 1), "usr_legacy".into()]),
+        ("❤️".to_string(), vec![]),
+        ("x".to_string(), vec![id("usr", 2)]),
+    ]);
     m.created_at = Timestamp(T - 86_400_000);
     assert_eq!(round_trip(&m), m);
     m.kind = MessageKind::Note;
@@ -141,7 +152,12 @@ fn all_kinds(standard: bool) -> Vec<EventKind> {
         EventKind::TokenRevoked { user_id: i("usr", 1), credential_id: i("tok", 3) },
         EventKind::AgentStatusChanged { user_id: i("usr", 1), from: AgentStatus::Offline, to: AgentStatus::Available },
         EventKind::AgentStatusChanged { user_id: i("usr", 1), from: AgentStatus::Away, to: AgentStatus::Rona },
-        EventKind::OfferMade { conversation_id: i("cv", 4), agent_id: i("usr", 1), deadline: Timestamp(T + 30_000), transfer: true },
+        EventKind::OfferMade {
+            conversation_id: i("cv", 4),
+            agent_id: i("usr", 1),
+            deadline: Timestamp(T + 30_000),
+            transfer: true,
+        },
         EventKind::OfferEnded { conversation_id: i("cv", 4), agent_id: i("usr", 1), outcome: OfferOutcome::Accepted },
         EventKind::OfferEnded { conversation_id: i("cv", 4), agent_id: i("usr", 1), outcome: OfferOutcome::Declined },
         EventKind::OfferEnded { conversation_id: i("cv", 4), agent_id: i("usr", 1), outcome: OfferOutcome::Expired },
@@ -151,18 +167,45 @@ fn all_kinds(standard: bool) -> Vec<EventKind> {
         EventKind::ContactUpdated { contact_id: i("ct", 6), fields: vec!["email".into()] },
         EventKind::ConversationCreated { conversation_id: i("cv", 4), inbox_id: i("inb", 7), contact_id: i("ct", 6) },
         EventKind::ConversationChanged { conversation_id: i("cv", 4), action: "assigned".into(), status: Status::Open },
-        EventKind::ConversationChanged { conversation_id: i("cv", 4), action: "transferred".into(), status: Status::Offered },
+        EventKind::ConversationChanged {
+            conversation_id: i("cv", 4),
+            action: "transferred".into(),
+            status: Status::Offered,
+        },
         EventKind::ConversationChanged { conversation_id: i("cv", 4), action: "closed".into(), status: Status::Closed },
-        EventKind::ConversationChanged { conversation_id: i("cv", 4), action: "replied".into(), status: Status::Pending },
-        EventKind::ConversationChanged { conversation_id: i("cv", 4), action: "unassigned".into(), status: Status::Queued },
+        EventKind::ConversationChanged {
+            conversation_id: i("cv", 4),
+            action: "replied".into(),
+            status: Status::Pending,
+        },
+        EventKind::ConversationChanged {
+            conversation_id: i("cv", 4),
+            action: "unassigned".into(),
+            status: Status::Queued,
+        },
         EventKind::MessageCreated { conversation_id: i("cv", 4), message_id: i("msg", 8), kind: MessageKind::Customer },
         EventKind::MessageCreated { conversation_id: i("cv", 4), message_id: i("msg", 8), kind: MessageKind::Agent },
         EventKind::MessageCreated { conversation_id: i("cv", 4), message_id: i("msg", 8), kind: MessageKind::Note },
         EventKind::MessageCreated { conversation_id: i("cv", 4), message_id: i("msg", 8), kind: MessageKind::System },
         EventKind::MessageChanged { conversation_id: i("cv", 4), message_id: i("msg", 8) },
-        EventKind::ConfigChanged { entity: "inbox".into(), id: i("inb", 7), action: ConfigAction::Updated, fields: vec!["name".into()] },
-        EventKind::ConfigChanged { entity: "settings".into(), id: "settings".into(), action: ConfigAction::Created, fields: vec![] },
-        EventKind::ConfigChanged { entity: "label".into(), id: i("lbl", 9), action: ConfigAction::Deleted, fields: vec![] },
+        EventKind::ConfigChanged {
+            entity: "inbox".into(),
+            id: i("inb", 7),
+            action: ConfigAction::Updated,
+            fields: vec!["name".into()],
+        },
+        EventKind::ConfigChanged {
+            entity: "settings".into(),
+            id: "settings".into(),
+            action: ConfigAction::Created,
+            fields: vec![],
+        },
+        EventKind::ConfigChanged {
+            entity: "label".into(),
+            id: i("lbl", 9),
+            action: ConfigAction::Deleted,
+            fields: vec![],
+        },
     ]
 }
 
@@ -203,7 +246,11 @@ fn every_event_kind_round_trips_compact_or_through_the_json_fallback() {
         seq: 1,
         at: Timestamp(T),
         actor: Actor::System,
-        kind: EventKind::MessageCreated { conversation_id: id("cv", 1), message_id: id("msg", 2), kind: MessageKind::Customer },
+        kind: EventKind::MessageCreated {
+            conversation_id: id("cv", 1),
+            message_id: id("msg", 2),
+            kind: MessageKind::Customer,
+        },
     };
     // format, at (6), actor (1), kind (1), two ids (17 each), message kind (1).
     assert_eq!(encode_event(&e).expect("encodes").len(), 1 + 6 + 1 + 1 + 17 + 17 + 1);
@@ -236,6 +283,11 @@ fn enum_codes_are_stable_and_reversible() {
         assert_eq!(outcome_of(outcome_code(o)).expect("outcome"), o);
     }
     // The codes are the stored meaning: pin them.
-    assert_eq!((message_kind_code(MessageKind::System), status_code(Status::Closed), agent_status_code(AgentStatus::Rona)), (3, 4, 3));
-    assert!(message_kind_of(4).is_err() && status_of(5).is_err() && agent_status_of(4).is_err() && outcome_of(4).is_err());
+    assert_eq!(
+        (message_kind_code(MessageKind::System), status_code(Status::Closed), agent_status_code(AgentStatus::Rona)),
+        (3, 4, 3)
+    );
+    assert!(
+        message_kind_of(4).is_err() && status_of(5).is_err() && agent_status_of(4).is_err() && outcome_of(4).is_err()
+    );
 }

@@ -54,7 +54,10 @@ fn timeline(conversation_id: &str, len: u32, first: u32) -> Vec<Message> {
                 }
                 3 => {
                     (m.kind, m.author) = (MessageKind::Note, Author::User { id: "usr_admin".into() });
-                    m.reactions = BTreeMap::from([("👍".into(), vec![id("usr", 1), "usr_2".into()]), ("🎉".into(), vec![id("usr", 3)])]);
+                    m.reactions = BTreeMap::from([
+                        ("👍".into(), vec![id("usr", 1), "usr_2".into()]),
+                        ("🎉".into(), vec![id("usr", 3)]),
+                    ]);
                 }
                 4 => m.author = Author::Bot { name: "Helper bot".into() },
                 _ => {}
@@ -66,26 +69,47 @@ fn timeline(conversation_id: &str, len: u32, first: u32) -> Vec<Message> {
 
 fn legacy_data() -> Legacy {
     // A long timeline (indices past one varint byte), a short one, and one with odd ids.
-    let timelines = vec![(id("cv", 1), timeline(&id("cv", 1), 4_200, 0)), (id("cv", 2), timeline(&id("cv", 2), 7, 10_000)), ("cv_legacy".to_string(), {
-        let mut t = timeline("cv_legacy", 3, 20_000);
-        t[0].id = "msg_legacy".into();
-        t
-    })];
+    let timelines = vec![
+        (id("cv", 1), timeline(&id("cv", 1), 4_200, 0)),
+        (id("cv", 2), timeline(&id("cv", 2), 7, 10_000)),
+        ("cv_legacy".to_string(), {
+            let mut t = timeline("cv_legacy", 3, 20_000);
+            t[0].id = "msg_legacy".into();
+            t
+        }),
+    ];
     let mut kinds = vec![
         EventKind::UserCreated { user_id: id("usr", 1), email: "a@example.com".into(), role: Role::Agent },
         EventKind::AgentStatusChanged { user_id: id("usr", 1), from: AgentStatus::Offline, to: AgentStatus::Available },
     ];
     for (cid, messages) in &timelines {
-        kinds.push(EventKind::ConversationCreated { conversation_id: cid.clone(), inbox_id: id("inb", 1), contact_id: id("ct", 1) });
+        kinds.push(EventKind::ConversationCreated {
+            conversation_id: cid.clone(),
+            inbox_id: id("inb", 1),
+            contact_id: id("ct", 1),
+        });
         for m in messages {
-            kinds.push(EventKind::MessageCreated { conversation_id: cid.clone(), message_id: m.id.clone(), kind: m.kind });
+            kinds.push(EventKind::MessageCreated {
+                conversation_id: cid.clone(),
+                message_id: m.id.clone(),
+                kind: m.kind,
+            });
         }
-        kinds.push(EventKind::ConversationChanged { conversation_id: cid.clone(), action: "closed".into(), status: Status::Closed });
+        kinds.push(EventKind::ConversationChanged {
+            conversation_id: cid.clone(),
+            action: "closed".into(),
+            status: Status::Closed,
+        });
     }
     let events = kinds
         .into_iter()
         .enumerate()
-        .map(|(i, kind)| Event { seq: i as u64 + 1, at: Timestamp(T + i as i64), actor: if i % 2 == 0 { Actor::System } else { Actor::User { id: id("usr", 1) } }, kind })
+        .map(|(i, kind)| Event {
+            seq: i as u64 + 1,
+            at: Timestamp(T + i as i64),
+            actor: if i % 2 == 0 { Actor::System } else { Actor::User { id: id("usr", 1) } },
+            kind,
+        })
         .collect();
     Legacy { timelines, events }
 }
@@ -141,7 +165,11 @@ fn check_reads_back(store: &Store, data: &Legacy) {
     assert_eq!(SCHEMA_VERSION, 9);
     for (cid, timeline) in &data.timelines {
         assert_eq!(&snap.timeline(cid, 0, usize::MAX).expect("timeline"), timeline, "{cid}");
-        assert_eq!(snap.timeline(cid, 3, 2).expect("timeline"), timeline[3..5.min(timeline.len())], "a page from an index");
+        assert_eq!(
+            snap.timeline(cid, 3, 2).expect("timeline"),
+            timeline[3..5.min(timeline.len())],
+            "a page from an index"
+        );
         for m in timeline {
             assert_eq!(snap.message(cid, &m.id).expect("reads").as_ref(), Some(m));
             assert_eq!(snap.message("cv_other", &m.id).expect("reads"), None, "not in another conversation");

@@ -16,7 +16,14 @@ use crate::store::{Changes, ConversationReads, Reader, Store, StoreError, Tbl, p
 const T: i64 = 1_700_000_000_000;
 
 fn conversation(n: u8) -> Conversation {
-    Conversation::new(new_id("cv", Timestamp(T), [n; 10]), u64::from(n), "inb_1".into(), "ct_1".into(), Origin::Inbound, Timestamp(T))
+    Conversation::new(
+        new_id("cv", Timestamp(T), [n; 10]),
+        u64::from(n),
+        "inb_1".into(),
+        "ct_1".into(),
+        Origin::Inbound,
+        Timestamp(T),
+    )
 }
 
 /// An entry the way the desk makes one: the id derived from the conversation.
@@ -38,7 +45,11 @@ pub(super) async fn put(store: &Store, messages: Vec<Message>, at: i64) {
             let mut ch = Changes::new(Timestamp(at), Actor::System);
             for m in &messages {
                 put_message(&mut ch, m)?;
-                ch.event(EventKind::MessageCreated { conversation_id: m.conversation_id.clone(), message_id: m.id.clone(), kind: m.kind });
+                ch.event(EventKind::MessageCreated {
+                    conversation_id: m.conversation_id.clone(),
+                    message_id: m.id.clone(),
+                    kind: m.kind,
+                });
             }
             Ok::<_, StoreError>((ch, ()))
         })
@@ -64,7 +75,8 @@ fn a_derived_row_stores_no_id_and_reads_back_identically() {
     let mut legacy = first.clone();
     legacy.id = new_id("msg", Timestamp(T + 90_000), [3; 10]);
     assert!(!codec::is_derived(&legacy));
-    let (with_id, without) = (codec::encode_message(&legacy).expect("encodes").len(), codec::encode_message(&first).expect("encodes").len());
+    let (with_id, without) =
+        (codec::encode_message(&legacy).expect("encodes").len(), codec::encode_message(&first).expect("encodes").len());
     // 17 bytes of id and a one-byte time difference become one byte and three (90 s).
     assert_eq!(with_id - without, 14, "{with_id} vs {without}");
 }
@@ -78,7 +90,11 @@ fn derived_message_events_keep_the_index_and_read_back_identically() {
         EventKind::MessageCreated { conversation_id: c.id.clone(), message_id: live.clone(), kind: MessageKind::Agent },
         EventKind::MessageChanged { conversation_id: c.id.clone(), message_id: live.clone() },
         EventKind::MessageCreated { conversation_id: c.id.clone(), message_id: imported, kind: MessageKind::Note },
-        EventKind::MessageCreated { conversation_id: "cv_odd".into(), message_id: message_id("cv_odd", 0, Timestamp(T + 5)), kind: MessageKind::System },
+        EventKind::MessageCreated {
+            conversation_id: "cv_odd".into(),
+            message_id: message_id("cv_odd", 0, Timestamp(T + 5)),
+            kind: MessageKind::System,
+        },
         EventKind::MessageChanged { conversation_id: c.id.clone(), message_id: new_id("msg", Timestamp(T), [4; 10]) },
     ];
     for (seq, kind) in kinds.into_iter().enumerate() {
@@ -86,7 +102,12 @@ fn derived_message_events_keep_the_index_and_read_back_identically() {
         let bytes = codec::encode_event(&e).expect("encodes");
         assert_eq!(codec::decode_event(e.seq, &bytes).expect("decodes"), e);
     }
-    let e = Event { seq: 1, at: Timestamp(T + 5), actor: Actor::System, kind: EventKind::MessageCreated { conversation_id: c.id.clone(), message_id: live, kind: MessageKind::Agent } };
+    let e = Event {
+        seq: 1,
+        at: Timestamp(T + 5),
+        actor: Actor::System,
+        kind: EventKind::MessageCreated { conversation_id: c.id.clone(), message_id: live, kind: MessageKind::Agent },
+    };
     // format, at (6), actor (1), kind (1), conversation (17), index (1), time difference (1), message kind (1).
     assert_eq!(codec::encode_event(&e).expect("encodes").len(), 1 + 6 + 1 + 1 + 17 + 1 + 1 + 1);
 }
@@ -97,7 +118,12 @@ async fn derived_and_explicit_ids_share_a_timeline_and_are_found_by_id() {
     let store = Store::open(dir.path()).expect("opens");
     let (mut c, mut other) = (conversation(3), conversation(4));
     let legacy_id = new_id("msg", Timestamp(T + 1), [9; 10]);
-    let timeline = vec![derived(&mut c, "first", T), explicit(&mut c, &legacy_id, T + 1), explicit(&mut c, "msg_odd", T + 2), derived(&mut c, "last", T + 3)];
+    let timeline = vec![
+        derived(&mut c, "first", T),
+        explicit(&mut c, &legacy_id, T + 1),
+        explicit(&mut c, "msg_odd", T + 2),
+        derived(&mut c, "last", T + 3),
+    ];
     let elsewhere = derived(&mut other, "elsewhere", T);
     put(&store, timeline.iter().cloned().chain([elsewhere.clone()]).collect(), T + 10).await;
     assert_eq!(message_index_len(&store), 2, "only the explicit ids are indexed");
@@ -130,7 +156,9 @@ async fn derived_and_explicit_ids_share_a_timeline_and_are_found_by_id() {
 async fn a_schema_4_folder_keeps_its_ids_and_carries_on_with_derived_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut c = conversation(5);
-    let old: Vec<Message> = (0..3u8).map(|n| explicit(&mut c, &new_id("msg", Timestamp(T + i64::from(n)), [n; 10]), T + i64::from(n))).collect();
+    let old: Vec<Message> = (0..3u8)
+        .map(|n| explicit(&mut c, &new_id("msg", Timestamp(T + i64::from(n)), [n; 10]), T + i64::from(n)))
+        .collect();
     // Schema 4 wrote exactly these rows: explicit ids, each with its message_index entry.
     crate::store::migrate_v8::tests::write_per_entry_folder(dir.path(), 4, &[&old]);
     let store = Store::open(dir.path()).expect("opens and migrates");
@@ -152,5 +180,9 @@ async fn a_schema_4_folder_keeps_its_ids_and_carries_on_with_derived_ones() {
     }
     assert_eq!(message_index_len(&store), 3, "the new entry needs no index entry");
     let created: Vec<Event> = snap.events_after(0, usize::MAX).expect("events");
-    assert!(created.iter().any(|e| matches!(&e.kind, EventKind::MessageCreated { message_id, .. } if *message_id == new.id)));
+    assert!(
+        created
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::MessageCreated { message_id, .. } if *message_id == new.id))
+    );
 }

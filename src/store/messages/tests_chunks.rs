@@ -15,15 +15,32 @@ use crate::store::{Changes, ConversationReads, Store, StoreError, put_message};
 const T: i64 = 1_700_000_000_000;
 
 fn conversation(n: u8) -> Conversation {
-    Conversation::new(new_id("cv", Timestamp(T), [n; 10]), u64::from(n), "inb_1".into(), "ct_1".into(), Origin::Inbound, Timestamp(T))
+    Conversation::new(
+        new_id("cv", Timestamp(T), [n; 10]),
+        u64::from(n),
+        "inb_1".into(),
+        "ct_1".into(),
+        Origin::Inbound,
+        Timestamp(T),
+    )
 }
 
 /// The next entry of `c`, with the derived id, or an explicit one for every index in `explicit`.
 fn entry(c: &mut Conversation, explicit: &[u32]) -> Message {
     let index = c.timeline_len;
-    let mut m = c.next_entry(MessageKind::Customer, Author::Contact { id: c.contact_id.clone() }, format!("entry {index}"), None, Timestamp(T + i64::from(index) * 1_000));
+    let mut m = c.next_entry(
+        MessageKind::Customer,
+        Author::Contact { id: c.contact_id.clone() },
+        format!("entry {index}"),
+        None,
+        Timestamp(T + i64::from(index) * 1_000),
+    );
     if explicit.contains(&index) {
-        m.id = if index % 2 == 0 { new_id("msg", Timestamp(T + 5), [index as u8; 10]) } else { format!("msg_odd_{index}") };
+        m.id = if index % 2 == 0 {
+            new_id("msg", Timestamp(T + 5), [index as u8; 10])
+        } else {
+            format!("msg_odd_{index}")
+        };
     }
     m
 }
@@ -105,7 +122,15 @@ async fn several_entries_of_one_chunk_in_one_transaction_all_land() {
     let mut edited = ours[1].clone();
     edited.text = "second write".into();
     let order = vec![
-        ours[0].clone(), ours[1].clone(), theirs[0].clone(), ours[2].clone(), ours[33].clone(), ours[3].clone(), theirs[1].clone(), ours[32].clone(), edited.clone(),
+        ours[0].clone(),
+        ours[1].clone(),
+        theirs[0].clone(),
+        ours[2].clone(),
+        ours[33].clone(),
+        ours[3].clone(),
+        theirs[1].clone(),
+        ours[32].clone(),
+        edited.clone(),
     ];
     put(&store, order).await;
     ours[1] = edited;

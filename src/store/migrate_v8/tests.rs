@@ -29,9 +29,16 @@ pub(crate) fn write_per_entry_folder(dir: &Path, version: u64, timelines: &[&[Me
         let mut index = txn.open_table(Bin::MessageIndex.def()).expect("message index");
         for m in timelines.iter().flat_map(|t| t.iter()) {
             let row = codec::encode_message(m).expect("encodes");
-            timeline.insert(codec::timeline_key(&m.conversation_id, m.index).as_slice(), row.as_slice()).expect("insert");
+            timeline
+                .insert(codec::timeline_key(&m.conversation_id, m.index).as_slice(), row.as_slice())
+                .expect("insert");
             if !codec::is_derived(m) {
-                index.insert(codec::message_id_key(&m.id).as_slice(), codec::index_value(m.index).expect("encodes").as_slice()).expect("insert");
+                index
+                    .insert(
+                        codec::message_id_key(&m.id).as_slice(),
+                        codec::index_value(m.index).expect("encodes").as_slice(),
+                    )
+                    .expect("insert");
             }
         }
     }
@@ -47,7 +54,13 @@ fn conversation(id: String) -> Conversation {
 fn timeline(c: &mut Conversation, n: u32, seed: u8) -> Vec<Message> {
     (0..n)
         .map(|i| {
-            let mut m = c.next_entry(MessageKind::Agent, Author::User { id: "usr_1".into() }, format!("entry {i} ¿qué tal? 😀"), None, Timestamp(T + i64::from(i)));
+            let mut m = c.next_entry(
+                MessageKind::Agent,
+                Author::User { id: "usr_1".into() },
+                format!("entry {i} ¿qué tal? 😀"),
+                None,
+                Timestamp(T + i64::from(i)),
+            );
             if i % 7 == 0 {
                 m.id = new_id("msg", Timestamp(T + i64::from(i)), [i as u8, seed, 0, 0, 0, 0, 0, 0, 0, 0]);
             } else if i == 5 {
@@ -65,7 +78,11 @@ fn names(db: &Database) -> Vec<String> {
 #[tokio::test]
 async fn a_schema_6_folder_moves_every_entry_into_chunks() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut long, mut short, mut odd) = (conversation(new_id("cv", Timestamp(T), [1; 10])), conversation(new_id("cv", Timestamp(T), [2; 10])), conversation("cv_legacy".into()));
+    let (mut long, mut short, mut odd) = (
+        conversation(new_id("cv", Timestamp(T), [1; 10])),
+        conversation(new_id("cv", Timestamp(T), [2; 10])),
+        conversation("cv_legacy".into()),
+    );
     let long_t = timeline(&mut long, 100, 1);
     let short_t = timeline(&mut short, 33, 2);
     let odd_t = timeline(&mut odd, 3, 3);
@@ -74,7 +91,9 @@ async fn a_schema_6_folder_moves_every_entry_into_chunks() {
     let mut holey_t = timeline(&mut holey, 71, 4);
     holey_t.drain(3..70);
     write_per_entry_folder(dir.path(), 6, &[&long_t, &short_t, &odd_t, &holey_t]);
-    let indexed: u64 = [&long_t, &short_t, &odd_t, &holey_t].iter().flat_map(|t| t.iter()).filter(|m| !codec::is_derived(m)).count() as u64;
+    let indexed: u64 =
+        [&long_t, &short_t, &odd_t, &holey_t].iter().flat_map(|t| t.iter()).filter(|m| !codec::is_derived(m)).count()
+            as u64;
 
     let store = Store::open(dir.path()).expect("opens and migrates");
     let snap = store.snapshot().expect("snapshot");
@@ -89,13 +108,23 @@ async fn a_schema_6_folder_moves_every_entry_into_chunks() {
     assert_eq!(snap.timeline(&long.id, 30, 5).expect("timeline"), long_t[30..35]);
     assert_eq!(snap.timeline(&holey.id, 2, 2).expect("timeline"), holey_t[2..4]);
     assert_eq!(snap.message(&short.id, &long_t[7].id).expect("reads"), None, "not in another conversation");
-    let chunks: BTreeSet<(&str, u32)> = [&long_t, &short_t, &odd_t, &holey_t].iter().flat_map(|t| t.iter()).map(|m| (m.conversation_id.as_str(), m.index / CHUNK_LEN)).collect();
+    let chunks: BTreeSet<(&str, u32)> = [&long_t, &short_t, &odd_t, &holey_t]
+        .iter()
+        .flat_map(|t| t.iter())
+        .map(|m| (m.conversation_id.as_str(), m.index / CHUNK_LEN))
+        .collect();
     assert_eq!(snap.open_table(Bin::Timeline.def()).expect("table").len().expect("len"), chunks.len() as u64);
     assert_eq!(snap.open_table(Bin::MessageIndex.def()).expect("table").len().expect("len"), indexed, "untouched");
     drop(snap);
 
     // The timeline goes on, and a second start changes nothing.
-    let next = long.next_entry(MessageKind::Customer, Author::Contact { id: "ct_1".into() }, "after".into(), None, Timestamp(T + 500));
+    let next = long.next_entry(
+        MessageKind::Customer,
+        Author::Contact { id: "ct_1".into() },
+        "after".into(),
+        None,
+        Timestamp(T + 500),
+    );
     let written = next.clone();
     store
         .write(move |_| {
@@ -127,13 +156,21 @@ fn a_failed_step_leaves_the_schema_6_folder_as_it_was() {
         // One entry that no schema wrote: the step refuses the folder.
         let db = Database::create(dir.path().join(DB_FILE)).expect("opens");
         let txn = db.begin_write().expect("write");
-        txn.open_table(LEGACY_TIMELINE).expect("timeline").insert(codec::timeline_key(&c.id, 40).as_slice(), [9u8, 9].as_slice()).expect("insert");
+        txn.open_table(LEGACY_TIMELINE)
+            .expect("timeline")
+            .insert(codec::timeline_key(&c.id, 40).as_slice(), [9u8, 9].as_slice())
+            .expect("insert");
         txn.commit().expect("commits");
     }
     assert!(matches!(Store::open(dir.path()), Err(StoreError::Corrupt(_))));
     let db = Database::open(dir.path().join(DB_FILE)).expect("opens");
     let read = db.begin_read().expect("read");
-    let version = read.open_table(Tbl::Meta.def()).expect("meta").get(META_SCHEMA_VERSION).expect("get").map(|v| v.value().to_vec());
+    let version = read
+        .open_table(Tbl::Meta.def())
+        .expect("meta")
+        .get(META_SCHEMA_VERSION)
+        .expect("get")
+        .map(|v| v.value().to_vec());
     assert_eq!(version.as_deref(), Some(b"6".as_slice()));
     assert_eq!(read.open_table(LEGACY_TIMELINE).expect("timeline").len().expect("len"), 41);
     assert!(!names(&db).iter().any(|n| n == "timeline_chunks"), "nothing of schema 7 was committed");

@@ -56,14 +56,29 @@ fn repacking_in_key_order_fills_the_leaves() {
     let after = stats(&db);
     eprintln!(
         "random order: stored {} meta {} frag {} leaves {}; key order: stored {} meta {} frag {} leaves {}",
-        before.stored_bytes(), before.metadata_bytes(), before.fragmented_bytes(), before.leaf_pages(),
-        after.stored_bytes(), after.metadata_bytes(), after.fragmented_bytes(), after.leaf_pages()
+        before.stored_bytes(),
+        before.metadata_bytes(),
+        before.fragmented_bytes(),
+        before.leaf_pages(),
+        after.stored_bytes(),
+        after.metadata_bytes(),
+        after.fragmented_bytes(),
+        after.leaf_pages()
     );
     assert_eq!(done.len(), 1, "only the fragmented table: {done:?}");
     assert_eq!((done[0].table.as_str(), done[0].rows), ("conversation_index", 30_000));
-    assert!(before.fragmented_bytes() * 5 > before.stored_bytes(), "random inserts leave room: {}", before.fragmented_bytes());
+    assert!(
+        before.fragmented_bytes() * 5 > before.stored_bytes(),
+        "random inserts leave room: {}",
+        before.fragmented_bytes()
+    );
     assert!(after.fragmented_bytes() * 20 < after.stored_bytes(), "key order packs: {}", after.fragmented_bytes());
-    assert!(after.leaf_pages() * 4 < before.leaf_pages() * 3, "{} leaves, were {}", after.leaf_pages(), before.leaf_pages());
+    assert!(
+        after.leaf_pages() * 4 < before.leaf_pages() * 3,
+        "{} leaves, were {}",
+        after.leaf_pages(),
+        before.leaf_pages()
+    );
     assert_eq!(rows(&db), sorted, "every row kept, in order");
 
     let txn = db.begin_write().expect("write");
