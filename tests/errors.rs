@@ -62,15 +62,22 @@ async fn missing_or_bad_tokens_are_401_problems() {
 }
 
 #[tokio::test]
-async fn wrong_content_type_and_bad_parameters_are_400s() {
+async fn wrong_content_type_is_a_400_and_bad_parameters_are_named_422s() {
     let h = Harness::new().await;
     let a = h.call_raw(Method::POST, "/api/v1/auth/login", "text/plain", "email=a").await;
     assert!(a.status == 400 || a.status == 415, "{}", a.text);
     assert_eq!(a.header("content-type"), Some("application/problem+json"));
     let admin = h.demo("admin").await;
     let p = h.get("/api/v1/users?limit=many", &admin).await;
-    assert_problem(&p, 400);
-    assert!(p.detail().contains("limit"), "{}", p.detail());
+    assert_problem(&p, 422);
+    assert_eq!(p.body["errors"][0]["field"], "limit");
+    let p = h.get("/api/v1/users?limit=501", &admin).await;
+    assert_problem(&p, 422);
+    assert_eq!(p.body["errors"], json!([{"field": "limit", "message": "must be at most 500"}]));
+    let p = h.get("/api/v1/reports/conversations?from=2026-02-30&to=2026-03-01&group_by=day", &admin).await;
+    assert_problem(&p, 422);
+    assert_eq!(p.body["errors"][0]["field"], "from");
+    assert!(p.detail().contains("a date like 2026-01-31"), "{}", p.detail());
 }
 
 #[tokio::test]

@@ -374,7 +374,7 @@ async fn errors_are_problems() {
     assert!(bad.detail().contains("text or html"), "{}", bad.detail());
     problem(&h.get(&format!("/api/v1/conversations/{hidden}/transcript"), &d.ana).await, 404);
     problem(&h.get("/api/v1/conversations/cv_nope/transcript?format=html", &d.sup).await, 404);
-    problem(&h.get("/api/v1/conversations/export?status=finished", &d.sup).await, 400);
+    problem(&h.get("/api/v1/conversations/export?status=finished", &d.sup).await, 422);
     assert_eq!(h.get(&format!("/api/v1/conversations/{hidden}/transcript"), &d.sup).await.status, 200);
     // `export` is a route of its own, not a conversation id.
     assert_eq!(h.get("/api/v1/conversations/export", &d.ana).await.status, 200);

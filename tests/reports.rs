@@ -50,7 +50,7 @@ async fn conversation_metrics_follow_the_definitions_to_the_second() {
     let m = metrics(&h, &d, &id).await;
     assert_eq!(
         m,
-        json!({"accept_secs": null, "first_response_secs": null, "duration_secs": 0, "time_to_close_secs": null,
+        json!({"duration_secs": 0,
         "time_in_status_secs": 0, "transfers": 0, "ronas": 0, "reopens": 0})
     );
 
@@ -197,7 +197,7 @@ async fn reports_count_per_group_and_give_percentiles_over_the_conversations() {
     close_to(stats(&t["time_to_close"]), (3, (21_600.0 + 1100.0 + 1040.0) / 3.0, 1100.0, 1100.0 + 0.8 * 20_500.0));
     assert_eq!(
         t["closed_by_wrap_up"],
-        json!([{"wrap_up_reason_id": null, "name": "No reason", "count": 1}, {"wrap_up_reason_id": d.solved, "name": "Solved", "count": 2}])
+        json!([{"name": "No reason", "count": 1}, {"wrap_up_reason_id": d.solved, "name": "Solved", "count": 2}])
     );
     let ana = row(b, "Ana Ruiz");
     assert_eq!(

@@ -8,7 +8,7 @@ use poem::http::Method;
 use serde_json::{Value, json};
 
 fn snap(name: &str, value: &Value) {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, sort_maps => true}, {
         insta::assert_json_snapshot!(name, value, {
             ".token" => "[secret]",
             ".id" => "[id]",
@@ -91,7 +91,7 @@ fn redact(v: &Value) -> Value {
 }
 
 fn snap_plain(name: &str, value: &Value) {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, sort_maps => true}, {
         insta::assert_json_snapshot!(name, redact(value));
     });
 }

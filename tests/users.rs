@@ -81,7 +81,8 @@ async fn invalid_fields_are_all_listed_and_nothing_is_written() {
             json!({"email": "x@example.com", "name": "X", "role": "root", "password": "long enough"}),
         )
         .await;
-    assert_eq!(bad_role.status, 400);
+    assert_eq!(bad_role.status, 422);
+    assert_eq!(bad_role.body["errors"][0]["field"], "role");
     assert!(bad_role.detail().contains("root"), "{}", bad_role.detail());
 }
 
@@ -182,6 +183,6 @@ async fn unknown_users_are_404_and_lists_page_with_cursors() {
         seen,
         ["admin@example.com", "supervisor@example.com", "ana@example.com", "marco@example.com", "lucia@example.com"]
     );
-    assert_eq!(h.get("/api/v1/users?limit=0", &admin).await.status, 400);
-    assert_eq!(h.get("/api/v1/users?limit=501", &admin).await.status, 400);
+    assert_eq!(h.get("/api/v1/users?limit=0", &admin).await.status, 422);
+    assert_eq!(h.get("/api/v1/users?limit=501", &admin).await.status, 422);
 }

@@ -78,8 +78,10 @@ async fn inboxes_have_defaults_limits_and_lose_deleted_teams() {
     let fields: Vec<_> = bad.body["errors"].as_array().expect("errors").iter().map(|e| e["field"].clone()).collect();
     assert_eq!(fields, [json!("offer_timeout_secs"), json!("auto_close_secs")]);
     assert_eq!(h.get(&path, &admin).await.body["offer_timeout_secs"], 30, "nothing changed");
+    // An inbox's channel cannot change: changes have no such field.
     let channel = h.call(Method::PATCH, &path, Some(&admin), Some(json!({"channel": "api"}))).await;
-    assert_eq!(channel.status, 422);
+    assert_eq!(channel.status, 400);
+    assert!(channel.detail().contains("channel"), "{}", channel.detail());
     let unknown_team = h.call(Method::PATCH, &path, Some(&admin), Some(json!({"team_ids": ["team_x"]}))).await;
     assert_eq!(unknown_team.status, 422);
     let ok = h

@@ -62,6 +62,7 @@ impl From<AttachmentKind> for KindDto {
 
 /// A stored file.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AttachmentDto {
     /// Opaque id; send it in a message's `attachments`.
     pub id: String,
@@ -110,6 +111,7 @@ impl From<Attachment> for AttachmentDto {
 
 /// A file to upload.
 #[derive(Multipart)]
+#[oai(deny_unknown_fields)]
 pub struct UploadForm {
     /// The file.
     pub file: Upload,
@@ -119,6 +121,7 @@ pub struct UploadForm {
 
 /// A list of files.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AttachmentList {
     /// Files, newest first.
     pub items: Vec<AttachmentDto>,

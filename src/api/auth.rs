@@ -14,7 +14,7 @@ use crate::desk::{ClientInfo, Desk};
 
 /// Email and password.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct LoginRequest {
     /// The account's email (case does not matter).
     pub email: String,
@@ -24,6 +24,7 @@ pub struct LoginRequest {
 
 /// A new session.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LoginResponse {
     /// The session token: send it as `Authorization: Bearer <token>`. Shown only now.
     pub token: String,

@@ -16,6 +16,7 @@ use crate::domain::workspace::{CannedResponse, CannedScope, Label, Settings, Wra
 
 /// A label (tag) for conversations.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LabelDto {
     /// Opaque id.
     pub id: String,
@@ -31,13 +32,27 @@ impl From<Label> for LabelDto {
     }
 }
 
-/// A label to create or the fields to change.
+/// A label to create.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
-pub struct LabelBody {
-    /// Unique name (required on create).
-    pub name: Option<String>,
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct CreateLabel {
+    /// Unique name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub name: String,
     /// Colour, `#rrggbb` (default `#64748b`).
+    #[oai(validator(pattern = "^#[0-9a-fA-F]{6}$"))]
+    pub color: Option<String>,
+}
+
+/// The fields of a label to change; omitted fields stay.
+#[derive(Object)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct UpdateLabel {
+    /// Unique name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub name: Option<String>,
+    /// Colour, `#rrggbb`.
+    #[oai(validator(pattern = "^#[0-9a-fA-F]{6}$"))]
     pub color: Option<String>,
 }
 
@@ -55,6 +70,7 @@ pub enum ScopeDto {
 
 /// A canned response (shortcut, quick reply).
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CannedDto {
     /// Opaque id.
     pub id: String,
@@ -97,24 +113,50 @@ impl From<CannedResponse> for CannedDto {
     }
 }
 
-/// A canned response to create or the fields to change.
+/// A canned response to create.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
-pub struct CannedBody {
-    /// Scope (create only; default `personal`).
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct CreateCanned {
+    /// Scope (default `personal`); it cannot change later.
     pub scope: Option<ScopeDto>,
-    /// The team, required for team scope.
+    /// The team: required for `team` scope, refused for the others.
     pub team_id: Option<String>,
-    /// Shortcut code: letters, digits, `-`, `_` (required on create).
+    /// Shortcut code: 1–32 letters, digits, `-` or `_` (a leading `/` is ignored).
+    #[oai(validator(pattern = "^/*[A-Za-z0-9_-]{1,32}$"))]
+    pub shortcut: String,
+    /// Title, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub title: String,
+    /// Body, 1–10000 characters, with placeholders `{{contact.name}}`, `{{contact.email}}`,
+    /// `{{agent.name}}` or `{{conversation.number}}`.
+    #[oai(validator(min_length = 1, max_length = 10000, pattern = r"\S"))]
+    pub body: String,
+}
+
+/// The fields of a canned response to change; omitted fields stay. The scope cannot change.
+#[derive(Object)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct UpdateCanned {
+    /// Shortcut code: 1–32 letters, digits, `-` or `_` (a leading `/` is ignored).
+    #[oai(validator(pattern = "^/*[A-Za-z0-9_-]{1,32}$"))]
     pub shortcut: Option<String>,
-    /// Title (required on create).
+    /// Title, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub title: Option<String>,
-    /// Body with placeholders (required on create).
+    /// Body, 1–10000 characters, with placeholders.
+    #[oai(validator(min_length = 1, max_length = 10000, pattern = r"\S"))]
     pub body: Option<String>,
+}
+
+impl From<UpdateCanned> for CannedInput {
+    fn from(b: UpdateCanned) -> Self {
+        CannedInput { scope: None, shortcut: b.shortcut, title: b.title, body: b.body }
+    }
 }
 
 /// A wrap-up reason.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WrapUpDto {
     /// Opaque id.
     pub id: String,
@@ -130,11 +172,23 @@ impl From<WrapUpReason> for WrapUpDto {
     }
 }
 
-/// A wrap-up reason to create or the fields to change.
+/// A wrap-up reason to create.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
-pub struct WrapUpBody {
-    /// Name (required on create).
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct CreateWrapUp {
+    /// Name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub name: String,
+    /// Created archived (default false).
+    pub archived: Option<bool>,
+}
+
+/// The fields of a wrap-up reason to change; omitted fields stay.
+#[derive(Object)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct UpdateWrapUp {
+    /// Name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: Option<String>,
     /// Archive or restore.
     pub archived: Option<bool>,
@@ -142,6 +196,7 @@ pub struct WrapUpBody {
 
 /// Workspace settings.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SettingsDto {
     /// Workspace name.
     pub name: String,
@@ -179,28 +234,37 @@ impl From<Settings> for SettingsDto {
 
 /// Settings to change; omitted fields stay.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct SettingsBody {
-    /// Workspace name.
+    /// Workspace name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: Option<String>,
     /// `en`, `it` or `es`.
+    #[oai(validator(pattern = "^(en|it|es)$"))]
     pub language: Option<String>,
-    /// IANA time zone, e.g. `Europe/Rome`.
+    /// IANA time zone, e.g. `Europe/Rome` or `UTC`.
+    #[oai(validator(min_length = 1, max_length = 64))]
     pub time_zone: Option<String>,
     /// 100–100000.
+    #[oai(validator(minimum(value = "100"), maximum(value = "100000")))]
     pub max_message_chars: Option<u32>,
     /// 1 KiB – 1 GiB.
+    #[oai(validator(minimum(value = "1024"), maximum(value = "1073741824")))]
     pub max_upload_bytes: Option<u64>,
-    /// Replaces the list of uploadable MIME types.
+    /// Replaces the list of uploadable MIME types: 1–200 types like `image/png` or `image/*`.
+    #[oai(validator(min_items = 1, max_items = 200, pattern = "^[A-Za-z0-9+.*_-]{1,100}/[A-Za-z0-9+.*_-]{1,100}$"))]
     pub allowed_upload_types: Option<Vec<String>>,
     /// 1–100.
+    #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
     pub default_capacity: Option<u32>,
     /// 30–3600 seconds.
+    #[oai(validator(minimum(value = "30"), maximum(value = "3600")))]
     pub presence_timeout_secs: Option<u32>,
 }
 
 /// A list of labels.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LabelList {
     /// Every label.
     pub items: Vec<LabelDto>,
@@ -210,6 +274,7 @@ pub struct LabelList {
 
 /// A list of canned responses.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CannedList {
     /// The canned responses the caller may use.
     pub items: Vec<CannedDto>,
@@ -219,6 +284,7 @@ pub struct CannedList {
 
 /// A list of wrap-up reasons.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WrapUpList {
     /// Every reason, archived ones included.
     pub items: Vec<WrapUpDto>,
@@ -250,18 +316,18 @@ pub enum CreatedWrapUp {
     Created(Json<WrapUpDto>),
 }
 
-fn canned_input(b: CannedBody, creating: bool) -> Result<CannedInput, ApiError> {
+/// The desk's input for a new canned response: `team_id` goes with team scope and only there.
+fn canned_input(b: CreateCanned) -> Result<CannedInput, ApiError> {
     let scope = match (b.scope, b.team_id) {
         (Some(ScopeDto::Team), Some(team_id)) => Some(CannedScope::Team { team_id }),
         (Some(ScopeDto::Team), None) => return Err(ApiError::bad_request("team_id is required for team scope")),
         (Some(_), Some(_)) => return Err(ApiError::bad_request("team_id is only allowed with team scope")),
+        (None, Some(_)) => return Err(ApiError::bad_request("set scope to team to use team_id")),
         (Some(ScopeDto::Global), None) => Some(CannedScope::Global),
         // Personal scope always belongs to the caller; the desk fills the owner in.
         (Some(ScopeDto::Personal), None) | (None, None) => None,
-        (None, Some(_)) if creating => return Err(ApiError::bad_request("set scope to team to use team_id")),
-        (None, Some(_)) => return Err(ApiError::bad_request("scope and team_id cannot change after creation")),
     };
-    Ok(CannedInput { scope, shortcut: b.shortcut, title: b.title, body: b.body })
+    Ok(CannedInput { scope, shortcut: Some(b.shortcut), title: Some(b.title), body: Some(b.body) })
 }
 
 /// Labels, canned responses, wrap-up reasons and settings.
@@ -288,10 +354,10 @@ impl CatalogApi {
         &self,
         auth: BearerAuth,
         desk: Data<&Desk>,
-        body: Json<LabelBody>,
+        body: Json<CreateLabel>,
     ) -> ApiResult<CreatedLabel> {
         let b = body.0;
-        Ok(CreatedLabel::Created(Json(desk.save_label(&auth.0, None, b.name, b.color).await?.into())))
+        Ok(CreatedLabel::Created(Json(desk.save_label(&auth.0, None, Some(b.name), b.color).await?.into())))
     }
 
     /// Change a label
@@ -303,7 +369,7 @@ impl CatalogApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         id: Path<String>,
-        body: Json<LabelBody>,
+        body: Json<UpdateLabel>,
     ) -> ApiResult<Json<LabelDto>> {
         let b = body.0;
         Ok(Json(desk.save_label(&auth.0, Some(&id.0), b.name, b.color).await?.into()))
@@ -348,9 +414,9 @@ impl CatalogApi {
         &self,
         auth: BearerAuth,
         desk: Data<&Desk>,
-        body: Json<CannedBody>,
+        body: Json<CreateCanned>,
     ) -> ApiResult<CreatedCanned> {
-        let input = canned_input(body.0, true)?;
+        let input = canned_input(body.0)?;
         Ok(CreatedCanned::Created(Json(desk.save_canned(&auth.0, None, input).await?.into())))
     }
 
@@ -368,9 +434,9 @@ impl CatalogApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         id: Path<String>,
-        body: Json<CannedBody>,
+        body: Json<UpdateCanned>,
     ) -> ApiResult<Json<CannedDto>> {
-        let input = canned_input(body.0, false)?;
+        let input = body.0.into();
         Ok(Json(desk.save_canned(&auth.0, Some(&id.0), input).await?.into()))
     }
 
@@ -417,10 +483,10 @@ impl CatalogApi {
         &self,
         auth: BearerAuth,
         desk: Data<&Desk>,
-        body: Json<WrapUpBody>,
+        body: Json<CreateWrapUp>,
     ) -> ApiResult<CreatedWrapUp> {
         let b = body.0;
-        Ok(CreatedWrapUp::Created(Json(desk.save_wrap_up(&auth.0, None, b.name, b.archived).await?.into())))
+        Ok(CreatedWrapUp::Created(Json(desk.save_wrap_up(&auth.0, None, Some(b.name), b.archived).await?.into())))
     }
 
     /// Change a wrap-up reason
@@ -437,7 +503,7 @@ impl CatalogApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         id: Path<String>,
-        body: Json<WrapUpBody>,
+        body: Json<UpdateWrapUp>,
     ) -> ApiResult<Json<WrapUpDto>> {
         let b = body.0;
         Ok(Json(desk.save_wrap_up(&auth.0, Some(&id.0), b.name, b.archived).await?.into()))

@@ -18,6 +18,7 @@ use crate::domain::contact::{AttrValue, Contact};
 
 /// A customer.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ContactDto {
     /// Opaque id.
     pub id: String,
@@ -66,19 +67,27 @@ impl From<Contact> for ContactDto {
 
 /// A contact to create, or the fields to change (omitted fields stay; `""` clears a field).
 #[derive(Object, Default)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct ContactBody {
-    /// Name.
+    /// Name, at most 200 characters.
+    #[oai(validator(max_length = 200))]
     pub name: Option<String>,
-    /// Email; unique among contacts.
+    /// Email; unique among contacts. Blank clears it.
+    #[oai(validator(max_length = 254, pattern = r"^\s*(?:[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?)?\s*$"))]
     pub email: Option<String>,
-    /// Phone, any formatting; unique among contacts after normalisation.
+    /// Phone, any formatting, with at least 5 digits; unique among contacts after normalisation.
+    /// Blank clears it.
+    #[oai(validator(max_length = 100, pattern = r"^\s*$|^[^0-9]*(?:[0-9][^0-9]*){5,}$"))]
     pub phone: Option<String>,
-    /// External id; unique among contacts.
+    /// External id, at most 200 characters; unique among contacts. Blank clears it.
+    #[oai(validator(max_length = 200))]
     pub external_id: Option<String>,
     /// Attributes to set; a `null` value removes that attribute.
+    #[oai(validator(max_properties = 100))]
     pub attributes: Option<BTreeMap<String, Value>>,
-    /// Link to the CRM record (http or https).
+    /// Link to the CRM record: an http or https URL without spaces, at most 2000 characters.
+    /// Blank clears it.
+    #[oai(validator(max_length = 2000, pattern = r"^\s*(?:https?://\S*)?\s*$"))]
     pub crm_url: Option<String>,
 }
 
@@ -121,6 +130,7 @@ impl ContactBody {
 
 /// A page of contacts.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ContactPage {
     /// Contacts in creation order.
     pub items: Vec<ContactDto>,
@@ -155,6 +165,7 @@ impl ContactsApi {
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
         /// Page size, 1–500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<ContactPage>> {
         let limit = page_limit(limit.0)?;
@@ -190,7 +201,7 @@ impl ContactsApi {
         desk: Data<&Desk>,
         id: Path<String>,
         cursor: Query<Option<String>>,
-        limit: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<u32>>,
     ) -> ApiResult<Json<ConversationPage>> {
         desk.get_contact(&auth.0, &id.0)?;
         let q = ListQuery::for_contact(id.0, cursor.0, page_limit(limit.0)?);

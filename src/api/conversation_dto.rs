@@ -147,6 +147,7 @@ pub enum OriginDto {
 
 /// The contact beside a conversation.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ContactSummary {
     /// Contact id.
     pub id: String,
@@ -160,6 +161,7 @@ pub struct ContactSummary {
 
 /// A conversation (ticket).
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ConversationDto {
     /// Opaque id.
     pub id: String,
@@ -230,6 +232,7 @@ pub struct ConversationDto {
 /// The metrics of one conversation (F29), in whole seconds, computed at the moment of the
 /// request. A time is absent until the moment it measures has happened.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ConversationMetricsDto {
     /// Accept time: the first time an agent accepted an offer of it or took it (assign),
     /// minus `created_at`. For conversations an agent started it is 0.
@@ -270,6 +273,7 @@ impl From<ConversationMetrics> for ConversationMetricsDto {
 
 /// An offer of a conversation to one agent.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OfferDto {
     /// The agent offered to.
     pub agent_id: String,

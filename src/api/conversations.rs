@@ -18,6 +18,7 @@ use crate::desk::{CloseRequest, ConversationPatch, Desk, NewConversation, Transc
 
 /// A page of conversations.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ConversationPage {
     /// The conversations.
     pub items: Vec<ConversationDto>,
@@ -27,7 +28,7 @@ pub struct ConversationPage {
 
 /// A line of a bot's transcript.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct TranscriptLineBody {
     /// Who wrote it: `customer` or `bot`.
     pub from: String,
@@ -37,7 +38,7 @@ pub struct TranscriptLineBody {
 
 /// A bot's hand-off.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct HandoffBody {
     /// The bot's name, shown in the timeline.
     pub bot_name: String,
@@ -47,7 +48,7 @@ pub struct HandoffBody {
 
 /// A conversation to start.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CreateConversation {
     /// The inbox.
     pub inbox_id: String,
@@ -66,7 +67,7 @@ pub struct CreateConversation {
 
 /// Labels, subject and priority to change.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct UpdateConversation {
     /// Label ids; replaces the list.
     pub labels: Option<Vec<String>>,
@@ -78,7 +79,7 @@ pub struct UpdateConversation {
 
 /// Whom to assign to.
 #[derive(Object, Default)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct AssignBody {
     /// The user; omitted means the caller ("assign to me"). Only supervisors and admins may
     /// name someone else.
@@ -87,7 +88,7 @@ pub struct AssignBody {
 
 /// How to close.
 #[derive(Object, Default)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CloseBody {
     /// Wrap-up reason (required when the inbox says so).
     pub wrap_up_reason_id: Option<String>,
@@ -97,9 +98,10 @@ pub struct CloseBody {
 
 /// Many conversations to close.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct BulkCloseBody {
     /// 1–500 conversation ids.
+    #[oai(validator(min_items = 1, max_items = 500))]
     pub ids: Vec<String>,
     /// Wrap-up reason for all of them.
     pub wrap_up_reason_id: Option<String>,
@@ -109,6 +111,7 @@ pub struct BulkCloseBody {
 
 /// What bulk close did with one id.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct BulkResult {
     /// The conversation id.
     pub id: String,
@@ -120,6 +123,7 @@ pub struct BulkResult {
 
 /// Bulk close results, in the order given.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct BulkCloseResult {
     /// One result per id.
     pub results: Vec<BulkResult>,
@@ -156,6 +160,7 @@ impl ConversationsApi {
         /// View (default `all`).
         view: Query<Option<ViewDto>>,
         /// Any of these statuses (repeat the parameter for several).
+        #[oai(default)]
         status: Query<Vec<ConversationStatusDto>>,
         /// This detailed status.
         detailed_status: Query<Option<DetailedStatusDto>>,
@@ -186,6 +191,7 @@ impl ConversationsApi {
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
         /// Page size, 1–500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<ConversationPage>> {
         let filters = ListFilters {

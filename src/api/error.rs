@@ -12,6 +12,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// One offending field of a request.
 #[derive(Object, Clone, Debug, PartialEq, Eq)]
+#[oai(skip_serializing_if_is_none)]
 pub struct FieldProblem {
     /// The field's name in the request body (or the parameter's name).
     pub field: String,
@@ -21,6 +22,7 @@ pub struct FieldProblem {
 
 /// A problem report (RFC 9457).
 #[derive(Object, Clone, Debug, PartialEq, Eq)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Problem {
     /// Identifies the kind of problem (`urn:switchboard:problem:<slug>`).
     #[oai(rename = "type")]

@@ -58,6 +58,7 @@ pub enum LiveKind {
 
 /// The conversation an event is about, as it is now.
 #[derive(Object, Clone, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LiveConversation {
     /// Id.
     pub id: String,
@@ -83,6 +84,7 @@ pub struct LiveConversation {
 
 /// A message an event is about.
 #[derive(Object, Clone, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LiveMessage {
     /// Id.
     pub id: String,
@@ -98,6 +100,7 @@ pub struct LiveMessage {
 
 /// One live event. `seq` is also the SSE `id`; send it back as `Last-Event-ID` to resume.
 #[derive(Object, Clone, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LiveEvent {
     /// Position in the event log.
     pub seq: u64,

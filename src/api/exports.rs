@@ -6,7 +6,7 @@ use poem::Body;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Json};
-use poem_openapi::{ApiResponse, OpenApi};
+use poem_openapi::{ApiResponse, Enum, OpenApi};
 use time::OffsetDateTime;
 
 use super::conversation_dto::{ConversationStatusDto, DetailedStatusDto};
@@ -98,8 +98,24 @@ fn csv_body(export: CsvExport) -> Body {
     Body::from_bytes_stream(pages)
 }
 
-fn bad_format(given: &str, allowed: &str) -> ApiError {
-    ApiError::from(DeskError::field("format", format!("must be {allowed}, not {given:?}")))
+/// The file type of an export.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// Comma-separated values, UTF-8, streamed.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+/// The form of a transcript.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum TranscriptFormat {
+    /// A plain-text file to download.
+    Text,
+    /// A self-contained page made for printing.
+    Html,
 }
 
 /// Exports and transcripts.
@@ -125,11 +141,12 @@ impl ExportsApi {
         &self,
         auth: BearerAuth,
         desk: Data<&Desk>,
-        /// `csv` (default) or `xlsx`.
-        format: Query<Option<String>>,
+        /// File type (default `csv`).
+        format: Query<Option<ExportFormat>>,
         /// View (default `all`).
         view: Query<Option<ViewDto>>,
         /// Any of these statuses (repeat the parameter for several).
+        #[oai(default)]
         status: Query<Vec<ConversationStatusDto>>,
         /// This detailed status.
         detailed_status: Query<Option<DetailedStatusDto>>,
@@ -158,11 +175,7 @@ impl ExportsApi {
         /// Order (default `waiting`).
         sort: Query<Option<SortDto>>,
     ) -> ApiResult<FileDownload> {
-        let xlsx = match format.0.as_deref().map(str::trim) {
-            None | Some("csv") => false,
-            Some("xlsx") => true,
-            Some(other) => return Err(bad_format(other, "csv or xlsx")),
-        };
+        let xlsx = format.0 == Some(ExportFormat::Xlsx);
         let filters = ListFilters {
             view: view.0,
             status: status.0,
@@ -205,14 +218,10 @@ impl ExportsApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         id: Path<String>,
-        /// `text` (default) or `html`.
-        format: Query<Option<String>>,
+        /// Form (default `text`).
+        format: Query<Option<TranscriptFormat>>,
     ) -> ApiResult<FileDownload> {
-        let html = match format.0.as_deref().map(str::trim) {
-            None | Some("text") => false,
-            Some("html") => true,
-            Some(other) => return Err(bad_format(other, "text or html")),
-        };
+        let html = format.0 == Some(TranscriptFormat::Html);
         let t = desk.transcript(&auth.0, &id.0)?;
         Ok(if html {
             FileDownload::new(

@@ -2,7 +2,7 @@
 
 use poem::web::Data;
 use poem_openapi::payload::Json;
-use poem_openapi::{Object, OpenApi};
+use poem_openapi::{Enum, Object, OpenApi};
 
 use super::auth::NoContent;
 use super::error::ApiResult;
@@ -13,16 +13,18 @@ use crate::domain::AgentStatus;
 
 /// A password change.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct ChangePassword {
     /// The password in use now.
     pub current_password: String,
-    /// The new password, at least 8 characters.
+    /// The new password, 8–1024 characters.
+    #[oai(validator(min_length = 8, max_length = 1024))]
     pub new_password: String,
 }
 
 /// The signed-in user with their teams.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MeDto {
     /// The user.
     #[oai(flatten)]
@@ -31,17 +33,29 @@ pub struct MeDto {
     pub team_ids: Vec<String>,
 }
 
+/// A status a person may choose (`rona` is only ever set by a missed offer).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "lowercase")]
+pub enum SettableStatus {
+    /// Receives offers.
+    Available,
+    /// Signed in, receives no offers.
+    Away,
+    /// Not signed in: may not act.
+    Offline,
+}
+
 /// A status to set.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct SetStatus {
     /// `available` (receives offers), `away` (may act, no offers) or `offline` (may not act).
-    pub status: StatusDto,
+    pub status: SettableStatus,
 }
 
 /// A presence heartbeat.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct Heartbeat {
     /// The page went hidden (the agent is not looking).
     #[oai(default)]
@@ -55,6 +69,16 @@ impl From<StatusDto> for AgentStatus {
             StatusDto::Away => AgentStatus::Away,
             StatusDto::Offline => AgentStatus::Offline,
             StatusDto::Rona => AgentStatus::Rona,
+        }
+    }
+}
+
+impl From<SettableStatus> for AgentStatus {
+    fn from(s: SettableStatus) -> Self {
+        match s {
+            SettableStatus::Available => AgentStatus::Available,
+            SettableStatus::Away => AgentStatus::Away,
+            SettableStatus::Offline => AgentStatus::Offline,
         }
     }
 }

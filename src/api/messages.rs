@@ -57,6 +57,7 @@ pub enum AuthorKindDto {
 
 /// A timeline entry.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MessageDto {
     /// Opaque id.
     pub id: String,
@@ -111,6 +112,7 @@ impl From<Message> for MessageDto {
 
 /// A page of timeline entries.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MessagePage {
     /// Entries, oldest first.
     pub items: Vec<MessageDto>,
@@ -130,7 +132,7 @@ pub enum SendKind {
 
 /// A reply or note to send.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct SendMessage {
     /// `reply` (default) or `note`.
     pub kind: Option<SendKind>,
@@ -146,16 +148,18 @@ pub struct SendMessage {
 
 /// A customer message pushed by an integration.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct ChannelMessage {
     /// Who wrote: found by `external_id`, then `email`, then `phone`; created when new.
     pub contact: ContactBody,
-    /// The message text.
+    /// The message text: not blank, at most the workspace's `max_message_chars` (100000 at most).
+    #[oai(validator(min_length = 1, max_length = 100000, pattern = r"\S"))]
     pub text: String,
 }
 
 /// What an inbound message did.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ChannelReceipt {
     /// The conversation it joined or opened.
     pub conversation_id: String,
@@ -205,7 +209,7 @@ impl MessagesApi {
         desk: Data<&Desk>,
         id: Path<String>,
         cursor: Query<Option<String>>,
-        limit: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<u32>>,
     ) -> ApiResult<Json<MessagePage>> {
         let (items, next) = desk.timeline(&auth.0, &id.0, index_cursor(cursor.0)?, page_limit(limit.0)?, true)?;
         Ok(Json(MessagePage {
@@ -224,7 +228,7 @@ impl MessagesApi {
         desk: Data<&Desk>,
         id: Path<String>,
         cursor: Query<Option<String>>,
-        limit: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<u32>>,
     ) -> ApiResult<Json<MessagePage>> {
         let (items, next) = desk.timeline(&auth.0, &id.0, index_cursor(cursor.0)?, page_limit(limit.0)?, false)?;
         Ok(Json(MessagePage {

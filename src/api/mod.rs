@@ -20,13 +20,14 @@ mod reports;
 mod routing;
 mod search;
 mod security;
+mod spec;
 mod teams;
 mod tokens;
 mod users;
 
 use poem_openapi::{OpenApiService, Tags};
 
-pub use error::{ApiError, Problem};
+pub use error::{ApiError, FieldProblem, Problem};
 pub use security::BearerAuth;
 
 /// The operation groups shown in the docs.
@@ -124,7 +125,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
          Lists return `{ items, next_cursor }`; pass `next_cursor` back as `cursor` for the next page.",
     )
     .url_prefix("/api/v1")
-    .extra_request_header::<String, _>(poem_openapi::ExtraHeader::new("Idempotency-Key").description(
+    .extra_request_header::<Option<String>, _>(poem_openapi::ExtraHeader::new("Idempotency-Key").description(
         "Optional on POST, PUT, PATCH and DELETE: a retry with the same key and the same request \
          returns the first answer (with `Idempotency-Replayed: true`) and changes nothing; the same \
          key with a different request is a 422. Keys are remembered for 24 hours per token.",
@@ -133,9 +134,18 @@ pub fn service() -> OpenApiService<Apis, ()> {
 
 /// The generated spec as pretty JSON, exactly as committed in `openapi/openapi.json`.
 pub fn spec_json() -> String {
-    let mut s = service().spec();
-    if !s.ends_with('\n') {
-        s.push('\n');
-    }
+    let mut spec: serde_json::Value = match serde_json::from_str(&service().spec()) {
+        Ok(v) => v,
+        Err(e) => return format!("{{\"error\": \"the generated spec is not JSON: {e}\"}}\n"),
+    };
+    spec::post_process(&mut spec);
+    let mut s = serde_json::to_string_pretty(&spec).unwrap_or_default();
+    s.push('\n');
     s
+}
+
+/// The Swagger UI page, showing the spec exactly as [`spec_json`] writes it.
+pub fn docs_html() -> String {
+    let service = service();
+    service.swagger_ui_html().replacen(&service.spec(), &spec_json(), 1)
 }

@@ -18,6 +18,7 @@ use crate::desk::{Desk, MonitorAgent, MonitorConversation, MonitorFilter, Named}
 
 /// An id with its display name.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct NamedDto {
     /// Id.
     pub id: String,
@@ -33,6 +34,7 @@ impl From<Named> for NamedDto {
 
 /// A row of the conversations tab.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MonitorConversationDto {
     /// Opaque id.
     pub id: String,
@@ -105,6 +107,7 @@ impl From<MonitorConversation> for MonitorConversationDto {
 
 /// A page of the conversations tab.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MonitorConversationPage {
     /// The rows.
     pub items: Vec<MonitorConversationDto>,
@@ -114,6 +117,7 @@ pub struct MonitorConversationPage {
 
 /// A row of the agents tab.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MonitorAgentDto {
     /// The user's id.
     pub id: String,
@@ -163,6 +167,7 @@ impl From<MonitorAgent> for MonitorAgentDto {
 
 /// A page of the agents tab.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MonitorAgentPage {
     /// The rows.
     pub items: Vec<MonitorAgentDto>,
@@ -188,8 +193,10 @@ impl MonitorApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         /// Customer or agent name, email or phone (any part of it).
+        #[oai(validator(max_length = 200))]
         q: Query<Option<String>>,
         /// Any of these statuses (repeat for several; default: every status but `closed`).
+        #[oai(default)]
         status: Query<Vec<ConversationStatusDto>>,
         /// Handled by, or offered to, this agent.
         agent_id: Query<Option<String>>,
@@ -200,6 +207,7 @@ impl MonitorApi {
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
         /// Page size, 1–500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<MonitorConversationPage>> {
         let f = MonitorFilter {
@@ -227,8 +235,10 @@ impl MonitorApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         /// Name or email (any part of it).
+        #[oai(validator(max_length = 200))]
         q: Query<Option<String>>,
         /// Any of these statuses (repeat for several).
+        #[oai(default)]
         status: Query<Vec<StatusDto>>,
         /// Only this user.
         agent_id: Query<Option<String>>,
@@ -239,6 +249,7 @@ impl MonitorApi {
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
         /// Page size, 1–500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<MonitorAgentPage>> {
         let f = MonitorFilter {

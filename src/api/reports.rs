@@ -5,7 +5,7 @@ use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use super::common::to_time;
 use super::error::{ApiResult, Problem};
@@ -31,6 +31,7 @@ pub enum GroupByDto {
 /// of a row (never averages of averages), in seconds. Percentiles interpolate between the two
 /// nearest values (rank = p/100 × (count − 1), as Excel's `PERCENTILE.INC`).
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MetricStatsDto {
     /// Conversations with a value.
     pub count: u64,
@@ -50,6 +51,7 @@ impl From<&Summary> for MetricStatsDto {
 
 /// Conversations closed with one wrap-up reason.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WrapUpCountDto {
     /// The reason; absent for conversations closed without one.
     pub wrap_up_reason_id: Option<String>,
@@ -61,6 +63,7 @@ pub struct WrapUpCountDto {
 
 /// Whole seconds an agent spent in each status within the period, up to now.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct StatusTimeDto {
     /// Available (receiving offers).
     pub available_secs: i64,
@@ -87,6 +90,7 @@ impl From<StatusTime> for StatusTimeDto {
 /// duration statistics count the conversations *created* in the period; closed counts, wrap-up
 /// reasons and time to close count those *closed* in it (and still closed).
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ReportRowDto {
     /// The agent, team or inbox; absent for unassigned conversations (agent), conversations
     /// no team serves (team) and the total row.
@@ -119,6 +123,7 @@ pub struct ReportRowDto {
 
 /// A conversation report.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ConversationReportDto {
     /// First day of the period.
     pub from: String,
@@ -217,11 +222,11 @@ impl ReportsApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         /// First day, `YYYY-MM-DD`.
-        from: Query<Option<String>>,
-        /// Last day (included), `YYYY-MM-DD`.
-        to: Query<Option<String>>,
-        /// `agent` (default), `team` or `inbox`.
-        group_by: Query<Option<String>>,
+        from: Query<Date>,
+        /// Last day (included), `YYYY-MM-DD`: on or after `from`, at most 366 days in all.
+        to: Query<Date>,
+        /// Grouping (default `agent`).
+        group_by: Query<Option<GroupByDto>>,
     ) -> ApiResult<Json<ConversationReportDto>> {
         let q = query(from.0, to.0, group_by.0);
         Ok(Json(desk.conversation_report(&auth.0, &q)?.into()))
@@ -238,11 +243,11 @@ impl ReportsApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         /// First day, `YYYY-MM-DD`.
-        from: Query<Option<String>>,
-        /// Last day (included), `YYYY-MM-DD`.
-        to: Query<Option<String>>,
-        /// `agent` (default), `team` or `inbox`.
-        group_by: Query<Option<String>>,
+        from: Query<Date>,
+        /// Last day (included), `YYYY-MM-DD`: on or after `from`, at most 366 days in all.
+        to: Query<Date>,
+        /// Grouping (default `agent`).
+        group_by: Query<Option<GroupByDto>>,
     ) -> ApiResult<CsvDownload> {
         let q = query(from.0, to.0, group_by.0);
         let report = desk.conversation_report(&auth.0, &q)?;
@@ -260,12 +265,14 @@ impl ReportsApi {
     }
 }
 
-fn query(from: Option<String>, to: Option<String>, group_by: Option<String>) -> ReportQuery {
-    ReportQuery {
-        from: from.unwrap_or_default(),
-        to: to.unwrap_or_default(),
-        group_by: group_by.unwrap_or_else(|| "agent".into()),
-    }
+/// The desk's query for a period and a grouping.
+fn query(from: Date, to: Date, group_by: Option<GroupByDto>) -> ReportQuery {
+    let group_by = match group_by.unwrap_or(GroupByDto::Agent) {
+        GroupByDto::Agent => "agent",
+        GroupByDto::Team => "team",
+        GroupByDto::Inbox => "inbox",
+    };
+    ReportQuery { from: from.to_string(), to: to.to_string(), group_by: group_by.to_string() }
 }
 
 /// A cell for text a person typed: spreadsheets would run a leading `=`, `+`, `-` or `@` as a

@@ -14,7 +14,7 @@ use crate::desk::{Desk, DeskError, TransferTarget};
 
 /// Where to transfer: exactly one of `agent_id` and `team_id`.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct TransferBody {
     /// An agent: the conversation is offered to them with the inbox's offer timeout.
     pub agent_id: Option<String>,
@@ -26,7 +26,7 @@ pub struct TransferBody {
 
 /// Whom to invite.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct InviteBody {
     /// The agent to invite.
     pub agent_id: String,

@@ -28,6 +28,7 @@ pub enum SearchOrderDto {
 
 /// A highlighted range of a fragment, in UTF-16 code units (as JavaScript strings count).
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct HighlightDto {
     /// First unit.
     pub start: u32,
@@ -37,6 +38,7 @@ pub struct HighlightDto {
 
 /// A message that matched.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MessageHitDto {
     /// The message.
     pub message_id: String,
@@ -54,6 +56,7 @@ pub struct MessageHitDto {
 
 /// A conversation found.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SearchHitDto {
     /// The conversation, as lists show it.
     pub conversation: ConversationDto,
@@ -66,6 +69,7 @@ pub struct SearchHitDto {
 
 /// A page of search results.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SearchPageDto {
     /// Every conversation that matches and the caller may see, not only this page.
     pub total: u64,
@@ -123,11 +127,13 @@ impl SearchApi {
         &self,
         auth: BearerAuth,
         desk: Data<&Desk>,
-        /// What to search for (1–500 characters).
+        /// What to search for: 1–500 characters, not blank.
+        #[oai(validator(min_length = 1, max_length = 500, pattern = r"\S"))]
         q: Query<String>,
         /// Order (default `relevance`).
         order: Query<Option<SearchOrderDto>>,
         /// Any of these statuses (repeat the parameter for several).
+        #[oai(default)]
         status: Query<Vec<ConversationStatusDto>>,
         /// This detailed status.
         detailed_status: Query<Option<DetailedStatusDto>>,
@@ -156,6 +162,7 @@ impl SearchApi {
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
         /// Page size, 1–500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<SearchPageDto>> {
         let limit = page_limit(limit.0)?;

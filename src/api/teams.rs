@@ -15,6 +15,7 @@ use crate::domain::workspace::{AssignmentMode, Channel, Inbox, Team};
 
 /// A team (group, department).
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TeamDto {
     /// Opaque id.
     pub id: String,
@@ -43,20 +44,40 @@ impl From<Team> for TeamDto {
     }
 }
 
-/// A team to create, or the fields to change (omitted fields stay).
+/// A team to create.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
-pub struct TeamBody {
-    /// Unique name (required on create).
-    pub name: Option<String>,
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct CreateTeam {
+    /// Unique name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub name: String,
     /// Description.
     pub description: Option<String>,
-    /// Member user ids; replaces the list.
+    /// Member user ids (active users).
     pub members: Option<Vec<String>>,
 }
 
-impl From<TeamBody> for TeamInput {
-    fn from(b: TeamBody) -> Self {
+impl From<CreateTeam> for TeamInput {
+    fn from(b: CreateTeam) -> Self {
+        TeamInput { name: Some(b.name), description: b.description, members: b.members }
+    }
+}
+
+/// The fields of a team to change; omitted fields stay.
+#[derive(Object)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct UpdateTeam {
+    /// Unique name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Member user ids (active users); replaces the list.
+    pub members: Option<Vec<String>>,
+}
+
+impl From<UpdateTeam> for TeamInput {
+    fn from(b: UpdateTeam) -> Self {
         TeamInput { name: b.name, description: b.description, members: b.members }
     }
 }
@@ -123,6 +144,7 @@ impl From<AssignmentDto> for AssignmentMode {
 
 /// An inbox (mailbox, queue, channel).
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct InboxDto {
     /// Opaque id.
     pub id: String,
@@ -163,31 +185,69 @@ impl From<Inbox> for InboxDto {
     }
 }
 
-/// An inbox to create, or the fields to change (omitted fields stay or take the default).
+/// An inbox to create; omitted fields take their defaults.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
-pub struct InboxBody {
-    /// Unique name (required on create).
-    pub name: Option<String>,
-    /// Channel type (create only; default `livechat`).
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct CreateInbox {
+    /// Unique name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub name: String,
+    /// Channel type (default `livechat`); it cannot change later.
     pub channel: Option<ChannelDto>,
     /// Assignment mode (default `manual`).
     pub assignment: Option<AssignmentDto>,
     /// Offer timeout, 5–600 s (default 30).
+    #[oai(validator(minimum(value = "5"), maximum(value = "600")))]
     pub offer_timeout_secs: Option<u32>,
-    /// Auto-close idle time, 0 (never) or 300 s – 30 days (default 86400).
+    /// Auto-close idle time: 0 (never) or 300 s – 30 days (default 86400).
+    #[oai(validator(maximum(value = "2592000")))]
     pub auto_close_secs: Option<u32>,
     /// Require a wrap-up reason to close (default false).
+    pub wrap_up_required: Option<bool>,
+    /// Teams serving the inbox.
+    pub team_ids: Option<Vec<String>>,
+}
+
+impl From<CreateInbox> for InboxInput {
+    fn from(b: CreateInbox) -> Self {
+        InboxInput {
+            name: Some(b.name),
+            channel: b.channel.map(Channel::from),
+            assignment: b.assignment.map(AssignmentMode::from),
+            offer_timeout_secs: b.offer_timeout_secs,
+            auto_close_secs: b.auto_close_secs,
+            wrap_up_required: b.wrap_up_required,
+            team_ids: b.team_ids,
+        }
+    }
+}
+
+/// The fields of an inbox to change; omitted fields stay. The channel cannot change.
+#[derive(Object)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+pub struct UpdateInbox {
+    /// Unique name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub name: Option<String>,
+    /// Assignment mode.
+    pub assignment: Option<AssignmentDto>,
+    /// Offer timeout, 5–600 s.
+    #[oai(validator(minimum(value = "5"), maximum(value = "600")))]
+    pub offer_timeout_secs: Option<u32>,
+    /// Auto-close idle time: 0 (never) or 300 s – 30 days.
+    #[oai(validator(maximum(value = "2592000")))]
+    pub auto_close_secs: Option<u32>,
+    /// Require a wrap-up reason to close.
     pub wrap_up_required: Option<bool>,
     /// Teams serving the inbox; replaces the list.
     pub team_ids: Option<Vec<String>>,
 }
 
-impl From<InboxBody> for InboxInput {
-    fn from(b: InboxBody) -> Self {
+impl From<UpdateInbox> for InboxInput {
+    fn from(b: UpdateInbox) -> Self {
         InboxInput {
             name: b.name,
-            channel: b.channel.map(Channel::from),
+            channel: None,
             assignment: b.assignment.map(AssignmentMode::from),
             offer_timeout_secs: b.offer_timeout_secs,
             auto_close_secs: b.auto_close_secs,
@@ -199,6 +259,7 @@ impl From<InboxBody> for InboxInput {
 
 /// A list of teams.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TeamList {
     /// Every team.
     pub items: Vec<TeamDto>,
@@ -208,6 +269,7 @@ pub struct TeamList {
 
 /// A list of inboxes.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct InboxList {
     /// Every inbox.
     pub items: Vec<InboxDto>,
@@ -249,7 +311,7 @@ impl TeamsApi {
     ///
     /// Admins only. Names are unique (409); members must be active users (422).
     #[oai(path = "/teams", method = "post", operation_id = "createTeam", tag = "ApiTags::Teams")]
-    async fn create_team(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<TeamBody>) -> ApiResult<CreatedTeam> {
+    async fn create_team(&self, auth: BearerAuth, desk: Data<&Desk>, body: Json<CreateTeam>) -> ApiResult<CreatedTeam> {
         Ok(CreatedTeam::Created(Json(desk.save_team(&auth.0, None, body.0.into()).await?.into())))
     }
 
@@ -270,7 +332,7 @@ impl TeamsApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         id: Path<String>,
-        body: Json<TeamBody>,
+        body: Json<UpdateTeam>,
     ) -> ApiResult<Json<TeamDto>> {
         Ok(Json(desk.save_team(&auth.0, Some(&id.0), body.0.into()).await?.into()))
     }
@@ -301,7 +363,7 @@ impl TeamsApi {
         &self,
         auth: BearerAuth,
         desk: Data<&Desk>,
-        body: Json<InboxBody>,
+        body: Json<CreateInbox>,
     ) -> ApiResult<CreatedInbox> {
         Ok(CreatedInbox::Created(Json(desk.save_inbox(&auth.0, None, body.0.into()).await?.into())))
     }
@@ -323,7 +385,7 @@ impl TeamsApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         id: Path<String>,
-        body: Json<InboxBody>,
+        body: Json<UpdateInbox>,
     ) -> ApiResult<Json<InboxDto>> {
         Ok(Json(desk.save_inbox(&auth.0, Some(&id.0), body.0.into()).await?.into()))
     }

@@ -15,6 +15,7 @@ use crate::domain::Credential;
 
 /// An API token (without its secret).
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TokenDto {
     /// Opaque id, used to revoke.
     pub id: String,
@@ -42,6 +43,7 @@ impl From<Credential> for TokenDto {
 
 /// The caller's API tokens.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TokenPage {
     /// Live tokens, oldest first.
     pub items: Vec<TokenDto>,
@@ -51,16 +53,19 @@ pub struct TokenPage {
 
 /// A token to create.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CreateToken {
-    /// A name to recognise it by (1–100 characters).
+    /// A name to recognise it by (1–100 characters, not blank).
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: String,
     /// Lifetime in days (1–3650); omitted means it never expires.
+    #[oai(validator(minimum(value = "1"), maximum(value = "3650")))]
     pub expires_in_days: Option<u32>,
 }
 
 /// A new token with its secret.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CreatedTokenDto {
     /// Opaque id, used to revoke.
     pub id: String,

@@ -71,6 +71,7 @@ impl From<AgentStatus> for StatusDto {
 
 /// A user as the API shows it (never the password hash).
 #[derive(Object, Clone, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UserDto {
     /// Opaque id.
     pub id: String,
@@ -125,6 +126,7 @@ impl From<User> for UserDto {
 
 /// A page of users.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UserPage {
     /// The users, in creation order.
     pub items: Vec<UserDto>,
@@ -134,17 +136,21 @@ pub struct UserPage {
 
 /// A user to create.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CreateUser {
     /// Email; must be unique.
+    #[oai(validator(max_length = 254, pattern = r"^[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?$"))]
     pub email: String,
-    /// Display name.
+    /// Display name, 1–100 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: String,
     /// Role.
     pub role: RoleDto,
-    /// Initial password, at least 8 characters.
+    /// Initial password, 8–1024 characters.
+    #[oai(validator(min_length = 8, max_length = 1024))]
     pub password: String,
     /// Maximum active conversations (1–100, default 5).
+    #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
     pub capacity: Option<u32>,
     /// Require a new password at first sign-in (default false).
     pub must_change_password: Option<bool>,
@@ -152,17 +158,21 @@ pub struct CreateUser {
 
 /// Changes to a user; omitted fields stay as they are.
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct UpdateUser {
     /// New email.
+    #[oai(validator(max_length = 254, pattern = r"^[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?$"))]
     pub email: Option<String>,
     /// New display name.
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: Option<String>,
     /// New role. The last active admin cannot be demoted.
     pub role: Option<RoleDto>,
     /// New capacity (1–100).
+    #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
     pub capacity: Option<u32>,
     /// New password (at least 8 characters); ends the user's sessions.
+    #[oai(validator(min_length = 8, max_length = 1024))]
     pub password: Option<String>,
     /// `false` deactivates (revoking every token), `true` reactivates.
     pub active: Option<bool>,
@@ -196,6 +206,7 @@ impl UsersApi {
         /// Cursor from the previous page's `next_cursor`.
         cursor: Query<Option<String>>,
         /// Page size, 1–500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<UserPage>> {
         let limit = page_limit(limit.0)?;

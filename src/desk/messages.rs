@@ -59,7 +59,10 @@ impl Desk {
                     }
                     (None, None) if has_files => String::new(),
                     (None, None) => {
-                        return Err(DeskError::field("text", "is required (or give canned_response_id or attachments)"));
+                        return Err(DeskError::field(
+                            "text",
+                            "is required (or give canned_response_id or attachments)",
+                        ));
                     }
                     (Some(t), None) => t,
                     (None, Some(canned_id)) => {

@@ -86,7 +86,7 @@ pub fn normalize_phone(phone: &str) -> Option<String> {
     let plus = trimmed.starts_with('+');
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
     let (plus, digits) = match digits.strip_prefix("00") {
-        Some(rest) if !plus => (true, rest.to_string()),
+        Some(rest) if !plus && rest.len() >= 5 => (true, rest.to_string()),
         _ => (plus, digits),
     };
     if digits.len() < 5 {
@@ -147,12 +147,12 @@ pub fn check_contact(c: &Contact) -> Result<(), Vec<FieldError>> {
         "a contact needs at least a name, an email, a phone or an external id",
     );
     if let Some(x) = &c.external_id {
-        checks.require(!x.trim().is_empty() && x.len() <= 200, "external_id", "must be 1 to 200 characters");
+        checks.require(!x.trim().is_empty() && x.chars().count() <= 200, "external_id", "must be 1 to 200 characters");
     }
     if let Some(url) = &c.crm_url {
         checks.require(
             (url.starts_with("https://") || url.starts_with("http://"))
-                && url.len() <= 2000
+                && url.chars().count() <= 2000
                 && !url.contains(char::is_whitespace),
             "crm_url",
             "must be an http(s) URL",

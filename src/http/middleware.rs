@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use poem::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use poem::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
 use poem::http::{HeaderValue, Method, StatusCode};
 use poem::{Body, Endpoint, IntoResponse, Request, Response};
 use poem_openapi::OperationId;
@@ -72,7 +72,8 @@ fn route_label(path: &str) -> &'static str {
 /// chunked bodies only up to the limit. An empty, untyped body of a POST, PUT or PATCH is
 /// read as JSON `null`, so actions whose body is optional (`POST …/assign`) need none and
 /// those that need one get a 400 naming what is missing rather than a 415.
-async fn limit_body(req: &mut Request, max: usize) -> Result<(), Problem> {
+/// Returns whether it put a `null` in place of an empty body.
+async fn limit_body(req: &mut Request, max: usize) -> Result<bool, Problem> {
     let too_large = || Problem::new(413, format!("The request body is larger than the limit of {max} bytes."));
     let declared =
         req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
@@ -92,13 +93,49 @@ async fn limit_body(req: &mut Request, max: usize) -> Result<(), Problem> {
         req.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         req.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from_static("4"));
         req.set_body(Body::from(&b"null"[..]));
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
+}
+
+/// Refuses query parameters and a JSON body that break the types or limits the spec declares
+/// ([`super::strict`]), naming every field; the body is read (already bounded) and put back.
+async fn strict_types(req: &mut Request, method: &Method, path: &str, injected: bool) -> Result<(), Problem> {
+    // Without a token a secured operation answers 401 first, whatever else is wrong.
+    if !req.headers().contains_key(poem::http::header::AUTHORIZATION)
+        && super::spec_index::is_secured(method.as_str(), path)
+    {
+        return Ok(());
+    }
+    let query = super::strict::query_problems(method.as_str(), path, req.uri().query().unwrap_or(""));
+    if !query.is_empty() {
+        return Err(super::validation::problem(query));
+    }
+    let writes = matches!(*method, Method::POST | Method::PUT | Method::PATCH) && !injected;
+    let json = req.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !writes || !json || super::spec_index::json_body_schema(method.as_str(), path).is_none() {
+        return Ok(());
+    }
+    let body =
+        req.take_body().into_bytes().await.map_err(|e| Problem::new(400, format!("cannot read the body: {e}")))?;
+    let problems = super::strict::problems(method.as_str(), path, &body);
+    req.set_body(Body::from_bytes(body));
+    if problems.is_empty() { Ok(()) } else { Err(super::validation::problem(problems)) }
 }
 
 /// Turns any error into a problem+json response with a detail a person can act on.
 async fn problem_from_error(err: poem::Error, method: &Method, path: &str, rid: &str) -> Response {
     let status = err.status();
+    let invalid = if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
+        super::validation::field_problem(None, &e.reason)
+    } else if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
+        Some(super::validation::param_problem(method.as_str(), path, e.name, &e.reason))
+    } else {
+        None
+    };
+    if let Some(f) = invalid {
+        return problem_response(super::validation::problem(vec![f]));
+    }
     let detail = if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
         Some(format!("The request body is not valid: {}", e.reason))
     } else if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
@@ -177,7 +214,10 @@ impl<E: Endpoint> Endpoint for Layer<E> {
             let limit = if is_upload(&method, &path) { self.max_upload_body_bytes } else { self.max_body_bytes };
             let prepared = match limit_body(&mut req, limit).await {
                 Err(p) => Err(p),
-                Ok(()) => super::idempotency::prepare(&mut req).await,
+                Ok(injected) => match strict_types(&mut req, &method, &path, injected).await {
+                    Err(p) => Err(p),
+                    Ok(()) => super::idempotency::prepare(&mut req).await,
+                },
             };
             let (mut resp, op) = match prepared {
                 Err(p) => (problem_response(p), None),
@@ -195,6 +235,11 @@ impl<E: Endpoint> Endpoint for Layer<E> {
             };
             if let Ok(v) = HeaderValue::from_str(&rid) {
                 resp.headers_mut().insert(REQUEST_ID, v);
+            }
+            if resp.status() == StatusCode::METHOD_NOT_ALLOWED && !resp.headers().contains_key(ALLOW) {
+                if let Some(v) = super::spec_index::allowed(&path).and_then(|m| HeaderValue::from_str(&m).ok()) {
+                    resp.headers_mut().insert(ALLOW, v);
+                }
             }
             let status = resp.status().as_u16();
             let route = op.unwrap_or_else(|| route_label(&path));

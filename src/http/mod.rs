@@ -5,13 +5,18 @@
 mod idempotency;
 mod middleware;
 mod ops;
+mod spec_index;
+mod strict;
+mod validation;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use poem::endpoint::make_sync;
 use poem::listener::{Listener, TcpAcceptor, TcpListener};
 use poem::middleware::CatchPanic;
+use poem::web::Html;
 use poem::{Endpoint, EndpointExt, Response, Route, Server, get};
 
 pub use middleware::REQUEST_ID;
@@ -56,13 +61,19 @@ impl AppState {
 
 /// Every route: the API, its spec and docs, operations endpoints and the pages.
 pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
-    let service = api::service();
-    let spec = service.spec_endpoint();
-    let docs = service.swagger_ui();
+    let spec = api::spec_json();
+    let docs: Arc<str> = api::docs_html().into();
+    let docs = move |_: poem::Request| Html(docs.to_string());
     let routes = Route::new()
-        .nest("/api/v1", service)
-        .at("/api/openapi.json", spec)
-        .nest("/api/docs", docs)
+        .nest("/api/v1", api::service())
+        .at(
+            "/api/openapi.json",
+            get(make_sync(move |_| {
+                Response::builder().content_type("application/json; charset=utf-8").body(spec.clone())
+            })),
+        )
+        .at("/api/docs", get(make_sync(docs.clone())))
+        .at("/api/docs/", get(make_sync(docs)))
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))
         .at("/metrics", get(ops::metrics))

@@ -1,0 +1,133 @@
+//! The operations of the spec, looked up by method and path: the `Allow` header of a `405`
+//! (RFC 9110 §15.5.6) and the JSON request body schema that [`super::strict`] checks.
+
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+/// One path template of the spec, split into segments, with its operations by upper-case method.
+struct PathEntry {
+    segments: Vec<String>,
+    operations: Vec<(String, Value)>,
+}
+
+/// The spec as the server serves it, parsed once.
+static SPEC: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(&crate::api::spec_json()).unwrap_or(Value::Null));
+
+static PATHS: LazyLock<Vec<PathEntry>> = LazyLock::new(|| {
+    let Some(paths) = SPEC.get("paths").and_then(Value::as_object) else { return Vec::new() };
+    paths
+        .iter()
+        .map(|(template, ops)| PathEntry {
+            segments: template.split('/').map(str::to_string).collect(),
+            operations: ops
+                .as_object()
+                .map(|o| o.iter().map(|(m, op)| (m.to_uppercase(), op.clone())).collect())
+                .unwrap_or_default(),
+        })
+        .collect()
+});
+
+/// The path templates that fit `path` best: the router prefers literal segments, so
+/// `/conversations/export` is not `/conversations/{id}`.
+fn matching(path: &str) -> Vec<&'static PathEntry> {
+    let asked: Vec<&str> = path.split('/').collect();
+    let mut best = 0;
+    let mut found = Vec::new();
+    for entry in PATHS.iter() {
+        let fits = entry.segments.len() == asked.len()
+            && entry.segments.iter().zip(&asked).all(|(t, a)| t == a || (t.starts_with('{') && !a.is_empty()));
+        if !fits {
+            continue;
+        }
+        let literals = entry.segments.iter().filter(|t| !t.starts_with('{')).count() + 1;
+        if literals > best {
+            best = literals;
+            found.clear();
+        }
+        if literals == best {
+            found.push(entry);
+        }
+    }
+    found
+}
+
+/// The methods allowed on `path`, comma-separated, or `None` when the spec has no such path.
+pub fn allowed(path: &str) -> Option<String> {
+    let mut methods: Vec<&str> =
+        matching(path).iter().flat_map(|e| e.operations.iter().map(|(m, _)| m.as_str())).collect();
+    if methods.is_empty() {
+        return None;
+    }
+    methods.sort_unstable();
+    methods.dedup();
+    Some(methods.join(", "))
+}
+
+/// The JSON schema of the request body of `method path`, when it takes JSON.
+pub fn json_body_schema(method: &str, path: &str) -> Option<&'static Value> {
+    let op = matching(path).into_iter().flat_map(|e| e.operations.iter()).find(|(m, _)| m == method)?;
+    let content = op.1.pointer("/requestBody/content")?.as_object()?;
+    content.iter().find(|(media, _)| media.starts_with("application/json")).and_then(|(_, m)| m.get("schema"))
+}
+
+/// Whether `method path` needs a bearer token (every operation but sign-in).
+pub fn is_secured(method: &str, path: &str) -> bool {
+    matching(path)
+        .into_iter()
+        .flat_map(|e| e.operations.iter())
+        .find(|(m, _)| m == method)
+        .is_some_and(|(_, op)| op.get("security").is_some())
+}
+
+/// The query parameters of `method path` as the spec declares them.
+pub fn query_params(method: &str, path: &str) -> Vec<&'static Value> {
+    let Some(op) = matching(path).into_iter().flat_map(|e| e.operations.iter()).find(|(m, _)| m == method) else {
+        return Vec::new();
+    };
+    op.1.get("parameters")
+        .and_then(Value::as_array)
+        .map(|ps| ps.iter().filter(|p| p.get("in").and_then(Value::as_str) == Some("query")).collect())
+        .unwrap_or_default()
+}
+
+/// The schema of the parameter `name` of `method path`, with a `$ref` resolved.
+pub fn param_schema(method: &str, path: &str, name: &str) -> Option<&'static Value> {
+    let op = matching(path).into_iter().flat_map(|e| e.operations.iter()).find(|(m, _)| m == method)?;
+    let param =
+        op.1.get("parameters")?.as_array()?.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(name))?;
+    let schema = param.get("schema")?;
+    let schema =
+        schema.get("items").filter(|_| schema.get("type").and_then(Value::as_str) == Some("array")).unwrap_or(schema);
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => resolve(r),
+        None => Some(schema),
+    }
+}
+
+/// A component schema by its `$ref`.
+pub fn resolve(reference: &str) -> Option<&'static Value> {
+    let name = reference.strip_prefix("#/components/schemas/")?;
+    SPEC.pointer("/components/schemas").and_then(|s| s.get(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_templated_path_lists_its_methods() {
+        assert_eq!(allowed("/api/v1/teams/team_1").as_deref(), Some("DELETE, GET, PATCH"));
+        assert_eq!(allowed("/api/v1/auth/login").as_deref(), Some("POST"));
+        assert_eq!(allowed("/api/v1/conversations/export").as_deref(), Some("GET"));
+        assert_eq!(allowed("/api/v1/nothing/here"), None);
+    }
+
+    #[test]
+    fn a_json_operation_has_its_body_schema() {
+        let schema = json_body_schema("POST", "/api/v1/teams").expect("createTeam takes JSON");
+        let reference = schema["$ref"].as_str().expect("a reference");
+        assert!(resolve(reference).is_some_and(|s| s["properties"]["name"]["type"] == "string"));
+        assert!(json_body_schema("GET", "/api/v1/teams").is_none());
+    }
+}
