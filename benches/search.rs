@@ -181,7 +181,7 @@ async fn main() {
                 }
             }
         }
-        slowest.sort_by(|a, b| b.0.cmp(&a.0));
+        slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
         let runs = samples.len();
         stats(&format!("engine, {order:?} (count + top 20)"), samples);
         println!(

@@ -234,10 +234,10 @@ fn idempotency_header(method: &str, op: &mut Value) {
         p["required"] = json!(false);
         p["schema"] = json!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"});
     }
-    if params.is_empty() {
-        if let Some(o) = op.as_object_mut() {
-            o.remove("parameters");
-        }
+    if params.is_empty()
+        && let Some(o) = op.as_object_mut()
+    {
+        o.remove("parameters");
     }
 }
 

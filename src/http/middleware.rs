@@ -128,10 +128,9 @@ async fn problem_from_error(err: poem::Error, method: &Method, path: &str, rid: 
     let status = err.status();
     let invalid = if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
         super::validation::field_problem(None, &e.reason)
-    } else if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
-        Some(super::validation::param_problem(method.as_str(), path, e.name, &e.reason))
     } else {
-        None
+        err.downcast_ref::<poem_openapi::error::ParseParamError>()
+            .map(|e| super::validation::param_problem(method.as_str(), path, e.name, &e.reason))
     };
     if let Some(f) = invalid {
         return problem_response(super::validation::problem(vec![f]));
@@ -236,10 +235,11 @@ impl<E: Endpoint> Endpoint for Layer<E> {
             if let Ok(v) = HeaderValue::from_str(&rid) {
                 resp.headers_mut().insert(REQUEST_ID, v);
             }
-            if resp.status() == StatusCode::METHOD_NOT_ALLOWED && !resp.headers().contains_key(ALLOW) {
-                if let Some(v) = super::spec_index::allowed(&path).and_then(|m| HeaderValue::from_str(&m).ok()) {
-                    resp.headers_mut().insert(ALLOW, v);
-                }
+            if resp.status() == StatusCode::METHOD_NOT_ALLOWED
+                && !resp.headers().contains_key(ALLOW)
+                && let Some(v) = super::spec_index::allowed(&path).and_then(|m| HeaderValue::from_str(&m).ok())
+            {
+                resp.headers_mut().insert(ALLOW, v);
             }
             let status = resp.status().as_u16();
             let route = op.unwrap_or_else(|| route_label(&path));

@@ -224,7 +224,7 @@ fn payload(index: &Index) -> Option<Payload> {
 }
 
 /// The conversations whose documents an event may change.
-fn affected(r: &(impl Reader + ConversationReads), e: &Event, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
+fn affected(r: &impl ConversationReads, e: &Event, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
     match &e.kind {
         EventKind::ConversationCreated { conversation_id, .. }
         | EventKind::ConversationChanged { conversation_id, .. }
@@ -241,7 +241,7 @@ fn affected(r: &(impl Reader + ConversationReads), e: &Event, out: &mut BTreeSet
 }
 
 /// Every conversation id of a list partition (the store owns the index's key format).
-fn partition(r: &(impl Reader + ConversationReads), part: &str, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
+fn partition(r: &impl ConversationReads, part: &str, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
     out.extend(r.partition_ids(part, Sort::Created, usize::MAX)?);
     Ok(())
 }

@@ -36,7 +36,7 @@ fn entry(c: &mut Conversation, explicit: &[u32]) -> Message {
         Timestamp(T + i64::from(index) * 1_000),
     );
     if explicit.contains(&index) {
-        m.id = if index % 2 == 0 {
+        m.id = if index.is_multiple_of(2) {
             new_id("msg", Timestamp(T + 5), [index as u8; 10])
         } else {
             format!("msg_odd_{index}")
