@@ -2,10 +2,8 @@
 //! declines and RONA, queue draining, and the settle that the scheduler runs on every tick
 //! (called here by hand after moving the clock).
 
-mod common;
-
-use common::desk::{Desk, cid};
-use common::{Answer, Harness};
+use crate::common::desk::{Desk, cid};
+use crate::common::{Answer, Harness};
 use poem::http::Method;
 use serde_json::{Value, json};
 

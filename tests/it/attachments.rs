@@ -1,12 +1,10 @@
 //! Attachments: uploads checked against the media rules, permission-checked downloads, the
 //! library, files on messages, a contact's files, and the upload size limit.
 
-mod common;
-
 use std::io::Cursor;
 
-use common::Harness;
-use common::desk::{Desk, cid};
+use crate::common::Harness;
+use crate::common::desk::{Desk, cid};
 use poem::http::Method;
 use poem::test::{TestForm, TestFormField};
 use serde_json::{Value, json};
@@ -37,7 +35,7 @@ async fn upload(
     name: &str,
     mime: &str,
     kind: &str,
-) -> common::Answer {
+) -> crate::common::Answer {
     let form = TestForm::new()
         .field(TestFormField::bytes(bytes.to_vec()).name("file").filename(name).content_type(mime))
         .text("kind", kind);
@@ -45,7 +43,7 @@ async fn upload(
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let text = resp.into_body().into_string().await.expect("body");
-    common::Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+    crate::common::Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null), text }
 }
 
 async fn download(h: &Harness, id: &str, token: &str) -> (u16, Option<String>, Option<String>, Vec<u8>) {

@@ -1,12 +1,10 @@
 //! Live events (F36): `GET /api/v1/events` delivers what each subscriber may see, in order,
 //! and resumes after a disconnect with `Last-Event-ID` without gaps or duplicates.
 
-mod common;
-
 use std::time::Duration;
 
-use common::Harness;
-use common::desk::{Desk, cid};
+use crate::common::Harness;
+use crate::common::desk::{Desk, cid};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use serde_json::{Value, json};

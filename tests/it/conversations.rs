@@ -1,10 +1,8 @@
 //! Conversations through HTTP: the lifecycle, permissions, races, views, filters, sorts and
 //! cursors, read marks, messages, reactions, canned responses and the API channel.
 
-mod common;
-
-use common::Harness;
-use common::desk::{Desk, cid};
+use crate::common::Harness;
+use crate::common::desk::{Desk, cid};
 use poem::http::Method;
 use serde_json::{Value, json};
 
@@ -12,7 +10,7 @@ fn numbers(v: &Value) -> Vec<u64> {
     v["items"].as_array().expect("items").iter().map(|c| c["number"].as_u64().unwrap_or(0)).collect()
 }
 
-async fn post(h: &Harness, path: &str, token: &str) -> common::Answer {
+async fn post(h: &Harness, path: &str, token: &str) -> crate::common::Answer {
     h.call(Method::POST, path, Some(token), None).await
 }
 

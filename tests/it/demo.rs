@@ -1,10 +1,8 @@
 //! `serve --demo`: a workspace where every view has something in it.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::Harness;
+use crate::common::Harness;
 use serde_json::Value;
 
 async fn all_pages(h: &Harness, query: &str, token: &str) -> Vec<Value> {

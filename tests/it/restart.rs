@@ -1,8 +1,6 @@
 //! Real listeners: data written before a graceful shutdown is there after a restart, and the
 //! event log continues where it stopped.
 
-mod common;
-
 use std::sync::Arc;
 
 use switchboard::clock::SystemClock;
@@ -51,7 +49,7 @@ fn token_of(body: &str) -> String {
 async fn data_written_before_a_restart_is_there_after_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (api_token, seq_before) = with_server(dir.path(), true, |addr| {
-        let (s, body) = common::http(
+        let (s, body) = crate::common::http(
             &addr,
             "POST",
             "/api/v1/auth/login",
@@ -63,12 +61,12 @@ async fn data_written_before_a_restart_is_there_after_it() {
         let auth = format!("Bearer {admin}");
         let new_user =
             r#"{"email":"kept@example.com","name":"Kept Across Restarts","role":"agent","password":"still here"}"#;
-        let (s, body) = common::http(&addr, "POST", "/api/v1/users", &[("Authorization", &auth)], Some(new_user));
+        let (s, body) = crate::common::http(&addr, "POST", "/api/v1/users", &[("Authorization", &auth)], Some(new_user));
         assert_eq!(s, 201, "{body}");
         let (s, body) =
-            common::http(&addr, "POST", "/api/v1/tokens", &[("Authorization", &auth)], Some(r#"{"name":"survives"}"#));
+            crate::common::http(&addr, "POST", "/api/v1/tokens", &[("Authorization", &auth)], Some(r#"{"name":"survives"}"#));
         assert_eq!(s, 201, "{body}");
-        let (_, metrics) = common::http(&addr, "GET", "/metrics", &[], None);
+        let (_, metrics) = crate::common::http(&addr, "GET", "/metrics", &[], None);
         let seq: u64 = metrics
             .lines()
             .find_map(|l| l.strip_prefix("switchboard_event_log_last_seq "))
@@ -87,7 +85,7 @@ async fn data_written_before_a_restart_is_there_after_it() {
     assert!(events.windows(2).all(|w| w[1].seq == w[0].seq + 1), "seqs are consecutive");
 
     with_server(dir.path(), false, move |addr| {
-        let (s, body) = common::http(
+        let (s, body) = crate::common::http(
             &addr,
             "POST",
             "/api/v1/auth/login",
@@ -96,7 +94,7 @@ async fn data_written_before_a_restart_is_there_after_it() {
         );
         assert_eq!(s, 200, "the user created before the restart signs in: {body}");
         let auth = format!("Bearer {api_token}");
-        let (s, body) = common::http(&addr, "GET", "/api/v1/me", &[("Authorization", &auth)], None);
+        let (s, body) = crate::common::http(&addr, "GET", "/api/v1/me", &[("Authorization", &auth)], None);
         assert_eq!(s, 200, "the API token created before the restart works: {body}");
         assert!(body.contains("admin@example.com"));
     })

@@ -1,8 +1,6 @@
 //! Contacts: normalised matching, uniqueness, attributes and search by name, email or phone.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use poem::http::Method;
 use serde_json::json;
 

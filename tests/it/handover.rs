@@ -1,10 +1,8 @@
 //! Transfers (F23), conferences (F24), auto-close (F9) and the durable timers across a
 //! restart, through HTTP with a manual clock.
 
-mod common;
-
-use common::desk::{Desk, cid};
-use common::{Answer, Harness, START};
+use crate::common::desk::{Desk, cid};
+use crate::common::{Answer, Harness, START};
 use poem::http::Method;
 use serde_json::{Value, json};
 

@@ -1,8 +1,6 @@
 //! Operations endpoints, metrics and the embedded pages.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use poem::http::Method;
 
 async fn text(h: &Harness, path: &str) -> (u16, poem::http::HeaderMap, String) {

@@ -2,10 +2,8 @@
 //! folding), phrases, prefixes, `from:` and `label:`, the list filters, permissions inside the
 //! query (totals included), snippets, paging, and the index following the event log.
 
-mod common;
-
-use common::Harness;
-use common::desk::{Desk, cid};
+use crate::common::Harness;
+use crate::common::desk::{Desk, cid};
 use serde_json::{Value, json};
 
 /// A hand-off into `inbox` with a contact and one customer message.

@@ -1,9 +1,7 @@
 //! `Idempotency-Key`: a retried mutation returns the first answer and changes nothing.
 
-mod common;
-
-use common::Harness;
-use common::desk::Desk;
+use crate::common::Harness;
+use crate::common::desk::Desk;
 use serde_json::{Value, json};
 
 async fn keyed(h: &Harness, path: &str, token: &str, key: &str, body: Value) -> (u16, Option<String>, Value) {

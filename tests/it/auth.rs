@@ -1,9 +1,7 @@
 //! Signing in and out, token expiry and revocation, API tokens, one-time passwords and the
 //! failed-login throttle, all through HTTP with a manual clock.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use poem::http::Method;
 use serde_json::json;
 

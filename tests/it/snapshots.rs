@@ -1,14 +1,12 @@
 //! Snapshots of the main response shapes (ids, secrets and times redacted), kept in the
 //! top-level `snapshots/` folder. A change of shape shows up as a reviewed diff.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use poem::http::Method;
 use serde_json::{Value, json};
 
 fn snap(name: &str, value: &Value) {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, sort_maps => true}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false, omit_expression => true, sort_maps => true}, {
         insta::assert_json_snapshot!(name, value, {
             ".token" => "[secret]",
             ".id" => "[id]",
@@ -91,7 +89,7 @@ fn redact(v: &Value) -> Value {
 }
 
 fn snap_plain(name: &str, value: &Value) {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, sort_maps => true}, {
+    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false, omit_expression => true, sort_maps => true}, {
         insta::assert_json_snapshot!(name, redact(value));
     });
 }
@@ -99,7 +97,7 @@ fn snap_plain(name: &str, value: &Value) {
 #[tokio::test]
 async fn conversation_shapes() {
     let h = Harness::new().await;
-    let d = common::desk::Desk::new(&h).await;
+    let d = crate::common::desk::Desk::new(&h).await;
     let created = d.handoff(&h, &d.web, "Shape Sam", "Where is my parcel?").await;
     snap_plain("conversation_created", &created);
     let id = created["id"].as_str().expect("id").to_string();

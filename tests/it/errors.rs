@@ -1,12 +1,10 @@
 //! Bad input of every kind gets a 4xx `application/problem+json` a person can act on.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use poem::http::Method;
 use serde_json::json;
 
-fn assert_problem(a: &common::Answer, status: u16) {
+fn assert_problem(a: &crate::common::Answer, status: u16) {
     assert_eq!(a.status, status, "{}", a.text);
     assert_eq!(a.header("content-type"), Some("application/problem+json"), "{}", a.text);
     assert_eq!(a.body["status"], status);

@@ -2,10 +2,8 @@
 //! else's, unassigned in my inbox, unassigned elsewhere), each cell on a fresh conversation;
 //! and every administrative endpoint × role.
 
-mod common;
-
-use common::Harness;
-use common::desk::{Desk, cid};
+use crate::common::Harness;
+use crate::common::desk::{Desk, cid};
 use poem::http::Method;
 use serde_json::{Value, json};
 

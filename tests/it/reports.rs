@@ -2,10 +2,8 @@
 //! conversation, counts and percentiles per agent, team and inbox, agents' time per status,
 //! the CSV download, and who may read reports.
 
-mod common;
-
-use common::desk::{Desk, cid};
-use common::{Answer, Harness};
+use crate::common::desk::{Desk, cid};
+use crate::common::{Answer, Harness};
 use poem::http::Method;
 use serde_json::{Value, json};
 

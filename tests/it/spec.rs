@@ -1,8 +1,6 @@
 //! The OpenAPI contract: the committed `openapi/openapi.json` equals the generated spec, the
 //! served spec equals it too, and every operation is fully documented.
 
-mod common;
-
 use serde_json::Value;
 
 const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
@@ -52,7 +50,7 @@ fn every_operation_has_an_id_summary_tag_and_error_responses() {
 
 #[tokio::test]
 async fn the_served_spec_equals_the_committed_one() {
-    let h = common::Harness::new().await;
+    let h = crate::common::Harness::new().await;
     let resp = h.client.get("/api/openapi.json").send().await;
     resp.assert_status_is_ok();
     let served: Value = serde_json::from_str(&resp.0.into_body().into_string().await.expect("body")).expect("JSON");

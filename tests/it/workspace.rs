@@ -1,9 +1,7 @@
 //! Configuration resources: teams, inboxes, labels, canned responses, wrap-up reasons and
 //! settings, with their role rules, validation and conflicts.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use poem::http::Method;
 use serde_json::{Value, json};
 

@@ -1,8 +1,6 @@
 //! User administration: role checks, validation, conflicts, deactivation and paging.
 
-mod common;
-
-use common::Harness;
+use crate::common::Harness;
 use poem::http::Method;
 use serde_json::json;
 

@@ -1,8 +1,6 @@
 //! The executable: `--help` everywhere, `user add`, `compact`, configuration precedence, the
 //! first-run admin, and refusing a data folder another process holds.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
@@ -145,7 +143,7 @@ async fn user_add_creates_a_user_who_can_sign_in() {
         "{out}"
     );
 
-    let h = common::Harness::open(dir, false).await;
+    let h = crate::common::Harness::open(dir, false).await;
     let a = h.try_login("ops@example.com", "a strong password").await;
     assert_eq!(a.status, 200);
     assert_eq!(a.body["user"]["role"], "supervisor");
@@ -210,7 +208,7 @@ async fn first_run_prints_a_one_time_admin_password_and_locks_the_folder() {
     let (email, password) = (email.expect("email printed"), password.expect("password printed"));
     assert_eq!(email, "admin@localhost");
     assert_eq!(password.len(), 16);
-    let h = common::Harness::open(dir, false).await;
+    let h = crate::common::Harness::open(dir, false).await;
     let a = h.try_login(&email, &password).await;
     assert_eq!(a.status, 200);
     assert_eq!(a.body["user"]["must_change_password"], true);

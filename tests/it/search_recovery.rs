@@ -1,12 +1,10 @@
 //! The search index survives a kill: every message acknowledged before `kill -9` is found after
 //! the next start, exactly once; and `switchboard reindex` rebuilds it from the database.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{Harness, http};
+use crate::common::{Harness, http};
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_switchboard");

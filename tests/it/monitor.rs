@@ -2,10 +2,8 @@
 //! agents tabs, their times, search and filters, pages, who may watch, and supervisors acting
 //! through the ordinary transfer and close endpoints.
 
-mod common;
-
-use common::desk::{Desk, cid};
-use common::{Answer, Harness};
+use crate::common::desk::{Desk, cid};
+use crate::common::{Answer, Harness};
 use poem::http::Method;
 use serde_json::{Value, json};
 

@@ -2,13 +2,11 @@
 //! permissions as the list, formula neutralisation, the xlsx reopened with calamine, many
 //! pages streamed, transcripts as text and HTML, and the errors.
 
-mod common;
-
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use common::desk::{Desk, cid};
-use common::{Harness, START};
+use crate::common::desk::{Desk, cid};
+use crate::common::{Harness, START};
 use poem::http::Method;
 use serde_json::json;
 
@@ -358,7 +356,7 @@ async fn errors_are_problems() {
     let d = Desk::new(&h).await;
     let (a, _) = closed_and_queued(&h, &d).await;
     let hidden = cid(&d.handoff(&h, &d.other, "Olga", "hej").await);
-    let problem = |a: &common::Answer, status: u16| {
+    let problem = |a: &crate::common::Answer, status: u16| {
         assert_eq!(a.status, status, "{}", a.text);
         assert_eq!(a.header("content-type"), Some("application/problem+json"));
         assert!(!a.detail().is_empty());

@@ -1,0 +1,29 @@
+//! The HTTP integration tests, one binary with a module per area: each area links the whole
+//! crate once instead of once per file, which a 2-core machine feels.
+
+mod common;
+
+mod attachments;
+mod auth;
+mod cli;
+mod compact;
+mod contacts;
+mod conversations;
+mod demo;
+mod errors;
+mod events;
+mod exports;
+mod handover;
+mod idempotency;
+mod monitor;
+mod ops;
+mod permissions;
+mod reports;
+mod restart;
+mod routing;
+mod search;
+mod search_recovery;
+mod snapshots;
+mod spec;
+mod users;
+mod workspace;
