@@ -53,7 +53,7 @@ pub use workspace::{WorkspaceReads, put_settings};
 pub use writer::Staged;
 
 use tables::{META_DEMO, META_SCHEMA_VERSION};
-use writer::{Batch, Job, Responder};
+use writer::{Job, Responder, Turn, skipped};
 
 /// Why storage could not do what was asked. Cheap to clone: one failed commit answers many
 /// callers.
@@ -212,7 +212,15 @@ impl Store {
         E: From<StoreError> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel::<Result<(T, u64), E>>();
-        let job: Job = Box::new(move |batch: &mut Batch<'_>| {
+        let job: Job = Box::new(move |turn: Turn<'_, '_>| {
+            let batch = match turn {
+                Turn::Run(batch) => batch,
+                Turn::Skip => {
+                    return Ok(skipped(move |cause| {
+                        let _ = tx.send(Err(E::from(cause)));
+                    }));
+                }
+            };
             let decided = decide(&batch.staged());
             match decided {
                 Err(refusal) => Ok(Box::new(move |_: Result<(), StoreError>| {

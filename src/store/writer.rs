@@ -4,7 +4,8 @@
 //! batch limit), decides each one inside one write transaction against the state the previous
 //! ones left, applies the accepted ones with their events, commits once, and only then answers
 //! every caller (group commit: one fsync for many changes). A refused command wrote nothing; a
-//! failed apply or commit aborts the batch and answers every command in it with an error.
+//! failed apply or commit aborts the batch and answers every command in it with that failure,
+//! the commands not yet run included: each caller learns the real cause.
 
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -30,7 +31,24 @@ pub(crate) type Responder = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 
 /// A command as the writer sees it: decide and apply inside the transaction, then return how to
 /// answer. `Err` means the transaction may hold partial writes and the batch must be aborted.
-pub(crate) type Job = Box<dyn FnOnce(&mut Batch<'_>) -> Result<Responder, (StoreError, Responder)> + Send>;
+/// Given [`Turn::Skip`], it only returns its responder, which is then answered with the failure
+/// that lost the batch.
+pub(crate) type Job = Box<dyn FnOnce(Turn<'_, '_>) -> Result<Responder, (StoreError, Responder)> + Send>;
+
+/// What a job is given: the batch to run in, or word that the batch is already lost.
+pub(crate) enum Turn<'a, 'b> {
+    /// Decide and apply in this batch.
+    Run(&'a mut Batch<'b>),
+    /// Do not run; the responder will be told why.
+    Skip,
+}
+
+/// A responder for a command that did not run: it forwards the batch's failure.
+pub(crate) fn skipped(answer: impl FnOnce(StoreError) + Send + 'static) -> Responder {
+    Box::new(move |outcome: Result<(), StoreError>| {
+        answer(outcome.err().unwrap_or_else(|| StoreError::Unavailable("the command was not run".into())));
+    })
+}
 
 /// A read-only view of the open write transaction, handed to a command while it decides.
 pub struct Staged<'a>(&'a WriteTransaction);
@@ -159,8 +177,13 @@ fn run_batch(db: &Database, jobs: Vec<Job>, next_seq: u64, last_seq: &watch::Sen
         Err(e) => {
             let err = db_err(e);
             tracing::error!(error = %err, "cannot begin a write transaction");
-            // Nothing ran: the jobs are dropped and their callers see the writer's error.
-            drop(jobs);
+            // Nothing ran: every caller is told why.
+            for job in jobs {
+                let responder = match job(Turn::Skip) {
+                    Ok(r) | Err((_, r)) => r,
+                };
+                responder(Err(err.clone()));
+            }
             return next_seq;
         }
     };
@@ -169,11 +192,13 @@ fn run_batch(db: &Database, jobs: Vec<Job>, next_seq: u64, last_seq: &watch::Sen
     let mut failure = None;
     for job in jobs {
         if failure.is_some() {
-            // The batch is already lost; answer the rest without running them.
-            responders.push(Box::new(|r: Result<(), StoreError>| drop(r)) as Responder);
+            // The batch is already lost; the rest are answered with its failure, not run.
+            match job(Turn::Skip) {
+                Ok(r) | Err((_, r)) => responders.push(r),
+            }
             continue;
         }
-        match job(&mut batch) {
+        match job(Turn::Run(&mut batch)) {
             Ok(responder) => responders.push(responder),
             Err((err, responder)) => {
                 responders.push(responder);
@@ -207,4 +232,56 @@ fn run_batch(db: &Database, jobs: Vec<Job>, next_seq: u64, last_seq: &watch::Sen
         responder(outcome.clone());
     }
     next
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use redb::backends::InMemoryBackend;
+
+    use super::*;
+
+    type Answers = Arc<Mutex<Vec<(usize, Result<(), StoreError>)>>>;
+
+    /// A job that succeeds, or fails with `fails`, and records the answer its caller gets.
+    fn job(n: usize, fails: Option<StoreError>, answers: &Answers) -> Job {
+        let answers = answers.clone();
+        Box::new(move |turn: Turn<'_, '_>| {
+            let record = {
+                let answers = answers.clone();
+                move |r: Result<(), StoreError>| answers.lock().expect("lock").push((n, r))
+            };
+            match (turn, fails) {
+                (Turn::Skip, _) => Ok(skipped(move |e| record(Err(e)))),
+                (Turn::Run(_), None) => Ok(Box::new(record) as Responder),
+                (Turn::Run(_), Some(e)) => Err((e, Box::new(record) as Responder)),
+            }
+        })
+    }
+
+    #[test]
+    fn a_failed_batch_answers_every_command_with_the_real_cause() {
+        let db = Database::builder().create_with_backend(InMemoryBackend::new()).expect("in-memory database");
+        let answers: Answers = Arc::default();
+        let boom = StoreError::Corrupt("row 7 does not decode".into());
+        let jobs = vec![job(1, None, &answers), job(2, Some(boom), &answers), job(3, None, &answers)];
+        let (last_seq, _) = watch::channel(0);
+        assert_eq!(run_batch(&db, jobs, 1, &last_seq), 1, "nothing was committed");
+        let answers = answers.lock().expect("lock");
+        assert_eq!(answers.len(), 3, "every caller is answered");
+        for (n, answer) in answers.iter() {
+            let cause = answer.as_ref().expect_err("refused").to_string();
+            assert_eq!(cause, "stored data is unreadable: row 7 does not decode", "command {n}");
+        }
+    }
+
+    #[test]
+    fn a_good_batch_commits_and_answers_ok() {
+        let db = Database::builder().create_with_backend(InMemoryBackend::new()).expect("in-memory database");
+        let answers: Answers = Arc::default();
+        let (last_seq, _) = watch::channel(0);
+        run_batch(&db, vec![job(1, None, &answers), job(2, None, &answers)], 1, &last_seq);
+        assert!(answers.lock().expect("lock").iter().all(|(_, a)| a.is_ok()));
+    }
 }
