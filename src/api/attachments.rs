@@ -189,6 +189,7 @@ fn disposition(a: &Attachment) -> String {
 }
 
 /// Files.
+#[derive(Default)]
 pub struct AttachmentsApi;
 
 #[OpenApi(tag = "ApiTags::Attachments")]

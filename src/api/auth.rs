@@ -43,6 +43,7 @@ pub enum NoContent {
 }
 
 /// Signing in and out.
+#[derive(Default)]
 pub struct AuthApi;
 
 #[OpenApi(tag = "ApiTags::Auth")]

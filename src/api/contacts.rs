@@ -147,6 +147,7 @@ pub enum CreatedContact {
 }
 
 /// Contacts.
+#[derive(Default)]
 pub struct ContactsApi;
 
 #[OpenApi(tag = "ApiTags::Contacts")]

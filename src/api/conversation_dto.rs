@@ -4,7 +4,7 @@ use poem_openapi::{Enum, Object};
 use time::OffsetDateTime;
 
 use super::common::to_time;
-use super::teams::ChannelDto;
+use super::inboxes::ChannelDto;
 use crate::desk::ConversationView;
 use crate::domain::conversation::{Detailed, Origin, Priority, Status};
 use crate::domain::metrics::ConversationMetrics;

@@ -11,8 +11,8 @@ use super::common::page_limit;
 use super::contacts::ContactBody;
 use super::conversation_dto::{ConversationDto, ConversationStatusDto, DetailedStatusDto, PriorityDto};
 use super::error::{ApiResult, Problem};
+use super::inboxes::ChannelDto;
 use super::list_filters::{ListFilters, SortDto, ViewDto};
-use super::teams::ChannelDto;
 use super::{ApiError, ApiTags, BearerAuth};
 use crate::desk::{CloseRequest, ConversationPatch, Desk, NewConversation, TranscriptLine};
 
@@ -142,6 +142,7 @@ pub enum CreatedConversation {
 }
 
 /// The conversation list and lifecycle.
+#[derive(Default)]
 pub struct ConversationsApi;
 
 #[OpenApi(tag = "ApiTags::Conversations")]

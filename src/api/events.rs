@@ -245,6 +245,7 @@ fn refreshes_viewer(d: &Arc<Delivery>, who: &Principal) -> bool {
 }
 
 /// Live events.
+#[derive(Default)]
 pub struct EventsApi;
 
 #[OpenApi(tag = "ApiTags::Events")]

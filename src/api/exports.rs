@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 
 use super::conversation_dto::{ConversationStatusDto, DetailedStatusDto};
 use super::error::{ApiResult, Problem};
+use super::inboxes::ChannelDto;
 use super::list_filters::{ListFilters, SortDto, ViewDto};
-use super::teams::ChannelDto;
 use super::{ApiError, ApiTags, BearerAuth};
 use crate::desk::{CsvExport, Desk, DeskError, EXPORT_PAGE};
 
@@ -119,6 +119,7 @@ pub enum TranscriptFormat {
 }
 
 /// Exports and transcripts.
+#[derive(Default)]
 pub struct ExportsApi;
 
 #[OpenApi(tag = "ApiTags::Conversations")]

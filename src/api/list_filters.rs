@@ -9,7 +9,7 @@ use poem_openapi::Enum;
 use time::OffsetDateTime;
 
 use super::conversation_dto::{ConversationStatusDto, DetailedStatusDto};
-use super::teams::ChannelDto;
+use super::inboxes::ChannelDto;
 use crate::desk::{ListQuery, View};
 use crate::domain::Timestamp;
 use crate::domain::conversation::Sort;

@@ -84,6 +84,7 @@ impl From<SettableStatus> for AgentStatus {
 }
 
 /// The signed-in user.
+#[derive(Default)]
 pub struct MeApi;
 
 #[OpenApi(tag = "ApiTags::Me")]

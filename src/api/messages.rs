@@ -10,7 +10,6 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use time::OffsetDateTime;
 
 use super::common::{page_limit, to_time};
-use super::contacts::ContactBody;
 use super::error::ApiResult;
 use super::{ApiError, ApiTags, BearerAuth};
 use crate::desk::{Desk, OutgoingMessage};
@@ -146,45 +145,12 @@ pub struct SendMessage {
     pub attachments: Option<Vec<String>>,
 }
 
-/// A customer message pushed by an integration.
-#[derive(Object)]
-#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
-pub struct ChannelMessage {
-    /// Who wrote: found by `external_id`, then `email`, then `phone`; created when new.
-    pub contact: ContactBody,
-    /// The message text: not blank, at most the workspace's `max_message_chars` (100000 at most).
-    #[oai(validator(min_length = 1, max_length = 100000, pattern = r"\S"))]
-    pub text: String,
-}
-
-/// What an inbound message did.
-#[derive(Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct ChannelReceipt {
-    /// The conversation it joined or opened.
-    pub conversation_id: String,
-    /// The stored message.
-    pub message_id: String,
-    /// The contact.
-    pub contact_id: String,
-    /// Whether a new conversation was opened.
-    pub created_conversation: bool,
-}
-
 /// Answer to sending a message.
 #[derive(ApiResponse)]
 pub enum SentMessage {
     /// Stored and delivered to the timeline.
     #[oai(status = 201)]
     Created(Json<MessageDto>),
-}
-
-/// Answer to an inbound channel message.
-#[derive(ApiResponse)]
-pub enum Received {
-    /// Stored.
-    #[oai(status = 201)]
-    Created(Json<ChannelReceipt>),
 }
 
 fn index_cursor(cursor: Option<String>) -> Result<u32, ApiError> {
@@ -195,6 +161,7 @@ fn index_cursor(cursor: Option<String>) -> Result<u32, ApiError> {
 }
 
 /// Messages, timeline and reactions.
+#[derive(Default)]
 pub struct MessagesApi;
 
 #[OpenApi(tag = "ApiTags::Messages")]
@@ -296,33 +263,5 @@ impl MessagesApi {
         emoji: Path<String>,
     ) -> ApiResult<Json<MessageDto>> {
         Ok(Json(desk.react(&auth.0, &id.0, &message_id.0, &emoji.0, false).await?.into()))
-    }
-
-    /// Push a customer message (API channel)
-    ///
-    /// For integrations, with an API token of an admin or of a user serving the inbox. Finds
-    /// the contact by external id, email or phone (or creates it) and adds the message to the
-    /// contact's conversation in this inbox that is not closed, or opens a new queued one.
-    #[oai(
-        path = "/channels/api/:inbox_id/messages",
-        method = "post",
-        operation_id = "pushChannelMessage",
-        tag = "ApiTags::Channels"
-    )]
-    async fn channel(
-        &self,
-        auth: BearerAuth,
-        desk: Data<&Desk>,
-        inbox_id: Path<String>,
-        body: Json<ChannelMessage>,
-    ) -> ApiResult<Received> {
-        let b = body.0;
-        let got = desk.api_channel_message(&auth.0, &inbox_id.0, b.contact.into_input()?, b.text).await?;
-        Ok(Received::Created(Json(ChannelReceipt {
-            conversation_id: got.conversation_id,
-            message_id: got.message_id,
-            contact_id: got.contact_id,
-            created_conversation: got.created,
-        })))
     }
 }

@@ -4,7 +4,8 @@
 
 mod attachments;
 mod auth;
-mod catalog;
+mod canned;
+mod channels;
 mod common;
 mod contacts;
 mod conversation_dto;
@@ -12,18 +13,22 @@ mod conversations;
 pub mod error;
 mod events;
 mod exports;
+mod handover;
+mod inboxes;
+mod labels;
 mod list_filters;
 mod me;
 mod messages;
 mod monitor;
 mod reports;
-mod routing;
 mod search;
 mod security;
+mod settings;
 mod spec;
 mod teams;
 mod tokens;
 mod users;
+mod wrap_ups;
 
 use poem_openapi::{OpenApiService, Tags};
 
@@ -73,63 +78,43 @@ pub enum ApiTags {
     Search,
 }
 
-/// Every API group, mounted together.
-pub type Apis = (
-    auth::AuthApi,
-    me::MeApi,
-    tokens::TokensApi,
-    users::UsersApi,
-    teams::TeamsApi,
-    catalog::CatalogApi,
+/// Signing in, the signed-in user, tokens, users and teams.
+type PeopleApis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi);
+/// How the workspace is set up: inboxes, labels, canned responses, wrap-up reasons, settings.
+type SetupApis =
+    (inboxes::InboxesApi, labels::LabelsApi, canned::CannedApi, wrap_ups::WrapUpsApi, settings::SettingsApi);
+/// The desk: contacts, conversations, their handover, messages, channels and files.
+type DeskApis = (
     contacts::ContactsApi,
     exports::ExportsApi,
     conversations::ConversationsApi,
-    routing::RoutingApi,
+    handover::HandoverApi,
     messages::MessagesApi,
+    channels::ChannelsApi,
     attachments::AttachmentsApi,
-    events::EventsApi,
-    monitor::MonitorApi,
-    reports::ReportsApi,
-    search::SearchApi,
 );
+/// Live events, the monitor, reports and search.
+type InsightApis = (events::EventsApi, monitor::MonitorApi, reports::ReportsApi, search::SearchApi);
+
+/// Every API group, mounted together (nested: poem-openapi takes at most 16 in one tuple).
+pub type Apis = (PeopleApis, SetupApis, DeskApis, InsightApis);
 
 /// The OpenAPI service: operations plus the spec they generate. Paths in the spec carry the
 /// `/api/v1` prefix the service is mounted under.
 pub fn service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        (
-            auth::AuthApi,
-            me::MeApi,
-            tokens::TokensApi,
-            users::UsersApi,
-            teams::TeamsApi,
-            catalog::CatalogApi,
-            contacts::ContactsApi,
-            exports::ExportsApi,
-            conversations::ConversationsApi,
-            routing::RoutingApi,
-            messages::MessagesApi,
-            attachments::AttachmentsApi,
-            events::EventsApi,
-            monitor::MonitorApi,
-            reports::ReportsApi,
-            search::SearchApi,
-        ),
-        "Switchboard API",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description(
-        "The REST API of Switchboard, a self-hosted contact-center and helpdesk server. \
+    OpenApiService::new(Apis::default(), "Switchboard API", env!("CARGO_PKG_VERSION"))
+        .description(
+            "The REST API of Switchboard, a self-hosted contact-center and helpdesk server. \
          Send `Authorization: Bearer <token>` (a session token from `POST /api/v1/auth/login` or an \
          API token) on every call except sign-in. Errors are `application/problem+json` (RFC 9457). \
          Lists return `{ items, next_cursor }`; pass `next_cursor` back as `cursor` for the next page.",
-    )
-    .url_prefix("/api/v1")
-    .extra_request_header::<Option<String>, _>(poem_openapi::ExtraHeader::new("Idempotency-Key").description(
-        "Optional on POST, PUT, PATCH and DELETE: a retry with the same key and the same request \
+        )
+        .url_prefix("/api/v1")
+        .extra_request_header::<Option<String>, _>(poem_openapi::ExtraHeader::new("Idempotency-Key").description(
+            "Optional on POST, PUT, PATCH and DELETE: a retry with the same key and the same request \
          returns the first answer (with `Idempotency-Replayed: true`) and changes nothing; the same \
          key with a different request is a 422. Keys are remembered for 24 hours per token.",
-    ))
+        ))
 }
 
 /// The generated spec as pretty JSON, exactly as committed in `openapi/openapi.json`.

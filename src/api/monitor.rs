@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::common::{page_limit, to_time};
 use super::conversation_dto::{ContactSummary, ConversationStatusDto, DetailedStatusDto};
 use super::error::ApiResult;
-use super::teams::ChannelDto;
+use super::inboxes::ChannelDto;
 use super::users::{RoleDto, StatusDto};
 use super::{ApiTags, BearerAuth};
 use crate::desk::{Desk, MonitorAgent, MonitorConversation, MonitorFilter, Named};
@@ -176,6 +176,7 @@ pub struct MonitorAgentPage {
 }
 
 /// The supervisor monitor.
+#[derive(Default)]
 pub struct MonitorApi;
 
 #[OpenApi(tag = "ApiTags::Monitor")]

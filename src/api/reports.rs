@@ -206,6 +206,7 @@ pub enum CsvDownload {
 }
 
 /// Conversation reports.
+#[derive(Default)]
 pub struct ReportsApi;
 
 #[OpenApi(tag = "ApiTags::Reports")]

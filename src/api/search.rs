@@ -9,9 +9,9 @@ use time::OffsetDateTime;
 use super::common::{page_limit, to_time};
 use super::conversation_dto::{ConversationDto, ConversationStatusDto, DetailedStatusDto};
 use super::error::ApiResult;
+use super::inboxes::ChannelDto;
 use super::list_filters::ListFilters;
 use super::messages::MessageKindDto;
-use super::teams::ChannelDto;
 use super::{ApiTags, BearerAuth};
 use crate::desk::{Desk, MessageHit, SearchHit, SearchQuery};
 use crate::search::Order;
@@ -108,6 +108,7 @@ impl From<SearchHit> for SearchHitDto {
 }
 
 /// Full-text search.
+#[derive(Default)]
 pub struct SearchApi;
 
 #[OpenApi(tag = "ApiTags::Search")]

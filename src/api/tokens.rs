@@ -88,6 +88,7 @@ pub enum CreatedToken {
 }
 
 /// API tokens.
+#[derive(Default)]
 pub struct TokensApi;
 
 #[OpenApi(tag = "ApiTags::Tokens")]

@@ -191,6 +191,7 @@ pub enum CreatedUser {
 }
 
 /// User administration.
+#[derive(Default)]
 pub struct UsersApi;
 
 #[OpenApi(tag = "ApiTags::Users")]

@@ -4,9 +4,9 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use crate::common::desk::{Desk, cid};
 use crate::common::{Harness, START};
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use poem::http::Method;
 use serde_json::json;
 

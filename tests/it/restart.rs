@@ -61,10 +61,16 @@ async fn data_written_before_a_restart_is_there_after_it() {
         let auth = format!("Bearer {admin}");
         let new_user =
             r#"{"email":"kept@example.com","name":"Kept Across Restarts","role":"agent","password":"still here"}"#;
-        let (s, body) = crate::common::http(&addr, "POST", "/api/v1/users", &[("Authorization", &auth)], Some(new_user));
-        assert_eq!(s, 201, "{body}");
         let (s, body) =
-            crate::common::http(&addr, "POST", "/api/v1/tokens", &[("Authorization", &auth)], Some(r#"{"name":"survives"}"#));
+            crate::common::http(&addr, "POST", "/api/v1/users", &[("Authorization", &auth)], Some(new_user));
+        assert_eq!(s, 201, "{body}");
+        let (s, body) = crate::common::http(
+            &addr,
+            "POST",
+            "/api/v1/tokens",
+            &[("Authorization", &auth)],
+            Some(r#"{"name":"survives"}"#),
+        );
         assert_eq!(s, 201, "{body}");
         let (_, metrics) = crate::common::http(&addr, "GET", "/metrics", &[], None);
         let seq: u64 = metrics

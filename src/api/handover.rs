@@ -33,10 +33,11 @@ pub struct InviteBody {
 }
 
 /// Offers, transfers and conferences.
-pub struct RoutingApi;
+#[derive(Default)]
+pub struct HandoverApi;
 
 #[OpenApi(tag = "ApiTags::Conversations")]
-impl RoutingApi {
+impl HandoverApi {
     /// Accept an offer
     ///
     /// The agent offered the conversation takes it: it becomes theirs and `open`. 409 when
