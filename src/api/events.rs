@@ -239,9 +239,17 @@ async fn pump(desk: Desk, who: Principal, after: Option<u64>, tx: mpsc::Sender<L
     }
 }
 
-/// Whether a delivery may change what the subscriber sees (their own status).
+/// Whether a delivery may change what the subscriber sees: their own status, role or
+/// permissions, or a team or inbox (who serves what), so an open stream follows the same rule
+/// as a fresh list.
 fn refreshes_viewer(d: &Arc<Delivery>, who: &Principal) -> bool {
-    matches!(&d.event.kind, EventKind::AgentStatusChanged { user_id, .. } if *user_id == who.user.id)
+    match &d.event.kind {
+        EventKind::AgentStatusChanged { user_id, .. } | EventKind::UserUpdated { user_id, .. } => {
+            *user_id == who.user.id
+        }
+        EventKind::ConfigChanged { entity, .. } => entity == "team" || entity == "inbox",
+        _ => false,
+    }
 }
 
 /// Live events.

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use super::conversations::{ConversationView, ListQuery, contact_filter, view_of, viewer};
 use super::{Desk, DeskError, Principal};
 use crate::domain::conversation::{Message, MessageKind};
+use crate::domain::visibility;
 use crate::search::highlight::Snippet;
 use crate::search::query::{Filters, Scope};
 use crate::search::schema::Role;
@@ -106,13 +107,10 @@ impl Desk {
         let index = self.search_index()?;
         let snap = self.store.snapshot()?;
         let v = viewer(&snap, who)?;
-        let scope = if v.is_supervisor() || v.see_all {
+        let scope = if visibility::sees_everything(&v) {
             Scope::Everything
         } else {
-            let mut keys = vec![format!("u:{}", v.id)];
-            keys.extend(v.inbox_ids.iter().map(|i| format!("q:{i}")));
-            keys.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
-            Scope::Keys(keys)
+            Scope::Keys(visibility::viewer_keys(&v).iter().map(|k| k.term()).collect())
         };
         let filters = self.filters(&snap, &q.filters)?;
         let found = index.search(&Request {

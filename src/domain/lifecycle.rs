@@ -55,19 +55,7 @@ pub(super) fn entry(event: &'static str, text: String) -> Vec<Entry> {
     vec![Entry { event, text }]
 }
 
-/// Whether `v` may see `c` (F3): their own, those they took part in, were offered or invited
-/// to, the queued ones of their inboxes and of their teams' queues; supervisors, admins and
-/// `see_all` users see everything.
-pub fn can_see(v: &Viewer, c: &Conversation) -> bool {
-    v.is_supervisor()
-        || v.see_all
-        || c.assignee.as_deref() == Some(v.id.as_str())
-        || c.participants.contains(&v.id)
-        || c.invited.contains(&v.id)
-        || c.offer.as_ref().is_some_and(|o| o.agent_id == v.id)
-        || (c.status == Status::Queued
-            && (v.inbox_ids.contains(&c.inbox_id) || c.team_id.as_ref().is_some_and(|t| v.team_ids.contains(t))))
-}
+pub use super::visibility::can_see;
 
 /// Whether `v` handles `c` now: its assignee or a member of its conference.
 pub fn handles(v: &Viewer, c: &Conversation) -> bool {

@@ -21,6 +21,7 @@ pub mod throttle;
 pub mod time;
 pub mod user;
 pub mod validation;
+pub mod visibility;
 pub mod workspace;
 
 pub use credential::{Credential, CredentialKind};

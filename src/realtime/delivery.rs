@@ -45,11 +45,14 @@ impl Delivery {
     }
 }
 
-/// Whether live subscribers care about this kind of event.
+/// Whether live subscribers care about this kind of event. Team, inbox and user changes are
+/// never sent to a client, but they make an open stream re-read what its viewer may see.
 fn wanted(kind: &EventKind) -> bool {
     matches!(
         kind,
-        EventKind::ConversationCreated { .. }
+        EventKind::ConfigChanged { .. }
+            | EventKind::UserUpdated { .. }
+            | EventKind::ConversationCreated { .. }
             | EventKind::ConversationChanged { .. }
             | EventKind::MessageCreated { .. }
             | EventKind::MessageChanged { .. }

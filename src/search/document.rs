@@ -7,7 +7,7 @@ use tantivy::TantivyDocument;
 use super::SearchError;
 use super::bylang::mark;
 use super::schema::{Fields, Lang, Role, detect};
-use crate::domain::conversation::{Conversation, Message, MessageKind, Status};
+use crate::domain::conversation::{Conversation, Message, MessageKind};
 use crate::store::{ContactReads, ConversationReads, Reader, WorkspaceReads};
 
 /// What every document of a batch shares: label names, inbox channels, the fallback language.
@@ -31,31 +31,10 @@ impl Catalog {
 /// and the text that fits).
 const MAX_ENTRIES: usize = 5_000;
 
-/// The permission keys of a conversation: who may find it (mirrors `lifecycle::can_see`; the
-/// roles that see everything are not filtered at all).
+/// The permission keys of a conversation as search terms: who may find it
+/// ([`crate::domain::visibility`]; the roles that see everything are not filtered at all).
 pub fn see_keys(c: &Conversation) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
-    let mut user = |id: &str| {
-        let k = format!("u:{id}");
-        if !keys.contains(&k) {
-            keys.push(k);
-        }
-    };
-    if let Some(a) = &c.assignee {
-        user(a);
-    }
-    c.participants.iter().for_each(|p| user(p));
-    c.invited.iter().for_each(|p| user(p));
-    if let Some(o) = &c.offer {
-        user(&o.agent_id);
-    }
-    if c.status == Status::Queued {
-        keys.push(format!("q:{}", c.inbox_id));
-        if let Some(t) = &c.team_id {
-            keys.push(format!("t:{t}"));
-        }
-    }
-    keys
+    crate::domain::visibility::conversation_keys(c).iter().map(|k| k.term()).collect()
 }
 
 /// The digits of a phone number and every suffix of at least three of them.
@@ -141,7 +120,7 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
 mod tests {
     use super::*;
     use crate::domain::Timestamp;
-    use crate::domain::conversation::Origin;
+    use crate::domain::conversation::{Origin, Status};
 
     #[test]
     fn phone_suffixes_cover_every_tail() {

@@ -11,20 +11,20 @@ use serde_json::{Value, json};
 
 /// One received event.
 #[derive(Debug, Clone)]
-struct Got {
-    id: u64,
-    name: String,
-    data: Value,
+pub(crate) struct Got {
+    pub(crate) id: u64,
+    pub(crate) name: String,
+    pub(crate) data: Value,
 }
 
 /// A subscriber reading the stream of `GET /api/v1/events`.
-struct Sse {
+pub(crate) struct Sse {
     body: BoxStream<'static, Result<Vec<u8>, std::io::Error>>,
     buf: String,
 }
 
 impl Sse {
-    async fn open(h: &Harness, token: &str, last: Option<u64>) -> Sse {
+    pub(crate) async fn open(h: &Harness, token: &str, last: Option<u64>) -> Sse {
         let mut req = h.client.get("/api/v1/events").header("Authorization", format!("Bearer {token}"));
         if let Some(l) = last {
             req = req.header("Last-Event-ID", l.to_string());
@@ -62,7 +62,7 @@ impl Sse {
     }
 
     /// Events up to and including the first that matches `stop` (panics after 5 s).
-    async fn until(&mut self, stop: impl Fn(&Got) -> bool) -> Vec<Got> {
+    pub(crate) async fn until(&mut self, stop: impl Fn(&Got) -> bool) -> Vec<Got> {
         let mut out = Vec::new();
         loop {
             let g = self
@@ -78,11 +78,11 @@ impl Sse {
     }
 }
 
-fn about(g: &Got) -> Option<&str> {
+pub(crate) fn about(g: &Got) -> Option<&str> {
     g.data["conversation"]["id"].as_str()
 }
 
-fn created(id: &str) -> impl Fn(&Got) -> bool + '_ {
+pub(crate) fn created(id: &str) -> impl Fn(&Got) -> bool + '_ {
     move |g| g.name == "conversation.created" && about(g) == Some(id)
 }
 

@@ -26,4 +26,5 @@ mod search_recovery;
 mod snapshots;
 mod spec;
 mod users;
+mod visibility;
 mod workspace;
