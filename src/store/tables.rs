@@ -1,10 +1,11 @@
 //! The redb tables: names, key and value types, and the schema version they make up.
 //!
 //! Entity tables map a string key to a JSON value, except conversations, which are compact
-//! rows (`store::rows`, append-only fields); index tables map a derived string key to the
-//! entity's id. New optional fields arrive without a migration (`#[serde(default)]`, and for
-//! rows at the end of the row); a change of meaning bumps [`SCHEMA_VERSION`] and adds a step
-//! to `migrate`.
+//! MessagePack rows (`store::rows`, append-only fields); the event log ([`EVENTS`]) and the
+//! [`Bin`] tables (the timeline and the message index) hold postcard rows (`store::codec`);
+//! index tables map a derived string key to the entity's id. New optional fields arrive without
+//! a migration (`#[serde(default)]`, and for rows at the end of the row); a change of meaning
+//! bumps [`SCHEMA_VERSION`] and adds a step to `migrate`.
 
 use redb::TableDefinition;
 
@@ -64,7 +65,9 @@ pub enum Tbl {
     ConvNumbers,
     /// `user id/conversation id → ReadMark`.
     ReadMarks,
-    /// `user id/idempotency key → IdempotencyRecord`.
+    /// `{credential scope}/{idempotency key} → IdempotencyRecord`, the scope being the first 32
+    /// hex digits of the SHA-256 of the caller's `Authorization` header, so keys are per token
+    /// (see `http::idempotency`).
     Idempotency,
     /// `attachment id → Attachment`.
     Attachments,
