@@ -16,6 +16,7 @@ mod exports;
 mod handover;
 mod inboxes;
 mod labels;
+mod links;
 mod list_filters;
 mod me;
 mod messages;

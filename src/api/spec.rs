@@ -15,6 +15,7 @@
 //! - Rules poem-openapi has no validator for: auto-close is 0 or at least 300 s; contact
 //!   attributes are text, numbers or booleans; `format: date` strings carry their pattern.
 //! - The workspace time zone says `format: iana-time-zone` (any name of the IANA database).
+//! - Responses link to the operations their ids feed (`api::links`).
 //! - The API channel's operation names its own security scheme, `ApiToken`.
 //! - Unsigned integer formats (`uint32`, `uint64`) say their minimum, so generators and fuzzers
 //!   know a negative number is refused.
@@ -73,6 +74,7 @@ pub fn post_process(spec: &mut Value) {
         tz["format"] = json!("iana-time-zone");
     }
     api_token_scheme(spec);
+    super::links::add(spec);
 }
 
 /// The API channel takes API tokens only (a session token is a 403): its operation names a
