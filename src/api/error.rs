@@ -5,7 +5,6 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
 use crate::desk::DeskError;
-use crate::store::StoreError;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -123,18 +122,14 @@ impl From<DeskError> for ApiError {
             DeskError::TooManyRequests { retry_after_secs, detail } => {
                 ApiError::TooManyRequests(Json(Problem::new(429, detail)), retry_after_secs)
             }
-            DeskError::Storage(e) => ApiError::from(e),
+            DeskError::Storage(e) => {
+                tracing::error!(error = %e, "storage error");
+                ApiError::Unavailable(Json(Problem::new(
+                    503,
+                    "Storage is unavailable; nothing was changed. Try again shortly.",
+                )))
+            }
         }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        tracing::error!(error = %e, "storage error");
-        ApiError::Unavailable(Json(Problem::new(
-            503,
-            "Storage is unavailable; nothing was changed. Try again shortly.",
-        )))
     }
 }
 
