@@ -13,8 +13,8 @@ use super::inboxes::ChannelDto;
 use super::list_filters::ListFilters;
 use super::messages::MessageKindDto;
 use super::{ApiTags, BearerAuth};
+use crate::desk::SearchOrder as Order;
 use crate::desk::{Desk, MessageHit, SearchHit, SearchQuery};
-use crate::search::Order;
 
 /// The order of search results.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]

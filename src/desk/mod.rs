@@ -46,7 +46,7 @@ pub use offers::{MAX_NOTE_CHARS, TransferTarget};
 pub use password::{hex, new_one_time_password};
 pub use reports::{Report, ReportQuery, ReportRow};
 pub use routing::Settled;
-pub use search::{MessageHit, SearchHit, SearchPage, SearchQuery};
+pub use search::{MessageHit, Order as SearchOrder, SearchHit, SearchPage, SearchQuery};
 pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
 pub use teams::{InboxInput, TeamInput};
 pub use users::{NewUser, UserPatch};

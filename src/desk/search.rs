@@ -8,10 +8,12 @@ use super::conversations::{ConversationView, ListQuery, contact_filter, view_of,
 use super::{Desk, DeskError, Principal};
 use crate::domain::conversation::{Message, MessageKind};
 use crate::domain::visibility;
+/// How search results are ordered (relevance or newest first).
+pub use crate::search::Order;
 use crate::search::highlight::Snippet;
 use crate::search::query::{Filters, Scope};
 use crate::search::schema::Role;
-use crate::search::{Order, Request, SearchError, SearchIndex};
+use crate::search::{Request, SearchError, SearchIndex};
 use crate::store::{ConversationReads, StoreError, WorkspaceReads};
 
 /// Matching messages shown per conversation.

@@ -15,6 +15,7 @@ mod events;
 mod exports;
 mod handover;
 mod idempotency;
+mod layers;
 mod monitor;
 mod ops;
 mod permissions;
