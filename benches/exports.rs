@@ -22,7 +22,7 @@ use switchboard::demo::{Plan, PlanAgent, PlanInbox, generate};
 use switchboard::desk::{Desk, DeskConfig, NewUser};
 use switchboard::domain::workspace::{AssignmentMode, Channel, Inbox, Label, Team, WrapUpReason};
 use switchboard::domain::{Actor, Role};
-use switchboard::store::{Changes, Store, StoreError, Tbl, put_contact, put_conversation, take_numbers};
+use switchboard::store::{Changes, RecordChanges, Store, StoreError, put_contact, put_conversation, take_numbers};
 use switchboard::{AppState, app};
 
 fn env(name: &str, default: usize) -> usize {
@@ -110,15 +110,15 @@ async fn fill(store: &Store, desk: &Desk, conversations: usize, contacts: usize)
     store
         .write(move |_| {
             let mut c = Changes::new(now, Actor::System);
-            c.put_json(Tbl::Teams, &config.0.id, &config.0)?;
+            c.put_team(&config.0)?;
             for i in &config.1 {
-                c.put_json(Tbl::Inboxes, &i.id, i)?;
+                c.put_inbox(i)?;
             }
             for l in &config.2 {
-                c.put_json(Tbl::Labels, &l.id, l)?;
+                c.put_label(l)?;
             }
             for w in &config.3 {
-                c.put_json(Tbl::WrapUps, &w.id, w)?;
+                c.put_wrap_up(w)?;
             }
             Ok::<_, StoreError>((c, ()))
         })

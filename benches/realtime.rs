@@ -25,7 +25,7 @@ use switchboard::clock::{Clock, SystemClock};
 use switchboard::desk::{Desk, DeskConfig};
 use switchboard::domain::Actor;
 use switchboard::domain::workspace::AssignmentMode;
-use switchboard::store::{Changes, Store, StoreError, Tbl, WorkspaceReads};
+use switchboard::store::{Changes, RecordChanges, Store, StoreError, WorkspaceReads};
 use switchboard::{AppState, bind, serve};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -388,7 +388,7 @@ fn routing(server_rt: &Runtime, client_rt: &Runtime) {
                     let mut i = s.inbox(&inbox)?.expect("inbox exists");
                     i.assignment = AssignmentMode::RoundRobin;
                     let mut c = Changes::new(now, Actor::System);
-                    c.put_json(Tbl::Inboxes, &inbox, &i)?;
+                    c.put_inbox(&i)?;
                     Ok::<_, StoreError>((c, ()))
                 })
                 .await

@@ -14,7 +14,7 @@ use switchboard::desk::{Desk, DeskConfig, ImportReport, NewUser};
 use switchboard::domain::Role;
 use switchboard::domain::id::IdState;
 use switchboard::domain::workspace::{AssignmentMode, Channel, Inbox, Team};
-use switchboard::store::{Changes, Store, Tbl};
+use switchboard::store::{Changes, RecordChanges, Store};
 
 /// An environment variable as a number, or the default.
 pub fn env(name: &str, default: usize) -> usize {
@@ -174,10 +174,10 @@ pub async fn load(dir: &std::path::Path, conversations: usize, contacts: usize) 
         .write(move |_| {
             let mut c = Changes::new(now, switchboard::domain::Actor::System);
             for t in &teams {
-                c.put_json(Tbl::Teams, &t.id, t)?;
+                c.put_team(t)?;
             }
             for (i, _) in &boxes {
-                c.put_json(Tbl::Inboxes, &i.id, i)?;
+                c.put_inbox(i)?;
             }
             Ok::<_, switchboard::store::StoreError>((c, ()))
         })

@@ -10,7 +10,9 @@ use super::{Desk, DeskError, Principal};
 use crate::domain::attachment::Attachment;
 use crate::domain::media::{AttachmentKind, MediaError, MediaLimits, check_upload, clean_filename};
 use crate::domain::{EventKind, Role};
-use crate::store::{Changes, ContactReads, ConversationReads, Reader, StoreError, Tbl, WorkspaceReads};
+use crate::store::{
+    Changes, ContactReads, ConversationReads, Reader, RecordChanges, RecordReads, StoreError, WorkspaceReads,
+};
 
 /// A file to store.
 #[derive(Debug)]
@@ -29,7 +31,7 @@ pub struct NewUpload {
 
 /// Reads an attachment's metadata.
 pub(super) fn attachment(s: &impl Reader, id: &str) -> Result<Option<Attachment>, DeskError> {
-    Ok(s.get_json(Tbl::Attachments, id)?)
+    Ok(s.attachment(id)?)
 }
 
 impl Desk {
@@ -72,9 +74,9 @@ impl Desk {
         self.store
             .write(move |_| {
                 let mut c = Changes::new(now, actor);
-                c.put_json(Tbl::Attachments, &record.id, &record)?;
+                c.put_attachment(&record)?;
                 if record.library {
-                    c.put_str(Tbl::Library, &record.id, "");
+                    c.add_to_library(&record.id);
                 }
                 c.event(EventKind::AttachmentUploaded { attachment_id: record.id.clone(), library: record.library });
                 Ok::<_, DeskError>((c, ()))
@@ -110,7 +112,7 @@ impl Desk {
         who.ready()?;
         let snap = self.store.snapshot()?;
         let mut out = Vec::new();
-        for (id, _) in snap.scan_raw(Tbl::Library, "", None, usize::MAX)? {
+        for id in snap.library_ids()? {
             if let Some(a) = attachment(&snap, &id)? {
                 out.push(a);
             }
@@ -126,11 +128,9 @@ impl Desk {
         snap.contact(contact_id)?.ok_or_else(|| DeskError::NotFound(format!("no contact with id {contact_id}")))?;
         let v = viewer(&snap, who)?;
         let mut out = Vec::new();
-        for (key, conv_id) in snap.scan_raw(Tbl::ContactFiles, &format!("{contact_id}/"), None, usize::MAX)? {
-            let att_id = key.rsplit('/').next().unwrap_or_default();
-            let conv_id = String::from_utf8_lossy(&conv_id).into_owned();
+        for (att_id, conv_id) in snap.contact_files(contact_id)? {
             let seen = snap.conversation(&conv_id)?.is_some_and(|c| crate::domain::lifecycle::can_see(&v, &c));
-            if seen && let Some(a) = attachment(&snap, att_id)? {
+            if seen && let Some(a) = attachment(&snap, &att_id)? {
                 out.push(a);
             }
         }

@@ -13,7 +13,7 @@ use crate::domain::workspace::{
     CannedResponse, CannedScope, Label, Settings, WrapUpReason, check_color, check_settings, check_shortcut,
     unknown_placeholders,
 };
-use crate::store::{Changes, ConversationReads, Tbl, WorkspaceReads, put_conversation, put_settings};
+use crate::store::{Changes, ConversationReads, RecordChanges, WorkspaceReads, put_conversation, put_settings};
 
 /// Longest canned response body.
 const MAX_CANNED_BODY: usize = 10_000;
@@ -81,7 +81,7 @@ impl Desk {
                 }
                 let mut c = Changes::new(now, actor);
                 if old.is_none() || !fields.is_empty() {
-                    c.put_json(Tbl::Labels, &label.id, &label)?;
+                    c.put_label(&label)?;
                     let action = if old.is_some() { ConfigAction::Updated } else { ConfigAction::Created };
                     config_event(&mut c, "label", &label.id, action, &fields);
                 }
@@ -138,7 +138,7 @@ impl Desk {
                 }
                 let mut c = Changes::new(now, actor);
                 if old.is_none() || !fields.is_empty() {
-                    c.put_json(Tbl::WrapUps, &reason.id, &reason)?;
+                    c.put_wrap_up(&reason)?;
                     let action = match (&old, archived) {
                         (None, _) => ConfigAction::Created,
                         (Some(_), Some(true)) => ConfigAction::Deleted,
@@ -265,7 +265,7 @@ impl Desk {
                 let mut c = Changes::new(now, actor);
                 if old.is_none() || !fields.is_empty() {
                     canned.updated_at = now;
-                    c.put_json(Tbl::Canned, &canned.id, &canned)?;
+                    c.put_canned(&canned)?;
                     let action = if old.is_some() { ConfigAction::Updated } else { ConfigAction::Created };
                     config_event(&mut c, "canned_response", &canned.id, action, &fields);
                 }
@@ -291,7 +291,7 @@ impl Desk {
                     conv.labels.retain(|l| *l != id);
                     put_conversation(&mut c, &conv, Some(&old))?;
                 }
-                c.delete(Tbl::Labels, &id);
+                c.delete_label(&id);
                 config_event(&mut c, "label", &id, ConfigAction::Deleted, &[]);
                 Ok::<_, DeskError>((c, ()))
             })
@@ -312,7 +312,7 @@ impl Desk {
                     return Err(DeskError::Forbidden(manage_rule(&canned.scope).into()));
                 }
                 let mut c = Changes::new(now, actor);
-                c.delete(Tbl::Canned, &id);
+                c.delete_canned(&id);
                 config_event(&mut c, "canned_response", &id, ConfigAction::Deleted, &[]);
                 Ok::<_, DeskError>((c, ()))
             })

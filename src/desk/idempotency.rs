@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Desk, DeskError};
 use crate::domain::{Actor, Timestamp};
-use crate::store::{Changes, Reader, Tbl};
+use crate::store::{Changes, RecordChanges, RecordReads};
 
 /// How long an answer is remembered.
 pub const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
@@ -28,8 +28,7 @@ pub struct IdempotencyRecord {
 impl Desk {
     /// The remembered answer for `scope` and `key`, if it is still fresh.
     pub fn idempotency_get(&self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>, DeskError> {
-        let record: Option<IdempotencyRecord> =
-            self.store.snapshot()?.get_json(Tbl::Idempotency, &format!("{scope}/{key}"))?;
+        let record: Option<IdempotencyRecord> = self.store.snapshot()?.idempotency_record(scope, key)?;
         let now = self.now();
         Ok(record.filter(|r| now.millis_since(r.created_at) < IDEMPOTENCY_TTL_SECS * 1000))
     }
@@ -41,12 +40,12 @@ impl Desk {
         key: &str,
         mut record: IdempotencyRecord,
     ) -> Result<(), DeskError> {
-        let (k, now) = (format!("{scope}/{key}"), self.now());
+        let (scope, key, now) = (scope.to_string(), key.to_string(), self.now());
         record.created_at = now;
         self.store
             .write(move |_| {
                 let mut c = Changes::new(now, Actor::System);
-                c.put_json(Tbl::Idempotency, &k, &record)?;
+                c.put_idempotency_record(&scope, &key, &record)?;
                 Ok::<_, DeskError>((c, ()))
             })
             .await?;

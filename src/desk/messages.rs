@@ -8,7 +8,9 @@ use crate::domain::EventKind;
 use crate::domain::conversation::{Author, Message, MessageKind};
 use crate::domain::lifecycle;
 use crate::domain::workspace::{CannedScope, PlaceholderValues, expand_placeholders};
-use crate::store::{Changes, ContactReads, ConversationReads, Tbl, WorkspaceReads, put_conversation, put_message};
+use crate::store::{
+    Changes, ContactReads, ConversationReads, RecordChanges, WorkspaceReads, put_conversation, put_message,
+};
 
 /// A message an agent sends.
 #[derive(Clone, Debug, Default)]
@@ -132,10 +134,10 @@ impl Desk {
                     put_message(&mut ch, &m)?;
                 }
                 for mut f in files {
-                    ch.put_str(Tbl::ContactFiles, &format!("{}/{}", c.contact_id, f.id), &c.id);
+                    ch.add_contact_file(&c.contact_id, &f.id, &c.id);
                     if !f.library {
                         f.conversation_id = Some(c.id.clone());
-                        ch.put_json(Tbl::Attachments, &f.id, &f)?;
+                        ch.put_attachment(&f)?;
                     }
                 }
                 put_conversation(&mut ch, &c, Some(&old))?;

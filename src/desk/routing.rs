@@ -5,7 +5,7 @@
 //! oldest waiting first (priority first).
 //!
 //! It runs after every change that can affect routing and on every scheduler tick. Everything
-//! it reads is in redb (deadlines and idle times are keys of `Tbl::Routing`), so a restart in
+//! it reads is in redb (deadlines and idle times are keys of the store's routing table), so a restart in
 //! the middle of an offer or before an auto-close fires it at the right time. It is decided
 //! inside the writer like any command, so it cannot race with an accept or a take.
 
@@ -20,8 +20,8 @@ use crate::domain::routing::{self, Candidate};
 use crate::domain::workspace::{AssignmentMode, Inbox, Team};
 use crate::domain::{Actor, AgentStatus, EventKind, OfferOutcome, Timestamp, User, handover};
 use crate::store::{
-    Changes, ConversationReads, Reader, RoutingReads, Tbl, UserChanges, UserReads, WorkspaceReads, last_seen,
-    put_conversation,
+    Changes, ConversationReads, Reader, RecordChanges, RecordReads, RoutingReads, UserChanges, UserReads,
+    WorkspaceReads, last_seen, put_conversation,
 };
 
 /// Most items of each kind handled by one settle; the next tick takes the rest.
@@ -47,11 +47,6 @@ impl Settled {
     pub fn is_empty(&self) -> bool {
         *self == Settled::default()
     }
-}
-
-/// The key under which an inbox's round-robin cursor (the last agent offered) is kept.
-fn cursor_key(inbox_id: &str) -> String {
-    format!("route_cursor/{inbox_id}")
 }
 
 /// The state a settle works on: what it read, changed in memory, written once at the end.
@@ -243,7 +238,7 @@ impl<R: Reader> Work<'_, R> {
             if queue.is_empty() {
                 continue;
             }
-            let mut cursor: Option<String> = self.r.get_json(Tbl::Meta, &cursor_key(&inbox.id))?;
+            let mut cursor = self.r.round_robin_cursor(&inbox.id)?;
             let offered_before = self.done.offered;
             for id in queue {
                 let Some(c) = self.conv(&id)?.cloned() else { continue };
@@ -272,7 +267,7 @@ impl<R: Reader> Work<'_, R> {
                 self.done.offered += 1;
             }
             if let Some(cur) = cursor.filter(|_| self.done.offered > offered_before) {
-                self.ch.put_json(Tbl::Meta, &cursor_key(&inbox.id), &cur)?;
+                self.ch.put_round_robin_cursor(&inbox.id, &cur)?;
             }
         }
         Ok(())

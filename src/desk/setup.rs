@@ -104,7 +104,7 @@ impl Desk {
         use crate::domain::workspace::{
             AssignmentMode, CannedResponse, CannedScope, Channel, Inbox, Label, Team, WrapUpReason,
         };
-        use crate::store::{Tbl, WorkspaceReads};
+        use crate::store::{RecordChanges, WorkspaceReads};
 
         let snap = self.store.snapshot()?;
         if !snap.inboxes()?.is_empty() {
@@ -217,19 +217,19 @@ impl Desk {
             .write(move |_| {
                 let mut c = Changes::new(now, Actor::System);
                 for t in [&support, &italia, &espana] {
-                    c.put_json(Tbl::Teams, &t.id, t)?;
+                    c.put_team(t)?;
                 }
                 for i in [&web, &it, &es] {
-                    c.put_json(Tbl::Inboxes, &i.id, i)?;
+                    c.put_inbox(i)?;
                 }
                 for l in &labels {
-                    c.put_json(Tbl::Labels, &l.id, l)?;
+                    c.put_label(l)?;
                 }
                 for w in &wrap_ups {
-                    c.put_json(Tbl::WrapUps, &w.id, w)?;
+                    c.put_wrap_up(w)?;
                 }
                 for r in &responses {
-                    c.put_json(Tbl::Canned, &r.id, r)?;
+                    c.put_canned(r)?;
                 }
                 Ok::<_, DeskError>((c, ()))
             })

@@ -8,7 +8,7 @@ use crate::domain::workspace::{
     AssignmentMode, Channel, DEFAULT_AUTO_CLOSE_SECS, DEFAULT_OFFER_TIMEOUT_SECS, Inbox, Team, check_inbox_times,
 };
 use crate::domain::{EventKind, Role};
-use crate::store::{Changes, ConversationReads, Staged, Tbl, UserReads, WorkspaceReads};
+use crate::store::{Changes, ConversationReads, RecordChanges, Staged, UserReads, WorkspaceReads};
 
 /// Records a configuration change.
 pub(super) fn config_event(c: &mut Changes, entity: &str, id: &str, action: ConfigAction, fields: &[&str]) {
@@ -162,7 +162,7 @@ impl Desk {
                     return Ok::<_, DeskError>((c, team));
                 }
                 team.updated_at = now;
-                c.put_json(Tbl::Teams, &team.id, &team)?;
+                c.put_team(&team)?;
                 let action = if old.is_some() { ConfigAction::Updated } else { ConfigAction::Created };
                 config_event(&mut c, "team", &team.id, action, &fields);
                 Ok((c, team))
@@ -183,10 +183,10 @@ impl Desk {
                 for mut inbox in s.inboxes()?.into_iter().filter(|i| i.team_ids.contains(&id)) {
                     inbox.team_ids.retain(|t| *t != id);
                     inbox.updated_at = now;
-                    c.put_json(Tbl::Inboxes, &inbox.id, &inbox)?;
+                    c.put_inbox(&inbox)?;
                     config_event(&mut c, "inbox", &inbox.id, ConfigAction::Updated, &["team_ids"]);
                 }
-                c.delete(Tbl::Teams, &id);
+                c.delete_team(&id);
                 config_event(&mut c, "team", &id, ConfigAction::Deleted, &[]);
                 Ok::<_, DeskError>((c, ()))
             })
@@ -280,7 +280,7 @@ impl Desk {
                     return Ok::<_, DeskError>((c, inbox));
                 }
                 inbox.updated_at = now;
-                c.put_json(Tbl::Inboxes, &inbox.id, &inbox)?;
+                c.put_inbox(&inbox)?;
                 let action = if old.is_some() { ConfigAction::Updated } else { ConfigAction::Created };
                 config_event(&mut c, "inbox", &inbox.id, action, &fields);
                 Ok((c, inbox))
@@ -301,7 +301,7 @@ impl Desk {
                     return Err(DeskError::Conflict("this inbox has conversations; it cannot be deleted".into()));
                 }
                 let mut c = Changes::new(now, actor);
-                c.delete(Tbl::Inboxes, &id);
+                c.delete_inbox(&id);
                 config_event(&mut c, "inbox", &id, ConfigAction::Deleted, &[]);
                 Ok::<_, DeskError>((c, ()))
             })

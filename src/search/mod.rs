@@ -35,7 +35,7 @@ pub use schema::Lang;
 
 use crate::domain::conversation::Sort;
 use crate::domain::{Event, EventKind};
-use crate::store::{ConversationReads, Reader, Store, StoreError, Tbl};
+use crate::store::{ConversationReads, Reader, RecordReads, Store, StoreError};
 use document::Catalog;
 use schema::{Fields, INDEX_VERSION};
 
@@ -171,17 +171,16 @@ impl SearchIndex {
         w.delete_all_documents()?;
         let snap = store.snapshot()?;
         let last = snap.last_seq()?;
-        let total = snap.count(Tbl::Conversations)?;
+        let total = snap.conversation_count()?;
         let cat = Catalog::load(&snap)?;
         let f = &self.inner.fields;
         let mut done = 0u64;
         let mut after: Option<String> = None;
         loop {
-            let page = snap.scan_raw(Tbl::Conversations, "", after.as_deref(), 1_000)?;
-            let Some((last_key, _)) = page.last() else { break };
-            after = Some(last_key.clone());
-            for (_, bytes) in &page {
-                let c = crate::store::decode(bytes)?;
+            let (page, last_id) = snap.conversations_after(after.as_deref(), 1_000)?;
+            let Some(last_id) = last_id else { break };
+            after = Some(last_id);
+            for c in page {
                 w.add_document(document::build(&snap, f, &cat, c)?)?;
                 done += 1;
             }
