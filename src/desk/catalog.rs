@@ -13,7 +13,9 @@ use crate::domain::workspace::{
     CannedResponse, CannedScope, Label, Settings, WrapUpReason, check_color, check_settings, check_shortcut,
     unknown_placeholders,
 };
-use crate::store::{Changes, ConversationReads, RecordChanges, WorkspaceReads, put_conversation, put_settings};
+use crate::store::{
+    Changes, ConversationReads, Partition, RecordChanges, WorkspaceReads, put_conversation, put_settings,
+};
 
 /// Longest canned response body.
 const MAX_CANNED_BODY: usize = 10_000;
@@ -285,7 +287,9 @@ impl Desk {
                 let mut c = Changes::new(now, actor);
                 // Conversations keep no reference to a deleted label.
                 let (tagged, _) =
-                    s.list_conversations(&[format!("l:{id}")], Sort::Created, None, usize::MAX - 1, |_| true)?;
+                    s.list_conversations(&[Partition::Label(id.clone())], Sort::Created, None, usize::MAX - 1, |_| {
+                        true
+                    })?;
                 for old in tagged {
                     let mut conv = old.clone();
                     conv.labels.retain(|l| *l != id);

@@ -9,7 +9,7 @@ use super::{Desk, DeskError, Principal};
 use crate::domain::conversation::{Author, Conversation, MessageKind, Origin, Sort, Status};
 use crate::domain::workspace::Channel;
 use crate::domain::{CredentialKind, EventKind, Role, lifecycle};
-use crate::store::{Changes, ConversationReads, WorkspaceReads, put_conversation, take_number};
+use crate::store::{Changes, ConversationReads, Partition, WorkspaceReads, put_conversation, take_number};
 
 /// What an inbound message did.
 #[derive(Clone, Debug)]
@@ -66,7 +66,7 @@ impl Desk {
                 }
                 let mut ch = Changes::new(now, actor);
                 let contact = find_or_create_contact(s, &mut ch, ids.next("ct", now), contact, now)?;
-                let partition = [format!("c:{}", contact.id)];
+                let partition = [Partition::Contact(contact.id.clone())];
                 let (open, _) = s.list_conversations(&partition, Sort::Created, None, 1, |c| {
                     c.inbox_id == inbox.id && c.status != Status::Closed
                 })?;

@@ -15,8 +15,8 @@ use crate::domain::metrics::ConversationMetrics;
 use crate::domain::workspace::Channel;
 use crate::domain::{EventKind, Timestamp};
 use crate::store::{
-    Changes, ContactReads, ConversationReads, ReadMark, Reader, Staged, WorkspaceReads, put_conversation, put_message,
-    put_read_mark, take_number,
+    Changes, ContactReads, ConversationReads, Partition, ReadMark, Reader, Staged, WorkspaceReads, put_conversation,
+    put_message, put_read_mark, take_number,
 };
 
 /// Turns a lifecycle refusal into the desk's error.
@@ -390,30 +390,38 @@ pub(super) fn select(
         q.team.as_ref().map(|t| inboxes.iter().filter(|i| i.team_ids.contains(t)).map(|i| i.id.clone()).collect());
     let contacts = contact_filter(snap, q)?;
     // The partitions to read: a superset of the answer, as narrow as the query allows.
-    let base: Vec<String> = match q.view {
-        View::Mine => vec![format!("a:{}", v.id)],
-        View::Offered => vec![format!("o:{}", v.id)],
+    let base: Vec<Partition> = match q.view {
+        View::Mine => vec![Partition::AssignedTo(v.id.clone())],
+        View::Offered => vec![Partition::OfferedTo(v.id.clone())],
         View::Unassigned => {
-            let mut p: Vec<String> =
-                serving.iter().filter(|i| q.inbox.as_ref().is_none_or(|f| f == *i)).map(|i| format!("u:{i}")).collect();
-            p.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
+            let mut p: Vec<Partition> = serving
+                .iter()
+                .filter(|i| q.inbox.as_ref().is_none_or(|f| f == *i))
+                .cloned()
+                .map(Partition::InboxQueue)
+                .collect();
+            p.extend(v.team_ids.iter().cloned().map(Partition::TeamQueue));
             p
         }
-        View::All if sees_all => vec![q.inbox.as_ref().map_or("all".to_string(), |i| format!("i:{i}"))],
+        View::All if sees_all => vec![q.inbox.clone().map_or(Partition::All, Partition::Inbox)],
         View::All => {
-            let mut p = vec![format!("a:{}", v.id), format!("p:{}", v.id), format!("o:{}", v.id)];
-            p.extend(serving.iter().map(|i| format!("u:{i}")));
-            p.extend(v.team_ids.iter().map(|t| format!("t:{t}")));
+            let mut p = vec![
+                Partition::AssignedTo(v.id.clone()),
+                Partition::Participant(v.id.clone()),
+                Partition::OfferedTo(v.id.clone()),
+            ];
+            p.extend(serving.iter().cloned().map(Partition::InboxQueue));
+            p.extend(v.team_ids.iter().cloned().map(Partition::TeamQueue));
             p
         }
     };
     let partitions = match (&q.label, &contacts, &q.assignee) {
         _ if q.view == View::All && q.contact_id.is_some() => {
-            vec![format!("c:{}", q.contact_id.as_deref().unwrap_or_default())]
+            vec![Partition::Contact(q.contact_id.clone().unwrap_or_default())]
         }
-        (Some(l), _, _) if q.view == View::All => vec![format!("l:{l}")],
-        (_, Some(ids), _) if q.view == View::All => ids.iter().map(|c| format!("c:{c}")).collect(),
-        (_, _, Some(a)) if q.view == View::All && sees_all => vec![format!("p:{a}")],
+        (Some(l), _, _) if q.view == View::All => vec![Partition::Label(l.clone())],
+        (_, Some(ids), _) if q.view == View::All => ids.iter().cloned().map(Partition::Contact).collect(),
+        (_, _, Some(a)) if q.view == View::All && sees_all => vec![Partition::Participant(a.clone())],
         _ => base,
     };
     let me = v.id.clone();

@@ -12,7 +12,7 @@ use crate::domain::metrics::{ConversationMetrics, secs_between};
 use crate::domain::monitor::Needle;
 use crate::domain::workspace::{Channel, Inbox, Team};
 use crate::domain::{AgentStatus, Role, User};
-use crate::store::{ContactReads, ConversationReads, RoutingReads, StoreError, UserReads, WorkspaceReads};
+use crate::store::{ContactReads, ConversationReads, Partition, RoutingReads, StoreError, UserReads, WorkspaceReads};
 
 /// Filters shared by both tabs.
 #[derive(Clone, Debug, Default)]
@@ -157,12 +157,14 @@ impl Desk {
         let dir = Directory::load(&snap)?;
         // Not-closed conversations are exactly those queued in an inbox, offered to someone or
         // assigned to someone: read those partitions instead of the whole history.
-        let partitions: Vec<String> = match (&f.agent_id, statuses.contains(&Status::Closed)) {
-            (_, true) => vec!["all".into()],
-            (Some(a), false) => vec![format!("a:{a}"), format!("o:{a}")],
+        let partitions: Vec<Partition> = match (&f.agent_id, statuses.contains(&Status::Closed)) {
+            (_, true) => vec![Partition::All],
+            (Some(a), false) => vec![Partition::AssignedTo(a.clone()), Partition::OfferedTo(a.clone())],
             (None, false) => {
-                let mut p: Vec<String> = dir.inboxes.iter().map(|i| format!("u:{}", i.id)).collect();
-                p.extend(dir.users.keys().flat_map(|u| [format!("a:{u}"), format!("o:{u}")]));
+                let mut p: Vec<Partition> = dir.inboxes.iter().map(|i| Partition::InboxQueue(i.id.clone())).collect();
+                p.extend(
+                    dir.users.keys().flat_map(|u| [Partition::AssignedTo(u.clone()), Partition::OfferedTo(u.clone())]),
+                );
                 p
             }
         };

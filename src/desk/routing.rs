@@ -20,7 +20,7 @@ use crate::domain::routing::{self, Candidate};
 use crate::domain::workspace::{AssignmentMode, Inbox, Team};
 use crate::domain::{Actor, AgentStatus, EventKind, OfferOutcome, Timestamp, User, handover};
 use crate::store::{
-    Changes, ConversationReads, Reader, RecordChanges, RecordReads, RoutingReads, UserChanges, UserReads,
+    Changes, ConversationReads, Partition, Reader, RecordChanges, RecordReads, RoutingReads, UserChanges, UserReads,
     WorkspaceReads, last_seen, put_conversation,
 };
 
@@ -213,7 +213,8 @@ impl<R: Reader> Work<'_, R> {
 
     /// The queued conversations of an inbox, priority first, then longest waiting.
     fn queue(&mut self, inbox_id: &str) -> Result<Vec<String>, DeskError> {
-        let mut ids: Vec<String> = self.r.partition_ids(&format!("u:{inbox_id}"), Sort::Waiting, BATCH)?;
+        let mut ids: Vec<String> =
+            self.r.partition_ids(&Partition::InboxQueue(inbox_id.to_string()), Sort::Waiting, BATCH)?;
         ids.extend(
             self.convs
                 .values()
@@ -334,7 +335,7 @@ fn decide(r: &impl Reader, now: Timestamp) -> Result<(Changes, Settled), DeskErr
     w.auto_close(&inboxes)?;
     let waiting = |w: &Work<'_, _>, i: &Inbox| {
         w.convs.values().any(|(_, c)| c.inbox_id == i.id && c.status == Status::Queued)
-            || r.partition_count(&format!("u:{}", i.id), 1).is_ok_and(|n| n > 0)
+            || r.partition_count(&Partition::InboxQueue(i.id.clone()), 1).is_ok_and(|n| n > 0)
     };
     // Cheapest checks first: a queue to serve, then someone free to serve it.
     if inboxes.iter().any(|i| i.assignment != AssignmentMode::Manual && waiting(&w, i)) && w.anyone_free(&teams)? {

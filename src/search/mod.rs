@@ -35,7 +35,7 @@ pub use schema::Lang;
 
 use crate::domain::conversation::Sort;
 use crate::domain::{Event, EventKind};
-use crate::store::{ConversationReads, Reader, RecordReads, Store, StoreError};
+use crate::store::{ConversationReads, Partition, Reader, RecordReads, Store, StoreError};
 use document::Catalog;
 use schema::{Fields, INDEX_VERSION};
 
@@ -232,15 +232,17 @@ fn affected(r: &impl ConversationReads, e: &Event, out: &mut BTreeSet<String>) -
         | EventKind::OfferEnded { conversation_id, .. } => {
             out.insert(conversation_id.clone());
         }
-        EventKind::ContactUpdated { contact_id, .. } => partition(r, &format!("c:{contact_id}"), out)?,
-        EventKind::ConfigChanged { entity, id, .. } if entity == "label" => partition(r, &format!("l:{id}"), out)?,
+        EventKind::ContactUpdated { contact_id, .. } => partition(r, &Partition::Contact(contact_id.clone()), out)?,
+        EventKind::ConfigChanged { entity, id, .. } if entity == "label" => {
+            partition(r, &Partition::Label(id.clone()), out)?
+        }
         _ => {}
     }
     Ok(())
 }
 
 /// Every conversation id of a list partition (the store owns the index's key format).
-fn partition(r: &impl ConversationReads, part: &str, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
+fn partition(r: &impl ConversationReads, part: &Partition, out: &mut BTreeSet<String>) -> Result<(), StoreError> {
     out.extend(r.partition_ids(part, Sort::Created, usize::MAX)?);
     Ok(())
 }

@@ -103,24 +103,86 @@ pub(super) fn waits(c: &Conversation) -> Option<Timestamp> {
     c.waiting_since.filter(|_| c.status != Status::Closed)
 }
 
-/// The partitions a conversation belongs to.
+/// A list of conversations the index keeps: what list views, the monitor, routing and search
+/// read. Outside the store a partition is only ever this type; its key spelling is here alone.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Partition {
+    /// Every conversation.
+    All,
+    /// The conversations of an inbox.
+    Inbox(String),
+    /// The conversations of a contact.
+    Contact(String),
+    /// The queued conversations of an inbox.
+    InboxQueue(String),
+    /// The queued conversations transferred to a team.
+    TeamQueue(String),
+    /// The conversations offered to an agent.
+    OfferedTo(String),
+    /// The conversations assigned to a user, not closed.
+    AssignedTo(String),
+    /// The conversations a user took part in.
+    Participant(String),
+    /// The conversations carrying a label.
+    Label(String),
+}
+
+impl Partition {
+    /// The partition's key in the index.
+    pub(super) fn key(&self) -> String {
+        match self {
+            Partition::All => "all".to_string(),
+            Partition::Inbox(id) => format!("i:{id}"),
+            Partition::Contact(id) => format!("c:{id}"),
+            Partition::InboxQueue(id) => format!("u:{id}"),
+            Partition::TeamQueue(id) => format!("t:{id}"),
+            Partition::OfferedTo(id) => format!("o:{id}"),
+            Partition::AssignedTo(id) => format!("a:{id}"),
+            Partition::Participant(id) => format!("p:{id}"),
+            Partition::Label(id) => format!("l:{id}"),
+        }
+    }
+}
+
+impl Partition {
+    /// The partition a key names (tests spell partitions as keys).
+    #[cfg(test)]
+    pub(super) fn from_key(key: &str) -> Partition {
+        let (kind, id) = key.split_once(':').unwrap_or((key, ""));
+        let id = id.to_string();
+        match kind {
+            "i" => Partition::Inbox(id),
+            "c" => Partition::Contact(id),
+            "u" => Partition::InboxQueue(id),
+            "t" => Partition::TeamQueue(id),
+            "o" => Partition::OfferedTo(id),
+            "a" => Partition::AssignedTo(id),
+            "p" => Partition::Participant(id),
+            "l" => Partition::Label(id),
+            _ => Partition::All,
+        }
+    }
+}
+
+/// The partitions a conversation belongs to, as keys.
 pub(super) fn partitions(c: &Conversation) -> Vec<String> {
-    let mut parts = vec!["all".to_string(), format!("i:{}", c.inbox_id), format!("c:{}", c.contact_id)];
+    let mut parts =
+        vec![Partition::All, Partition::Inbox(c.inbox_id.clone()), Partition::Contact(c.contact_id.clone())];
     if c.status == Status::Queued {
-        parts.push(format!("u:{}", c.inbox_id));
+        parts.push(Partition::InboxQueue(c.inbox_id.clone()));
         if let Some(t) = &c.team_id {
-            parts.push(format!("t:{t}"));
+            parts.push(Partition::TeamQueue(t.clone()));
         }
     }
     if let Some(o) = c.offer.as_ref().filter(|_| c.status == Status::Offered) {
-        parts.push(format!("o:{}", o.agent_id));
+        parts.push(Partition::OfferedTo(o.agent_id.clone()));
     }
     if let Some(a) = c.assignee.as_ref().filter(|_| c.status != Status::Closed) {
-        parts.push(format!("a:{a}"));
+        parts.push(Partition::AssignedTo(a.clone()));
     }
-    parts.extend(c.participants.iter().map(|p| format!("p:{p}")));
-    parts.extend(c.labels.iter().map(|l| format!("l:{l}")));
-    parts
+    parts.extend(c.participants.iter().cloned().map(Partition::Participant));
+    parts.extend(c.labels.iter().cloned().map(Partition::Label));
+    parts.iter().map(Partition::key).collect()
 }
 
 /// The sort part of a key (after the partition prefix, before `/{id}`).

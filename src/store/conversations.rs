@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::changes::{Changes, Op};
-use super::conv_index::{cursor_of, id_of_row, id_row, index_entries, number_key, position};
+use super::conv_index::{Partition, cursor_of, id_of_row, id_row, index_entries, number_key, position};
 use super::conv_scan::Merge;
 use super::reader::Reader;
 use super::rows::{decode_conversation, encode_conversation};
@@ -97,20 +97,20 @@ pub trait ConversationReads: Reader + Sized {
 
     /// Whether an inbox holds any conversation.
     fn inbox_has_conversations(&self, inbox_id: &str) -> Result<bool, StoreError> {
-        Ok(self.partition_count(&format!("i:{inbox_id}"), 1)? > 0)
+        Ok(self.partition_count(&Partition::Inbox(inbox_id.to_string()), 1)? > 0)
     }
 
     /// How many conversations a partition holds, counted up to `cap`.
-    fn partition_count(&self, partition: &str, cap: usize) -> Result<usize, StoreError> {
-        match super::partition_codes::prefix_in(self, partition, 'n')? {
+    fn partition_count(&self, partition: &Partition, cap: usize) -> Result<usize, StoreError> {
+        match super::partition_codes::prefix_in(self, &partition.key(), 'n')? {
             Some(prefix) => Ok(self.scan_raw(Tbl::ConvIndex, &prefix, None, cap)?.len()),
             None => Ok(0),
         }
     }
 
     /// The ids of the first `limit` conversations of a partition in `sort` order.
-    fn partition_ids(&self, partition: &str, sort: Sort, limit: usize) -> Result<Vec<String>, StoreError> {
-        let mut merge = Merge::new(self, &[partition.to_string()], sort, None, limit.clamp(1, 512))?;
+    fn partition_ids(&self, partition: &Partition, sort: Sort, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut merge = Merge::new(self, &[partition.key()], sort, None, limit.clamp(1, 512))?;
         let mut out = Vec::new();
         while out.len() < limit {
             match merge.next_id(self)? {
@@ -127,7 +127,7 @@ pub trait ConversationReads: Reader + Sized {
     /// Reads the partitions' keys in batches and stops as soon as the page is full.
     fn list_conversations(
         &self,
-        partitions: &[String],
+        partitions: &[Partition],
         sort: Sort,
         cursor: Option<&str>,
         limit: usize,
@@ -138,7 +138,8 @@ pub trait ConversationReads: Reader + Sized {
             Some(p) => p,
             None => None,
         };
-        let mut merge = Merge::new(self, partitions, sort, from, (limit + 1).clamp(16, 512))?;
+        let keys: Vec<String> = partitions.iter().map(Partition::key).collect();
+        let mut merge = Merge::new(self, &keys, sort, from, (limit + 1).clamp(16, 512))?;
         let mut out: Vec<Conversation> = Vec::new();
         while out.len() <= limit {
             let Some(id) = merge.next_id(self)? else { break };

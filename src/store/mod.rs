@@ -39,7 +39,7 @@ use tokio::sync::{oneshot, watch};
 
 pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
-pub use conv_index::{cursor_of, is_cursor};
+pub use conv_index::{Partition, cursor_of, is_cursor};
 pub use conversations::{ConversationReads, ReadMark, put_conversation, put_read_mark, take_number, take_numbers};
 pub use files::FileStore;
 pub use messages::put_message;

@@ -112,7 +112,11 @@ pub trait RoutingReads: Reader + Sized {
     /// An agent's active conversations (assigned and not closed, plus offers held), counted up
     /// to `cap` (enough to compare with a capacity).
     fn load_of(&self, user_id: &str, cap: usize) -> Result<u32, StoreError> {
-        let assigned = super::conversations::ConversationReads::partition_count(self, &format!("a:{user_id}"), cap)?;
+        let assigned = super::conversations::ConversationReads::partition_count(
+            self,
+            &super::Partition::AssignedTo(user_id.to_string()),
+            cap,
+        )?;
         let held = self.scan_raw(Tbl::Routing, &format!("held/{user_id}/"), None, cap)?.len();
         Ok(u32::try_from(assigned + held).unwrap_or(u32::MAX))
     }

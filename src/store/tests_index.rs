@@ -81,7 +81,7 @@ fn pages(snap: &impl Reader, partitions: &[String], sort: Sort, limit: usize) ->
     let (mut out, mut cursor) = (Vec::new(), None::<String>);
     loop {
         let (page, next) =
-            snap.list_conversations(partitions, sort, cursor.as_deref(), limit, |_| true).expect("lists");
+            snap.list_conversations(&typed(partitions), sort, cursor.as_deref(), limit, |_| true).expect("lists");
         out.extend(page.into_iter().map(|c| c.id));
         match next {
             Some(n) => cursor = Some(n),
@@ -191,7 +191,7 @@ async fn a_schema_3_folder_reads_the_same_after_the_migration() {
     for (sort, cursor) in cursors {
         let all = expected(&cs, &["all".to_string()], sort);
         let at = all.iter().position(|i| *i == cs[7].id).expect("listed");
-        let (page, _) = snap.list_conversations(&["all".to_string()], sort, Some(&cursor), 5, |_| true).expect("lists");
+        let (page, _) = snap.list_conversations(&[Partition::All], sort, Some(&cursor), 5, |_| true).expect("lists");
         let ids: Vec<String> = page.into_iter().map(|c| c.id).collect();
         assert_eq!(ids, all[at + 1..(at + 6).min(all.len())], "{sort:?}");
     }
@@ -265,18 +265,18 @@ async fn a_schema_6_folder_reads_the_same_after_the_migration() {
     }
     check_every_order(&snap, &cs);
     assert_eq!(
-        snap.partition_ids("all", Sort::Created, usize::MAX).expect("reads"),
+        snap.partition_ids(&Partition::All, Sort::Created, usize::MAX).expect("reads"),
         expected(&cs, &["all".to_string()], Sort::Created)
     );
     assert_eq!(
-        snap.partition_count(&format!("c:{}", cs[0].contact_id), usize::MAX).expect("counts"),
+        snap.partition_count(&Partition::Contact(cs[0].contact_id.clone()), usize::MAX).expect("counts"),
         cs.iter().filter(|c| c.contact_id == cs[0].contact_id).count()
     );
     // A cursor a client got before the upgrade continues where it was.
     for (sort, cursor) in cursors {
         let all = expected(&cs, &["all".to_string()], sort);
         let at = all.iter().position(|i| *i == cs[7].id).expect("listed");
-        let (page, _) = snap.list_conversations(&["all".to_string()], sort, Some(&cursor), 5, |_| true).expect("lists");
+        let (page, _) = snap.list_conversations(&[Partition::All], sort, Some(&cursor), 5, |_| true).expect("lists");
         let ids: Vec<String> = page.into_iter().map(|c| c.id).collect();
         assert_eq!(ids, all[at + 1..(at + 6).min(all.len())], "{sort:?}");
     }
@@ -353,7 +353,10 @@ async fn a_schema_8_folder_gets_short_codes_and_new_partitions_the_next_ones() {
         snap.get_str(Tbl::PartitionCodes, &label).expect("reads"),
         Some(conv_index::short_code(named.len() as u64))
     );
-    assert_eq!(snap.partition_ids(&label, Sort::Created, 10).expect("reads"), vec![before.id.clone()]);
+    assert_eq!(
+        snap.partition_ids(&Partition::from_key(&label), Sort::Created, 10).expect("reads"),
+        vec![before.id.clone()]
+    );
     drop(snap);
     put(before.clone(), labelled.clone()).await;
     // Removing the keys of a partition that never had any hands out no code.
@@ -361,8 +364,11 @@ async fn a_schema_8_folder_gets_short_codes_and_new_partitions_the_next_ones() {
     ghost.labels.push(id("lbl", 10));
     put(before.clone(), ghost).await;
     let snap = store.snapshot().expect("snapshot");
-    assert_eq!(snap.partition_ids(&label, Sort::Created, 10).expect("reads"), Vec::<String>::new());
-    assert_eq!(snap.partition_count(&label, 10).expect("counts"), 0);
+    assert_eq!(
+        snap.partition_ids(&Partition::from_key(&label), Sort::Created, 10).expect("reads"),
+        Vec::<String>::new()
+    );
+    assert_eq!(snap.partition_count(&Partition::from_key(&label), 10).expect("counts"), 0);
     assert_eq!(
         snap.count(Tbl::PartitionCodes).expect("counts"),
         named.len() as u64 + 1,
@@ -373,4 +379,9 @@ async fn a_schema_8_folder_gets_short_codes_and_new_partitions_the_next_ones() {
         Some(named.len() as u64 + 1)
     );
     check_every_order(&snap, &cs);
+}
+
+/// The typed partitions of keys.
+fn typed(keys: &[String]) -> Vec<Partition> {
+    keys.iter().map(|k| Partition::from_key(k)).collect()
 }

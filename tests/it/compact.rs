@@ -14,7 +14,7 @@ use switchboard::desk::{Desk, DeskConfig};
 use switchboard::domain::Timestamp;
 use switchboard::domain::conversation::Sort;
 use switchboard::domain::id::IdState;
-use switchboard::store::{ConversationReads, DB_FILE, Reader, RecordReads, Store, compact_folder};
+use switchboard::store::{ConversationReads, DB_FILE, Partition, Reader, RecordReads, Store, compact_folder};
 
 const NOW: Timestamp = Timestamp(1_767_603_600_000);
 
@@ -22,8 +22,8 @@ const NOW: Timestamp = Timestamp(1_767_603_600_000);
 #[derive(Debug, PartialEq)]
 struct Seen {
     counts: Vec<(String, u64)>,
-    pages: Vec<(String, Sort, Vec<String>)>,
-    partitions: Vec<(String, Vec<String>)>,
+    pages: Vec<(Partition, Sort, Vec<String>)>,
+    partitions: Vec<(Partition, Vec<String>)>,
     messages: usize,
     reindexed: usize,
 }
@@ -38,7 +38,7 @@ fn ids() -> impl FnMut(&str, Timestamp) -> String {
     }
 }
 
-async fn load(dir: &Path) -> (Vec<String>, Vec<String>) {
+async fn load(dir: &Path) -> (Vec<Partition>, Vec<String>) {
     let store = Store::open(dir).expect("opens");
     let desk = Desk::new(store, Arc::new(ManualClock::new(NOW)), DeskConfig::default());
     let mut next = ids();
@@ -61,17 +61,20 @@ async fn load(dir: &Path) -> (Vec<String>, Vec<String>) {
     let generated = generate(&plan, 11, next);
     let contacts: Vec<String> = generated.contacts.iter().map(|c| c.id.clone()).collect();
     desk.import(generated).await.expect("imports");
-    let mut partitions = vec!["all".to_string()];
-    partitions.extend(inboxes.iter().flat_map(|i| [format!("i:{}", i.id), format!("u:{}", i.id)]));
-    partitions.extend(agents.iter().flat_map(|a| [format!("a:{}", a.id), format!("p:{}", a.id)]));
-    partitions.extend(labels.iter().map(|l| format!("l:{l}")));
+    let mut partitions = vec![Partition::All];
+    partitions
+        .extend(inboxes.iter().flat_map(|i| [Partition::Inbox(i.id.clone()), Partition::InboxQueue(i.id.clone())]));
+    partitions.extend(
+        agents.iter().flat_map(|a| [Partition::AssignedTo(a.id.clone()), Partition::Participant(a.id.clone())]),
+    );
+    partitions.extend(labels.iter().cloned().map(Partition::Label));
     (partitions, contacts)
 }
 
-fn pages(snap: &impl Reader, partition: &str, sort: Sort) -> Vec<String> {
+fn pages(snap: &impl Reader, partition: &Partition, sort: Sort) -> Vec<String> {
     let (mut out, mut cursor) = (Vec::new(), None::<String>);
     loop {
-        let part = [partition.to_string()];
+        let part = [partition.clone()];
         let (page, next) = snap.list_conversations(&part, sort, cursor.as_deref(), 97, |_| true).expect("lists");
         out.extend(page.into_iter().map(|c| c.id));
         match next {
@@ -81,7 +84,7 @@ fn pages(snap: &impl Reader, partition: &str, sort: Sort) -> Vec<String> {
     }
 }
 
-fn seen(dir: &Path, partitions: &[String], contacts: &[String]) -> Seen {
+fn seen(dir: &Path, partitions: &[Partition], contacts: &[String]) -> Seen {
     let store = Store::open(dir).expect("opens");
     let snap = store.snapshot().expect("snapshot");
     let counts = snap.table_counts().expect("counts");
@@ -92,11 +95,11 @@ fn seen(dir: &Path, partitions: &[String], contacts: &[String]) -> Seen {
         }
     }
     // What the search index re-reads when a contact changes.
-    let reread = contacts.iter().map(|c| format!("c:{c}")).map(|p| {
+    let reread = contacts.iter().cloned().map(Partition::Contact).map(|p| {
         let ids = snap.partition_ids(&p, Sort::Created, usize::MAX).expect("reads");
         (p, ids)
     });
-    let all = snap.partition_ids("all", Sort::Created, usize::MAX).expect("reads");
+    let all = snap.partition_ids(&Partition::All, Sort::Created, usize::MAX).expect("reads");
     let messages = all.iter().map(|id| snap.timeline(id, 0, usize::MAX).expect("timeline").len()).sum();
     let seen = Seen { counts, pages: pages_seen, partitions: reread.collect(), messages, reindexed: 0 };
     drop(snap);
