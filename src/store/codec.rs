@@ -30,13 +30,12 @@ use crate::domain::event::OfferOutcome;
 use crate::domain::id::{format_value, parse_value, value_millis};
 
 pub(crate) use chunk::{CHUNK_LEN, chunk_key, chunk_of_key, encode_chunk, entries, entry_at, index_at, locate};
-pub(crate) use event::{decode_event, encode_event, is_json_event};
 #[cfg(test)]
-pub(crate) use message::decode_message;
-pub(crate) use message::{
-    decode_entry, encode_entry, encode_message, index_of_key, index_value, is_derived, message_id_key, read_index,
-    timeline_key,
-};
+pub(crate) use event::is_json_event;
+pub(crate) use event::{decode_event, encode_event};
+pub(crate) use message::{decode_entry, encode_entry, index_value, is_derived, message_id_key, read_index};
+#[cfg(test)]
+pub(crate) use message::{decode_message, encode_message, index_of_key, timeline_key};
 
 /// First byte of every compact row: the layout that follows. JSON rows (schema 3 and before)
 /// start with `{`, so the two can never be confused.

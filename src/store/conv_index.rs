@@ -5,7 +5,7 @@
 //! A key is `{partition code}{sort}{sort key}` with an empty value:
 //!
 //! - the partition code is `*` for `all`, else the short code `Tbl::PartitionCodes` gives the
-//!   partition (schema 9, see `store::partition_codes`): a number handed out in order, written
+//!   partition (see `store::partition_codes`): a number handed out in order, written
 //!   as a length digit and its digits, so 2 to 5 characters where schema 7 spent 23 on the
 //!   entity id;
 //! - sort `n` (newest first): created time descending, then the human number descending;

@@ -7,17 +7,13 @@
 
 mod changes;
 mod codec;
-mod compact;
 mod contacts;
 mod conv_index;
 mod conv_scan;
 mod conversations;
 mod files;
 mod messages;
-mod migrate_v5;
-mod migrate_v7;
-mod migrate_v8;
-mod migrate_v9;
+mod migrations;
 mod partition_codes;
 mod reader;
 mod records;
@@ -55,7 +51,7 @@ pub use users::{UserChanges, UserReads};
 pub use workspace::{WorkspaceReads, put_settings};
 pub use writer::Staged;
 
-use tables::{META_DEMO, META_SCHEMA_VERSION};
+use tables::META_DEMO;
 use writer::{Job, Responder, Turn, skipped};
 
 /// Why storage could not do what was asked. Cheap to clone: one failed commit answers many
@@ -142,7 +138,7 @@ impl Store {
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::InUse(dir.to_path_buf())),
             Err(e) => return Err(db_err(e)),
         };
-        if migrate(&db)? {
+        if migrations::migrate(&db)? {
             // The rewrite freed most of the file's pages and left tables fragmented: rewrite
             // those in key order and give the space back once.
             match repack::repack_and_compact(&mut db) {
@@ -276,111 +272,6 @@ impl WeakStore {
     pub fn upgrade(&self) -> Option<Store> {
         self.0.upgrade().map(|inner| Store { inner })
     }
-}
-
-/// Creates missing tables and brings stored data up to [`SCHEMA_VERSION`]; says whether it
-/// rewrote stored rows in bulk (worth compacting the file).
-fn migrate(db: &Database) -> Result<bool, StoreError> {
-    let txn = db.begin_write().map_err(db_err)?;
-    txn.open_table(tables::EVENTS).map_err(db_err)?;
-    for t in Tbl::ALL {
-        txn.open_table(t.def()).map_err(db_err)?;
-    }
-    for t in tables::Bin::ALL {
-        txn.open_table(t.def()).map_err(db_err)?;
-    }
-    let mut rewrote = false;
-    let found: Option<u64> = txn.get_json(Tbl::Meta, META_SCHEMA_VERSION)?;
-    match found {
-        Some(v) if v > SCHEMA_VERSION => {
-            return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
-        }
-        Some(v) if v == SCHEMA_VERSION => {}
-        older => {
-            // A fresh folder only needs the version recorded. Each step moves `v` to `v + 1`.
-            let from = older.unwrap_or(0);
-            tracing::info!(from, to = SCHEMA_VERSION, "migrating the data folder");
-            if from == 1 {
-                // 1 → 2: the routing index and timers (offers, idle conversations, presence).
-                build_routing_index(&txn)?;
-            }
-            if (1..3).contains(&from) {
-                // 2 → 3: the agent status log, and when each user's status last changed.
-                status_log::backfill(&txn)?;
-            }
-            if (1..4).contains(&from) {
-                // 3 → 4: compact rows for the timeline, the message-id index and the events.
-                let moved = compact::to_v4(&txn)?;
-                tracing::info!(
-                    messages = moved.messages,
-                    events = moved.events,
-                    "rewrote messages and events as compact rows"
-                );
-                rewrote = moved.messages + moved.events > 0;
-            }
-            if (1..5).contains(&from) {
-                // 4 → 5: compact conversation rows (the index is rebuilt by the step to 9).
-                migrate_v5::run(&txn)?;
-                rewrote = true;
-            }
-            if (1..6).contains(&from) {
-                // 5 → 6: nothing to rewrite. Rows of schema 4 (explicit message ids with their
-                // `message_index` entries) are valid rows of schema 6; the number moves so
-                // that an older build, which cannot read derived ids, refuses the folder.
-                tracing::info!("new messages get ids derived from their conversation");
-            }
-            if (1..7).contains(&from) {
-                // 6 → 7: conversation index keys end with the number; numbers lead to ids.
-                let rebuilt = migrate_v7::run(&txn)?;
-                tracing::info!(conversations = rebuilt.conversations, "numbered the conversations for the index");
-                rewrote = true;
-            }
-            if (1..8).contains(&from) {
-                // 7 → 8: timeline entries gathered into chunks.
-                rewrote |= migrate_v8::run(&txn)? > 0;
-            }
-            if (1..9).contains(&from) {
-                // 8 → 9: conversation index keys start with short partition codes.
-                let rebuilt = migrate_v9::run(&txn)?;
-                tracing::info!(
-                    conversations = rebuilt.conversations,
-                    partitions = rebuilt.partitions,
-                    keys = rebuilt.keys,
-                    "rebuilt the conversation index with short partition codes"
-                );
-                rewrote |= rebuilt.keys > 0;
-            }
-            let bytes = serde_json::to_vec(&SCHEMA_VERSION).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            txn.open_table(Tbl::Meta.def())
-                .map_err(db_err)?
-                .insert(META_SCHEMA_VERSION, bytes.as_slice())
-                .map_err(db_err)?;
-        }
-    }
-    txn.commit().map_err(db_err)?;
-    Ok(rewrote)
-}
-
-/// Writes the routing keys of every stored conversation and user (schema 1 → 2).
-fn build_routing_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    use redb::ReadableTable;
-    let mut keys = Vec::new();
-    for t in [Tbl::Conversations, Tbl::Users] {
-        let table = txn.open_table(t.def()).map_err(db_err)?;
-        for row in table.iter().map_err(db_err)? {
-            let (_, v) = row.map_err(db_err)?;
-            if t == Tbl::Conversations {
-                keys.extend(routing::conversation_keys(&reader::decode(v.value())?));
-            } else {
-                keys.extend(routing::user_keys(&reader::decode(v.value())?));
-            }
-        }
-    }
-    let mut index = txn.open_table(Tbl::Routing.def()).map_err(db_err)?;
-    for k in keys {
-        index.insert(k.as_str(), [].as_slice()).map_err(db_err)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

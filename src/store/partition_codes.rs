@@ -1,4 +1,4 @@
-//! Short partition codes (schema 9): `Tbl::PartitionCodes` maps a partition of the
+//! Short partition codes: `Tbl::PartitionCodes` maps a partition of the
 //! conversation index (`i:{inbox}`, `c:{contact}`, `p:{user}`…) to the code its keys start
 //! with, a number handed out in order (`conv_index::short_code`).
 //!
@@ -83,24 +83,4 @@ fn allocate_code(txn: &WriteTransaction, partition: &str) -> Result<String, Stor
     set_next(txn, n + 1)?;
     txn.open_table(Tbl::PartitionCodes.def()).map_err(db_err)?.insert(partition, code.as_bytes()).map_err(db_err)?;
     Ok(code)
-}
-
-/// Replaces every code with codes handed out from 0 to `partitions` in their order, for a
-/// rebuild of the whole index; returns them by partition.
-pub(super) fn reassign(
-    txn: &WriteTransaction,
-    partitions: impl IntoIterator<Item = String>,
-) -> Result<HashMap<String, String>, StoreError> {
-    txn.delete_table(Tbl::PartitionCodes.def()).map_err(db_err)?;
-    let mut table = txn.open_table(Tbl::PartitionCodes.def()).map_err(db_err)?;
-    let mut codes = HashMap::new();
-    for (n, partition) in partitions.into_iter().filter(|p| p != "all").enumerate() {
-        let code = short_code(n as u64);
-        table.insert(partition.as_str(), code.as_bytes()).map_err(db_err)?;
-        codes.insert(partition, code);
-    }
-    drop(table);
-    set_next(txn, codes.len() as u64)?;
-    codes.insert("all".to_string(), ALL_CODE.to_string());
-    Ok(codes)
 }

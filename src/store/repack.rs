@@ -146,7 +146,7 @@ pub fn compact_folder(dir: &Path) -> Result<CompactReport, StoreError> {
         Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::InUse(dir.to_path_buf())),
         Err(e) => return Err(db_err(e)),
     };
-    super::migrate(&db)?;
+    super::migrations::migrate(&db)?;
     let tables = repack_and_compact(&mut db)?;
     drop(db);
     let (file_after, disk_after) = file_size(&path)?;

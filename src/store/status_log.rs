@@ -2,17 +2,12 @@
 //! `{user id}/{at}/{seq}` (16 hex digits each) → the status moved to. The writer derives it
 //! from the events it appends, in the same transaction, so it never disagrees with the event
 //! log; reports read one agent's changes in a period as one range read instead of scanning the
-//! whole log. Schema 3 builds it for folders written before (see [`backfill`]).
+//! whole log.
 
-use std::collections::HashMap;
-
-use redb::{ReadableTable, WriteTransaction};
-
-use super::codec;
+use super::StoreError;
 use super::reader::{Reader, decode};
-use super::tables::{EVENTS, Tbl};
-use super::{StoreError, db_err};
-use crate::domain::{AgentStatus, Event, EventKind, Timestamp, User};
+use super::tables::Tbl;
+use crate::domain::{AgentStatus, Event, EventKind, Timestamp};
 
 fn hex(t: Timestamp) -> String {
     format!("{:016x}", t.millis().max(0) as u64)
@@ -24,48 +19,6 @@ pub(crate) fn row(event: &Event) -> Result<Option<(String, Vec<u8>)>, StoreError
     let key = format!("{user_id}/{}/{:016x}", hex(event.at), event.seq);
     let value = serde_json::to_vec(to).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(Some((key, value)))
-}
-
-/// Whether stored JSON event bytes may hold a status change (skips decoding every other event).
-fn may_be_status_change(bytes: &[u8]) -> bool {
-    const NEEDLE: &[u8] = b"agent_status_changed";
-    bytes.windows(NEEDLE.len()).any(|w| w == NEEDLE)
-}
-
-/// Schema 2 → 3: writes the log rows of every status change already in the event log, and
-/// gives each user who changed status their `status_since` (the time of their last change).
-pub(crate) fn backfill(txn: &WriteTransaction) -> Result<(), StoreError> {
-    let mut rows = Vec::new();
-    let mut last_change: HashMap<String, Timestamp> = HashMap::new();
-    {
-        let events = txn.open_table(EVENTS).map_err(db_err)?;
-        for entry in events.iter().map_err(db_err)? {
-            let (k, v) = entry.map_err(db_err)?;
-            if codec::is_json_event(v.value()) && !may_be_status_change(v.value()) {
-                continue;
-            }
-            let event = codec::decode_event(k.value(), v.value())?;
-            if let EventKind::AgentStatusChanged { user_id, .. } = &event.kind {
-                last_change.insert(user_id.clone(), event.at);
-            }
-            rows.extend(row(&event)?);
-        }
-    }
-    let mut log = txn.open_table(Tbl::StatusLog.def()).map_err(db_err)?;
-    for (k, v) in &rows {
-        log.insert(k.as_str(), v.as_slice()).map_err(db_err)?;
-    }
-    let mut users = txn.open_table(Tbl::Users.def()).map_err(db_err)?;
-    for (id, at) in last_change {
-        let Some(stored) = users.get(id.as_str()).map_err(db_err)?.map(|g| g.value().to_vec()) else { continue };
-        let mut user: User = decode(&stored)?;
-        if user.status_since.is_none() {
-            user.status_since = Some(at);
-            let bytes = serde_json::to_vec(&user).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            users.insert(id.as_str(), bytes.as_slice()).map_err(db_err)?;
-        }
-    }
-    Ok(())
 }
 
 /// How many log rows one read takes at a time.

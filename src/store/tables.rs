@@ -9,15 +9,12 @@
 
 use redb::TableDefinition;
 
-/// The schema this build writes. Bumped with a migration step whenever stored meaning changes.
+/// The schema this build writes. Bumped with a step in `store::migrations` whenever stored
+/// meaning changes.
 ///
-/// 4: compact rows for the timeline, the message-id index and the event log; 5: the compact
-/// conversation index and conversation rows; 6: timeline entries and message events may hold
-/// derived message ids (see `store::codec::message`); 7: conversation index keys end with the
-/// human number instead of the conversation id, which `conversation_numbers` gives back; 8:
-/// the timeline is kept in chunks of entries (see `store::codec::chunk`); 9: conversation
-/// index keys start with short partition codes (see `store::partition_codes`).
-pub const SCHEMA_VERSION: u64 = 9;
+/// 1: the layout of the first release. (Nine development schemas came before it; no
+/// installation holds their data, so their migrations are gone.)
+pub const SCHEMA_VERSION: u64 = 1;
 
 /// `seq → Event` (a compact row, see `store::codec`): the event log.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
@@ -167,17 +164,6 @@ impl Bin {
         })
     }
 }
-
-/// Schema 3's timeline, `conversation id/index (8 digits) → Message` (JSON); read once by the
-/// migration to schema 4, then deleted.
-pub const LEGACY_MESSAGES: TableDefinition<&str, &[u8]> = TableDefinition::new("messages");
-/// Schema 3's `message id → conversation id/index`; deleted by the migration to schema 4.
-pub const LEGACY_MESSAGE_IDS: TableDefinition<&str, &[u8]> = TableDefinition::new("message_ids");
-
-/// Schema 4 to 7's timeline, `conversation id + index (u32, big-endian) → message row`, one
-/// row per entry: written by the migration to schema 4, read once by the migration to
-/// schema 8, then deleted.
-pub const LEGACY_TIMELINE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("timeline");
 
 /// Meta key holding the schema version (`u64`, JSON).
 pub const META_SCHEMA_VERSION: &str = "schema_version";

@@ -156,35 +156,7 @@ async fn a_fresh_folder_records_the_schema_version() {
 }
 
 #[tokio::test]
-async fn schema_1_folders_get_their_routing_index() {
-    use crate::domain::conversation::{Conversation, Detailed, Origin, Status};
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut c =
-        Conversation::new("cv_1".into(), 1001, "inb_1".into(), "ct_1".into(), Origin::Inbound, Timestamp(5_000));
-    (c.status, c.detailed, c.assignee) = (Status::Pending, Detailed::AgentAnswered, Some("usr_1".into()));
-    {
-        // A folder as schema 1 left it: conversations without routing keys.
-        let store = Store::open(dir.path()).expect("opens");
-        let written = c.clone();
-        store
-            .write(move |_| {
-                let mut ch = Changes::new(Timestamp(1), Actor::System);
-                ch.put_json(Tbl::Conversations, &written.id, &written)?;
-                ch.put_json(Tbl::Meta, tables::META_SCHEMA_VERSION, &1u64)?;
-                Ok::<_, StoreError>((ch, ()))
-            })
-            .await
-            .expect("writes");
-        assert!(store.snapshot().expect("snapshot").idle_due("inb_1", Timestamp(9_000), 10).expect("reads").is_empty());
-    }
-    let store = Store::open(dir.path()).expect("reopens and migrates");
-    let snap = store.snapshot().expect("snapshot");
-    assert_eq!(snap.idle_due("inb_1", Timestamp(9_000), 10).expect("reads"), ["cv_1"]);
-    assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
-}
-
-#[tokio::test]
-async fn status_changes_are_logged_with_their_event_and_schema_2_folders_get_the_log() {
+async fn status_changes_are_logged_with_their_event() {
     use crate::domain::{AgentStatus, User};
     let dir = tempfile::tempdir().expect("tempdir");
     let changed = |at: i64, from: AgentStatus, to: AgentStatus| {
@@ -194,55 +166,29 @@ async fn status_changes_are_logged_with_their_event_and_schema_2_folders_get_the
             Ok::<_, StoreError>((ch, ()))
         }
     };
-    {
-        let store = Store::open(dir.path()).expect("opens");
-        let user: User = serde_json::from_str(
-            r#"{"id":"usr_1","email":"a@b.c","name":"A","role":"agent","active":true,
-            "capacity":5,"status":"away","password_hash":"","created_at":0,"updated_at":0}"#,
-        )
-        .expect("user");
-        store
-            .write(move |_| {
-                let mut ch = Changes::new(Timestamp(0), Actor::System);
-                ch.put_json(Tbl::Users, &user.id, &user)?;
-                Ok::<_, StoreError>((ch, ()))
-            })
-            .await
-            .expect("writes");
-        store.write(changed(10_000, AgentStatus::Offline, AgentStatus::Available)).await.expect("writes");
-        store.write(changed(70_000, AgentStatus::Available, AgentStatus::Away)).await.expect("writes");
-        let snap = store.snapshot().expect("snapshot");
-        let all = snap.status_changes("usr_1", Timestamp(0), Timestamp(100_000)).expect("reads");
-        assert_eq!(
-            all,
-            [(Timestamp(10_000), AgentStatus::Available), (Timestamp(70_000), AgentStatus::Away)],
-            "written with the events"
-        );
-        // Make it a folder as schema 2 left it: events without the log.
-        let keys: Vec<String> =
-            snap.scan_raw(Tbl::StatusLog, "", None, 100).expect("reads").into_iter().map(|(k, _)| k).collect();
-        assert_eq!(keys.len(), 2);
-        store
-            .write(move |_| {
-                let mut ch = Changes::new(Timestamp(1), Actor::System);
-                for k in &keys {
-                    ch.delete(Tbl::StatusLog, k);
-                }
-                ch.put_json(Tbl::Meta, tables::META_SCHEMA_VERSION, &2u64)?;
-                Ok::<_, StoreError>((ch, ()))
-            })
-            .await
-            .expect("writes");
-    }
-    let store = Store::open(dir.path()).expect("reopens and migrates");
+    let store = Store::open(dir.path()).expect("opens");
+    let user: User = serde_json::from_str(
+        r#"{"id":"usr_1","email":"a@b.c","name":"A","role":"agent","active":true,
+        "capacity":5,"status":"away","password_hash":"","created_at":0,"updated_at":0}"#,
+    )
+    .expect("user");
+    store
+        .write(move |_| {
+            let mut ch = Changes::new(Timestamp(0), Actor::System);
+            ch.put_json(Tbl::Users, &user.id, &user)?;
+            Ok::<_, StoreError>((ch, ()))
+        })
+        .await
+        .expect("writes");
+    store.write(changed(10_000, AgentStatus::Offline, AgentStatus::Available)).await.expect("writes");
+    store.write(changed(70_000, AgentStatus::Available, AgentStatus::Away)).await.expect("writes");
     let snap = store.snapshot().expect("snapshot");
-    assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
+    let all = snap.status_changes("usr_1", Timestamp(0), Timestamp(100_000)).expect("reads");
+    assert_eq!(all, [(Timestamp(10_000), AgentStatus::Available), (Timestamp(70_000), AgentStatus::Away)]);
     let in_range = snap.status_changes("usr_1", Timestamp(10_000), Timestamp(70_000)).expect("reads");
     assert_eq!(in_range, [(Timestamp(10_000), AgentStatus::Available)], "from inclusive, to exclusive");
     assert_eq!(snap.status_before("usr_1", Timestamp(10_000)).expect("reads"), None);
     assert_eq!(snap.status_before("usr_1", Timestamp(10_001)).expect("reads"), Some(AgentStatus::Available));
     assert_eq!(snap.status_before("usr_1", Timestamp(900_000)).expect("reads"), Some(AgentStatus::Away));
     assert_eq!(snap.status_before("usr_10", Timestamp(900_000)).expect("reads"), None, "another user's prefix");
-    let user = snap.user("usr_1").expect("reads").expect("user");
-    assert_eq!(user.status_since, Some(Timestamp(70_000)));
 }

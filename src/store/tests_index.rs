@@ -170,161 +170,25 @@ async fn every_partition_and_sort_pages_in_the_order_of_schema_3() {
 }
 
 #[tokio::test]
-async fn a_schema_3_folder_reads_the_same_after_the_migration() {
+async fn partitions_get_short_codes_once_and_new_partitions_the_next_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cs = sample();
-    let cursors: Vec<(Sort, String)> =
-        [Sort::Waiting, Sort::Updated, Sort::Created].into_iter().map(|s| (s, cursor_of(&cs[7], s))).collect();
-    {
-        let store = Store::open(dir.path()).expect("opens");
-        write_all(&store, cs.clone(), true).await;
-    }
-    let store = Store::open(dir.path()).expect("reopens and migrates");
+    let store = Store::open(dir.path()).expect("opens");
+    write_all(&store, cs.clone(), false).await;
     let snap = store.snapshot().expect("snapshot");
-    assert!(snap.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads") >= Some(5));
-    assert!(snap.scan_raw(Tbl::ConvIndex, "all/", None, 1).expect("reads").is_empty(), "old keys are gone");
-    for c in &cs {
-        assert_eq!(snap.conversation(&c.id).expect("reads").as_ref(), Some(c));
-    }
-    check_every_order(&snap, &cs);
-    // A cursor a client got before the upgrade continues where it was.
-    for (sort, cursor) in cursors {
-        let all = expected(&cs, &["all".to_string()], sort);
-        let at = all.iter().position(|i| *i == cs[7].id).expect("listed");
-        let (page, _) = snap.list_conversations(&[Partition::All], sort, Some(&cursor), 5, |_| true).expect("lists");
-        let ids: Vec<String> = page.into_iter().map(|c| c.id).collect();
-        assert_eq!(ids, all[at + 1..(at + 6).min(all.len())], "{sort:?}");
-    }
-    assert!(!is_cursor("0123/cv_x", Sort::Updated));
-}
-
-/// A partition's code as schema 7 and 8 wrote it for an id of a shape other than the standard
-/// one: the kind letter in upper case, the id and `/` (standard ids were packed into 22
-/// digits; the migration drops both shapes alike).
-fn schema_8_code(partition: &str) -> String {
-    match partition.split_once(':') {
-        Some((kind, id)) => format!("{}{id}/", kind.to_ascii_uppercase()),
-        None => "*".to_string(),
-    }
-}
-
-/// The index keys schema 7 and 8 wrote: the partition code, then what schema 9 writes after
-/// its own code.
-fn schema_8_keys(c: &Conversation) -> Vec<String> {
-    conv_index::index_entries(c).into_iter().map(|(p, rest)| format!("{}{rest}", schema_8_code(&p))).collect()
-}
-
-/// Writes `cs` as schema 6 (index keys ending with `/{id}`, no number table) or schema 8
-/// (index keys with long partition codes, the number table) stored them.
-async fn write_schema(store: &Store, cs: Vec<Conversation>, version: u64) {
-    store
-        .write(move |_| {
-            let mut ch = Changes::new(Timestamp(1), Actor::System);
-            for c in &cs {
-                ch.ops.push(changes::Op::Put(Tbl::Conversations, c.id.clone(), rows::encode_conversation(c)?));
-                for k in schema_8_keys(c) {
-                    ch.put_str(Tbl::ConvIndex, &if version == 6 { format!("{k}/{}", c.id) } else { k }, "");
-                }
-                if version == 8 {
-                    ch.ops.push(changes::Op::Put(
-                        Tbl::ConvNumbers,
-                        conv_index::number_key(c.number),
-                        conv_index::id_row(&c.id)?,
-                    ));
-                }
-            }
-            ch.put_json(Tbl::Meta, tables::META_SCHEMA_VERSION, &version)?;
-            Ok::<_, StoreError>((ch, ()))
-        })
-        .await
-        .expect("writes");
-}
-
-#[tokio::test]
-async fn a_schema_6_folder_reads_the_same_after_the_migration() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut cs = sample();
-    cs[3].id = "cv_legacy-shaped".into();
-    let cursors: Vec<(Sort, String)> =
-        [Sort::Waiting, Sort::Updated, Sort::Created].into_iter().map(|s| (s, cursor_of(&cs[7], s))).collect();
-    {
-        let store = Store::open(dir.path()).expect("opens");
-        write_schema(&store, cs.clone(), 6).await;
-        assert_eq!(store.snapshot().expect("snapshot").count(Tbl::ConvNumbers).expect("counts"), 0);
-    }
-    let store = Store::open(dir.path()).expect("reopens and migrates");
-    let snap = store.snapshot().expect("snapshot");
-    assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
-    let keys = snap.scan_raw(Tbl::ConvIndex, "", None, usize::MAX).expect("reads");
-    assert_eq!(keys.len(), cs.iter().map(|c| conv_index::index_entries(c).len()).sum::<usize>());
-    assert!(keys.iter().all(|(k, _)| !k.contains('/')), "no key keeps its id");
-    assert!(keys.iter().all(|(k, _)| k.len() <= 2 + 1 + 7 + 3 + 1), "every key starts with a short code");
-    assert_eq!(snap.count(Tbl::ConvNumbers).expect("counts"), cs.len() as u64);
-    for c in &cs {
-        assert_eq!(snap.conversation_id_by_number(c.number).expect("reads").as_deref(), Some(c.id.as_str()));
-    }
-    check_every_order(&snap, &cs);
-    assert_eq!(
-        snap.partition_ids(&Partition::All, Sort::Created, usize::MAX).expect("reads"),
-        expected(&cs, &["all".to_string()], Sort::Created)
-    );
-    assert_eq!(
-        snap.partition_count(&Partition::Contact(cs[0].contact_id.clone()), usize::MAX).expect("counts"),
-        cs.iter().filter(|c| c.contact_id == cs[0].contact_id).count()
-    );
-    // A cursor a client got before the upgrade continues where it was.
-    for (sort, cursor) in cursors {
-        let all = expected(&cs, &["all".to_string()], sort);
-        let at = all.iter().position(|i| *i == cs[7].id).expect("listed");
-        let (page, _) = snap.list_conversations(&[Partition::All], sort, Some(&cursor), 5, |_| true).expect("lists");
-        let ids: Vec<String> = page.into_iter().map(|c| c.id).collect();
-        assert_eq!(ids, all[at + 1..(at + 6).min(all.len())], "{sort:?}");
-    }
-}
-
-#[tokio::test]
-async fn a_schema_6_folder_with_a_repeated_number_is_refused_and_left_as_it_was() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut cs = sample();
-    cs[5].number = cs[2].number;
-    {
-        let store = Store::open(dir.path()).expect("opens");
-        write_schema(&store, cs.clone(), 6).await;
-    }
-    match Store::open(dir.path()) {
-        Err(StoreError::Corrupt(m)) => {
-            assert!(m.contains(&cs[2].id) && m.contains(&cs[5].id) && m.contains("same number"), "{m}")
-        }
-        Err(other) => panic!("{other}"),
-        Ok(_) => panic!("opened"),
-    }
-    let db = redb::Database::open(dir.path().join(DB_FILE)).expect("opens the file");
-    let read = db.begin_read().expect("read");
-    assert_eq!(read.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(6), "still schema 6");
-}
-
-#[tokio::test]
-async fn a_schema_8_folder_gets_short_codes_and_new_partitions_the_next_ones() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let cs = sample();
-    {
-        let store = Store::open(dir.path()).expect("opens");
-        write_schema(&store, cs.clone(), 8).await;
-    }
-    let store = Store::open(dir.path()).expect("reopens and migrates");
-    let snap = store.snapshot().expect("snapshot");
-    assert_eq!(snap.get_json::<u64>(Tbl::Meta, tables::META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
-    // The partitions got codes 0, 1, 2… in name order; `all` keeps `*`.
+    // Every partition got one of the codes 0, 1, 2…, each handed out once; `all` keeps `*`.
     let named: Vec<String> = all_partitions(&cs).into_iter().filter(|p| p != "all").collect();
     assert_eq!(snap.count(Tbl::PartitionCodes).expect("counts"), named.len() as u64);
-    for (n, p) in named.iter().enumerate() {
-        assert_eq!(snap.get_str(Tbl::PartitionCodes, p).expect("reads"), Some(conv_index::short_code(n as u64)), "{p}");
-    }
+    let codes: std::collections::BTreeSet<String> =
+        named.iter().map(|p| snap.get_str(Tbl::PartitionCodes, p).expect("reads").expect("a code")).collect();
+    let expected: std::collections::BTreeSet<String> =
+        (0..named.len() as u64).map(conv_index::short_code).collect();
+    assert_eq!(codes, expected);
     let keys = snap.scan_raw(Tbl::ConvIndex, "", None, usize::MAX).expect("reads");
     assert_eq!(
         keys.len(),
         cs.iter().map(|c| conv_index::index_entries(c).len()).sum::<usize>(),
-        "the long keys are gone"
+        "one key per entry"
     );
     check_every_order(&snap, &cs);
     drop(snap);

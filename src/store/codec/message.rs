@@ -20,9 +20,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    ATT, CONTACT, CONV, Id, MSG, USER, from_body, message_kind_code, message_kind_of, push_key_id, to_body, to_row,
-};
+#[cfg(test)]
+use super::to_row;
+use super::{ATT, CONTACT, CONV, Id, MSG, USER, from_body, message_kind_code, message_kind_of, push_key_id, to_body};
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Author, Message};
 use crate::domain::id::message_id;
@@ -71,6 +71,7 @@ struct MessageRow {
 }
 
 /// The key of entry `index` of a conversation in schema 6's per-entry `timeline` table.
+#[cfg(test)]
 pub(crate) fn timeline_key(conversation_id: &str, index: u32) -> Vec<u8> {
     let mut key = Vec::with_capacity(21);
     push_key_id(&mut key, CONV, conversation_id);
@@ -79,6 +80,7 @@ pub(crate) fn timeline_key(conversation_id: &str, index: u32) -> Vec<u8> {
 }
 
 /// The index of a per-entry timeline key (its last four bytes).
+#[cfg(test)]
 pub(crate) fn index_of_key(key: &[u8]) -> Result<u32, StoreError> {
     key.split_last_chunk::<4>()
         .map(|(_, tail)| u32::from_be_bytes(*tail))
@@ -113,6 +115,7 @@ pub(crate) fn is_derived(m: &Message) -> bool {
 
 /// The stored row of a timeline entry, as schema 4 to 6 kept each entry (format byte and
 /// postcard): read by the migration to schema 8.
+#[cfg(test)]
 pub(crate) fn encode_message(m: &Message) -> Result<Vec<u8>, StoreError> {
     to_row(&message_row(m))
 }

@@ -10,8 +10,8 @@ use crate::domain::conversation::{Author, Conversation, Message, MessageKind, Or
 use crate::domain::id::{message_id, new_id};
 use crate::domain::{Actor, Event, EventKind, Timestamp};
 use crate::store::codec;
-use crate::store::tables::{Bin, META_SCHEMA_VERSION, SCHEMA_VERSION};
-use crate::store::{Changes, ConversationReads, Reader, Store, StoreError, Tbl, put_message};
+use crate::store::tables::Bin;
+use crate::store::{Changes, ConversationReads, Reader, Store, StoreError, put_message};
 
 const T: i64 = 1_700_000_000_000;
 
@@ -150,39 +150,4 @@ async fn derived_and_explicit_ids_share_a_timeline_and_are_found_by_id() {
         })
         .collect();
     assert_eq!(ids, timeline.iter().chain([&elsewhere]).map(|m| m.id.clone()).collect::<Vec<_>>());
-}
-
-#[tokio::test]
-async fn a_schema_4_folder_keeps_its_ids_and_carries_on_with_derived_ones() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut c = conversation(5);
-    let old: Vec<Message> = (0..3u8)
-        .map(|n| explicit(&mut c, &new_id("msg", Timestamp(T + i64::from(n)), [n; 10]), T + i64::from(n)))
-        .collect();
-    // Schema 4 wrote exactly these rows: explicit ids, each with its message_index entry.
-    crate::store::migrate_v8::tests::write_per_entry_folder(dir.path(), 4, &[&old]);
-    let store = Store::open(dir.path()).expect("opens and migrates");
-    let snap = store.snapshot().expect("snapshot");
-    assert_eq!(snap.get_json::<u64>(Tbl::Meta, META_SCHEMA_VERSION).expect("reads"), Some(SCHEMA_VERSION));
-    assert_eq!(SCHEMA_VERSION, 9);
-    assert_eq!(snap.timeline(&c.id, 0, usize::MAX).expect("timeline"), old);
-    drop(snap);
-
-    let new = derived(&mut c, "after the upgrade", T + 60_000);
-    put(&store, vec![new.clone()], T + 60_000).await;
-    drop(store);
-    let store = Store::open(dir.path()).expect("reopens");
-    let snap = store.snapshot().expect("snapshot");
-    let all: Vec<Message> = old.iter().cloned().chain([new.clone()]).collect();
-    assert_eq!(snap.timeline(&c.id, 0, usize::MAX).expect("timeline"), all);
-    for m in &all {
-        assert_eq!(snap.message(&c.id, &m.id).expect("reads").as_ref(), Some(m));
-    }
-    assert_eq!(message_index_len(&store), 3, "the new entry needs no index entry");
-    let created: Vec<Event> = snap.events_after(0, usize::MAX).expect("events");
-    assert!(
-        created
-            .iter()
-            .any(|e| matches!(&e.kind, EventKind::MessageCreated { message_id, .. } if *message_id == new.id))
-    );
 }
