@@ -181,15 +181,10 @@ async fn partitions_get_short_codes_once_and_new_partitions_the_next_ones() {
     assert_eq!(snap.count(Tbl::PartitionCodes).expect("counts"), named.len() as u64);
     let codes: std::collections::BTreeSet<String> =
         named.iter().map(|p| snap.get_str(Tbl::PartitionCodes, p).expect("reads").expect("a code")).collect();
-    let expected: std::collections::BTreeSet<String> =
-        (0..named.len() as u64).map(conv_index::short_code).collect();
+    let expected: std::collections::BTreeSet<String> = (0..named.len() as u64).map(conv_index::short_code).collect();
     assert_eq!(codes, expected);
     let keys = snap.scan_raw(Tbl::ConvIndex, "", None, usize::MAX).expect("reads");
-    assert_eq!(
-        keys.len(),
-        cs.iter().map(|c| conv_index::index_entries(c).len()).sum::<usize>(),
-        "one key per entry"
-    );
+    assert_eq!(keys.len(), cs.iter().map(|c| conv_index::index_entries(c).len()).sum::<usize>(), "one key per entry");
     check_every_order(&snap, &cs);
     drop(snap);
 
