@@ -130,8 +130,9 @@ pub fn spec_json() -> String {
     s
 }
 
-/// The Swagger UI page, showing the spec exactly as [`spec_json`] writes it.
-pub fn docs_html() -> String {
+/// The Swagger UI page, showing `spec` (the spec as [`spec_json`] writes it) instead of
+/// poem-openapi's unprocessed one.
+pub fn docs_html(spec: &str) -> String {
     let service = service();
-    service.swagger_ui_html().replacen(&service.spec(), &spec_json(), 1)
+    service.swagger_ui_html().replacen(&service.spec(), spec, 1)
 }

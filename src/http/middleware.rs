@@ -101,24 +101,24 @@ async fn limit_body(req: &mut Request, max: usize) -> Result<bool, Problem> {
 /// Refuses query parameters and a JSON body that break the types or limits the spec declares
 /// ([`super::strict`]), naming every field; the body is read (already bounded) and put back.
 async fn strict_types(req: &mut Request, method: &Method, path: &str, injected: bool) -> Result<(), Problem> {
+    // One lookup of the operation serves every check below.
+    let Some(op) = super::spec_index::operation(method.as_str(), path) else { return Ok(()) };
     // Without a token a secured operation answers 401 first, whatever else is wrong.
-    if !req.headers().contains_key(poem::http::header::AUTHORIZATION)
-        && super::spec_index::is_secured(method.as_str(), path)
-    {
+    if !req.headers().contains_key(poem::http::header::AUTHORIZATION) && super::spec_index::is_secured(op) {
         return Ok(());
     }
-    let query = super::strict::query_problems(method.as_str(), path, req.uri().query().unwrap_or(""));
+    let query = super::strict::query_problems(op, req.uri().query().unwrap_or(""));
     if !query.is_empty() {
         return Err(super::validation::problem(query));
     }
     let writes = matches!(*method, Method::POST | Method::PUT | Method::PATCH) && !injected;
     let json = req.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if !writes || !json || super::spec_index::json_body_schema(method.as_str(), path).is_none() {
+    if !writes || !json || super::spec_index::json_body_schema(op).is_none() {
         return Ok(());
     }
     let body =
         req.take_body().into_bytes().await.map_err(|e| Problem::new(400, format!("cannot read the body: {e}")))?;
-    let problems = super::strict::problems(method.as_str(), path, &body);
+    let problems = super::strict::problems(op, &body);
     req.set_body(Body::from_bytes(body));
     if problems.is_empty() { Ok(()) } else { Err(super::validation::problem(problems)) }
 }

@@ -62,7 +62,7 @@ impl AppState {
 /// Every route: the API, its spec and docs, operations endpoints and the pages.
 pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
     let spec = api::spec_json();
-    let docs: Arc<str> = api::docs_html().into();
+    let docs: Arc<str> = api::docs_html(&spec).into();
     let docs = move |_: poem::Request| Html(docs.to_string());
     let routes = Route::new()
         .nest("/api/v1", api::service())

@@ -64,38 +64,36 @@ pub fn allowed(path: &str) -> Option<String> {
     Some(methods.join(", "))
 }
 
-/// The JSON schema of the request body of `method path`, when it takes JSON.
-pub fn json_body_schema(method: &str, path: &str) -> Option<&'static Value> {
-    let op = matching(path).into_iter().flat_map(|e| e.operations.iter()).find(|(m, _)| m == method)?;
-    let content = op.1.pointer("/requestBody/content")?.as_object()?;
+/// The operation `method path` reaches (the method in upper case), if the spec has it.
+pub fn operation(method: &str, path: &str) -> Option<&'static Value> {
+    matching(path).into_iter().flat_map(|e| e.operations.iter()).find(|(m, _)| m == method).map(|(_, op)| op)
+}
+
+/// The JSON schema of an operation's request body, when it takes JSON.
+pub fn json_body_schema(op: &Value) -> Option<&Value> {
+    let content = op.pointer("/requestBody/content")?.as_object()?;
     content.iter().find(|(media, _)| media.starts_with("application/json")).and_then(|(_, m)| m.get("schema"))
 }
 
-/// Whether `method path` needs a bearer token (every operation but sign-in).
-pub fn is_secured(method: &str, path: &str) -> bool {
-    matching(path)
-        .into_iter()
-        .flat_map(|e| e.operations.iter())
-        .find(|(m, _)| m == method)
-        .is_some_and(|(_, op)| op.get("security").is_some())
+/// Whether an operation needs a bearer token (every operation but sign-in).
+pub fn is_secured(op: &Value) -> bool {
+    op.get("security").is_some()
 }
 
-/// The query parameters of `method path` as the spec declares them.
-pub fn query_params(method: &str, path: &str) -> Vec<&'static Value> {
-    let Some(op) = matching(path).into_iter().flat_map(|e| e.operations.iter()).find(|(m, _)| m == method) else {
-        return Vec::new();
-    };
-    op.1.get("parameters")
+/// An operation's query parameters as the spec declares them.
+pub fn query_params(op: &Value) -> impl Iterator<Item = &Value> {
+    op.get("parameters")
         .and_then(Value::as_array)
-        .map(|ps| ps.iter().filter(|p| p.get("in").and_then(Value::as_str) == Some("query")).collect())
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
 }
 
-/// The schema of the parameter `name` of `method path`, with a `$ref` resolved.
-pub fn param_schema(method: &str, path: &str, name: &str) -> Option<&'static Value> {
-    let op = matching(path).into_iter().flat_map(|e| e.operations.iter()).find(|(m, _)| m == method)?;
+/// The schema of an operation's parameter `name`, with a `$ref` resolved (and the items of a
+/// list parameter).
+pub fn param_schema<'a>(op: &'a Value, name: &str) -> Option<&'a Value> {
     let param =
-        op.1.get("parameters")?.as_array()?.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(name))?;
+        op.get("parameters")?.as_array()?.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(name))?;
     let schema = param.get("schema")?;
     let schema =
         schema.get("items").filter(|_| schema.get("type").and_then(Value::as_str) == Some("array")).unwrap_or(schema);
@@ -125,9 +123,11 @@ mod tests {
 
     #[test]
     fn a_json_operation_has_its_body_schema() {
-        let schema = json_body_schema("POST", "/api/v1/teams").expect("createTeam takes JSON");
-        let reference = schema["$ref"].as_str().expect("a reference");
+        let op = operation("POST", "/api/v1/teams").expect("createTeam");
+        let reference = json_body_schema(op).expect("takes JSON")["$ref"].as_str().expect("a reference");
         assert!(resolve(reference).is_some_and(|s| s["properties"]["name"]["type"] == "string"));
-        assert!(json_body_schema("GET", "/api/v1/teams").is_none());
+        assert!(json_body_schema(operation("GET", "/api/v1/teams").expect("listTeams")).is_none());
+        assert!(operation("PUT", "/api/v1/teams").is_none());
+        assert!(is_secured(op) && !is_secured(operation("POST", "/api/v1/auth/login").expect("login")));
     }
 }

@@ -20,10 +20,10 @@ use serde_json::Value;
 use super::spec_index;
 use crate::api::FieldProblem;
 
-/// Every problem of `body` against the JSON request schema of `method path` (none when the
-/// operation takes no JSON or the body is not JSON, which poem-openapi then reports).
-pub fn problems(method: &str, path: &str, body: &[u8]) -> Vec<FieldProblem> {
-    let (Some(schema), Ok(value)) = (spec_index::json_body_schema(method, path), serde_json::from_slice(body)) else {
+/// Every problem of `body` against the JSON request schema of the operation `op` (none when
+/// it takes no JSON or the body is not JSON, which poem-openapi then reports).
+pub fn problems(op: &Value, body: &[u8]) -> Vec<FieldProblem> {
+    let (Some(schema), Ok(value)) = (spec_index::json_body_schema(op), serde_json::from_slice(body)) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -31,13 +31,13 @@ pub fn problems(method: &str, path: &str, body: &[u8]) -> Vec<FieldProblem> {
     out
 }
 
-/// Every problem of the query string of `method path` against its declared parameters: each
+/// Every problem of the query string of the operation `op` against its declared parameters: each
 /// required one present, each given one of its type (enum, date, date-time, integer) and
 /// within its limits. Unknown parameters are ignored, as the operations ignore them.
-pub fn query_problems(method: &str, path: &str, query: &str) -> Vec<FieldProblem> {
+pub fn query_problems(op: &Value, query: &str) -> Vec<FieldProblem> {
     let given: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let mut out = Vec::new();
-    for param in spec_index::query_params(method, path) {
+    for param in spec_index::query_params(op) {
         let Some(name) = param.get("name").and_then(Value::as_str) else { continue };
         let values: Vec<&str> = given.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
         if values.is_empty() {
@@ -270,46 +270,53 @@ fn wrong(at: &str, schema: &Value, value: &Value) -> FieldProblem {
 mod tests {
     use super::*;
 
+    fn op(method: &str, path: &str) -> &'static Value {
+        spec_index::operation(method, path).expect("an operation of the spec")
+    }
+
     fn fields(p: &[FieldProblem]) -> Vec<(&str, &str)> {
         p.iter().map(|f| (f.field.as_str(), f.message.as_str())).collect()
     }
 
     #[test]
     fn every_bad_query_parameter_is_listed() {
-        let p = query_problems("GET", "/api/v1/reports/conversations", "group_by=day");
+        let p = query_problems(op("GET", "/api/v1/reports/conversations"), "group_by=day");
         assert_eq!(
             fields(&p),
             [("from", "is required"), ("to", "is required"), ("group_by", "must be agent, team or inbox, not \"day\"")]
         );
-        let p = query_problems("GET", "/api/v1/reports/conversations", "from=2026-02-30&to=2026-03-01");
+        let p = query_problems(op("GET", "/api/v1/reports/conversations"), "from=2026-02-30&to=2026-03-01");
         assert_eq!(fields(&p), [("from", "must be a date like 2026-01-31 (year-month-day), not \"2026-02-30\"")]);
-        let p =
-            query_problems("GET", "/api/v1/conversations", "limit=0&status=open&status=lost&created_from=yesterday");
+        let p = query_problems(
+            op("GET", "/api/v1/conversations"),
+            "limit=0&status=open&status=lost&created_from=yesterday",
+        );
         let names: Vec<&str> = p.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(names, ["status", "created_from", "limit"]);
-        assert!(query_problems("GET", "/api/v1/conversations", "limit=20&status=open&view=mine&x=1").is_empty());
+        assert!(query_problems(op("GET", "/api/v1/conversations"), "limit=20&status=open&view=mine&x=1").is_empty());
     }
 
     #[test]
     fn missing_fields_and_unknown_time_zones_are_listed() {
-        let p = problems("POST", "/api/v1/users", br#"{"email": "a@b.c", "role": "agent"}"#);
+        let p = problems(op("POST", "/api/v1/users"), br#"{"email": "a@b.c", "role": "agent"}"#);
         assert_eq!(fields(&p), [("name", "is required"), ("password", "is required")]);
-        let p = problems("PATCH", "/api/v1/settings", br#"{"language": "fr", "time_zone": "nowhere"}"#);
+        let p = problems(op("PATCH", "/api/v1/settings"), br#"{"language": "fr", "time_zone": "nowhere"}"#);
         assert_eq!(p.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["language", "time_zone"]);
-        assert!(problems("PATCH", "/api/v1/settings", br#"{"time_zone": "Europe/Rome"}"#).is_empty());
+        assert!(problems(op("PATCH", "/api/v1/settings"), br#"{"time_zone": "Europe/Rome"}"#).is_empty());
     }
 
     #[test]
     fn a_boolean_where_text_is_declared_is_refused() {
-        let p = problems("POST", "/api/v1/teams", br#"{"name": false}"#);
+        let p = problems(op("POST", "/api/v1/teams"), br#"{"name": false}"#);
         assert_eq!(fields(&p), [("name", "must be text, not true or false")]);
     }
 
     #[test]
     fn every_broken_limit_is_listed() {
-        let p = problems("POST", "/api/v1/tokens", br#"{"name": " ", "expires_in_days": 0}"#);
+        let p = problems(op("POST", "/api/v1/tokens"), br#"{"name": " ", "expires_in_days": 0}"#);
         assert_eq!(fields(&p), [("name", "must not be blank"), ("expires_in_days", "must be at least 1")]);
-        let p = problems("PATCH", "/api/v1/inboxes/inb_1", br#"{"offer_timeout_secs": 601, "auto_close_secs": 60}"#);
+        let p =
+            problems(op("PATCH", "/api/v1/inboxes/inb_1"), br#"{"offer_timeout_secs": 601, "auto_close_secs": 60}"#);
         assert_eq!(
             fields(&p),
             [("offer_timeout_secs", "must be at most 600"), ("auto_close_secs", "must not be between 1 and 299")]
@@ -318,22 +325,23 @@ mod tests {
 
     #[test]
     fn nested_values_and_list_items_are_checked() {
-        let p = problems("PATCH", "/api/v1/teams/team_1", br#"{"members": ["usr_1", 7]}"#);
+        let p = problems(op("PATCH", "/api/v1/teams/team_1"), br#"{"members": ["usr_1", 7]}"#);
         assert_eq!(fields(&p), [("members[1]", "must be text, not a number")]);
-        let p = problems("POST", "/api/v1/channels/api/inb_1/messages", br#"{"contact": {"name": 5}, "text": "hi"}"#);
+        let p =
+            problems(op("POST", "/api/v1/channels/api/inb_1/messages"), br#"{"contact": {"name": 5}, "text": "hi"}"#);
         assert_eq!(fields(&p), [("contact.name", "must be text, not a number")]);
     }
 
     #[test]
     fn null_is_refused_unless_the_schema_says_nullable() {
-        let p = problems("POST", "/api/v1/teams", br#"{"name": "Support", "description": null}"#);
+        let p = problems(op("POST", "/api/v1/teams"), br#"{"name": "Support", "description": null}"#);
         assert_eq!(fields(&p), [("description", "must be text, not null")]);
         assert!(
-            problems("PATCH", "/api/v1/contacts/ct_1", br#"{"attributes": {"vip": true, "n": 3, "x": null}}"#)
+            problems(op("PATCH", "/api/v1/contacts/ct_1"), br#"{"attributes": {"vip": true, "n": 3, "x": null}}"#)
                 .is_empty()
         );
         assert_eq!(
-            fields(&problems("POST", "/api/v1/me/heartbeat", b"null")),
+            fields(&problems(op("POST", "/api/v1/me/heartbeat"), b"null")),
             [("body", "must be an object, not null")]
         );
     }

@@ -29,7 +29,7 @@ pub fn param_problem(method: &str, path: &str, name: &str, reason: &str) -> Fiel
     if let Some(f) = field_problem(Some(name), reason) {
         return f;
     }
-    let schema = super::spec_index::param_schema(method, path, name);
+    let schema = super::spec_index::operation(method, path).and_then(|op| super::spec_index::param_schema(op, name));
     let text = |k: &str| schema.and_then(|s| s.get(k)).and_then(serde_json::Value::as_str);
     let required = reason.contains("expects an input value") || reason.contains("required");
     let message = if required {
