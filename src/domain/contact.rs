@@ -83,13 +83,16 @@ impl Contact {
 /// dropped, a leading `00` read as `+`. `None` when fewer than 5 digits remain.
 pub fn normalize_phone(phone: &str) -> Option<String> {
     let trimmed = phone.trim();
+    if trimmed.chars().count() > MAX_PHONE_CHARS {
+        return None;
+    }
     let plus = trimmed.starts_with('+');
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
     let (plus, digits) = match digits.strip_prefix("00") {
         Some(rest) if !plus && rest.len() >= 5 => (true, rest.to_string()),
         _ => (plus, digits),
     };
-    if digits.len() < 5 {
+    if digits.len() < 5 || digits.len() > MAX_PHONE_DIGITS {
         return None;
     }
     Some(if plus { format!("+{digits}") } else { digits })
@@ -122,6 +125,12 @@ pub fn name_words(name: &str) -> Vec<String> {
     words
 }
 
+/// Most digits a phone number may hold: E.164 allows 15; the rest is room for an extension
+/// or a trunk prefix. Every run of a phone's digits is indexed, so this also bounds the index.
+pub const MAX_PHONE_DIGITS: usize = 20;
+/// Longest phone number as entered, formatting characters included.
+pub const MAX_PHONE_CHARS: usize = 40;
+
 /// Longest attribute key; most attributes per contact.
 pub const MAX_ATTR_KEY: usize = 64;
 /// Most attributes per contact.
@@ -135,7 +144,15 @@ pub fn check_contact(c: &Contact) -> Result<(), Vec<FieldError>> {
         checks.add(check_email("email", &e));
     }
     if let Some(p) = &c.phone {
-        checks.require(normalize_phone(p).is_some(), "phone", "must hold at least 5 digits, e.g. +39 02 1234 5678");
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        let why = if p.trim().chars().count() > MAX_PHONE_CHARS {
+            format!("must be at most {MAX_PHONE_CHARS} characters, e.g. +39 02 1234 5678")
+        } else if digits > MAX_PHONE_DIGITS {
+            format!("has {digits} digits; a phone number has at most {MAX_PHONE_DIGITS} (E.164 allows 15)")
+        } else {
+            "must hold at least 5 digits, e.g. +39 02 1234 5678".to_string()
+        };
+        checks.require(normalize_phone(p).is_some(), "phone", why);
     }
     checks.require(
         c.name.trim().len()

@@ -37,9 +37,11 @@ pub fn see_keys(c: &Conversation) -> Vec<String> {
     crate::domain::visibility::conversation_keys(c).iter().map(|k| k.term()).collect()
 }
 
-/// The digits of a phone number and every suffix of at least three of them.
+/// The digits of a phone number and every suffix of at least three of them (of its last
+/// `MAX_PHONE_DIGITS` digits: contacts never hold more, and the suffixes must stay few).
 pub fn phone_suffixes(phone: &str) -> Vec<String> {
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let all: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let digits: String = all[all.len().saturating_sub(crate::domain::contact::MAX_PHONE_DIGITS)..].iter().collect();
     (0..digits.len().saturating_sub(2)).map(|i| digits[i..].to_string()).collect()
 }
 

@@ -34,7 +34,7 @@ pub(crate) enum Op {
     IndexKey {
         /// The partition, such as `i:{inbox id}`.
         partition: String,
-        /// The sort letter and the sort key (`conv_index::index_entries`).
+        /// The sort letter and the sort key (`keys::index_entries`).
         rest: String,
         /// Store when true, remove when false.
         put: bool,

@@ -1,6 +1,6 @@
-//! The compact binary rows of the high-volume tables (schema 4): the timeline, the message-id
-//! index and the event log. Everything else stays JSON. Since schema 7 timeline entries are
-//! kept a chunk of them to a row (`chunk`).
+//! The one binary row format of the high-volume tables: conversations, the timeline, the
+//! message-id index and the event log. Everything else (settings, users, contacts, …) is
+//! JSON, which is small there and readable with any redb tool.
 //!
 //! Rows are one format byte ([`FORMAT`]) followed by postcard (serde with varints). Postcard
 //! cannot read serde's internally tagged enums (`Author`, `Actor`, `EventKind`), and the domain
@@ -13,10 +13,14 @@
 //! as explicit one-byte codes (never serde's declaration order), so reordering their variants
 //! cannot change the meaning of stored rows.
 //!
+//! Ids are packed by one packer ([`Id`]) everywhere, in rows and in keys (`store::keys`).
+//!
 //! Rules for changing a row: never reorder or remove variants or fields of the row types (they
-//! are numbered by position); a new shape gets a new [`FORMAT`] byte and a migration step.
+//! are numbered by position); a new shape gets a new [`FORMAT`] byte and a migration step
+//! (`store::migrations`).
 
 mod chunk;
+mod conversation;
 mod event;
 mod message;
 
@@ -25,20 +29,17 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use crate::domain::AgentStatus;
-use crate::domain::conversation::{MessageKind, Status};
+use crate::domain::conversation::{Detailed, MessageKind, Origin, Priority, Status};
 use crate::domain::event::OfferOutcome;
 use crate::domain::id::{format_value, parse_value, value_millis};
 
-pub(crate) use chunk::{CHUNK_LEN, chunk_key, chunk_of_key, encode_chunk, entries, entry_at, index_at, locate};
-#[cfg(test)]
-pub(crate) use event::is_json_event;
+pub(crate) use chunk::{CHUNK_LEN, encode_chunk, entries, entry_at, index_at, locate};
+pub(crate) use conversation::{decode_conversation, encode_conversation};
 pub(crate) use event::{decode_event, encode_event};
-pub(crate) use message::{decode_entry, encode_entry, index_value, is_derived, message_id_key, read_index};
-#[cfg(test)]
-pub(crate) use message::{decode_message, encode_message, index_of_key, timeline_key};
+pub(crate) use message::{decode_entry, encode_entry, index_value, is_derived, read_index};
 
-/// First byte of every compact row: the layout that follows. JSON rows (schema 3 and before)
-/// start with `{`, so the two can never be confused.
+/// First byte of every binary row: the layout that follows. JSON rows start with `{`, so the
+/// two can never be confused.
 pub(crate) const FORMAT: u8 = 1;
 
 /// Id prefixes, one per kind of field.
@@ -53,6 +54,12 @@ pub(crate) const USER: &str = "usr";
 pub(crate) const ATT: &str = "att";
 /// Inbox ids.
 pub(crate) const INBOX: &str = "inb";
+/// Team ids.
+pub(crate) const TEAM: &str = "team";
+/// Label ids.
+pub(crate) const LABEL: &str = "lbl";
+/// Wrap-up reason ids.
+pub(crate) const WRAP_UP: &str = "wru";
 
 /// A stored id: 16 bytes when it has the standard shape for its field's prefix, else the
 /// string itself.
@@ -91,22 +98,6 @@ impl Id {
     }
 }
 
-/// Appends the key form of an id: `0` + 16 bytes, or `1` + length (u32, big-endian) + the
-/// string. Self-delimiting, so a key that continues after it can be range-scanned per id.
-pub(crate) fn push_key_id(out: &mut Vec<u8>, prefix: &str, s: &str) {
-    match Id::pack(prefix, s) {
-        Id::Packed(b) => {
-            out.push(0);
-            out.extend_from_slice(&b);
-        }
-        Id::Raw(raw) => {
-            out.push(1);
-            out.extend_from_slice(&(raw.len() as u32).to_be_bytes());
-            out.extend_from_slice(raw.as_bytes());
-        }
-    }
-}
-
 /// `FORMAT` followed by the postcard bytes of `row`.
 pub(crate) fn to_row<T: Serialize>(row: &T) -> Result<Vec<u8>, StoreError> {
     postcard::to_extend(row, vec![FORMAT]).map_err(|e| StoreError::Corrupt(format!("cannot encode a row: {e}")))
@@ -140,91 +131,46 @@ fn bad_code(what: &str, code: u8) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} code {code}"))
 }
 
-/// Storage code of a message kind.
-pub(crate) fn message_kind_code(k: MessageKind) -> u8 {
-    match k {
-        MessageKind::Customer => 0,
-        MessageKind::Agent => 1,
-        MessageKind::Note => 2,
-        MessageKind::System => 3,
+/// A domain enum's explicit one-byte storage codes, both ways. The match is exhaustive, so a
+/// new variant does not compile until it has a code; codes are never reused or renumbered.
+macro_rules! codes {
+    ($what:literal, $to:ident, $from:ident, $ty:ident { $($v:ident = $n:literal),+ $(,)? }) => {
+        #[doc = concat!("Storage code of a ", $what, ".")]
+        pub(crate) fn $to(x: $ty) -> u8 {
+            match x {
+                $($ty::$v => $n),+
+            }
+        }
+        #[doc = concat!("The ", $what, " of a storage code.")]
+        pub(crate) fn $from(code: u8) -> Result<$ty, StoreError> {
+            Ok(match code {
+                $($n => $ty::$v,)+
+                _ => return Err(bad_code($what, code)),
+            })
+        }
+    };
+}
+
+codes!("message kind", message_kind_code, message_kind_of, MessageKind { Customer = 0, Agent = 1, Note = 2, System = 3 });
+codes!("status", status_code, status_of, Status { Queued = 0, Offered = 1, Open = 2, Pending = 3, Closed = 4 });
+codes!("agent status", agent_status_code, agent_status_of, AgentStatus { Available = 0, Away = 1, Offline = 2, Rona = 3 });
+codes!("offer outcome", outcome_code, outcome_of, OfferOutcome { Accepted = 0, Declined = 1, Expired = 2, Withdrawn = 3 });
+codes!(
+    "detailed status",
+    detailed_code,
+    detailed_of,
+    Detailed {
+        CustomerWaiting = 0,
+        AgentAnswered = 1,
+        New = 2,
+        ClosedByAgent = 3,
+        ClosedBySupervisor = 4,
+        ClosedAutomatically = 5,
+        ClosedByCustomer = 6,
     }
-}
-
-/// The message kind of a storage code.
-pub(crate) fn message_kind_of(code: u8) -> Result<MessageKind, StoreError> {
-    Ok(match code {
-        0 => MessageKind::Customer,
-        1 => MessageKind::Agent,
-        2 => MessageKind::Note,
-        3 => MessageKind::System,
-        _ => return Err(bad_code("message kind", code)),
-    })
-}
-
-/// Storage code of a conversation status.
-pub(crate) fn status_code(s: Status) -> u8 {
-    match s {
-        Status::Queued => 0,
-        Status::Offered => 1,
-        Status::Open => 2,
-        Status::Pending => 3,
-        Status::Closed => 4,
-    }
-}
-
-/// The conversation status of a storage code.
-pub(crate) fn status_of(code: u8) -> Result<Status, StoreError> {
-    Ok(match code {
-        0 => Status::Queued,
-        1 => Status::Offered,
-        2 => Status::Open,
-        3 => Status::Pending,
-        4 => Status::Closed,
-        _ => return Err(bad_code("status", code)),
-    })
-}
-
-/// Storage code of an agent status.
-pub(crate) fn agent_status_code(s: AgentStatus) -> u8 {
-    match s {
-        AgentStatus::Available => 0,
-        AgentStatus::Away => 1,
-        AgentStatus::Offline => 2,
-        AgentStatus::Rona => 3,
-    }
-}
-
-/// The agent status of a storage code.
-pub(crate) fn agent_status_of(code: u8) -> Result<AgentStatus, StoreError> {
-    Ok(match code {
-        0 => AgentStatus::Available,
-        1 => AgentStatus::Away,
-        2 => AgentStatus::Offline,
-        3 => AgentStatus::Rona,
-        _ => return Err(bad_code("agent status", code)),
-    })
-}
-
-/// Storage code of an offer outcome.
-pub(crate) fn outcome_code(o: OfferOutcome) -> u8 {
-    match o {
-        OfferOutcome::Accepted => 0,
-        OfferOutcome::Declined => 1,
-        OfferOutcome::Expired => 2,
-        OfferOutcome::Withdrawn => 3,
-    }
-}
-
-/// The offer outcome of a storage code.
-pub(crate) fn outcome_of(code: u8) -> Result<OfferOutcome, StoreError> {
-    Ok(match code {
-        0 => OfferOutcome::Accepted,
-        1 => OfferOutcome::Declined,
-        2 => OfferOutcome::Expired,
-        3 => OfferOutcome::Withdrawn,
-        _ => return Err(bad_code("offer outcome", code)),
-    })
-}
+);
+codes!("priority", priority_code, priority_of, Priority { Low = 0, Normal = 1, High = 2, Urgent = 3 });
+codes!("origin", origin_code, origin_of, Origin { Inbound = 0, Outbound = 1, BotHandoff = 2 });
 
 #[cfg(test)]
 mod tests;

@@ -2,45 +2,20 @@
 //! prefixes of names and every suffix of the phone's digits, so that any run of digits (the
 //! local part without the country code, the last four digits) is a prefix scan.
 //!
-//! `Tbl::ContactIndex` keys: `e:{email}`, `p:{phone}`, `x:{external id}` → contact id;
-//! `n:{name word}/{id}`, `s:{phone digit suffix}/{id}` → "".
+//! The keys of `Tbl::ContactIndex` are spelled in `store::keys`.
 
 use std::collections::BTreeSet;
 
 use super::StoreError;
 use super::changes::Changes;
+use super::keys::{
+    MIN_PHONE_DIGITS, contact_digits_prefix, contact_email, contact_external, contact_index_keys, contact_name_prefix,
+    contact_phone, id_after_slash,
+};
 use super::reader::{Reader, decode};
 use super::tables::Tbl;
 use crate::domain::contact::{Contact, fold, name_words, normalize_phone};
 use crate::domain::validation::normalize_email;
-
-/// Shortest run of digits that searches a phone.
-const MIN_PHONE_DIGITS: usize = 3;
-
-fn digit_suffixes(phone_key: &str) -> Vec<String> {
-    let digits: String = phone_key.chars().filter(char::is_ascii_digit).collect();
-    (0..=digits.len().saturating_sub(MIN_PHONE_DIGITS)).map(|i| digits[i..].to_string()).collect()
-}
-
-fn index_keys(c: &Contact) -> Vec<(String, String)> {
-    let mut keys = Vec::new();
-    if let Some(e) = c.email_key() {
-        keys.push((format!("e:{e}"), c.id.clone()));
-    }
-    if let Some(p) = c.phone_key() {
-        for suffix in digit_suffixes(&p) {
-            keys.push((format!("s:{suffix}/{}", c.id), String::new()));
-        }
-        keys.push((format!("p:{p}"), c.id.clone()));
-    }
-    if let Some(x) = &c.external_id {
-        keys.push((format!("x:{x}"), c.id.clone()));
-    }
-    for w in name_words(&c.name) {
-        keys.push((format!("n:{w}/{}", c.id), String::new()));
-    }
-    keys
-}
 
 /// Lookups of contacts, for any [`Reader`].
 pub trait ContactReads: Reader + Sized {
@@ -50,18 +25,18 @@ pub trait ContactReads: Reader + Sized {
     }
     /// The contact with this email (any case).
     fn contact_by_email(&self, email: &str) -> Result<Option<Contact>, StoreError> {
-        self.contact_by_key(&format!("e:{}", normalize_email(email)))
+        self.contact_by_key(&contact_email(&normalize_email(email)))
     }
     /// The contact with this phone (any formatting).
     fn contact_by_phone(&self, phone: &str) -> Result<Option<Contact>, StoreError> {
         match normalize_phone(phone) {
-            Some(p) => self.contact_by_key(&format!("p:{p}")),
+            Some(p) => self.contact_by_key(&contact_phone(&p)),
             None => Ok(None),
         }
     }
     /// The contact with this external id.
     fn contact_by_external_id(&self, external_id: &str) -> Result<Option<Contact>, StoreError> {
-        self.contact_by_key(&format!("x:{external_id}"))
+        self.contact_by_key(&contact_external(external_id))
     }
     /// The contact an exact index key points to.
     fn contact_by_key(&self, key: &str) -> Result<Option<Contact>, StoreError> {
@@ -82,21 +57,20 @@ pub trait ContactReads: Reader + Sized {
         if q.is_empty() {
             return Ok(ids);
         }
-        let id_after_slash = |key: &str| key.rsplit('/').next().unwrap_or_default().to_string();
         for word in name_words(q).into_iter().take(1) {
-            for (k, _) in self.scan_raw(Tbl::ContactIndex, &format!("n:{word}"), None, cap)? {
-                ids.insert(id_after_slash(&k));
+            for (k, _) in self.scan_raw(Tbl::ContactIndex, &contact_name_prefix(&word), None, cap)? {
+                ids.insert(id_after_slash(&k).to_string());
             }
         }
         if q.contains('@') || q.contains('.') || q.chars().all(|c| c.is_alphanumeric()) {
-            for (_, v) in self.scan_raw(Tbl::ContactIndex, &format!("e:{}", fold(q)), None, cap)? {
+            for (_, v) in self.scan_raw(Tbl::ContactIndex, &contact_email(&fold(q)), None, cap)? {
                 ids.insert(String::from_utf8_lossy(&v).into_owned());
             }
         }
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
         if digits.len() >= MIN_PHONE_DIGITS && digits.len() * 2 >= q.chars().filter(|c| !c.is_whitespace()).count() {
-            for (k, _) in self.scan_raw(Tbl::ContactIndex, &format!("s:{digits}"), None, cap)? {
-                ids.insert(id_after_slash(&k));
+            for (k, _) in self.scan_raw(Tbl::ContactIndex, &contact_digits_prefix(&digits), None, cap)? {
+                ids.insert(id_after_slash(&k).to_string());
             }
         }
         Ok(ids)
@@ -104,9 +78,9 @@ pub trait ContactReads: Reader + Sized {
     /// The contact already holding a unique key of `c` (email, phone, external id), if not `c` itself.
     fn contact_clash(&self, c: &Contact) -> Result<Option<(&'static str, String)>, StoreError> {
         let checks = [
-            ("email", c.email_key().map(|e| format!("e:{e}"))),
-            ("phone", c.phone_key().map(|p| format!("p:{p}"))),
-            ("external_id", c.external_id.as_ref().map(|x| format!("x:{x}"))),
+            ("email", c.email_key().map(|e| contact_email(&e))),
+            ("phone", c.phone_key().map(|p| contact_phone(&p))),
+            ("external_id", c.external_id.as_deref().map(contact_external)),
         ];
         for (field, key) in checks {
             if let Some(key) = key
@@ -124,9 +98,9 @@ impl<R: Reader> ContactReads for R {}
 
 /// Stores a contact and moves its index keys from `previous`.
 pub fn put_contact(c: &mut Changes, contact: &Contact, previous: Option<&Contact>) -> Result<(), StoreError> {
-    let new_keys = index_keys(contact);
+    let new_keys = contact_index_keys(contact);
     if let Some(old) = previous {
-        for (k, _) in index_keys(old) {
+        for (k, _) in contact_index_keys(old) {
             if !new_keys.iter().any(|(nk, _)| *nk == k) {
                 c.delete(Tbl::ContactIndex, &k);
             }

@@ -2,16 +2,16 @@
 //! of keys at a time, so a page reads about one page of keys per partition.
 //!
 //! The waiting order is read in two runs per partition: its `w` keys (only conversations that
-//! wait), then its `d` keys without the waiting ones (see `conv_index`).
+//! wait), then its `d` keys without the waiting ones (see `keys`).
 //!
-//! Keys hold human numbers, not ids (schema 7): the merge works on numbers and looks the id up
+//! Keys hold human numbers, not ids: the merge works on numbers and looks the id up
 //! in `Tbl::ConvNumbers` only for the conversations it hands out.
 
 use std::collections::VecDeque;
 
 use super::StoreError;
-use super::conv_index::{Position, after_position, prefix, tail_number, tail_waits};
 use super::conversations::ConversationReads;
+use super::keys::{Position, after_position, prefix, tail_number, tail_waits};
 use super::partition_codes::code_in;
 use super::reader::Reader;
 use super::tables::Tbl;

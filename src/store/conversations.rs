@@ -2,7 +2,7 @@
 //! views read.
 //!
 //! `Tbl::ConvIndex` holds empty-valued keys per partition and sort a conversation belongs to
-//! (shapes in `conv_index`); they end with the human number, which `Tbl::ConvNumbers` maps
+//! (shapes in `keys`); they end with the human number, which `Tbl::ConvNumbers` maps
 //! back to the conversation id. A list view reads the first keys of the partitions it needs,
 //! merges them by key and stops after one page, so it reads about one page of keys per
 //! partition (plus what residual filters skip) however large the desk.
@@ -18,10 +18,10 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::changes::{Changes, Op};
-use super::conv_index::{Partition, cursor_of, id_of_row, id_row, index_entries, number_key, position};
+use super::codec::{decode_conversation, encode_conversation};
 use super::conv_scan::Merge;
+use super::keys::{Partition, cursor_of, id_of_row, id_row, index_entries, number_key, position, read_mark_key};
 use super::reader::Reader;
-use super::rows::{decode_conversation, encode_conversation};
 use super::tables::{META_NEXT_NUMBER, Tbl};
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Conversation, FIRST_NUMBER, Message, Sort};
@@ -67,7 +67,7 @@ pub fn put_read_mark(
     conversation_id: &str,
     mark: &ReadMark,
 ) -> Result<(), StoreError> {
-    ch.put_json(Tbl::ReadMarks, &format!("{user_id}/{conversation_id}"), mark)
+    ch.put_json(Tbl::ReadMarks, &read_mark_key(user_id, conversation_id), mark)
 }
 
 /// Reserves the next human number. Call it once per command: the counter is read from the
@@ -189,7 +189,7 @@ pub trait ConversationReads: Reader + Sized {
 
     /// What `user_id` has read of a conversation.
     fn read_mark(&self, user_id: &str, conversation_id: &str) -> Result<ReadMark, StoreError> {
-        Ok(self.get_json(Tbl::ReadMarks, &format!("{user_id}/{conversation_id}"))?.unwrap_or_default())
+        Ok(self.get_json(Tbl::ReadMarks, &read_mark_key(user_id, conversation_id))?.unwrap_or_default())
     }
 }
 

@@ -1,10 +1,9 @@
 //! Short partition codes: `Tbl::PartitionCodes` maps a partition of the
 //! conversation index (`i:{inbox}`, `c:{contact}`, `p:{user}`…) to the code its keys start
-//! with, a number handed out in order (`conv_index::short_code`).
+//! with, a number handed out in order (`keys::short_code`).
 //!
-//! Schema 7 and 8 started every key with the partition's entity id packed into 22 digits. With
-//! 7 to 8 of a conversation's 9 to 10 keys in entity partitions, that id was two thirds of the
-//! index; and because a partition's keys arrive at one end of its range, redb's even leaf
+//! An entity id packed into 22 digits at the start of every key would be two thirds of the
+//! index (7 to 8 of a conversation's 9 to 10 keys are in entity partitions); and because a partition's keys arrive at one end of its range, redb's even leaf
 //! splits leave those pages half full, so every byte of key cost about two on disk. A code of
 //! 2 to 5 characters halves the index (the storage benchmark, issue 5).
 //!
@@ -17,7 +16,7 @@ use std::collections::HashMap;
 
 use redb::WriteTransaction;
 
-use super::conv_index::{ALL_CODE, prefix, short_code};
+use super::keys::{ALL_CODE, prefix, short_code};
 use super::reader::Reader;
 use super::tables::{META_NEXT_PARTITION_CODE, Tbl};
 use super::{StoreError, db_err};

@@ -9,16 +9,12 @@ use serde::de::DeserializeOwned;
 
 use super::StoreError;
 use super::changes::Changes;
+use super::keys;
 use super::reader::Reader;
 use super::tables::Tbl;
 use crate::domain::attachment::Attachment;
 use crate::domain::conversation::Conversation;
 use crate::domain::workspace::{CannedResponse, Inbox, Label, Team, WrapUpReason};
-
-/// The key under which an inbox's round-robin cursor (the last agent offered) is kept.
-fn cursor_key(inbox_id: &str) -> String {
-    format!("route_cursor/{inbox_id}")
-}
 
 /// Reads of records, for any [`Reader`].
 pub trait RecordReads: Reader + Sized {
@@ -33,20 +29,18 @@ pub trait RecordReads: Reader + Sized {
     /// The files exchanged with a contact: `(attachment id, conversation id)`, oldest first.
     fn contact_files(&self, contact_id: &str) -> Result<Vec<(String, String)>, StoreError> {
         Ok(self
-            .scan_raw(Tbl::ContactFiles, &format!("{contact_id}/"), None, usize::MAX)?
+            .scan_raw(Tbl::ContactFiles, &keys::contact_files_prefix(contact_id), None, usize::MAX)?
             .into_iter()
-            .map(|(key, conv)| {
-                (key.rsplit('/').next().unwrap_or_default().to_string(), String::from_utf8_lossy(&conv).into_owned())
-            })
+            .map(|(key, conv)| (keys::id_after_slash(&key).to_string(), String::from_utf8_lossy(&conv).into_owned()))
             .collect())
     }
     /// The idempotency record kept under `scope/key`.
     fn idempotency_record<T: DeserializeOwned>(&self, scope: &str, key: &str) -> Result<Option<T>, StoreError> {
-        self.get_json(Tbl::Idempotency, &format!("{scope}/{key}"))
+        self.get_json(Tbl::Idempotency, &keys::idempotency_key(scope, key))
     }
     /// An inbox's round-robin cursor: the last agent offered.
     fn round_robin_cursor(&self, inbox_id: &str) -> Result<Option<String>, StoreError> {
-        self.get_json(Tbl::Meta, &cursor_key(inbox_id))
+        self.get_json(Tbl::Meta, &keys::route_cursor_key(inbox_id))
     }
     /// Every string-keyed table with its number of entries (for checks that nothing was lost).
     fn table_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
@@ -64,7 +58,8 @@ pub trait RecordReads: Reader + Sized {
     ) -> Result<(Vec<Conversation>, Option<String>), StoreError> {
         let page = self.scan_raw(Tbl::Conversations, "", after, limit)?;
         let last = page.last().map(|(k, _)| k.clone());
-        let conversations = page.iter().map(|(_, bytes)| super::rows::decode(bytes)).collect::<Result<_, _>>()?;
+        let conversations =
+            page.iter().map(|(_, bytes)| super::codec::decode_conversation(bytes)).collect::<Result<_, _>>()?;
         Ok((conversations, last))
     }
 }
@@ -135,15 +130,15 @@ impl RecordChanges for Changes {
         self.put_json(Tbl::Attachments, &attachment.id, attachment)
     }
     fn add_contact_file(&mut self, contact_id: &str, attachment_id: &str, conversation_id: &str) {
-        self.put_str(Tbl::ContactFiles, &format!("{contact_id}/{attachment_id}"), conversation_id);
+        self.put_str(Tbl::ContactFiles, &keys::contact_file_key(contact_id, attachment_id), conversation_id);
     }
     fn add_to_library(&mut self, attachment_id: &str) {
         self.put_str(Tbl::Library, attachment_id, "");
     }
     fn put_idempotency_record<T: Serialize>(&mut self, scope: &str, key: &str, record: &T) -> Result<(), StoreError> {
-        self.put_json(Tbl::Idempotency, &format!("{scope}/{key}"), record)
+        self.put_json(Tbl::Idempotency, &keys::idempotency_key(scope, key), record)
     }
     fn put_round_robin_cursor(&mut self, inbox_id: &str, cursor: &str) -> Result<(), StoreError> {
-        self.put_json(Tbl::Meta, &cursor_key(inbox_id), &cursor)
+        self.put_json(Tbl::Meta, &keys::route_cursor_key(inbox_id), &cursor)
     }
 }

@@ -2,35 +2,31 @@
 //! derived from the stored conversations and users, written in the same transaction as the
 //! entity, so they survive any restart and are never out of step with what they describe.
 //!
-//! - `offer/{deadline}/{conversation}`: offers waiting for an answer, by deadline;
-//! - `held/{agent}/{conversation}`: the offers an agent holds (they count for capacity);
-//! - `idle/{inbox}/{since}/{conversation}`: conversations that may close on their own, by the
-//!   start of their idleness, per inbox (each inbox has its own idle time);
-//! - `seen/{last sign of life}/{user}`: available agents, by when they were last seen.
-//!
-//! Times are 16 hex digits, so key order is time order and "everything due by now" is one
-//! range read from the start of a prefix.
+//! Offers by deadline, offers held by agent, idle conversations per inbox by the start of
+//! their idleness, and available agents by when they were last seen. The keys are spelled in
+//! `store::keys`; their times sort as times, so "everything due by now" is one range read from
+//! the start of a prefix.
 
 use super::StoreError;
 use super::changes::Changes;
+use super::keys::{
+    HELD, OFFERS, SEEN, held_key, held_prefix, hex_time, idle_key, idle_prefix, offer_key, read_hex_time, seen_key,
+    timer_parts,
+};
 use super::reader::Reader;
 use super::tables::Tbl;
 use crate::domain::conversation::Conversation;
 use crate::domain::{AgentStatus, Timestamp, User, handover};
 
-fn hex(t: Timestamp) -> String {
-    format!("{:016x}", t.millis().max(0) as u64)
-}
-
 /// The routing keys of a conversation.
 pub(crate) fn conversation_keys(c: &Conversation) -> Vec<String> {
     let mut keys = Vec::new();
     if let Some(o) = &c.offer {
-        keys.push(format!("offer/{}/{}", hex(o.deadline), c.id));
-        keys.push(format!("held/{}/{}", o.agent_id, c.id));
+        keys.push(offer_key(o.deadline, &c.id));
+        keys.push(held_key(&o.agent_id, &c.id));
     }
     if let Some(since) = handover::idle_since(c) {
-        keys.push(format!("idle/{}/{}/{}", c.inbox_id, hex(since), c.id));
+        keys.push(idle_key(&c.inbox_id, since, &c.id));
     }
     keys
 }
@@ -42,11 +38,7 @@ pub fn last_seen(u: &User) -> Timestamp {
 }
 
 pub(crate) fn user_keys(u: &User) -> Vec<String> {
-    if u.active && u.status == AgentStatus::Available {
-        vec![format!("seen/{}/{}", hex(last_seen(u)), u.id)]
-    } else {
-        Vec::new()
-    }
+    if u.active && u.status == AgentStatus::Available { vec![seen_key(last_seen(u), &u.id)] } else { Vec::new() }
 }
 
 fn move_keys(ch: &mut Changes, old: Vec<String>, new: Vec<String>) {
@@ -70,11 +62,11 @@ pub(crate) fn index_user(ch: &mut Changes, u: &User, previous: Option<&User>) {
 
 /// Splits `{prefix}{time}/{id}` keys due by `until` into ids, oldest first.
 fn due(r: &impl Reader, prefix: &str, until: Timestamp, limit: usize) -> Result<Vec<String>, StoreError> {
-    let bound = hex(until);
+    let bound = hex_time(until);
     let mut out = Vec::new();
     for (k, _) in r.scan_raw(Tbl::Routing, prefix, None, limit)? {
         let rest = &k[prefix.len()..];
-        let Some((time, id)) = rest.split_once('/') else { continue };
+        let Some((time, id)) = timer_parts(rest) else { continue };
         if time > bound.as_str() {
             break;
         }
@@ -87,25 +79,25 @@ fn due(r: &impl Reader, prefix: &str, until: Timestamp, limit: usize) -> Result<
 pub trait RoutingReads: Reader + Sized {
     /// Conversations whose offer deadline is at or before `now`, soonest first.
     fn offers_due(&self, now: Timestamp, limit: usize) -> Result<Vec<String>, StoreError> {
-        due(self, "offer/", now, limit)
+        due(self, OFFERS, now, limit)
     }
 
     /// Conversations of `inbox_id` idle since `until` or earlier.
     fn idle_due(&self, inbox_id: &str, until: Timestamp, limit: usize) -> Result<Vec<String>, StoreError> {
-        due(self, &format!("idle/{inbox_id}/"), until, limit)
+        due(self, &idle_prefix(inbox_id), until, limit)
     }
 
     /// Available agents last seen at or before `until`.
     fn unseen_since(&self, until: Timestamp, limit: usize) -> Result<Vec<String>, StoreError> {
-        due(self, "seen/", until, limit)
+        due(self, SEEN, until, limit)
     }
 
     /// Every conversation with an offer waiting, as (agent, conversation).
     fn offers_held(&self, limit: usize) -> Result<Vec<(String, String)>, StoreError> {
         Ok(self
-            .scan_raw(Tbl::Routing, "held/", None, limit)?
+            .scan_raw(Tbl::Routing, HELD, None, limit)?
             .into_iter()
-            .filter_map(|(k, _)| k["held/".len()..].split_once('/').map(|(a, c)| (a.to_string(), c.to_string())))
+            .filter_map(|(k, _)| timer_parts(&k[HELD.len()..]).map(|(a, c)| (a.to_string(), c.to_string())))
             .collect())
     }
 
@@ -117,18 +109,15 @@ pub trait RoutingReads: Reader + Sized {
             &super::Partition::AssignedTo(user_id.to_string()),
             cap,
         )?;
-        let held = self.scan_raw(Tbl::Routing, &format!("held/{user_id}/"), None, cap)?.len();
+        let held = self.scan_raw(Tbl::Routing, &held_prefix(user_id), None, cap)?.len();
         Ok(u32::try_from(assigned + held).unwrap_or(u32::MAX))
     }
 
     /// The soonest moment something is due: an offer deadline (idle and presence times
     /// depend on settings; the scheduler also polls).
     fn next_offer_deadline(&self) -> Result<Option<Timestamp>, StoreError> {
-        let first = self.scan_raw(Tbl::Routing, "offer/", None, 1)?;
-        Ok(first.first().and_then(|(k, _)| {
-            let hex = k["offer/".len()..].split('/').next()?;
-            u64::from_str_radix(hex, 16).ok().map(|ms| Timestamp(ms as i64))
-        }))
+        let first = self.scan_raw(Tbl::Routing, OFFERS, None, 1)?;
+        Ok(first.first().and_then(|(k, _)| read_hex_time(timer_parts(&k[OFFERS.len()..])?.0)))
     }
 }
 

@@ -1,11 +1,11 @@
 //! The redb tables: names, key and value types, and the schema version they make up.
 //!
-//! Entity tables map a string key to a JSON value, except conversations, which are compact
-//! MessagePack rows (`store::rows`, append-only fields); the event log ([`EVENTS`]) and the
-//! [`Bin`] tables (the timeline and the message index) hold postcard rows (`store::codec`);
-//! index tables map a derived string key to the entity's id. New optional fields arrive without
-//! a migration (`#[serde(default)]`, and for rows at the end of the row); a change of meaning
-//! bumps [`SCHEMA_VERSION`] and adds a step to `migrate`.
+//! Entity tables map a string key to a JSON value, except the high-volume ones: conversations,
+//! the event log ([`EVENTS`]) and the [`Bin`] tables (the timeline and the message index) hold
+//! binary rows (`store::codec`, one format byte and postcard). Index tables map a derived key
+//! to the entity's id; every key is spelled in `store::keys`. New optional fields of JSON rows
+//! arrive without a migration (`#[serde(default)]`); a new binary row shape or a change of
+//! meaning bumps [`SCHEMA_VERSION`] and adds a step to `store::migrations`.
 
 use redb::TableDefinition;
 
@@ -46,19 +46,19 @@ pub enum Tbl {
     WrapUps,
     /// `contact id → Contact`.
     Contacts,
-    /// Contact lookup keys (see `store::contacts`).
+    /// Contact lookup keys (see `store::keys`).
     ContactIndex,
-    /// `conversation id → Conversation` as a compact row (`store::rows`).
+    /// `conversation id → Conversation` as a binary row (`store::codec`).
     Conversations,
     /// Sorted secondary index of conversations: `{partition code}{sort}{sort key} → ""`, the
-    /// sort key ending with the human number (see `store::conv_index` for the partitions and
+    /// sort key ending with the human number (see `store::keys` for the partitions and
     /// key shapes).
     ConvIndex,
     /// `partition (such as i:{inbox id}) → its short code` in the conversation index (see
     /// `store::partition_codes`).
     PartitionCodes,
     /// `human number (ascending digits) → conversation id` (a compact row): leads from the
-    /// conversation index back to the conversation (see `store::conv_index`).
+    /// conversation index back to the conversation (see `store::keys`).
     ConvNumbers,
     /// `user id/conversation id → ReadMark`.
     ReadMarks,

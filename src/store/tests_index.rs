@@ -1,14 +1,14 @@
 //! The conversation index against a model of the order it must give: every partition in every
-//! sort, page by page through cursors, equals the order of the keys schema 3 wrote; and
-//! schema-3 and schema-6 folders, written as the old code wrote them, read the same after the
-//! migration.
+//! sort, page by page through cursors, equals the order of a plain model of each sort (the
+//! cursor's own fields), and partitions get their short codes once, in order.
 
 use super::*;
 use crate::domain::conversation::{Conversation, Origin, Sort, Status};
 use crate::domain::{Actor, Timestamp};
 
-/// The sort keys of schema 3, copied: the order every list must keep.
-fn old_sort_key(c: &Conversation, sort: Sort) -> String {
+/// A plain model of each sort (fixed-width hex fields, as cursors spell them): the order every
+/// list must keep.
+fn model_sort_key(c: &Conversation, sort: Sort) -> String {
     let desc = |t: Timestamp| format!("{:016x}", (i64::MAX - t.millis()) as u64);
     let newer_first = u64::MAX - c.number;
     match sort {
@@ -19,17 +19,6 @@ fn old_sort_key(c: &Conversation, sort: Sort) -> String {
         Sort::Updated => format!("{}{newer_first:016x}", desc(c.updated_at)),
         Sort::Created => format!("{}{newer_first:016x}", desc(c.created_at)),
     }
-}
-
-/// The index keys schema 3 wrote.
-fn old_index_keys(c: &Conversation) -> Vec<String> {
-    let mut keys = Vec::new();
-    for part in conv_index::partitions(c) {
-        for (sort, code) in [(Sort::Waiting, 'w'), (Sort::Updated, 'd'), (Sort::Created, 'n')] {
-            keys.push(format!("{part}/{code}/{}/{}", old_sort_key(c, sort), c.id));
-        }
-    }
-    keys
 }
 
 fn id(prefix: &str, n: u64) -> String {
@@ -70,7 +59,7 @@ fn sample() -> Vec<Conversation> {
 }
 
 fn all_partitions(cs: &[Conversation]) -> Vec<String> {
-    let mut parts: Vec<String> = cs.iter().flat_map(conv_index::partitions).collect();
+    let mut parts: Vec<String> = cs.iter().flat_map(keys::partitions).collect();
     parts.sort();
     parts.dedup();
     parts
@@ -93,8 +82,8 @@ fn pages(snap: &impl Reader, partitions: &[String], sort: Sort, limit: usize) ->
 fn expected(cs: &[Conversation], partitions: &[String], sort: Sort) -> Vec<String> {
     let mut found: Vec<(String, String)> = cs
         .iter()
-        .filter(|c| conv_index::partitions(c).iter().any(|p| partitions.contains(p)))
-        .map(|c| (old_sort_key(c, sort), c.id.clone()))
+        .filter(|c| keys::partitions(c).iter().any(|p| partitions.contains(p)))
+        .map(|c| (model_sort_key(c, sort), c.id.clone()))
         .collect();
     found.sort();
     found.into_iter().map(|(_, id)| id).collect()
@@ -114,22 +103,12 @@ fn check_every_order(snap: &impl Reader, cs: &[Conversation]) {
     }
 }
 
-async fn write_all(store: &Store, cs: Vec<Conversation>, old: bool) {
+async fn write_all(store: &Store, cs: Vec<Conversation>) {
     store
         .write(move |_| {
             let mut ch = Changes::new(Timestamp(1), Actor::System);
             for c in &cs {
-                if old {
-                    ch.put_json(Tbl::Conversations, &c.id, c)?;
-                    for k in old_index_keys(c) {
-                        ch.put_str(Tbl::ConvIndex, &k, "");
-                    }
-                } else {
-                    put_conversation(&mut ch, c, None)?;
-                }
-            }
-            if old {
-                ch.put_json(Tbl::Meta, tables::META_SCHEMA_VERSION, &3u64)?;
+                put_conversation(&mut ch, c, None)?;
             }
             Ok::<_, StoreError>((ch, ()))
         })
@@ -138,11 +117,11 @@ async fn write_all(store: &Store, cs: Vec<Conversation>, old: bool) {
 }
 
 #[tokio::test]
-async fn every_partition_and_sort_pages_in_the_order_of_schema_3() {
+async fn every_partition_and_sort_pages_in_the_order_of_the_model() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("opens");
     let cs = sample();
-    write_all(&store, cs.clone(), false).await;
+    write_all(&store, cs.clone()).await;
     check_every_order(&store.snapshot().expect("snapshot"), &cs);
 
     // Moves: stop waiting, start waiting, close; the keys follow.
@@ -165,7 +144,7 @@ async fn every_partition_and_sort_pages_in_the_order_of_schema_3() {
         .expect("writes");
     let snap = store.snapshot().expect("snapshot");
     check_every_order(&snap, &moved);
-    let keys: usize = moved.iter().map(|c| conv_index::index_entries(c).len()).sum();
+    let keys: usize = moved.iter().map(|c| keys::index_entries(c).len()).sum();
     assert_eq!(snap.count(Tbl::ConvIndex).expect("counts"), keys as u64, "no key left behind");
 }
 
@@ -174,17 +153,17 @@ async fn partitions_get_short_codes_once_and_new_partitions_the_next_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cs = sample();
     let store = Store::open(dir.path()).expect("opens");
-    write_all(&store, cs.clone(), false).await;
+    write_all(&store, cs.clone()).await;
     let snap = store.snapshot().expect("snapshot");
     // Every partition got one of the codes 0, 1, 2…, each handed out once; `all` keeps `*`.
     let named: Vec<String> = all_partitions(&cs).into_iter().filter(|p| p != "all").collect();
     assert_eq!(snap.count(Tbl::PartitionCodes).expect("counts"), named.len() as u64);
     let codes: std::collections::BTreeSet<String> =
         named.iter().map(|p| snap.get_str(Tbl::PartitionCodes, p).expect("reads").expect("a code")).collect();
-    let expected: std::collections::BTreeSet<String> = (0..named.len() as u64).map(conv_index::short_code).collect();
+    let expected: std::collections::BTreeSet<String> = (0..named.len() as u64).map(keys::short_code).collect();
     assert_eq!(codes, expected);
     let keys = snap.scan_raw(Tbl::ConvIndex, "", None, usize::MAX).expect("reads");
-    assert_eq!(keys.len(), cs.iter().map(|c| conv_index::index_entries(c).len()).sum::<usize>(), "one key per entry");
+    assert_eq!(keys.len(), cs.iter().map(|c| keys::index_entries(c).len()).sum::<usize>(), "one key per entry");
     check_every_order(&snap, &cs);
     drop(snap);
 
@@ -208,10 +187,7 @@ async fn partitions_get_short_codes_once_and_new_partitions_the_next_ones() {
     };
     put(labelled.clone(), before.clone()).await;
     let snap = store.snapshot().expect("snapshot");
-    assert_eq!(
-        snap.get_str(Tbl::PartitionCodes, &label).expect("reads"),
-        Some(conv_index::short_code(named.len() as u64))
-    );
+    assert_eq!(snap.get_str(Tbl::PartitionCodes, &label).expect("reads"), Some(keys::short_code(named.len() as u64)));
     assert_eq!(
         snap.partition_ids(&Partition::from_key(&label), Sort::Created, 10).expect("reads"),
         vec![before.id.clone()]

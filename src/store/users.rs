@@ -61,7 +61,7 @@ pub trait UserReads: Reader + Sized {
 
     /// Every credential of a user, revoked ones included, oldest first.
     fn credentials_of(&self, user_id: &str) -> Result<Vec<Credential>, StoreError> {
-        let prefix = format!("{user_id}/");
+        let prefix = super::keys::user_credentials_prefix(user_id);
         let mut out = Vec::new();
         let mut after: Option<String> = None;
         loop {
@@ -103,7 +103,7 @@ impl UserChanges for Changes {
         // Revoked credentials keep their hash entry, so a revoked token is refused as
         // "revoked" rather than "unknown"; `Credential::check` refuses it either way.
         self.put_str(Tbl::CredentialHashes, &credential.secret_hash, &credential.id);
-        self.put_str(Tbl::UserCredentials, &format!("{}/{}", credential.user_id, credential.id), "");
+        self.put_str(Tbl::UserCredentials, &super::keys::user_credential_key(&credential.user_id, &credential.id), "");
         self.put_json(Tbl::Credentials, &credential.id, credential)
     }
 }

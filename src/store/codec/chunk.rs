@@ -1,18 +1,13 @@
-//! Timeline chunks (schema 8): one row of `Bin::Timeline` holds a run of [`CHUNK_LEN`]
-//! consecutive entries of one conversation, so the key and redb's per-row costs are paid once
-//! per chunk instead of once per entry.
-//!
-//! Key: the conversation id in key form + the chunk number (u32, big-endian), where entry
-//! `index` lives in chunk `index / CHUNK_LEN` at offset `index % CHUNK_LEN`; one conversation's
-//! chunks are one contiguous key range in index order.
+//! Timeline chunks: one row of `Bin::Timeline` holds a run of [`CHUNK_LEN`] consecutive
+//! entries of one conversation, so the key and redb's per-row costs are paid once per chunk
+//! instead of once per entry. Entry `index` lives in chunk `index / CHUNK_LEN` (its key is
+//! `store::keys::chunk_key`) at offset `index % CHUNK_LEN`.
 //!
 //! Row: [`CHUNK_FORMAT`], then each entry present in the chunk, in offset order: its offset
 //! (one byte), its length (a postcard varint) and the entry (`codec::encode_entry`). The
 //! offsets let a chunk have holes (an entry written out of order); the lengths let a reader
-//! skip to the entries it needs and decode only those. Entries keep their own row format, so
-//! derived message ids and everything else about an entry are as in schema 6.
+//! skip to the entries it needs and decode only those.
 
-use super::{CONV, push_key_id};
 use crate::store::StoreError;
 
 /// Entries per chunk. The storage benchmark (issue 5, about 10 entries per conversation)
@@ -43,21 +38,6 @@ pub(crate) fn index_at(chunk: u32, offset: u8) -> Result<u32, StoreError> {
         .checked_mul(CHUNK_LEN)
         .and_then(|first| first.checked_add(u32::from(offset)))
         .ok_or_else(|| StoreError::Corrupt(format!("timeline chunk {chunk} is past the last index")))
-}
-
-/// The key of chunk `chunk` of a conversation.
-pub(crate) fn chunk_key(conversation_id: &str, chunk: u32) -> Vec<u8> {
-    let mut key = Vec::with_capacity(21);
-    push_key_id(&mut key, CONV, conversation_id);
-    key.extend_from_slice(&chunk.to_be_bytes());
-    key
-}
-
-/// The chunk number of a chunk key (its last four bytes).
-pub(crate) fn chunk_of_key(key: &[u8]) -> Result<u32, StoreError> {
-    key.split_last_chunk::<4>()
-        .map(|(_, tail)| u32::from_be_bytes(*tail))
-        .ok_or_else(|| StoreError::Corrupt("timeline chunk key too short".into()))
 }
 
 /// The entries of a chunk row, `(offset, entry bytes)` in offset order, without decoding any

@@ -3,10 +3,9 @@
 //! The kinds written for every conversation, message, contact, offer and status change get a
 //! compact variant; the rare ones (users, sessions, tokens, configuration) are kept as the
 //! JSON of their `EventKind` inside the row ([`KindRow::Json`]), as is any kind added later
-//! until it earns a compact variant. Schema 3 stored the whole event as JSON; such rows start
-//! with `{` and are still read (the migration rewrites them, see `store::compact`).
+//! until it earns a compact variant.
 //!
-//! Since schema 6 an event about a message whose id is derived from its conversation
+//! An event about a message whose id is derived from its conversation
 //! (`domain::id::message_id`) keeps the message's index and its creation time relative to the
 //! event's instead of the id (the `Derived…` variants): a few bytes instead of seventeen.
 
@@ -80,7 +79,7 @@ enum KindRow {
         attachment: Id,
         library: bool,
     },
-    /// `MessageCreated` of a message with a derived id (schema 6): its index, and its
+    /// `MessageCreated` of a message with a derived id: its index, and its
     /// creation time minus the event's (0 when written live; imports write older messages).
     DerivedMessageCreated {
         conversation: Id,
@@ -88,7 +87,7 @@ enum KindRow {
         created: i64,
         kind: u8,
     },
-    /// `MessageChanged` of a message with a derived id (schema 6).
+    /// `MessageChanged` of a message with a derived id.
     DerivedMessageChanged {
         conversation: Id,
         index: u32,
@@ -245,18 +244,8 @@ pub(crate) fn encode_event(e: &Event) -> Result<Vec<u8>, StoreError> {
     to_row(&EventRow { at: e.at.millis(), actor, kind: kind_row(&e.kind, e.at.millis())? })
 }
 
-/// Whether a stored event is a schema-3 JSON row.
-pub(crate) fn is_json_event(bytes: &[u8]) -> bool {
-    bytes.first() == Some(&b'{')
-}
-
-/// The event stored under `seq`, from a compact row or a schema-3 JSON row.
+/// The event stored under `seq`.
 pub(crate) fn decode_event(seq: u64, bytes: &[u8]) -> Result<Event, StoreError> {
-    if is_json_event(bytes) {
-        let mut e: Event = serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        e.seq = seq;
-        return Ok(e);
-    }
     let row: EventRow = from_row(bytes)?;
     let actor = match row.actor {
         ActorRow::User(id) => Actor::User { id: id.unpack(USER) },

@@ -1,28 +1,23 @@
-//! Timeline entries as rows ([`MessageRow`]), and the keys of the message-id index.
+//! Timeline entries as rows ([`MessageRow`]), and the values of the message-id index.
 //!
-//! Schema 7 keeps entries in timeline chunks (`codec::chunk`): one row holds a run of one
-//! conversation's entries, each [`encode_entry`]. Schema 4 to 6 kept one row per entry in
-//! the table `timeline`: key = the conversation id in key form + the index (u32,
-//! big-endian), value = [`encode_message`] (the same row with its format byte). Those keys and
-//! rows are still written by the step to schema 4 and read by the step to schema 8. Either
-//! way a row holds neither the conversation id nor the index: its place says them.
+//! Entries live in timeline chunks (`codec::chunk`): one row holds a run of one conversation's
+//! entries, each [`encode_entry`]. An entry holds neither the conversation id nor its index:
+//! its place says them.
 //!
-//! `message_index`: key = the message id in key form; value = the entry's index (a postcard
-//! varint). Every reader that looks a message up by id knows its conversation (it comes from
-//! the URL or the event), so the location needs no conversation id.
+//! `message_index`: key = the message id in key form (`store::keys::message_id_key`); value =
+//! the entry's index (a postcard varint). Every reader that looks a message up by id knows its
+//! conversation (it comes from the URL or the event), so the location needs no conversation id.
 //!
-//! Schema 6: an entry whose id is the one `domain::id::message_id` derives from its
-//! conversation, index and creation time stores no id ([`IdRow::Derived`], one byte) and has
-//! no `message_index` entry; its creation time is kept relative to the time in the
-//! conversation id. Entries with any other id (written before schema 6, or odd ids) keep it.
+//! An entry whose id is the one `domain::id::message_id` derives from its conversation, index
+//! and creation time stores no id ([`IdRow::Derived`], one byte) and has no `message_index`
+//! entry; its creation time is kept relative to the time in the conversation id. Entries with
+//! any other id (imported, or odd) keep it.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-#[cfg(test)]
-use super::to_row;
-use super::{ATT, CONTACT, CONV, Id, MSG, USER, from_body, message_kind_code, message_kind_of, push_key_id, to_body};
+use super::{ATT, CONTACT, CONV, Id, MSG, USER, from_body, message_kind_code, message_kind_of, to_body};
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Author, Message};
 use crate::domain::id::message_id;
@@ -41,15 +36,14 @@ enum AuthorRow {
     System,
 }
 
-/// A timeline entry's id as stored. The first two variants are encoded exactly as [`Id`]'s,
-/// so rows written before schema 6 read as they are.
+/// A timeline entry's id as stored: the two variants of [`Id`], then the derived id.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 enum IdRow {
     /// A standard id's 128-bit value, big-endian.
     Packed([u8; 16]),
     /// Any other string, exactly as given.
     Raw(String),
-    /// The id derived from the conversation, the index and the creation time (schema 6).
+    /// The id derived from the conversation, the index and the creation time.
     Derived,
 }
 
@@ -68,30 +62,6 @@ struct MessageRow {
     /// `created_at` minus the base time: the time a stored id holds (usually 0, one byte), 0
     /// for a raw id, the time in the conversation id for a derived id.
     created: i64,
-}
-
-/// The key of entry `index` of a conversation in schema 6's per-entry `timeline` table.
-#[cfg(test)]
-pub(crate) fn timeline_key(conversation_id: &str, index: u32) -> Vec<u8> {
-    let mut key = Vec::with_capacity(21);
-    push_key_id(&mut key, CONV, conversation_id);
-    key.extend_from_slice(&index.to_be_bytes());
-    key
-}
-
-/// The index of a per-entry timeline key (its last four bytes).
-#[cfg(test)]
-pub(crate) fn index_of_key(key: &[u8]) -> Result<u32, StoreError> {
-    key.split_last_chunk::<4>()
-        .map(|(_, tail)| u32::from_be_bytes(*tail))
-        .ok_or_else(|| StoreError::Corrupt("timeline key too short".into()))
-}
-
-/// The message-id index key of a message id.
-pub(crate) fn message_id_key(message_id: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(17);
-    push_key_id(&mut key, MSG, message_id);
-    key
 }
 
 /// The message-id index value: the entry's index.
@@ -113,24 +83,10 @@ pub(crate) fn is_derived(m: &Message) -> bool {
     m.id == message_id(&m.conversation_id, m.index, m.created_at)
 }
 
-/// The stored row of a timeline entry, as schema 4 to 6 kept each entry (format byte and
-/// postcard): read by the migration to schema 8.
-#[cfg(test)]
-pub(crate) fn encode_message(m: &Message) -> Result<Vec<u8>, StoreError> {
-    to_row(&message_row(m))
-}
-
-/// A timeline entry as it sits in a timeline chunk (schema 8): the same row without the format
-/// byte, which the chunk carries once.
+/// A timeline entry as it sits in a timeline chunk: the row without a format byte, which the
+/// chunk carries once.
 pub(crate) fn encode_entry(m: &Message) -> Result<Vec<u8>, StoreError> {
     to_body(&message_row(m))
-}
-
-/// A timeline entry from a row written by [`encode_message`] and what its key says
-/// (conversation and index). Only tests read such rows; the migration moves their bytes.
-#[cfg(test)]
-pub(crate) fn decode_message(conversation_id: &str, index: u32, bytes: &[u8]) -> Result<Message, StoreError> {
-    message_of(conversation_id, index, super::from_row(bytes)?)
 }
 
 /// A timeline entry from bytes written by [`encode_entry`], its conversation and its index.

@@ -1,6 +1,6 @@
 //! Round trips of every compact row: ids of the standard shape and odd ones, unicode text,
-//! reactions, attachments, every event kind (compact or through the JSON fallback), and the
-//! schema-3 JSON events that are still readable.
+//! reactions, attachments, every event kind (compact or through the JSON fallback), and rows
+//! that are damaged or of another format, which are corruption.
 
 use std::collections::BTreeMap;
 
@@ -33,8 +33,8 @@ fn message(conversation_id: &str, id_: &str, index: u32) -> Message {
 }
 
 fn round_trip(m: &Message) -> Message {
-    let bytes = encode_message(m).expect("encodes");
-    decode_message(&m.conversation_id, m.index, &bytes).expect("decodes")
+    let bytes = encode_entry(m).expect("encodes");
+    decode_entry(&m.conversation_id, m.index, &bytes).expect("decodes")
 }
 
 #[test]
@@ -59,14 +59,7 @@ fn ids_pack_to_16_bytes_and_odd_ones_are_kept_as_they_are() {
 }
 
 #[test]
-fn timeline_keys_keep_each_conversation_in_its_own_range() {
-    let (a, b) = (id("cv", 1), id("cv", 2));
-    assert_eq!(timeline_key(&a, 7).len(), 21, "tag, 16 bytes, index");
-    assert!(timeline_key(&a, 9) < timeline_key(&a, 10), "indices sort numerically");
-    assert!(timeline_key(&a, u32::MAX) < timeline_key(&b, 0));
-    assert_eq!(index_of_key(&timeline_key(&a, 70_000)).expect("index"), 70_000);
-    assert_eq!(index_of_key(&timeline_key("cv_1", 3)).expect("index"), 3);
-    assert_eq!(message_id_key(&id("msg", 1)).len(), 17);
+fn message_index_values_read_back() {
     assert_eq!(read_index(&index_value(123_456).expect("encodes")).expect("decodes"), 123_456);
     assert!(read_index(&[]).is_err());
 }
@@ -74,10 +67,10 @@ fn timeline_keys_keep_each_conversation_in_its_own_range() {
 #[test]
 fn a_plain_message_round_trips_in_a_few_bytes() {
     let m = message(&id("cv", 1), &id("msg", 2), 4);
-    let bytes = encode_message(&m).expect("encodes");
-    // format, id (17), kind, author (1 + 17), text (1 + 5), event, reply_to, attachments,
+    let bytes = encode_entry(&m).expect("encodes");
+    // id (17), kind, author (1 + 17), text (1 + 5), event, reply_to, attachments,
     // reactions, created (the time differs from the id's by 2 ms).
-    assert_eq!(bytes.len(), 1 + 17 + 1 + 18 + 6 + 1 + 1 + 1 + 1 + 1, "{bytes:?}");
+    assert_eq!(bytes.len(), 17 + 1 + 18 + 6 + 1 + 1 + 1 + 1 + 1, "{bytes:?}");
     assert_eq!(round_trip(&m), m);
 }
 
@@ -124,18 +117,16 @@ fn messages_with_odd_ids_round_trip() {
 
 #[test]
 fn unreadable_rows_are_corruption_not_panics() {
-    let good = encode_message(&message(&id("cv", 1), &id("msg", 2), 0)).expect("encodes");
+    let good = encode_entry(&message(&id("cv", 1), &id("msg", 2), 0)).expect("encodes");
     let mut trailing = good.clone();
     trailing.push(0);
-    let mut future = good.clone();
-    future[0] = FORMAT + 1;
-    for bad in [vec![], vec![FORMAT], good[..good.len() - 3].to_vec(), trailing, future, b"{\"id\":1}".to_vec()] {
-        assert!(matches!(decode_message("cv_1", 0, &bad), Err(StoreError::Corrupt(_))), "{bad:?}");
+    for bad in [vec![], vec![9], good[..good.len() - 3].to_vec(), trailing, b"{\"id\":1}".to_vec()] {
+        assert!(matches!(decode_entry("cv_1", 0, &bad), Err(StoreError::Corrupt(_))), "{bad:?}");
     }
-    let mut bad_kind = encode_message(&message("cv_1", "msg_1", 0)).expect("encodes");
-    // format, Raw tag, length 5, "msg_1", then the kind code.
-    bad_kind[8] = 9;
-    assert!(matches!(decode_message("cv_1", 0, &bad_kind), Err(StoreError::Corrupt(_))));
+    let mut bad_kind = encode_entry(&message("cv_1", "msg_1", 0)).expect("encodes");
+    // Raw tag, length 5, "msg_1", then the kind code.
+    bad_kind[7] = 9;
+    assert!(matches!(decode_entry("cv_1", 0, &bad_kind), Err(StoreError::Corrupt(_))));
 }
 
 /// Every event kind, with standard or odd ids.
@@ -235,7 +226,7 @@ fn every_event_kind_round_trips_compact_or_through_the_json_fallback() {
                 seq += 1;
                 let e = Event { seq, at: Timestamp(T + seq as i64), actor: actor.clone(), kind: kind.clone() };
                 let bytes = encode_event(&e).expect("encodes");
-                assert!(!is_json_event(&bytes));
+                assert_eq!(bytes.first(), Some(&FORMAT));
                 let fallback = bytes.windows(7).any(|w| w == b"\"type\":");
                 assert_eq!(fallback, rare(&kind), "{kind:?}");
                 assert_eq!(decode_event(seq, &bytes).expect("decodes"), e);
@@ -257,13 +248,10 @@ fn every_event_kind_round_trips_compact_or_through_the_json_fallback() {
 }
 
 #[test]
-fn schema_3_json_events_are_still_read() {
-    for (n, kind) in all_kinds(true).into_iter().enumerate() {
-        let e = Event { seq: n as u64 + 10, at: Timestamp(T), actor: Actor::User { id: id("usr", 1) }, kind };
-        let json = serde_json::to_vec(&e).expect("json");
-        assert!(is_json_event(&json));
-        assert_eq!(decode_event(e.seq, &json).expect("decodes"), e);
-    }
+fn json_and_damaged_events_are_corruption() {
+    let e = Event { seq: 10, at: Timestamp(T), actor: Actor::System, kind: all_kinds(true).remove(0) };
+    let json = serde_json::to_vec(&e).expect("json");
+    assert!(matches!(decode_event(e.seq, &json), Err(StoreError::Corrupt(_))), "JSON is not an event row");
     assert!(matches!(decode_event(1, b"{not json"), Err(StoreError::Corrupt(_))));
     assert!(matches!(decode_event(1, &[FORMAT, 0, 9]), Err(StoreError::Corrupt(_))));
 }

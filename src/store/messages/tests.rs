@@ -1,4 +1,4 @@
-//! Derived message ids in storage (schema 6): rows and events without the id, lookups that
+//! Derived message ids in storage: rows and events without the id, lookups that
 //! recover the index from it, timelines mixing derived and explicit ids, and a schema-4 folder
 //! that carries on with derived ids after the upgrade.
 
@@ -31,7 +31,7 @@ fn derived(c: &mut Conversation, text: &str, at: i64) -> Message {
     c.next_entry(MessageKind::Customer, Author::Contact { id: c.contact_id.clone() }, text.into(), None, Timestamp(at))
 }
 
-/// An entry with an id of its own, as schema 4 stored them (and odd test ids).
+/// An entry with an id of its own (imported, and odd test ids).
 fn explicit(c: &mut Conversation, id: &str, at: i64) -> Message {
     let mut m = derived(c, "explicit", at);
     m.id = id.to_string();
@@ -69,14 +69,14 @@ fn a_derived_row_stores_no_id_and_reads_back_identically() {
     second.reactions = BTreeMap::from([("👍".into(), vec!["usr_1".into()])]);
     for m in [&first, &second] {
         assert!(codec::is_derived(m));
-        let bytes = codec::encode_message(m).expect("encodes");
-        assert_eq!(&codec::decode_message(&c.id, m.index, &bytes).expect("decodes"), m);
+        let bytes = codec::encode_entry(m).expect("encodes");
+        assert_eq!(&codec::decode_entry(&c.id, m.index, &bytes).expect("decodes"), m);
     }
     let mut legacy = first.clone();
     legacy.id = new_id("msg", Timestamp(T + 90_000), [3; 10]);
     assert!(!codec::is_derived(&legacy));
     let (with_id, without) =
-        (codec::encode_message(&legacy).expect("encodes").len(), codec::encode_message(&first).expect("encodes").len());
+        (codec::encode_entry(&legacy).expect("encodes").len(), codec::encode_entry(&first).expect("encodes").len());
     // 17 bytes of id and a one-byte time difference become one byte and three (90 s).
     assert_eq!(with_id - without, 14, "{with_id} vs {without}");
 }

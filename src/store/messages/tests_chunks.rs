@@ -1,4 +1,4 @@
-//! Timeline chunks (schema 8) through the store: entries on both sides of chunk boundaries,
+//! Timeline chunks through the store: entries on both sides of chunk boundaries,
 //! pages from any index, an entry changed in the middle of a full chunk, several entries of
 //! one chunk in one transaction, holes, lookups by derived and explicit ids, and a corrupt
 //! chunk answered with an error.
@@ -8,7 +8,8 @@ use redb::ReadableTableMetadata;
 use crate::domain::conversation::{Author, Conversation, Message, MessageKind, Origin};
 use crate::domain::id::new_id;
 use crate::domain::{Actor, Timestamp};
-use crate::store::codec::{self, CHUNK_LEN};
+use crate::store::codec::CHUNK_LEN;
+use crate::store::keys;
 use crate::store::tables::Bin;
 use crate::store::{Changes, ConversationReads, Store, StoreError, put_message};
 
@@ -181,7 +182,7 @@ async fn a_corrupt_chunk_is_an_error_not_a_panic() {
         .write(move |_| {
             let mut ch = Changes::new(Timestamp(T), Actor::System);
             // Format 1, an entry at offset 0 that claims 200 bytes and has one.
-            ch.put_bin(Bin::Timeline, codec::chunk_key(&id, 0), vec![1, 0, 200, 1]);
+            ch.put_bin(Bin::Timeline, keys::chunk_key(&id, 0), vec![1, 0, 200, 1]);
             Ok::<_, StoreError>((ch, ()))
         })
         .await

@@ -1,9 +1,7 @@
-//! The chunk row layout: keys in index order per conversation, entries with holes, and
+//! The chunk row layout: indices to chunks and back, entries with holes, and
 //! corrupt rows refused with `StoreError::Corrupt`, never a panic.
 
 use super::*;
-use crate::domain::Timestamp;
-use crate::domain::id::new_id;
 
 #[test]
 fn indices_map_to_chunks_and_back() {
@@ -16,21 +14,6 @@ fn indices_map_to_chunks_and_back() {
         assert_eq!(index_at(chunk, offset).expect("an index"), index);
     }
     assert!(matches!(index_at(u32::MAX, 0), Err(StoreError::Corrupt(_))));
-}
-
-#[test]
-fn chunk_keys_keep_each_conversation_in_its_own_range() {
-    let a = new_id("cv", Timestamp(1_700_000_000_000), [1; 10]);
-    let b = new_id("cv", Timestamp(1_700_000_000_000), [2; 10]);
-    assert_eq!(chunk_key(&a, 7).len(), 21, "tag, 16 bytes, chunk number");
-    assert!(chunk_key(&a, 9) < chunk_key(&a, 10), "chunks sort numerically");
-    assert!(chunk_key(&a, u32::MAX) < chunk_key(&b, 0));
-    assert_eq!(chunk_of_key(&chunk_key(&a, 70_000)).expect("chunk"), 70_000);
-    assert!(chunk_of_key(&[1, 2]).is_err());
-    // Raw ids that are prefixes of each other must not share a range.
-    let (first, last) = (chunk_key("cv_1", 0), chunk_key("cv_1", u32::MAX));
-    let other = chunk_key("cv_10", 0);
-    assert!(!(first <= other && other <= last), "cv_10 is outside cv_1's range");
 }
 
 #[test]

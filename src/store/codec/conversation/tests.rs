@@ -1,9 +1,8 @@
-//! Conversation rows: every field round-trips, rows are several times smaller than JSON, old
-//! JSON rows still decode, and the append-only rule for new fields holds with this codec.
-
-use serde::{Deserialize, Serialize};
+//! Conversation rows: every field round-trips, odd ids stay text, rows are several times
+//! smaller than JSON, and damage or another format is reported, never guessed.
 
 use super::*;
+use crate::domain::conversation::{Detailed, Origin, Priority, Status};
 use crate::domain::id::new_id;
 
 fn full() -> Conversation {
@@ -41,8 +40,7 @@ fn every_field_round_trips_and_the_row_is_much_smaller_than_json() {
     let row = encode_conversation(&c).expect("encodes");
     assert_eq!(decode_conversation(&row).expect("decodes"), c);
     let json = serde_json::to_vec(&c).expect("json");
-    assert_eq!(decode_conversation(&json).expect("JSON rows of schema 4 and older"), c);
-    assert!(row.len() * 2 < json.len(), "{} bytes against {} as JSON", row.len(), json.len());
+    assert!(row.len() * 3 < json.len(), "{} bytes against {} as JSON", row.len(), json.len());
     let plain = Conversation::new(
         new_id("cv", Timestamp(1), [1; 10]),
         1,
@@ -55,43 +53,31 @@ fn every_field_round_trips_and_the_row_is_much_smaller_than_json() {
 }
 
 #[test]
-fn the_generic_decode_reads_both_codecs() {
-    let c = full();
-    let from_row: Conversation = decode(&encode_conversation(&c).expect("encodes")).expect("decodes");
-    let from_json: Conversation = decode(&serde_json::to_vec(&c).expect("json")).expect("decodes");
-    assert_eq!((from_row, from_json), (c.clone(), c));
-    assert!(decode_conversation(&[CONVERSATION_ROW, 0x01]).is_err(), "damage is reported, not guessed");
+fn a_new_conversation_row_packs_ids_and_times_small() {
+    let at = Timestamp(1_700_000_000_000);
+    let c = Conversation::new(
+        new_id("cv", at, [1; 10]),
+        4321,
+        new_id("inb", at, [2; 10]),
+        new_id("ct", at, [3; 10]),
+        Origin::Inbound,
+        at,
+    );
+    let row = encode_conversation(&c).expect("encodes");
+    // Format byte, three ids of 17 bytes, a two-byte number, and one byte for each other field.
+    assert!(row.len() <= 1 + 3 * 17 + 2 + 30, "{} bytes", row.len());
+    assert_eq!(decode_conversation(&row).expect("decodes"), c);
 }
 
 #[test]
-fn ids_pack_to_17_bytes_and_back_and_odd_ids_stay_text() {
-    let id = new_id("usr", Timestamp(1_700_000_000_000), [0xAB; 10]);
-    let packed = pack(&id).expect("a standard id");
-    assert_eq!(unpack(&packed), Some(id));
-    assert_eq!(pack("usr_short"), None);
-    assert_eq!(pack(&format!("zz_{}", "0".repeat(26))), None, "unknown prefix");
-    assert_eq!(pack(&format!("usr_{}", "z".repeat(26))), None, "past 128 bits");
-}
-
-/// The rule in the module docs, shown with the same codec: a field appended with
-/// `#[serde(default)]` reads rows written before it existed.
-#[test]
-fn a_field_appended_with_a_default_reads_older_rows() {
-    #[derive(Serialize)]
-    struct Before {
-        a: u32,
-        b: Option<Id>,
-    }
-    #[derive(Deserialize, Debug, PartialEq)]
-    struct After {
-        a: u32,
-        b: Option<Id>,
-        #[serde(default)]
-        c: Vec<u32>,
-        #[serde(default)]
-        d: Option<String>,
-    }
-    let old = rmp_serde::to_vec(&Before { a: 7, b: Some(Id("x".into())) }).expect("encodes");
-    let read: After = rmp_serde::from_slice(&old).expect("decodes");
-    assert_eq!(read, After { a: 7, b: Some(Id("x".into())), c: vec![], d: None });
+fn damage_and_other_formats_are_reported() {
+    let row = encode_conversation(&full()).expect("encodes");
+    assert!(decode_conversation(&row[..row.len() - 1]).is_err(), "cut short");
+    let mut longer = row.clone();
+    longer.push(0);
+    assert!(decode_conversation(&longer).is_err(), "trailing bytes");
+    let mut other = row;
+    other[0] = 2;
+    assert!(decode_conversation(&other).is_err(), "a format this build does not know");
+    assert!(decode_conversation(&serde_json::to_vec(&full()).expect("json")).is_err(), "JSON is not a row");
 }

@@ -1,13 +1,15 @@
-//! The keys of `Tbl::ConvIndex`, the sorted secondary index of conversations that list views
-//! read (schema 5, shortened in schema 7 and 9), the rows of `Tbl::ConvNumbers` that lead from
-//! a key back to its conversation, and the cursors clients hold.
+//! Every key encoding of the store, in one file: how each table's keys are spelled, what order
+//! they sort in, and how they are read back. Everything else in `store/` builds and reads keys
+//! only through these functions.
 //!
-//! A key is `{partition code}{sort}{sort key}` with an empty value:
+//! **The conversation index** (`Tbl::ConvIndex`), the sorted secondary index that list views,
+//! the monitor, routing and search read, the keys of `Tbl::ConvNumbers` that lead from an index
+//! key back to its conversation, and the cursors clients hold. An index key is
+//! `{partition code}{sort}{sort key}` with an empty value:
 //!
 //! - the partition code is `*` for `all`, else the short code `Tbl::PartitionCodes` gives the
-//!   partition (see `store::partition_codes`): a number handed out in order, written
-//!   as a length digit and its digits, so 2 to 5 characters where schema 7 spent 23 on the
-//!   entity id;
+//!   partition (see `store::partition_codes`): a number handed out in order, written as a
+//!   length digit and its digits, so 2 to 5 characters instead of an entity id's 23;
 //! - sort `n` (newest first): created time descending, then the human number descending;
 //! - sort `d` (most recently updated first): updated time descending, number descending, then
 //!   a flag, `w` when the conversation is waiting and `-` when not (it breaks no tie: numbers
@@ -22,16 +24,24 @@
 //! year 2109; times outside are clamped), numbers a length digit and their digits.
 //!
 //! Every sort key ends with the conversation's human number, which is unique, so a key needs no
-//! conversation id (schema 6 appended `/{id}`, about 40% of each key): readers take the number
-//! out of the key ([`tail_number`]) and look the id up in `Tbl::ConvNumbers`, whose keys are
-//! the numbers in ascending digits ([`number_key`]) and whose values the ids ([`id_row`]).
+//! conversation id: readers take the number out of the key ([`tail_number`]) and look the id up
+//! in `Tbl::ConvNumbers`, whose keys are the numbers in ascending digits ([`number_key`]) and
+//! whose values the ids ([`id_row`]).
 //!
-//! Cursors keep the shape they had before schema 5 (`{sort key}/{id}` with 16-hex-digit
-//! fields), so cursors that clients hold stay valid; [`position`] reads them back and refuses
-//! anything else.
+//! Cursors are `{sort key}/{id}` with 16-hex-digit fields; [`position`] reads them back and
+//! refuses anything else.
+//!
+//! **The other text keys** ([`records`](self#records)): the contact index, the routing index
+//! and its timers, the status log, read marks, credentials by user, files by contact, route
+//! cursors and idempotency records. Times in them are 16 hex digits, so key order is time order.
+//!
+//! **Binary keys** of the timeline and the message-id index: an id in key form
+//! ([`push_key_id`]), self-delimiting, so a key that continues after it can be range-scanned
+//! per id.
 
 use super::{StoreError, codec};
 use crate::domain::Timestamp;
+use crate::domain::contact::{Contact, MAX_PHONE_DIGITS, name_words};
 use crate::domain::conversation::{Conversation, Sort, Status};
 
 /// Base of the digits.
@@ -341,111 +351,215 @@ pub(super) fn after_position(prefix: &str, sort: char, p: Position) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// 16 hex digits of a time (clamped at 0): the time fields of the text keys below.
+pub(super) fn hex_time(t: Timestamp) -> String {
+    format!("{:016x}", t.millis().max(0) as u64)
+}
 
-    #[test]
-    fn numbers_and_times_sort_like_their_values_both_ways() {
-        let values = [0u64, 1, 63, 64, 65, 4095, 4096, 1_000_000, u64::MAX / 3, u64::MAX];
-        for a in values {
-            for b in values {
-                let (mut x, mut y) = (String::new(), String::new());
-                push_number(&mut x, a, false);
-                push_number(&mut y, b, false);
-                assert_eq!(x.cmp(&y), a.cmp(&b), "{a} {b}");
-                let (mut x, mut y) = (String::new(), String::new());
-                push_number(&mut x, a, true);
-                push_number(&mut y, b, true);
-                assert_eq!(x.cmp(&y), b.cmp(&a), "{a} {b} descending");
-            }
-        }
-        let (mut x, mut y) = (String::new(), String::new());
-        push_time(&mut x, Timestamp(1_700_000_000_000), true);
-        push_time(&mut y, Timestamp(1_700_000_000_001), true);
-        assert!(x > y && x.len() == 7);
+/// The time in 16 hex digits written by [`hex_time`].
+pub(super) fn read_hex_time(h: &str) -> Option<Timestamp> {
+    hex(h).map(|ms| Timestamp(ms as i64))
+}
+
+/// The id at the end of a `…/{id}` key.
+pub(super) fn id_after_slash(key: &str) -> &str {
+    key.rsplit('/').next().unwrap_or_default()
+}
+
+// ---- The contact index (`Tbl::ContactIndex`) ----
+//
+// `e:{email}`, `p:{phone}`, `x:{external id}` → contact id (unique);
+// `n:{name word}/{id}`, `s:{phone digit suffix}/{id}` → "" (word prefixes and every run of
+// digits at the end of the phone, so the local part or the last four digits are a prefix scan).
+
+/// Shortest run of digits that searches a phone.
+pub(super) const MIN_PHONE_DIGITS: usize = 3;
+
+/// The unique key of a normalized email.
+pub(super) fn contact_email(email: &str) -> String {
+    format!("e:{email}")
+}
+
+/// The unique key of a normalized phone.
+pub(super) fn contact_phone(phone: &str) -> String {
+    format!("p:{phone}")
+}
+
+/// The unique key of an external id.
+pub(super) fn contact_external(external_id: &str) -> String {
+    format!("x:{external_id}")
+}
+
+/// The scan prefix of the name words starting with `word`.
+pub(super) fn contact_name_prefix(word: &str) -> String {
+    format!("n:{word}")
+}
+
+/// The scan prefix of the phones whose digits end with a run starting with `digits`.
+pub(super) fn contact_digits_prefix(digits: &str) -> String {
+    format!("s:{digits}")
+}
+
+/// Every index key of a contact, with its value.
+pub(super) fn contact_index_keys(c: &Contact) -> Vec<(String, String)> {
+    let mut keys = Vec::new();
+    if let Some(e) = c.email_key() {
+        keys.push((contact_email(&e), c.id.clone()));
     }
-
-    #[test]
-    fn keys_give_back_their_number_and_ids_their_row() {
-        for number in [0u64, 1, 63, 64, 1001, 99_999, 1 << 40, u64::MAX] {
-            let mut c = Conversation::new(
-                "cv_x".into(),
-                number,
-                "inb_a".into(),
-                "ct_a".into(),
-                crate::domain::conversation::Origin::Inbound,
-                Timestamp(1_700_000_000_000),
-            );
-            c.waiting_since = Some(Timestamp(1_700_000_100_000));
-            for sort in ['w', 'd', 'n'] {
-                let tail = sort_part(&c, sort).expect("waits");
-                assert_eq!(tail_number(&tail, sort), Some(number), "{number} {sort}");
-                assert_eq!(tail_waits(&tail), sort == 'd');
-            }
-            assert!(index_entries(&c).iter().all(|(_, rest)| !rest.contains("cv_x")), "no id in the keys");
+    if let Some(p) = c.phone_key() {
+        let all: Vec<char> = p.chars().filter(char::is_ascii_digit).collect();
+        let digits: String = all[all.len().saturating_sub(MAX_PHONE_DIGITS)..].iter().collect();
+        for i in 0..=digits.len().saturating_sub(MIN_PHONE_DIGITS) {
+            keys.push((format!("s:{}/{}", &digits[i..], c.id), String::new()));
         }
-        let tail = sort_part(
-            &Conversation::new(
-                "cv_x".into(),
-                7,
-                "i".into(),
-                "c".into(),
-                crate::domain::conversation::Origin::Inbound,
-                Timestamp(5),
-            ),
-            'n',
-        )
-        .expect("n");
-        assert_eq!(tail_number(&format!("{tail}/cv_x"), 'n'), None, "a schema-6 tail is not read as a number");
-        assert_eq!(tail_number(&tail[..tail.len() - 1], 'n'), None, "cut short");
-        assert_eq!(tail_number("", 'd'), None);
-        assert!(number_key(64) > number_key(63) && number_key(1000) < number_key(1001));
-        let id = crate::domain::id::new_id("cv", Timestamp(1_700_000_000_000), [7; 10]);
-        assert_eq!(id_row(&id).map(|r| r.len()).ok(), Some(18));
-        for id in [id.as_str(), "cv_00000001", "odd id"] {
-            assert_eq!(id_of_row(&id_row(id).expect("encodes")).expect("decodes"), id);
-        }
-        assert!(id_of_row(b"junk").is_err());
+        keys.push((contact_phone(&p), c.id.clone()));
     }
-
-    #[test]
-    fn codes_are_short_prefix_free_and_sort_apart() {
-        let codes: Vec<String> =
-            (0..300_000u64).step_by(7).chain([0, 63, 64, 4095, 4096, 262_143, 262_144]).map(short_code).collect();
-        assert_eq!(short_code(20_000).len(), 4, "a desk's contacts fit in four characters");
-        for (i, a) in codes.iter().enumerate().step_by(97) {
-            for b in codes.iter().skip(i + 1).step_by(89) {
-                if a != b {
-                    assert!(!b.starts_with(a.as_str()) && !a.starts_with(b.as_str()), "{a} {b}");
-                }
-            }
-            assert!(!a.starts_with(ALL_CODE));
-        }
-        assert_eq!(prefix(&short_code(5), 'd'), format!("{}d", short_code(5)));
+    if let Some(x) = &c.external_id {
+        keys.push((contact_external(x), c.id.clone()));
     }
+    for w in name_words(&c.name) {
+        keys.push((format!("n:{w}/{}", c.id), String::new()));
+    }
+    keys
+}
 
-    #[test]
-    fn cursors_read_back_and_others_are_refused() {
-        let mut c = Conversation::new(
-            "cv_x".into(),
-            1234,
-            "inb_a".into(),
-            "ct_a".into(),
-            crate::domain::conversation::Origin::Inbound,
-            Timestamp(1_700_000_000_000),
-        );
-        c.updated_at = Timestamp(1_700_000_500_000);
-        c.waiting_since = Some(Timestamp(1_700_000_100_000));
-        let w = position(&cursor_of(&c, Sort::Waiting), Sort::Waiting).expect("waiting");
-        assert_eq!(w, Position { waiting: true, at: Timestamp(1_700_000_100_000), number: 1234 });
-        let d = position(&cursor_of(&c, Sort::Updated), Sort::Updated).expect("updated");
-        assert_eq!(d, Position { waiting: false, at: c.updated_at, number: 1234 });
-        c.waiting_since = None;
-        let w = position(&cursor_of(&c, Sort::Waiting), Sort::Waiting).expect("not waiting");
-        assert_eq!(w, Position { waiting: false, at: c.updated_at, number: 1234 });
-        assert_eq!(position("bogus", Sort::Updated), None);
-        assert_eq!(position(&cursor_of(&c, Sort::Created), Sort::Waiting), None, "another sort's cursor");
-        assert_eq!(position(&cursor_of(&c, Sort::Waiting), Sort::Created), None);
+// ---- The routing index and timers (`Tbl::Routing`) ----
+//
+// `offer/{deadline}/{conversation}`: offers waiting for an answer, by deadline;
+// `held/{agent}/{conversation}`: the offers an agent holds (they count for capacity);
+// `idle/{inbox}/{since}/{conversation}`: conversations that may close on their own, by the
+// start of their idleness, per inbox; `seen/{last sign of life}/{user}`: available agents.
+
+/// Prefix of the offers by deadline.
+pub(super) const OFFERS: &str = "offer/";
+/// Prefix of the offers held, by agent.
+pub(super) const HELD: &str = "held/";
+/// Prefix of the available agents by last sign of life.
+pub(super) const SEEN: &str = "seen/";
+
+/// An offer's deadline key.
+pub(super) fn offer_key(deadline: Timestamp, conversation_id: &str) -> String {
+    format!("{OFFERS}{}/{conversation_id}", hex_time(deadline))
+}
+
+/// The key of an offer an agent holds.
+pub(super) fn held_key(agent_id: &str, conversation_id: &str) -> String {
+    format!("{HELD}{agent_id}/{conversation_id}")
+}
+
+/// The prefix of the offers one agent holds.
+pub(super) fn held_prefix(agent_id: &str) -> String {
+    format!("{HELD}{agent_id}/")
+}
+
+/// The idle-timer key of a conversation in its inbox.
+pub(super) fn idle_key(inbox_id: &str, since: Timestamp, conversation_id: &str) -> String {
+    format!("{}{}/{conversation_id}", idle_prefix(inbox_id), hex_time(since))
+}
+
+/// The prefix of one inbox's idle timers.
+pub(super) fn idle_prefix(inbox_id: &str) -> String {
+    format!("idle/{inbox_id}/")
+}
+
+/// The presence key of an available agent.
+pub(super) fn seen_key(at: Timestamp, user_id: &str) -> String {
+    format!("{SEEN}{}/{user_id}", hex_time(at))
+}
+
+/// `(time, id)` of a timer key after its prefix (`{time}/{id}`).
+pub(super) fn timer_parts(rest: &str) -> Option<(&str, &str)> {
+    rest.split_once('/')
+}
+
+// ---- Records ----
+
+/// `Tbl::StatusLog`: `{user}/{at}/{seq}` → the status moved to.
+pub(super) fn status_log_key(user_id: &str, at: Timestamp, seq: u64) -> String {
+    format!("{}{}/{seq:016x}", status_log_prefix(user_id), hex_time(at))
+}
+
+/// The prefix of one agent's status log.
+pub(super) fn status_log_prefix(user_id: &str) -> String {
+    format!("{user_id}/")
+}
+
+/// `Tbl::ReadMarks`: `{user}/{conversation}` → the read mark.
+pub(super) fn read_mark_key(user_id: &str, conversation_id: &str) -> String {
+    format!("{user_id}/{conversation_id}")
+}
+
+/// `Tbl::UserCredentials`: `{user}/{credential}` → "".
+pub(super) fn user_credential_key(user_id: &str, credential_id: &str) -> String {
+    format!("{}{credential_id}", user_credentials_prefix(user_id))
+}
+
+/// The prefix of one user's credentials.
+pub(super) fn user_credentials_prefix(user_id: &str) -> String {
+    format!("{user_id}/")
+}
+
+/// `Tbl::ContactFiles`: `{contact}/{attachment}` → the conversation.
+pub(super) fn contact_file_key(contact_id: &str, attachment_id: &str) -> String {
+    format!("{}{attachment_id}", contact_files_prefix(contact_id))
+}
+
+/// The prefix of one contact's files.
+pub(super) fn contact_files_prefix(contact_id: &str) -> String {
+    format!("{contact_id}/")
+}
+
+/// `Tbl::Idempotency`: `{scope}/{key}` → the remembered answer.
+pub(super) fn idempotency_key(scope: &str, key: &str) -> String {
+    format!("{scope}/{key}")
+}
+
+/// `Tbl::Meta`: the round-robin cursor of an inbox.
+pub(super) fn route_cursor_key(inbox_id: &str) -> String {
+    format!("route_cursor/{inbox_id}")
+}
+
+// ---- Binary keys (`Bin::Timeline`, `Bin::MessageIndex`) ----
+
+/// Appends the key form of an id: `0` + its 16 packed bytes (`codec::Id`), or `1` + length
+/// (u32, big-endian) + the string. Self-delimiting, so a key that continues after it can be
+/// range-scanned per id.
+pub(super) fn push_key_id(out: &mut Vec<u8>, prefix: &str, s: &str) {
+    match codec::Id::pack(prefix, s) {
+        codec::Id::Packed(b) => {
+            out.push(0);
+            out.extend_from_slice(&b);
+        }
+        codec::Id::Raw(raw) => {
+            out.push(1);
+            out.extend_from_slice(&(raw.len() as u32).to_be_bytes());
+            out.extend_from_slice(raw.as_bytes());
+        }
     }
 }
+
+/// The key of timeline chunk `chunk` of a conversation: the conversation id in key form, then
+/// the chunk number (u32, big-endian), so one conversation's chunks are one range in order.
+pub(super) fn chunk_key(conversation_id: &str, chunk: u32) -> Vec<u8> {
+    let mut key = Vec::with_capacity(21);
+    push_key_id(&mut key, codec::CONV, conversation_id);
+    key.extend_from_slice(&chunk.to_be_bytes());
+    key
+}
+
+/// The chunk number of a chunk key (its last four bytes).
+pub(super) fn chunk_of_key(key: &[u8]) -> Result<u32, StoreError> {
+    key.split_last_chunk::<4>()
+        .map(|(_, tail)| u32::from_be_bytes(*tail))
+        .ok_or_else(|| StoreError::Corrupt("timeline chunk key too short".into()))
+}
+
+/// The message-id index key of a message id.
+pub(super) fn message_id_key(message_id: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(17);
+    push_key_id(&mut key, codec::MSG, message_id);
+    key
+}
+
+#[cfg(test)]
+mod tests;
