@@ -16,9 +16,11 @@ use crate::desk::{ClientInfo, Desk};
 #[derive(Object)]
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct LoginRequest {
-    /// The account's email (case does not matter).
+    /// The account's email (case does not matter; at most 254 characters).
+    #[oai(validator(max_length = 254))]
     pub email: String,
-    /// The password.
+    /// The password (at most 1024 characters, like every password).
+    #[oai(validator(max_length = 1024))]
     pub password: String,
 }
 
@@ -50,8 +52,11 @@ pub struct AuthApi;
 impl AuthApi {
     /// Sign in
     ///
-    /// Exchanges email and password for a session token. Repeated failures for one account or
-    /// one address are slowed and then refused for 15 minutes with `429` and `Retry-After`.
+    /// Exchanges email and password for a session token. Repeated failures are slowed, never
+    /// locked: after 3 failures for one account from one address, 10 for one account from
+    /// anywhere, or 20 from one address, each further attempt must wait longer (1 s, 2 s, 4 s …
+    /// up to a minute), answered `429` with `Retry-After`. One attempt per account is checked
+    /// at a time; a second one meanwhile gets `429` with `Retry-After: 1`.
     #[oai(path = "/auth/login", method = "post", operation_id = "login")]
     async fn login(
         &self,

@@ -75,9 +75,10 @@ pub struct ContactBody {
     /// Email; unique among contacts. Blank clears it.
     #[oai(validator(max_length = 254, pattern = r"^\s*(?:[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?)?\s*$"))]
     pub email: Option<String>,
-    /// Phone, any formatting, with at least 5 digits; unique among contacts after normalisation.
+    /// Phone, any formatting (at most 40 characters), with 5 to 20 digits (E.164 allows 15);
+    /// unique among contacts after normalisation.
     /// Blank clears it.
-    #[oai(validator(max_length = 100, pattern = r"^\s*$|^[^0-9]*(?:[0-9][^0-9]*){5,}$"))]
+    #[oai(validator(max_length = 40, pattern = r"^\s*$|^[^0-9]*(?:[0-9][^0-9]*){5,20}$"))]
     pub phone: Option<String>,
     /// External id, at most 200 characters; unique among contacts. Blank clears it.
     #[oai(validator(max_length = 200))]

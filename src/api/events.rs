@@ -205,18 +205,39 @@ async fn catch_up(
     Some(cursor)
 }
 
-/// Feeds one subscriber until it disconnects.
-async fn pump(desk: Desk, who: Principal, after: Option<u64>, tx: mpsc::Sender<LiveEvent>) {
-    let mut live = desk.hub().subscribe();
-    let now = desk.hub().last_seq();
+/// Where a subscriber starts: subscribed to the broadcast *before* the answer is sent, so no
+/// event committed after `now` can be missed; everything up to `now` comes from the log.
+struct Start {
+    live: broadcast::Receiver<Arc<Delivery>>,
+    now: u64,
+    after: Option<u64>,
+}
+
+/// Feeds one subscriber until it disconnects, the server shuts down, or its credential stops
+/// standing (signed out, revoked, expired, password changed, user deactivated).
+async fn pump(desk: Desk, who: Principal, start: Start, tx: mpsc::Sender<LiveEvent>) {
+    let Start { mut live, now, after } = start;
+    // A revocation committed between the authentication and the subscription.
+    if !desk.still_valid(&who) {
+        return;
+    }
     let Some(mut cursor) = catch_up(&desk, &who, &tx, after.unwrap_or(now).min(now), now).await else { return };
     let Ok(mut viewer) = desk.live_viewer(&who) else { return };
     let mut beat = tokio::time::interval(STREAM_HEARTBEAT);
     let mut closing = desk.closing();
+    let expiry = desk.time_left(&who);
+    let expired = async {
+        match expiry {
+            Some(left) => tokio::time::sleep(left).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(expired);
     loop {
         tokio::select! {
             _ = tx.closed() => return,
             _ = async { closing.wait_for(|c| *c).await.map(|_| ()) } => return,
+            () = &mut expired => return,
             _ = beat.tick() => {
                 // An open stream is a sign of life (F20); refresh what the viewer may see.
                 if desk.heartbeat(&who, false).await.is_err() { return }
@@ -226,16 +247,31 @@ async fn pump(desk: Desk, who: Principal, after: Option<u64>, tx: mpsc::Sender<L
                 Ok(d) => {
                     if d.event.seq <= cursor { continue }
                     cursor = d.event.seq;
+                    if about_credentials(&d, &who) && !desk.still_valid(&who) { return }
                     if refreshes_viewer(&d, &who) && let Ok(v) = desk.live_viewer(&who) { viewer = v }
                     if d.visible_to(&viewer) && let Some(e) = LiveEvent::of(&d) && tx.send(e).await.is_err() { return }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
+                    if !desk.still_valid(&who) { return }
                     let upto = desk.hub().last_seq();
                     match catch_up(&desk, &who, &tx, cursor, upto).await { Some(c) => cursor = c, None => return }
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
             }
         }
+    }
+}
+
+/// Whether a delivery may end the subscriber's credential: a sign-out, a revoked token, a
+/// password change or a change to their user (deactivation, a reset by an admin).
+fn about_credentials(d: &Arc<Delivery>, who: &Principal) -> bool {
+    match &d.event.kind {
+        EventKind::SignedOut { user_id, .. }
+        | EventKind::TokenRevoked { user_id, .. }
+        | EventKind::PasswordChanged { user_id }
+        | EventKind::UserDeactivated { user_id, .. }
+        | EventKind::UserUpdated { user_id, .. } => *user_id == who.user.id,
+        _ => false,
     }
 }
 
@@ -279,7 +315,8 @@ impl EventsApi {
         let who = auth.0;
         who.ready()?;
         let (tx, mut rx) = mpsc::channel::<LiveEvent>(256);
-        tokio::spawn(pump(desk.0.clone(), who, last_event_id.0, tx));
+        let start = Start { live: desk.hub().subscribe(), now: desk.hub().last_seq(), after: last_event_id.0 };
+        tokio::spawn(pump(desk.0.clone(), who, start, tx));
         let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
         Ok(EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, LiveEvent>)
             .keep_alive(KEEP_ALIVE)

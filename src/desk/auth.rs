@@ -2,6 +2,7 @@
 
 use std::net::IpAddr;
 
+use super::throttle::{Refusal, key as throttle_key};
 use super::{Desk, DeskError, Principal, password};
 use crate::domain::credential::Rejection;
 use crate::domain::validation::{check_password, normalize_email};
@@ -38,43 +39,52 @@ pub struct NewToken {
 }
 
 const WRONG_CREDENTIALS: &str = "The email or password is wrong.";
+/// Longest email address (RFC 5321: 254 characters in a path).
+pub const MAX_EMAIL_BYTES: usize = 254;
+
+/// The answer to a throttled attempt.
+fn too_many(r: Refusal) -> DeskError {
+    let (secs, detail) = match r {
+        Refusal::Slowed(secs) => (secs, format!("Too many failed sign-ins. Try again in {secs} seconds.")),
+        Refusal::Busy => (1, "Another sign-in to this account is being checked. Try again in a second.".to_string()),
+    };
+    DeskError::TooManyRequests { retry_after_secs: secs, detail }
+}
 /// Longest token name.
 const MAX_TOKEN_NAME: usize = 100;
 /// Longest API token lifetime, in days.
 const MAX_TOKEN_DAYS: u32 = 3650;
 
 impl Desk {
-    /// Signs in with email and password, throttling repeated failures per account and address.
+    /// Signs in with email and password. Attempts are throttled per account from the client's
+    /// address, per account and per address (`domain::throttle`), counted before the password
+    /// is checked, one check per account at a time.
     pub async fn login(&self, email: &str, password: &str, client: ClientInfo) -> Result<LoginOutcome, DeskError> {
-        let email = normalize_email(email);
-        let account_key = format!("account:{email}");
-        let addr_key = client.addr.map(|a| format!("addr:{a}"));
-        let now = self.now();
-        let waits = [
-            self.throttle.wait_secs(&throttle::ACCOUNT, &account_key, now.millis()),
-            addr_key.as_ref().and_then(|k| self.throttle.wait_secs(&throttle::ADDRESS, k, now.millis())),
-        ];
-        if let Some(secs) = waits.into_iter().flatten().max() {
-            return Err(DeskError::TooManyRequests {
-                retry_after_secs: secs,
-                detail: format!("Too many failed sign-ins. Try again in {secs} seconds."),
-            });
+        if email.len() > MAX_EMAIL_BYTES {
+            return Err(DeskError::field("email", "must be at most 254 characters"));
         }
+        let email = normalize_email(email);
+        let now = self.now();
+        let addr = client.addr.map(|a| a.to_string()).unwrap_or_default();
+        let (account, pair) = (throttle_key("account", &[&email]), throttle_key("pair", &[&email, &addr]));
+        let mut keys = vec![(throttle::ACCOUNT_FROM_ADDRESS, pair.clone()), (throttle::ACCOUNT, account.clone())];
+        if client.addr.is_some() {
+            keys.push((throttle::ADDRESS, throttle_key("addr", &[&addr])));
+        }
+        let attempt = self.throttle.begin(&account, &keys, &[pair, account.clone()], now.millis()).map_err(too_many)?;
         let user = self.store.snapshot()?.user_by_email(&email)?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let valid = password::verify(password.to_string(), hash).await;
+        self.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let user = match user {
             Some(u) if valid && u.active => u,
             _ => {
-                self.throttle.fail(&throttle::ACCOUNT, &account_key, now.millis());
-                if let Some(k) = &addr_key {
-                    self.throttle.fail(&throttle::ADDRESS, k, now.millis());
-                }
-                tracing::warn!(email = %email, addr = ?client.addr, "failed sign-in");
+                // Debug formatting escapes line breaks and terminal escapes.
+                tracing::warn!(email = ?email, addr = ?client.addr, "failed sign-in");
                 return Err(DeskError::Unauthorized(WRONG_CREDENTIALS.into()));
             }
         };
-        self.throttle.clear(&account_key);
+        attempt.succeeded();
         let token = password::new_secret(CredentialKind::Session.secret_prefix());
         let credential = Credential {
             id: self.new_id("tok"),
@@ -147,6 +157,23 @@ impl Desk {
             });
         }
         Ok(Principal { user, credential })
+    }
+
+    /// Whether `who`'s credential still stands: not signed out, revoked or expired, and its
+    /// user still active. Open event streams ask it whenever something about their user
+    /// changes, so a revocation ends them at once.
+    pub fn still_valid(&self, who: &Principal) -> bool {
+        let now = self.now();
+        let Ok(snap) = self.store.snapshot() else { return false };
+        let credential = snap.credential(&who.credential.id).ok().flatten();
+        let user = snap.user(&who.user.id).ok().flatten();
+        credential.is_some_and(|c| c.check(now).is_ok()) && user.is_some_and(|u| u.active)
+    }
+
+    /// How long `who`'s credential has left (`None` when it never expires).
+    pub fn time_left(&self, who: &Principal) -> Option<std::time::Duration> {
+        let left = who.credential.expires_at?.millis_since(self.now()).max(0);
+        Some(std::time::Duration::from_millis(u64::try_from(left).unwrap_or(0)))
     }
 
     /// Sets the caller's own status: `available`, `away` or `offline` (`rona` is set only by
@@ -308,9 +335,17 @@ impl Desk {
         if current == new {
             return Err(DeskError::field("new_password", "must differ from the current password"));
         }
-        if !password::verify(current.to_string(), Some(who.user.password_hash.clone())).await {
+        // Guesses of the current password are sign-in attempts on the account.
+        let account = throttle_key("account", &[&normalize_email(&who.user.email)]);
+        let pair = throttle_key("pair", &[&account, &who.credential.id]);
+        let keys = [(throttle::ACCOUNT_FROM_ADDRESS, pair.clone()), (throttle::ACCOUNT, account.clone())];
+        let attempt = self.throttle.begin(&account, &keys, &[pair], self.now().millis()).map_err(too_many)?;
+        let valid = password::verify(current.to_string(), Some(who.user.password_hash.clone())).await;
+        self.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if !valid {
             return Err(DeskError::Forbidden("The current password is wrong.".into()));
         }
+        attempt.succeeded();
         let hash = password::hash(new.to_string()).await?;
         let (user_id, keep, actor, now) = (who.user.id.clone(), who.credential.id.clone(), who.actor(), self.now());
         self.store

@@ -39,7 +39,7 @@ pub use conversations::{ConversationView, ListQuery, NewConversation, Transcript
 pub use exports::{COLUMNS, CsvExport, EXPORT_PAGE, ExportFile, ExportRow, Transcript, TranscriptEntry, Zone};
 pub use handling::{BulkOutcome, CloseRequest, ConversationPatch};
 pub use handover::{MAX_NOTE_CHARS, TransferTarget};
-pub use idempotency::IdempotencyRecord;
+pub use idempotency::{IdempotencyRecord, Purged};
 pub use import::ImportReport;
 pub use messages::OutgoingMessage;
 pub use monitor::{MonitorAgent, MonitorConversation, MonitorFilter, Named};
@@ -165,6 +165,8 @@ pub struct Desk {
     clock: Arc<dyn Clock>,
     config: DeskConfig,
     throttle: Arc<throttle::LoginThrottle>,
+    /// Passwords checked since start (sign-ins and password changes).
+    password_checks: Arc<std::sync::atomic::AtomicU64>,
     ids: Arc<Mutex<domain::id::IdState>>,
     hub: Arc<std::sync::OnceLock<crate::realtime::Hub>>,
     search: Arc<std::sync::OnceLock<Result<crate::search::SearchIndex, String>>>,
@@ -179,6 +181,7 @@ impl Desk {
             clock,
             config,
             throttle: Arc::default(),
+            password_checks: Arc::default(),
             ids: Arc::default(),
             hub: Arc::default(),
             search: Arc::default(),
@@ -190,6 +193,12 @@ impl Desk {
     /// may listen). Call it from inside the tokio runtime.
     pub fn hub(&self) -> &crate::realtime::Hub {
         self.hub.get_or_init(|| crate::realtime::Hub::start(&self.store))
+    }
+
+    /// How many passwords were checked since start (sign-ins and password changes): what the
+    /// throttle lets through.
+    pub fn password_checks(&self) -> u64 {
+        self.password_checks.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Open live-event streams (0 before the hub starts).

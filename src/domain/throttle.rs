@@ -1,29 +1,31 @@
-//! Login throttling: repeated failed sign-ins for one account or one address are first slowed
-//! (each further attempt must wait longer) and then refused for a while. Pure rules; the desk
-//! keeps the per-key state and supplies the time.
+//! Sign-in throttling: repeated failed attempts are slowed (each further attempt must wait
+//! longer, up to a cap), never locked out: a lock would let anyone who knows an address keep
+//! its owner out. Attempts are counted per account *from one client address* (tight: the
+//! guesser's own address), per account from anywhere (looser, so guesses spread over many
+//! addresses are still slowed while the owner is at most briefly delayed), and per client
+//! address (loosest: an office may share one). Pure rules; the desk keeps the counters and
+//! supplies the time.
 
-/// How hard a key (an account or an address) is throttled.
+/// How hard a key is slowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
     /// Failures allowed before attempts are slowed.
     pub slow_after: u32,
-    /// Failures after which the key is locked for `lock_secs`.
-    pub lock_after: u32,
-    /// How long a lock lasts, from the last failure.
-    pub lock_secs: i64,
-    /// Longest wait while slowed.
+    /// Longest wait between two attempts.
     pub max_delay_secs: i64,
     /// Failures are forgotten this long after the last one.
     pub forget_secs: i64,
 }
 
-/// Policy for one account: 3 free tries, then 1 s, 2 s, 4 s … waits, locked 15 min after 10.
-pub const ACCOUNT: Policy =
-    Policy { slow_after: 3, lock_after: 10, lock_secs: 900, max_delay_secs: 60, forget_secs: 900 };
+/// One account from one client address: 3 free tries, then waits of 1 s, 2 s, 4 s … up to
+/// a minute.
+pub const ACCOUNT_FROM_ADDRESS: Policy = Policy { slow_after: 3, max_delay_secs: 60, forget_secs: 900 };
 
-/// Policy for one client address: looser, since an office may share one address.
-pub const ADDRESS: Policy =
-    Policy { slow_after: 10, lock_after: 50, lock_secs: 900, max_delay_secs: 60, forget_secs: 900 };
+/// One account from any address: 10 free tries, then waits up to 30 s.
+pub const ACCOUNT: Policy = Policy { slow_after: 10, max_delay_secs: 30, forget_secs: 900 };
+
+/// One client address, whatever the account: 20 free tries, then waits up to a minute.
+pub const ADDRESS: Policy = Policy { slow_after: 20, max_delay_secs: 60, forget_secs: 900 };
 
 /// The failures recorded for one key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,14 +45,11 @@ impl Policy {
     /// When the next attempt is allowed, in seconds from `now_ms`; `None` when it is allowed now.
     pub fn wait_secs(&self, f: Option<Failures>, now_ms: i64) -> Option<i64> {
         let f = self.current(f, now_ms)?;
-        let delay = if f.count >= self.lock_after {
-            self.lock_secs
-        } else if f.count >= self.slow_after {
-            let exp = (f.count - self.slow_after).min(30);
-            (1i64 << exp).min(self.max_delay_secs)
-        } else {
+        if f.count < self.slow_after {
             return None;
-        };
+        }
+        let exp = (f.count - self.slow_after).min(30);
+        let delay = (1i64 << exp).min(self.max_delay_secs);
         let allowed_at = f.last_ms + delay * 1000;
         // Round up so that waiting exactly `Retry-After` seconds is always enough.
         (allowed_at > now_ms).then(|| (allowed_at - now_ms + 999) / 1000)
@@ -68,8 +67,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn free_tries_then_slowed_then_locked() {
-        let p = ACCOUNT;
+    fn free_tries_then_slowed_up_to_a_cap_and_never_locked() {
+        let p = ACCOUNT_FROM_ADDRESS;
         let mut f = None;
         let mut now = 0;
         for _ in 0..3 {
@@ -82,24 +81,22 @@ mod tests {
         assert_eq!(p.wait_secs(f, now), None);
         f = Some(p.record_failure(f, now));
         assert_eq!(p.wait_secs(f, now), Some(2));
-        // Drive it to the lock.
-        for _ in 4..10 {
+        for _ in 0..40 {
             now += 60_000;
             f = Some(p.record_failure(f, now));
         }
-        assert_eq!(f.map(|f| f.count), Some(10));
-        assert_eq!(p.wait_secs(f, now), Some(900));
-        assert_eq!(p.wait_secs(f, now + 899_500), Some(1));
-        // The lock lasts as long as the failures are remembered, then everything is forgotten.
-        assert_eq!(p.wait_secs(f, now + 900_000), None);
-        assert_eq!(p.record_failure(f, now + 900_000).count, 1);
+        assert_eq!(p.wait_secs(f, now), Some(60), "a minute at most, however many failures");
+        assert_eq!(p.wait_secs(f, now + 60_000), None, "then the next attempt is allowed");
+        assert_eq!(p.record_failure(f, now + 900_000).count, 1, "forgotten after 15 minutes");
     }
 
     #[test]
-    fn delay_is_capped() {
-        let f = Some(Failures { count: 9, last_ms: 0 });
-        assert_eq!(ACCOUNT.wait_secs(f, 0), Some(60));
-        let f = Some(Failures { count: 49, last_ms: 0 });
-        assert_eq!(ADDRESS.wait_secs(f, 0), Some(60));
+    fn the_account_wide_and_address_policies_are_looser() {
+        let f = |count| Some(Failures { count, last_ms: 0 });
+        assert_eq!(ACCOUNT.wait_secs(f(9), 0), None);
+        assert_eq!(ACCOUNT.wait_secs(f(10), 0), Some(1));
+        assert_eq!(ACCOUNT.wait_secs(f(1000), 0), Some(30));
+        assert_eq!(ADDRESS.wait_secs(f(19), 0), None);
+        assert_eq!(ADDRESS.wait_secs(f(1000), 0), Some(60));
     }
 }

@@ -1,8 +1,13 @@
 //! `Idempotency-Key` on mutations (API.md): the first answer to a POST, PUT, PATCH or DELETE
-//! sent with a key is remembered for 24 hours per token; a retry with the same key and the
-//! same request gets that answer again (with `Idempotency-Replayed: true`) and changes
+//! sent with a key is remembered for 24 hours per credential; a retry with the same key and
+//! the same request gets that answer again (with `Idempotency-Replayed: true`) and changes
 //! nothing; the same key with a different request is a 422. Concurrent requests with the same
 //! key wait for each other, so a double click is decided once.
+//!
+//! The token is checked before anything is replayed: a request whose token is unknown,
+//! signed out, revoked or expired is not keyed at all and gets the handler's 401. An answer
+//! that carries a secret (a session token, an API token) is never stored: its record keeps
+//! only the status, and a replay is a 409 that says why.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -43,16 +48,22 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Operations whose successful answer carries a secret, which is never stored (a test checks
+/// this list against every answer schema of the spec).
+pub const SECRET_ANSWERS: [(&str, &str); 2] = [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/tokens")];
+
 /// What the middleware needs to handle a keyed request.
 pub struct Keyed {
     scope_key: String,
     scope: String,
     key: String,
     fingerprint: String,
+    secret: bool,
 }
 
-/// Whether the request carries a usable key; reads and restores the body to fingerprint it.
-pub async fn prepare(req: &mut Request) -> Result<Option<Keyed>, Problem> {
+/// Whether the request carries a usable key and a standing credential; reads and restores the
+/// body to fingerprint it.
+pub async fn prepare(req: &mut Request, desk: &Desk) -> Result<Option<Keyed>, Problem> {
     if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
         return Ok(None);
     }
@@ -61,7 +72,9 @@ pub async fn prepare(req: &mut Request) -> Result<Option<Keyed>, Problem> {
     let Some(key) = key.map(str::to_string) else {
         return Err(Problem::new(400, "Idempotency-Key must be 1 to 255 visible ASCII characters."));
     };
-    let Some(auth) = req.headers().get(AUTHORIZATION).map(|v| v.as_bytes().to_vec()) else { return Ok(None) };
+    let secret = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    // Authenticate first: no replay for a token that does not stand (the handler answers 401).
+    let Some(Ok(who)) = secret.map(|s| desk.authenticate(s.trim())) else { return Ok(None) };
     let body =
         req.take_body().into_bytes().await.map_err(|e| Problem::new(400, format!("cannot read the body: {e}")))?;
     let mut h = Sha256::new();
@@ -71,8 +84,9 @@ pub async fn prepare(req: &mut Request) -> Result<Option<Keyed>, Problem> {
     h.update(b"\n");
     h.update(&body);
     req.set_body(Body::from_bytes(body));
-    let scope = hex(&Sha256::digest(&auth))[..32].to_string();
-    Ok(Some(Keyed { scope_key: format!("{scope}/{key}"), scope, key, fingerprint: hex(&h.finalize()) }))
+    let scope = who.credential.id;
+    let secret = SECRET_ANSWERS.iter().any(|(m, p)| req.method().as_str() == *m && req.uri().path() == *p);
+    Ok(Some(Keyed { scope_key: format!("{scope}/{key}"), scope, key, fingerprint: hex(&h.finalize()), secret }))
 }
 
 fn replay(r: &IdempotencyRecord) -> Response {
@@ -94,6 +108,17 @@ where
     let lock = locks.lock_for(&k.scope_key);
     let guard = lock.lock().await;
     let out = match desk.idempotency_get(&k.scope, &k.key) {
+        Ok(Some(r)) if r.fingerprint == k.fingerprint && r.withheld => {
+            super::middleware::problem_response(Problem::new(
+                409,
+                format!(
+                    "The first request with this Idempotency-Key was answered {}, and that answer held a secret, \
+                     which is never stored, so it cannot be sent again. If it was lost, revoke what it created \
+                     (GET /api/v1/tokens lists your tokens) and send the request again with a new key.",
+                    r.status
+                ),
+            ))
+        }
         Ok(Some(r)) if r.fingerprint == k.fingerprint => replay(&r),
         Ok(Some(_)) => super::middleware::problem_response(Problem::new(
             422,
@@ -109,12 +134,14 @@ where
                 let content_type = resp.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
                 let (parts, body) = resp.into_parts();
                 let text = body.into_string().await.unwrap_or_default();
+                let withheld = k.secret && status.is_success();
                 let record = IdempotencyRecord {
                     fingerprint: k.fingerprint,
                     status: status.as_u16(),
                     content_type,
-                    body: text.clone(),
+                    body: if withheld { String::new() } else { text.clone() },
                     created_at: desk.now(),
+                    withheld,
                 };
                 if let Err(e) = desk.idempotency_put(&k.scope, &k.key, record).await {
                     tracing::warn!(error = %e, "could not remember an idempotent answer");

@@ -215,7 +215,7 @@ impl<E: Endpoint> Endpoint for Layer<E> {
                 Err(p) => Err(p),
                 Ok(injected) => match strict_types(&mut req, &method, &path, injected).await {
                     Err(p) => Err(p),
-                    Ok(()) => super::idempotency::prepare(&mut req).await,
+                    Ok(()) => super::idempotency::prepare(&mut req, &self.desk).await,
                 },
             };
             let (mut resp, op) = match prepared {
@@ -235,6 +235,7 @@ impl<E: Endpoint> Endpoint for Layer<E> {
             if let Ok(v) = HeaderValue::from_str(&rid) {
                 resp.headers_mut().insert(REQUEST_ID, v);
             }
+            super::headers::secure(&mut resp, &path);
             if resp.status() == StatusCode::METHOD_NOT_ALLOWED
                 && !resp.headers().contains_key(ALLOW)
                 && let Some(v) = super::spec_index::allowed(&path).and_then(|m| HeaderValue::from_str(&m).ok())

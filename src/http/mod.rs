@@ -2,9 +2,11 @@
 //! with graceful shutdown. `app` needs no socket (tests drive it with `poem::test::TestClient`);
 //! `serve` runs it on a bound listener until the shutdown future resolves.
 
+mod headers;
 mod idempotency;
 mod middleware;
 mod ops;
+mod server;
 mod spec_index;
 mod strict;
 mod validation;
@@ -16,10 +18,11 @@ use std::time::Duration;
 use poem::endpoint::make_sync;
 use poem::listener::{Listener, TcpAcceptor, TcpListener};
 use poem::middleware::CatchPanic;
-use poem::web::Html;
-use poem::{Endpoint, EndpointExt, Response, Route, Server, get};
+use poem::{Endpoint, EndpointExt, Response, Route, get};
 
+pub use idempotency::SECRET_ANSWERS;
 pub use middleware::REQUEST_ID;
+pub use server::{Limits, raise_descriptor_limit};
 
 use crate::api;
 use crate::desk::Desk;
@@ -45,6 +48,8 @@ pub struct AppState {
     /// Largest accepted upload body (`POST /api/v1/attachments`, `/api/v1/library`), in bytes;
     /// the workspace setting `max_upload_bytes` is checked exactly on top of it.
     pub max_upload_body_bytes: usize,
+    /// Deadlines and the cap of connections.
+    pub limits: Limits,
 }
 
 impl AppState {
@@ -55,6 +60,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_upload_body_bytes: DEFAULT_MAX_UPLOAD_BODY_BYTES,
+            limits: Limits::default(),
         }
     }
 }
@@ -63,7 +69,8 @@ impl AppState {
 pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
     let spec = api::spec_json();
     let docs: Arc<str> = api::docs_html(&spec).into();
-    let docs = move |_: poem::Request| Html(docs.to_string());
+    let policy: Arc<str> = headers::docs_policy(&docs).into();
+    let docs = move |_: poem::Request| headers::docs_page(&docs, &policy);
     let routes = Route::new()
         .nest("/api/v1", api::service())
         .at(
@@ -116,9 +123,13 @@ pub async fn serve(
         // Live event streams never finish on their own: end them so shutdown is prompt.
         desk.close_streams();
     };
-    let served = Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(app(state), shutdown, Some(SHUTDOWN_GRACE))
-        .await;
+    let mut limits = state.limits;
+    if let Some(fds) = raise_descriptor_limit() {
+        // Keep room for the database, the search index and uploads beside the connections.
+        let room = usize::try_from(fds.saturating_sub(256)).unwrap_or(usize::MAX).max(16);
+        limits.max_connections = limits.max_connections.min(room);
+    }
+    let served = server::run(acceptor, app(state).boxed(), limits, shutdown, SHUTDOWN_GRACE).await;
     scheduler.abort();
     indexer.abort();
     let _ = scheduler.await;

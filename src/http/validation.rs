@@ -63,7 +63,7 @@ pub fn pattern_words(pattern: &str) -> String {
         r"^[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?$" | r"^\s*(?:[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?)?\s*$" => {
             "must be an email address such as ana@example.com"
         }
-        r"^\s*$|^[^0-9]*(?:[0-9][^0-9]*){5,}$" => "must hold at least 5 digits, e.g. +39 02 1234 5678",
+        r"^\s*$|^[^0-9]*(?:[0-9][^0-9]*){5,20}$" => "must hold 5 to 20 digits, e.g. +39 02 1234 5678",
         r"^\s*(?:https?://\S*)?\s*$" => "must be an http(s) URL",
         other => return format!("must match the pattern {other}"),
     };

@@ -46,12 +46,17 @@ impl Delivery {
 }
 
 /// Whether live subscribers care about this kind of event. Team, inbox and user changes are
-/// never sent to a client, but they make an open stream re-read what its viewer may see.
+/// never sent to a client, but they make an open stream re-read what its viewer may see;
+/// sign-outs, revocations, password changes and deactivations make it check its credential.
 fn wanted(kind: &EventKind) -> bool {
     matches!(
         kind,
         EventKind::ConfigChanged { .. }
             | EventKind::UserUpdated { .. }
+            | EventKind::UserDeactivated { .. }
+            | EventKind::PasswordChanged { .. }
+            | EventKind::SignedOut { .. }
+            | EventKind::TokenRevoked { .. }
             | EventKind::ConversationCreated { .. }
             | EventKind::ConversationChanged { .. }
             | EventKind::MessageCreated { .. }

@@ -38,6 +38,16 @@ pub trait RecordReads: Reader + Sized {
     fn idempotency_record<T: DeserializeOwned>(&self, scope: &str, key: &str) -> Result<Option<T>, StoreError> {
         self.get_json(Tbl::Idempotency, &keys::idempotency_key(scope, key))
     }
+    /// Up to `limit` idempotency records after the stored key `after`, with their stored keys
+    /// (for the purge of expired ones).
+    fn idempotency_records<T: DeserializeOwned>(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, T)>, StoreError> {
+        let page = self.scan_raw(Tbl::Idempotency, "", after, limit)?;
+        page.into_iter().map(|(k, v)| Ok((k, super::reader::decode(&v)?))).collect()
+    }
     /// An inbox's round-robin cursor: the last agent offered.
     fn round_robin_cursor(&self, inbox_id: &str) -> Result<Option<String>, StoreError> {
         self.get_json(Tbl::Meta, &keys::route_cursor_key(inbox_id))
@@ -96,6 +106,8 @@ pub trait RecordChanges {
     fn put_idempotency_record<T: Serialize>(&mut self, scope: &str, key: &str, record: &T) -> Result<(), StoreError>;
     /// Moves an inbox's round-robin cursor.
     fn put_round_robin_cursor(&mut self, inbox_id: &str, cursor: &str) -> Result<(), StoreError>;
+    /// Deletes the idempotency record under a stored key (from [`RecordReads::idempotency_records`]).
+    fn delete_idempotency_record(&mut self, stored_key: &str);
 }
 
 impl RecordChanges for Changes {
@@ -137,6 +149,9 @@ impl RecordChanges for Changes {
     }
     fn put_idempotency_record<T: Serialize>(&mut self, scope: &str, key: &str, record: &T) -> Result<(), StoreError> {
         self.put_json(Tbl::Idempotency, &keys::idempotency_key(scope, key), record)
+    }
+    fn delete_idempotency_record(&mut self, stored_key: &str) {
+        self.delete(Tbl::Idempotency, stored_key);
     }
     fn put_round_robin_cursor(&mut self, inbox_id: &str, cursor: &str) -> Result<(), StoreError> {
         self.put_json(Tbl::Meta, &keys::route_cursor_key(inbox_id), &cursor)

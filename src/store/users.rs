@@ -51,6 +51,11 @@ pub trait UserReads: Reader + Sized {
         self.get_json(Tbl::Credentials, id)
     }
 
+    /// Up to `limit` credentials in id order after the id `after`.
+    fn credentials_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<Credential>, StoreError> {
+        self.scan_raw(Tbl::Credentials, "", after, limit)?.iter().map(|(_, v)| decode(v)).collect()
+    }
+
     /// The credential whose secret hashes to `hash`.
     fn credential_by_hash(&self, hash: &str) -> Result<Option<Credential>, StoreError> {
         match self.get_str(Tbl::CredentialHashes, hash)? {
@@ -87,6 +92,8 @@ pub trait UserChanges {
     fn put_user(&mut self, user: &User, previous: Option<&User>) -> Result<(), StoreError>;
     /// Stores a credential with its indexes.
     fn put_credential(&mut self, credential: &Credential) -> Result<(), StoreError>;
+    /// Deletes a credential and its indexes (a token long revoked or expired).
+    fn delete_credential(&mut self, credential: &Credential);
 }
 
 impl UserChanges for Changes {
@@ -105,5 +112,11 @@ impl UserChanges for Changes {
         self.put_str(Tbl::CredentialHashes, &credential.secret_hash, &credential.id);
         self.put_str(Tbl::UserCredentials, &super::keys::user_credential_key(&credential.user_id, &credential.id), "");
         self.put_json(Tbl::Credentials, &credential.id, credential)
+    }
+
+    fn delete_credential(&mut self, credential: &Credential) {
+        self.delete(Tbl::CredentialHashes, &credential.secret_hash);
+        self.delete(Tbl::UserCredentials, &super::keys::user_credential_key(&credential.user_id, &credential.id));
+        self.delete(Tbl::Credentials, &credential.id);
     }
 }

@@ -61,6 +61,18 @@ impl Sse {
         }
     }
 
+    /// Whether the server ends the stream within `wait` (events before the end are skipped).
+    pub(crate) async fn ends_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Ok(None | Some(Err(_))) => return true,
+                Ok(Some(Ok(_))) => continue,
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// Events up to and including the first that matches `stop` (panics after 5 s).
     pub(crate) async fn until(&mut self, stop: impl Fn(&Got) -> bool) -> Vec<Got> {
         let mut out = Vec::new();

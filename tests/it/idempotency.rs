@@ -86,3 +86,74 @@ async fn concurrent_requests_with_one_key_are_decided_once() {
     assert_eq!([a.1.is_some(), b.1.is_some()].iter().filter(|r| **r).count(), 1, "exactly one replay");
     assert_eq!(count(&h.get("/api/v1/contacts?q=double", &d.ana).await.body), 1);
 }
+
+/// Issue 15, item 4: a remembered answer is never replayed to a token that no longer stands.
+#[tokio::test]
+async fn a_replay_after_sign_out_is_refused_and_returns_no_secret() {
+    let h = Harness::new().await;
+    let session = h.login("ana@example.com", "demo").await;
+    let (status, _, first) = keyed(&h, "/api/v1/tokens", &session, "t-1", json!({"name": "bridge"})).await;
+    assert_eq!(status, 201);
+    let secret = first["token"].as_str().expect("a secret the first time").to_string();
+    assert_eq!(h.post("/api/v1/auth/logout", &session, json!({})).await.status, 204);
+    let (status, replayed, body) = keyed(&h, "/api/v1/tokens", &session, "t-1", json!({"name": "bridge"})).await;
+    assert_eq!((status, replayed), (401, None), "{body}");
+    assert!(!body.to_string().contains(&secret));
+    // Keys are scoped by credential: another session of the same user has its own keys.
+    let other = h.login("ana@example.com", "demo").await;
+    let (status, replayed, _) = keyed(&h, "/api/v1/contacts", &other, "t-1", json!({"name": "Fresh"})).await;
+    assert_eq!((status, replayed), (201, None));
+}
+
+/// Issue 15, item 5: answers that carry a secret are never stored; a replay says why.
+#[tokio::test]
+async fn no_secret_is_ever_written_to_the_database() {
+    let h = Harness::new().await;
+    let mut secrets = Vec::new();
+    let session = h.login("ana@example.com", "demo").await;
+    secrets.push(session.clone());
+    // A sign-in sent with a key (and a token, so it is keyed).
+    let (status, _, body) =
+        keyed(&h, "/api/v1/auth/login", &session, "s-1", json!({"email": "marco@example.com", "password": "demo"}))
+            .await;
+    assert_eq!(status, 200, "{body}");
+    secrets.push(body["token"].as_str().expect("session").to_string());
+    for n in 0..3 {
+        let (status, _, body) =
+            keyed(&h, "/api/v1/tokens", &session, &format!("k-{n}"), json!({"name": format!("t{n}")})).await;
+        assert_eq!(status, 201);
+        secrets.push(body["token"].as_str().expect("secret").to_string());
+    }
+    let (status, replayed, body) = keyed(&h, "/api/v1/tokens", &session, "k-0", json!({"name": "t0"})).await;
+    assert_eq!((status, replayed), (409, None), "{body}");
+    assert!(body["detail"].as_str().unwrap_or("").contains("never stored"), "{body}");
+    assert!(!body.to_string().contains(&secrets[2]));
+
+    let file = std::fs::read(h.dir.path().join("switchboard.redb")).expect("database file");
+    for s in &secrets {
+        assert!(!file.windows(s.len()).any(|w| w == s.as_bytes()), "a secret ({}…) is in the database", &s[..8]);
+    }
+}
+
+/// Issue 15, item 5: expired idempotency records and long-dead credentials are purged.
+#[tokio::test]
+async fn the_purge_deletes_expired_records_and_old_revoked_credentials() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    assert_eq!(keyed(&h, "/api/v1/contacts", &d.ana, "p-1", json!({"name": "Kept a day"})).await.0, 201);
+    let made = h.post("/api/v1/tokens", &d.ana, json!({"name": "old"})).await;
+    let (secret, id) = (made.body["token"].as_str().expect("secret"), made.body["id"].as_str().expect("id"));
+    let gone = h.call(poem::http::Method::DELETE, &format!("/api/v1/tokens/{id}"), Some(&d.ana), None).await;
+    assert_eq!(gone.status, 204);
+
+    let none = h.desk.purge_expired().await.expect("purges");
+    assert_eq!((none.idempotency_records, none.credentials), (0, 0), "nothing is old yet");
+    h.clock.advance_secs(25 * 3600);
+    assert_eq!(h.desk.purge_expired().await.expect("purges").idempotency_records, 1);
+    h.clock.advance_secs(30 * 24 * 3600);
+    let purged = h.desk.purge_expired().await.expect("purges");
+    // The revoked token, and every session of the demo desk that expired after 12 hours.
+    assert!(purged.credentials >= 1, "{purged:?}");
+    let stale = h.get("/api/v1/me", secret).await;
+    assert_eq!(stale.status, 401, "a purged token is simply unknown");
+}

@@ -1,0 +1,289 @@
+//! Issue 15: attacks on the running app that must fail. Each test performs the attack
+//! (bounded in count and size) and asserts what a user or operator would notice.
+
+use serde_json::json;
+
+use crate::common::Harness;
+use crate::common::desk::Desk;
+
+/// The bytes of the data folder (the database file grows in steps of pages).
+fn folder_bytes(h: &Harness) -> u64 {
+    std::fs::read_dir(h.dir.path())
+        .expect("data folder")
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+#[tokio::test]
+async fn a_phone_of_thousands_of_digits_is_refused_and_writes_nothing() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let before = folder_bytes(&h);
+    let long = "1".repeat(5_006);
+    let contact = h.post("/api/v1/contacts", &d.ana, json!({"name": "Long", "phone": long})).await;
+    assert_eq!(contact.status, 422, "{}", contact.text);
+    assert!(contact.text.contains("phone must be at most 40 characters"), "{}", contact.text);
+    let contact =
+        h.post("/api/v1/contacts", &d.ana, json!({"name": "Many", "phone": format!("+{}", "1".repeat(21))})).await;
+    assert_eq!(contact.status, 422, "{}", contact.text);
+    assert!(contact.text.contains("phone must hold 5 to 20 digits"), "{}", contact.text);
+
+    let bridge = h.post("/api/v1/tokens", &d.admin, json!({"name": "bridge"})).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let path = format!("/api/v1/channels/api/{}/messages", d.api);
+    let pushed = h.post(&path, &bridge, json!({"contact": {"phone": "9".repeat(5_006)}, "text": "hi"})).await;
+    assert!(pushed.status == 422 || pushed.status == 400, "{} {}", pushed.status, pushed.text);
+    let handoff = json!({
+        "inbox_id": d.web, "contact": {"name": "Bot", "phone": "7".repeat(500)},
+        "handoff": {"bot_name": "Helpbot", "transcript": [{"from": "customer", "text": "hi"}]}
+    });
+    let created = h.post("/api/v1/conversations", &d.admin, handoff).await;
+    assert!(created.status == 422 || created.status == 400, "{} {}", created.status, created.text);
+    assert!(
+        folder_bytes(&h) <= before + 64 * 1024,
+        "the refused phones grew the folder from {before} to {} bytes",
+        folder_bytes(&h)
+    );
+
+    // The longest phone allowed is found by any run of its last digits.
+    let ok = h.post("/api/v1/contacts", &d.ana, json!({"name": "Ok", "phone": "+39 02 1234 5678 9012 3456"})).await;
+    assert_eq!(ok.status, 201, "20 digits are accepted: {}", ok.text);
+    let found = h.get("/api/v1/contacts?q=345678", &d.ana).await;
+    assert_eq!(found.body["items"].as_array().map(Vec::len), Some(1), "{}", found.text);
+}
+
+/// The server's resident memory (kB) and open descriptors: the test process is the server.
+fn memory_and_descriptors() -> (u64, usize) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let rss = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0);
+    let fds = std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0);
+    (rss, fds)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_headers_and_idle_connections_are_closed_and_the_server_keeps_answering() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = switchboard::store::Store::open(dir.path()).expect("store");
+    let desk = switchboard::desk::Desk::new(
+        store,
+        std::sync::Arc::new(switchboard::clock::SystemClock),
+        switchboard::desk::DeskConfig::default(),
+    );
+    let mut state = switchboard::AppState::new(desk);
+    state.limits = switchboard::http::Limits {
+        header_read: Duration::from_millis(500),
+        idle: Duration::from_secs(2),
+        max_connections: 64,
+    };
+    let acceptor = switchboard::bind("127.0.0.1:0").await.expect("binds");
+    let addr = poem::listener::Acceptor::local_addr(&acceptor)[0].as_socket_addr().expect("tcp").to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(switchboard::serve(state, acceptor, async move {
+        let _ = stopped.await;
+    }));
+    let (before_rss, before_fds) = memory_and_descriptors();
+
+    let report = tokio::task::spawn_blocking(move || {
+        // 180 clients that never finish their headers, three times the connection cap.
+        let started = Instant::now();
+        let mut slow: Vec<TcpStream> = (0..180)
+            .map(|_| {
+                let mut s = TcpStream::connect(&addr).expect("connects");
+                s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").expect("writes");
+                s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+                s
+            })
+            .collect();
+        let during = memory_and_descriptors();
+        // A well-behaved client is still answered, at worst once the slow ones are dropped.
+        let (status, _) = crate::common::http(&addr, "GET", "/healthz", &[], None);
+        let healthz_after = started.elapsed();
+        assert_eq!(status, 200);
+        // Every slow connection is closed by the server (end of stream or an error, never a
+        // wait of 5 s).
+        for s in &mut slow {
+            let mut buf = [0u8; 256];
+            let closed = match s.read(&mut buf) {
+                Ok(n) => n == 0 || String::from_utf8_lossy(&buf[..n]).contains("408"),
+                Err(e) => e.kind() != std::io::ErrorKind::WouldBlock && e.kind() != std::io::ErrorKind::TimedOut,
+            };
+            assert!(closed, "a slow connection was kept open");
+        }
+        let all_closed = started.elapsed();
+
+        // An idle keep-alive connection is closed too.
+        let mut idle = TcpStream::connect(&addr).expect("connects");
+        idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").expect("writes");
+        idle.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+        let mut buf = [0u8; 1024];
+        let n = idle.read(&mut buf).expect("answer");
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+        let quiet = Instant::now();
+        let end = idle.read(&mut buf);
+        assert!(matches!(end, Ok(0)) || end.is_err(), "the idle connection stayed open: {end:?}");
+        let idle_closed = quiet.elapsed();
+        assert!(idle_closed < Duration::from_secs(4), "closed after {idle_closed:?}");
+        (during, healthz_after, all_closed, idle_closed)
+    })
+    .await
+    .expect("client ran");
+    let (during, healthz_after, all_closed, idle_closed) = report;
+    println!(
+        "slow-connection test: server RSS {} kB before, {} kB with 180 slow clients; descriptors {} before, {} during; \
+         /healthz answered after {healthz_after:?}; all slow connections closed after {all_closed:?}; \
+         idle keep-alive closed after {idle_closed:?}",
+        before_rss, during.0, before_fds, during.1
+    );
+    // The 180 client sockets live in this process too; the server side holds at most the cap (64).
+    assert!(during.1 <= before_fds + 180 + 64 + 8, "descriptors bounded: {} during", during.1);
+    let _ = stop.send(());
+    server.await.expect("server task").expect("server ran");
+}
+
+/// A `tracing` writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Issue 15, item 8: sign-in emails are bounded and logged escaped.
+#[tokio::test]
+async fn sign_in_emails_are_bounded_and_cannot_forge_log_lines() {
+    let h = Harness::new().await;
+    let long = format!("{}@example.com", "a".repeat(300));
+    let refused = h.try_login(&long, "demo").await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains("email must be at most 254 characters"), "{}", refused.text);
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let forged = "evil@example.com\n2026-01-05T09:00:00Z  INFO admin signed in\u{1b}[2J";
+    assert_eq!(h.try_login(forged, "wrong").await.status, 401);
+    let log = String::from_utf8(captured.0.lock().map(|b| b.clone()).unwrap_or_default()).expect("utf-8");
+    let line = log.lines().find(|l| l.contains("failed sign-in")).unwrap_or_else(|| panic!("no log line in {log:?}"));
+    assert!(line.contains(r"evil@example.com\n2026"), "the line break is escaped: {line}");
+    assert!(!log.contains('\u{1b}'), "no terminal escape reaches the log: {log:?}");
+    assert_eq!(log.lines().filter(|l| l.contains("admin signed in")).count(), 1, "one line, not two: {log}");
+}
+
+/// Issue 15, item 6: concurrent guesses at one account are checked at most as the policy says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_concurrent_guesses_check_at_most_one_password() {
+    let h = std::sync::Arc::new(Harness::new().await);
+    let before = h.desk.password_checks();
+    let guesses = (0..60).map(|n| {
+        let h = h.clone();
+        tokio::spawn(async move { h.try_login("admin@example.com", &format!("guess {n}")).await.status })
+    });
+    let mut statuses = Vec::new();
+    for g in guesses {
+        statuses.push(g.await.expect("guess ran"));
+    }
+    let checked = h.desk.password_checks() - before;
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!(checked <= 3, "{checked} passwords checked (the policy allows 3 before slowing)");
+    assert_eq!(refused + checked as usize, 60, "every other guess is refused: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
+    // The owner is slowed, never locked out: once the wait is over the right password works.
+    h.clock.advance_secs(60);
+    assert_eq!(h.try_login("admin@example.com", "demo").await.status, 200);
+}
+
+/// Issue 15, item 12: the headers that keep answers out of caches, sniffers and frames.
+#[tokio::test]
+async fn answers_carry_nosniff_no_store_and_the_docs_page_a_policy() {
+    let h = Harness::new().await;
+    let login = h.try_login("ana@example.com", "demo").await;
+    assert_eq!(login.status, 200);
+    assert_eq!(login.header("cache-control"), Some("no-store"), "the sign-in answer holds a token");
+    assert_eq!(login.header("x-content-type-options"), Some("nosniff"));
+    let token = login.body["token"].as_str().expect("token").to_string();
+    for path in ["/api/v1/me", "/api/v1/nothing-here", "/api/openapi.json", "/healthz"] {
+        let a = h.call(poem::http::Method::GET, path, Some(&token), None).await;
+        assert_eq!(a.header("x-content-type-options"), Some("nosniff"), "{path}");
+    }
+    assert_eq!(h.get("/api/v1/me", &token).await.header("cache-control"), Some("no-store"));
+    let docs = h.call(poem::http::Method::GET, "/api/docs", None, None).await;
+    let policy = docs.header("content-security-policy").unwrap_or_default().to_string();
+    assert!(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'sha256-"), "{policy}");
+    assert!(!policy.contains("unsafe-eval") && !policy.contains("script-src 'unsafe-inline'"), "{policy}");
+    assert_eq!(docs.header("x-frame-options"), Some("DENY"));
+}
+
+/// Issue 15, item 5: every answer that carries a secret is one the idempotency layer never
+/// stores (so a new operation with a secret cannot be forgotten in the list).
+#[test]
+fn every_answer_with_a_secret_is_listed_as_never_stored() {
+    let spec: serde_json::Value = serde_json::from_str(&switchboard::api::spec_json()).expect("the spec is JSON");
+    let schemas = &spec["components"]["schemas"];
+    let secret_name = |n: &str| ["token", "secret", "password"].contains(&n) || n.ends_with("_secret");
+    fn props<'a>(schemas: &'a serde_json::Value, s: &'a serde_json::Value, out: &mut Vec<&'a str>, depth: u8) {
+        let s = match s["$ref"].as_str() {
+            Some(r) => &schemas[r.trim_start_matches("#/components/schemas/")],
+            None => s,
+        };
+        if depth > 4 {
+            return;
+        }
+        if let Some(p) = s["properties"].as_object() {
+            for (k, v) in p {
+                out.push(k);
+                props(schemas, v, out, depth + 1);
+            }
+        }
+        props_items(schemas, &s["items"], out, depth);
+    }
+    fn props_items<'a>(schemas: &'a serde_json::Value, s: &'a serde_json::Value, out: &mut Vec<&'a str>, depth: u8) {
+        if !s.is_null() {
+            props(schemas, s, out, depth + 1);
+        }
+    }
+    let mut found = Vec::new();
+    for (path, ops) in spec["paths"].as_object().expect("paths") {
+        for (method, op) in ops.as_object().expect("operations") {
+            for (code, resp) in op["responses"].as_object().into_iter().flatten() {
+                if !code.starts_with('2') {
+                    continue;
+                }
+                let mut names = Vec::new();
+                for (media, content) in resp["content"].as_object().into_iter().flatten() {
+                    if media.starts_with("application/json") {
+                        props(schemas, &content["schema"], &mut names, 0);
+                    }
+                }
+                if names.iter().any(|n| secret_name(n)) {
+                    found.push((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    let mut listed: Vec<(String, String)> =
+        switchboard::http::SECRET_ANSWERS.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    listed.sort();
+    found.sort();
+    assert_eq!(found, listed);
+}

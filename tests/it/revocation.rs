@@ -1,0 +1,94 @@
+//! Issue 15, item 2: an open event stream ends within a second of its credential being signed
+//! out, revoked or expired, of its user's password changing (by them or by an admin), and of
+//! its user being deactivated; streams of other credentials keep running.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use switchboard::domain::Timestamp;
+
+use crate::common::desk::{Desk, cid};
+use crate::common::{Harness, START};
+use crate::events::{Sse, created};
+
+/// How soon a revoked stream must end.
+const WITHIN: Duration = Duration::from_secs(1);
+
+async fn ana_session(h: &Harness) -> String {
+    h.login("ana@example.com", "demo").await
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_sessions_open_stream() {
+    let h = Harness::new().await;
+    let token = ana_session(&h).await;
+    let mut stream = Sse::open(&h, &token, None).await;
+    let out = h.post("/api/v1/auth/logout", &token, json!({})).await;
+    assert_eq!(out.status, 204, "{}", out.text);
+    let started = Instant::now();
+    assert!(stream.ends_within(WITHIN).await, "the stream outlived the sign-out");
+    assert!(started.elapsed() < WITHIN);
+}
+
+#[tokio::test]
+async fn revoking_an_api_token_ends_its_stream_and_not_the_owners_session() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let made = h.post("/api/v1/tokens", &d.ana, json!({"name": "bridge"})).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let (secret, id) = (made.body["token"].as_str().expect("secret"), made.body["id"].as_str().expect("id"));
+    let mut by_token = Sse::open(&h, secret, None).await;
+    let mut by_session = Sse::open(&h, &d.ana, None).await;
+    let gone = h.call(poem::http::Method::DELETE, &format!("/api/v1/tokens/{id}"), Some(&d.ana), None).await;
+    assert_eq!(gone.status, 204, "{}", gone.text);
+    assert!(by_token.ends_within(WITHIN).await, "the revoked token's stream is still open");
+    let c = cid(&d.handoff(&h, &d.web, "After", "still here?").await);
+    by_session.until(created(&c)).await;
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_streams() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let thief = ana_session(&h).await;
+    let mut stolen = Sse::open(&h, &thief, None).await;
+    let mut own = Sse::open(&h, &d.ana, None).await;
+    let body = json!({"current_password": "demo", "new_password": "a much better secret"});
+    let changed = h.call(poem::http::Method::PUT, "/api/v1/me/password", Some(&d.ana), Some(body)).await;
+    assert_eq!(changed.status, 204, "{}", changed.text);
+    assert!(stolen.ends_within(WITHIN).await, "the thief's stream survived the password change");
+    let c = cid(&d.handoff(&h, &d.web, "Owner", "hello").await);
+    own.until(created(&c)).await;
+}
+
+#[tokio::test]
+async fn an_admin_password_reset_and_a_deactivation_end_the_users_streams() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let mut ana = Sse::open(&h, &d.ana, None).await;
+    let reset = json!({"password": "temporary secret 1"});
+    let r =
+        h.call(poem::http::Method::PATCH, &format!("/api/v1/users/{}", d.ana_id), Some(&d.admin), Some(reset)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(ana.ends_within(WITHIN).await, "a reset by an admin left the stream open");
+
+    let mut marco = Sse::open(&h, &d.marco, None).await;
+    let off = json!({"active": false});
+    let r =
+        h.call(poem::http::Method::PATCH, &format!("/api/v1/users/{}", d.marco_id), Some(&d.admin), Some(off)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(marco.ends_within(WITHIN).await, "a deactivated user's stream is still open");
+}
+
+#[tokio::test]
+async fn a_stream_ends_when_its_session_expires() {
+    let h = Harness::new().await;
+    let token = ana_session(&h).await;
+    // Sessions last 12 hours (`DeskConfig::default`); open a stream 300 ms before the end.
+    h.clock.set(Timestamp(START.millis() + 12 * 3600 * 1000 - 300));
+    let mut stream = Sse::open(&h, &token, None).await;
+    let started = Instant::now();
+    assert!(stream.ends_within(WITHIN).await, "the stream outlived its session");
+    assert!(started.elapsed() >= Duration::from_millis(250), "ended early: {:?}", started.elapsed());
+}
