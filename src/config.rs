@@ -100,6 +100,24 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes [default: 1048576].
     #[arg(long, env = "SWITCHBOARD_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose `X-Forwarded-For`
+    /// names the client, for the sign-in throttle and `/metrics` [default: none].
+    #[arg(long, env = "SWITCHBOARD_TRUSTED_PROXIES", value_name = "ADDRS", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// Token that `/metrics` asks for (`Authorization: Bearer …`); without one, `/metrics`
+    /// answers only to callers on this machine [default: none].
+    #[arg(long, env = "SWITCHBOARD_METRICS_TOKEN", value_name = "TOKEN")]
+    pub metrics_token: Option<String>,
+    /// Seconds a client may take to send a request's headers, and may stay idle between
+    /// requests on a kept-alive connection [default: 10].
+    #[arg(long, env = "SWITCHBOARD_HEADER_TIMEOUT_SECS", value_name = "SECS")]
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds a connection may go without any byte moving before it is closed [default: 60].
+    #[arg(long, env = "SWITCHBOARD_IDLE_TIMEOUT_SECS", value_name = "SECS")]
+    pub idle_timeout_secs: Option<u64>,
+    /// Most connections served at once [default: 4096, lowered to fit the descriptor limit].
+    #[arg(long, env = "SWITCHBOARD_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
     /// Print the effective configuration as TOML and exit.
     #[arg(long)]
     pub print_config: bool,
@@ -159,6 +177,16 @@ pub struct FileConfig {
     pub session_ttl_hours: Option<u32>,
     /// Largest request body.
     pub max_body_bytes: Option<usize>,
+    /// Trusted reverse proxies.
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Token for `/metrics`.
+    pub metrics_token: Option<String>,
+    /// Header-read deadline in seconds.
+    pub header_timeout_secs: Option<u64>,
+    /// Idle timeout in seconds.
+    pub idle_timeout_secs: Option<u64>,
+    /// Connection cap.
+    pub max_connections: Option<usize>,
 }
 
 /// The effective configuration of `serve`.
@@ -178,6 +206,17 @@ pub struct Config {
     pub session_ttl_hours: u32,
     /// Largest request body.
     pub max_body_bytes: usize,
+    /// Trusted reverse proxies.
+    pub trusted_proxies: Vec<String>,
+    /// Token for `/metrics` (never printed).
+    #[serde(skip_serializing)]
+    pub metrics_token: Option<String>,
+    /// Header-read deadline in seconds.
+    pub header_timeout_secs: u64,
+    /// Idle timeout in seconds.
+    pub idle_timeout_secs: u64,
+    /// Connection cap.
+    pub max_connections: usize,
 }
 
 /// Reads a configuration file, with errors that name the file and the problem.
@@ -210,7 +249,26 @@ impl Config {
             log_level: args.log_level.clone().or(file.log_level).unwrap_or_else(|| "info".to_string()),
             session_ttl_hours: args.session_ttl_hours.or(file.session_ttl_hours).unwrap_or(12),
             max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(crate::http::DEFAULT_MAX_BODY_BYTES),
+            trusted_proxies: if args.trusted_proxies.is_empty() {
+                file.trusted_proxies.unwrap_or_default()
+            } else {
+                args.trusted_proxies.clone()
+            },
+            metrics_token: args.metrics_token.clone().or(file.metrics_token).filter(|t| !t.trim().is_empty()),
+            header_timeout_secs: args.header_timeout_secs.or(file.header_timeout_secs).unwrap_or(10),
+            idle_timeout_secs: args.idle_timeout_secs.or(file.idle_timeout_secs).unwrap_or(60),
+            max_connections: args.max_connections.or(file.max_connections).unwrap_or(4096),
         };
+        crate::http::TrustedProxies::parse(&config.trusted_proxies).map_err(|e| format!("trusted_proxies: {e}"))?;
+        if !(1..=3600).contains(&config.header_timeout_secs) || !(1..=86_400).contains(&config.idle_timeout_secs) {
+            return Err("header_timeout_secs must be 1 to 3600 and idle_timeout_secs 1 to 86400".into());
+        }
+        if config.idle_timeout_secs <= 15 {
+            return Err("idle_timeout_secs must exceed 15 (event streams write every 15 s)".into());
+        }
+        if config.max_connections < 16 {
+            return Err("max_connections must be at least 16".into());
+        }
         if config.session_ttl_hours == 0 || config.session_ttl_hours > 24 * 365 {
             return Err("session_ttl_hours must be between 1 and 8760".into());
         }

@@ -89,6 +89,13 @@ fn serve(config: Config) -> Result<(), String> {
         let acceptor = switchboard::bind(&config.bind).await.map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let mut state = AppState::new(desk);
         state.max_body_bytes = config.max_body_bytes;
+        state.trusted_proxies = switchboard::http::TrustedProxies::parse(&config.trusted_proxies)?;
+        state.metrics_token = config.metrics_token.clone();
+        state.limits = switchboard::http::Limits {
+            header_read: std::time::Duration::from_secs(config.header_timeout_secs),
+            idle: std::time::Duration::from_secs(config.idle_timeout_secs),
+            max_connections: config.max_connections,
+        };
         switchboard::serve(state, acceptor, shutdown_signal()).await.map_err(|e| format!("server failed: {e}"))?;
         tracing::info!("stopped");
         Ok(())

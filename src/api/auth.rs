@@ -1,6 +1,6 @@
 //! `/api/v1/auth`: signing in (email and password → session token) and out.
 
-use poem::web::{Data, RemoteAddr};
+use poem::web::Data;
 use poem_openapi::param::Header;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -11,6 +11,7 @@ use super::error::ApiResult;
 use super::users::UserDto;
 use super::{ApiTags, BearerAuth};
 use crate::desk::{ClientInfo, Desk};
+use crate::http::ClientAddr;
 
 /// Email and password.
 #[derive(Object)]
@@ -61,13 +62,13 @@ impl AuthApi {
     async fn login(
         &self,
         desk: Data<&Desk>,
-        remote: &RemoteAddr,
+        client: Data<&ClientAddr>,
         /// Labels the session in token lists.
         #[oai(name = "User-Agent")]
         user_agent: Header<Option<String>>,
         body: Json<LoginRequest>,
     ) -> ApiResult<Json<LoginResponse>> {
-        let client = ClientInfo { addr: remote.as_socket_addr().map(|a| a.ip()), user_agent: user_agent.0 };
+        let client = ClientInfo { addr: client.0.0, user_agent: user_agent.0 };
         let outcome = desk.login(&body.email, &body.password, client).await?;
         Ok(Json(LoginResponse {
             token: outcome.token,

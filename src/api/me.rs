@@ -20,6 +20,9 @@ pub struct ChangePassword {
     /// The new password, 8–1024 characters.
     #[oai(validator(min_length = 8, max_length = 1024))]
     pub new_password: String,
+    /// Keep my API tokens working (default false: a new password revokes them too, in case
+    /// the old one leaked with them).
+    pub keep_api_tokens: Option<bool>,
 }
 
 /// The signed-in user with their teams.
@@ -128,8 +131,9 @@ impl MeApi {
 
     /// Change my password
     ///
-    /// Checks the current password (403 when wrong), sets the new one and ends the caller's
-    /// other sessions. Clears `must_change_password`.
+    /// Checks the current password (403 when wrong), sets the new one, ends the caller's
+    /// other sessions and revokes their API tokens unless `keep_api_tokens` is true. Clears
+    /// `must_change_password`. Wrong guesses are throttled like sign-ins (`429`).
     #[oai(path = "/me/password", method = "put", operation_id = "changeMyPassword")]
     async fn change_password(
         &self,
@@ -137,7 +141,8 @@ impl MeApi {
         desk: Data<&Desk>,
         body: Json<ChangePassword>,
     ) -> ApiResult<NoContent> {
-        desk.change_own_password(&auth.0, &body.current_password, &body.new_password).await?;
+        let keep = body.keep_api_tokens.unwrap_or(false);
+        desk.change_own_password(&auth.0, &body.current_password, &body.new_password, keep).await?;
         Ok(NoContent::Done)
     }
 }

@@ -171,7 +171,8 @@ pub struct UpdateUser {
     /// New capacity (1–100).
     #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
     pub capacity: Option<u32>,
-    /// New password (at least 8 characters); ends the user's sessions.
+    /// New password (at least 8 characters); ends the user's sessions and revokes their API
+    /// tokens.
     #[oai(validator(min_length = 8, max_length = 1024))]
     pub password: Option<String>,
     /// `false` deactivates (revoking every token), `true` reactivates.

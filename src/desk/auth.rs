@@ -329,8 +329,15 @@ impl Desk {
         Ok(())
     }
 
-    /// Replaces the caller's password after checking the current one; ends their other sessions.
-    pub async fn change_own_password(&self, who: &Principal, current: &str, new: &str) -> Result<(), DeskError> {
+    /// Replaces the caller's password after checking the current one; ends their other
+    /// sessions, and revokes their API tokens unless `keep_api_tokens`.
+    pub async fn change_own_password(
+        &self,
+        who: &Principal,
+        current: &str,
+        new: &str,
+        keep_api_tokens: bool,
+    ) -> Result<(), DeskError> {
         check_password("new_password", new).map_err(|e| DeskError::Invalid(vec![e]))?;
         if current == new {
             return Err(DeskError::field("new_password", "must differ from the current password"));
@@ -354,7 +361,9 @@ impl Desk {
                 let user = User { password_hash: hash, must_change_password: false, updated_at: now, ..old.clone() };
                 let mut c = Changes::new(now, actor);
                 c.put_user(&user, Some(&old))?;
-                revoke_all(s, &mut c, &user_id, now, |cred| cred.kind == CredentialKind::Session && cred.id != keep)?;
+                revoke_all(s, &mut c, &user_id, now, |cred| {
+                    cred.id != keep && (cred.kind == CredentialKind::Session || !keep_api_tokens)
+                })?;
                 c.event(EventKind::PasswordChanged { user_id: user_id.clone() });
                 Ok::<_, DeskError>((c, ()))
             })

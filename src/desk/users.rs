@@ -220,7 +220,8 @@ impl Desk {
                     c.event(EventKind::UserDeactivated { user_id: id.clone(), revoked_tokens: revoked });
                     fields.retain(|f| *f != "active");
                 } else if fields.contains(&"password") {
-                    revoke_all(s, &mut c, &id, now, |cred| cred.kind == crate::domain::CredentialKind::Session)?;
+                    // A reset suggests the old password leaked: nothing made with it survives.
+                    revoke_all(s, &mut c, &id, now, |_| true)?;
                 }
                 if !fields.is_empty() {
                     c.event(EventKind::UserUpdated {

@@ -32,6 +32,8 @@ pub struct Layer<E> {
     pub desk: crate::desk::Desk,
     /// Locks of idempotent requests in flight.
     pub locks: Arc<super::idempotency::KeyLocks>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: super::client::TrustedProxies,
 }
 
 /// Paths that take file uploads and so get the upload limit.
@@ -208,6 +210,11 @@ impl<E: Endpoint> Endpoint for Layer<E> {
         let rid = request_id(&req);
         let method = req.method().clone();
         let path = req.uri().path().to_string();
+        let forwarded: Vec<&str> =
+            req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+        let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
+        let client = super::client::ClientAddr(self.trusted_proxies.client(peer, &forwarded));
+        req.extensions_mut().insert(client);
         let span = tracing::info_span!("request", id = %rid, method = %method, path = %path);
         async move {
             let limit = if is_upload(&method, &path) { self.max_upload_body_bytes } else { self.max_body_bytes };

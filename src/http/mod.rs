@@ -2,6 +2,7 @@
 //! with graceful shutdown. `app` needs no socket (tests drive it with `poem::test::TestClient`);
 //! `serve` runs it on a bound listener until the shutdown future resolves.
 
+mod client;
 mod headers;
 mod idempotency;
 mod middleware;
@@ -20,6 +21,7 @@ use poem::listener::{Listener, TcpAcceptor, TcpListener};
 use poem::middleware::CatchPanic;
 use poem::{Endpoint, EndpointExt, Response, Route, get};
 
+pub use client::{Cidr, ClientAddr, TrustedProxies};
 pub use idempotency::SECRET_ANSWERS;
 pub use middleware::REQUEST_ID;
 pub use server::{Limits, raise_descriptor_limit};
@@ -50,6 +52,10 @@ pub struct AppState {
     pub max_upload_body_bytes: usize,
     /// Deadlines and the cap of connections.
     pub limits: Limits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// The token `/metrics` asks for; without one it answers only on this machine.
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
@@ -61,6 +67,8 @@ impl AppState {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_upload_body_bytes: DEFAULT_MAX_UPLOAD_BODY_BYTES,
             limits: Limits::default(),
+            trusted_proxies: TrustedProxies::default(),
+            metrics_token: None,
         }
     }
 }
@@ -87,7 +95,8 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
         .nest("/", StaticFiles)
         .with(CatchPanic::new())
         .data(state.desk.clone())
-        .data(state.metrics.clone());
+        .data(state.metrics.clone())
+        .data(ops::MetricsAccess(state.metrics_token.clone()));
     middleware::Layer {
         inner: routes,
         metrics: state.metrics,
@@ -95,6 +104,7 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
         max_upload_body_bytes: state.max_upload_body_bytes,
         desk: state.desk,
         locks: Arc::default(),
+        trusted_proxies: state.trusted_proxies,
     }
 }
 

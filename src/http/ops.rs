@@ -8,8 +8,11 @@ use poem::{Response, handler};
 use super::middleware::problem_response;
 use crate::api::Problem;
 use crate::desk::Desk;
+use crate::http::ClientAddr;
 use crate::metrics::{Metrics, resident_memory_bytes};
 use crate::store::Reader;
+use poem::http::header::AUTHORIZATION;
+use sha2::{Digest, Sha256};
 
 /// `/healthz`: the process is up and answering.
 #[handler]
@@ -27,9 +30,51 @@ pub fn readyz(desk: Data<&Desk>) -> Response {
     }
 }
 
+/// Who may read `/metrics`: with a token, whoever presents it; without, only callers on this
+/// machine that came through no proxy.
+#[derive(Clone, Debug)]
+pub struct MetricsAccess(pub Option<String>);
+
+impl MetricsAccess {
+    fn allows(&self, req: &poem::Request) -> bool {
+        match &self.0 {
+            Some(token) => {
+                let given = req
+                    .headers()
+                    .get(AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("Bearer "));
+                given.is_some_and(|g| Sha256::digest(g.as_bytes()) == Sha256::digest(token.as_bytes()))
+            }
+            None => {
+                let forwarded =
+                    req.headers().contains_key("x-forwarded-for") || req.headers().contains_key("forwarded");
+                req.extensions().get::<ClientAddr>().is_some_and(|c| c.is_local(forwarded))
+            }
+        }
+    }
+}
+
 /// `/metrics`: Prometheus text format.
 #[handler]
-pub fn metrics(desk: Data<&Desk>, metrics: Data<&Arc<Metrics>>) -> Response {
+pub fn metrics(
+    req: &poem::Request,
+    desk: Data<&Desk>,
+    metrics: Data<&Arc<Metrics>>,
+    access: Data<&MetricsAccess>,
+) -> Response {
+    if !access.allows(req) {
+        return problem_response(Problem::new(
+            403,
+            match &access.0.0 {
+                Some(_) => "Send the metrics token as `Authorization: Bearer <token>` (setting metrics_token).",
+                None => {
+                    "The metrics answer only on this machine. To read them from elsewhere, set metrics_token \
+                         (SWITCHBOARD_METRICS_TOKEN) and send it as `Authorization: Bearer <token>`."
+                }
+            },
+        ));
+    }
     let last_seq = desk.store().snapshot().and_then(|s| s.last_seq()).unwrap_or(0) as f64;
     let text = metrics.render(&[
         ("switchboard_event_log_last_seq", "Sequence number of the newest committed event.", last_seq),

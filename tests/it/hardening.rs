@@ -287,3 +287,97 @@ fn every_answer_with_a_secret_is_listed_as_never_stored() {
     found.sort();
     assert_eq!(found, listed);
 }
+
+/// Serves a fresh demo desk on a loopback port with `tune` applied to its state; runs `f`
+/// with the address from a blocking thread, then stops the server.
+async fn on_socket<T: Send + 'static>(
+    tune: impl FnOnce(&mut switchboard::AppState),
+    f: impl FnOnce(String) -> T + Send + 'static,
+) -> T {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = switchboard::store::Store::open(dir.path()).expect("store");
+    let desk = switchboard::desk::Desk::new(
+        store,
+        std::sync::Arc::new(switchboard::clock::SystemClock),
+        switchboard::desk::DeskConfig::default(),
+    );
+    desk.seed_demo_accounts().await.expect("demo accounts");
+    let mut state = switchboard::AppState::new(desk);
+    tune(&mut state);
+    let acceptor = switchboard::bind("127.0.0.1:0").await.expect("binds");
+    let addr = poem::listener::Acceptor::local_addr(&acceptor)[0].as_socket_addr().expect("tcp").to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(switchboard::serve(state, acceptor, async move {
+        let _ = stopped.await;
+    }));
+    let out = tokio::task::spawn_blocking(move || f(addr)).await.expect("client ran");
+    let _ = stop.send(());
+    server.await.expect("server task").expect("server ran");
+    out
+}
+
+fn login_from(addr: &str, email: &str, password: &str, forwarded_for: &str) -> u16 {
+    let body = format!(r#"{{"email":"{email}","password":"{password}"}}"#);
+    crate::common::http(addr, "POST", "/api/v1/auth/login", &[("X-Forwarded-For", forwarded_for)], Some(&body)).0
+}
+
+/// Issue 15, item 6: behind a trusted proxy each client is throttled on its own address;
+/// without the setting the header is ignored and cannot be used to dodge the throttle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_address_comes_from_a_trusted_proxy_only() {
+    let trusted = on_socket(
+        |s| s.trusted_proxies = switchboard::http::TrustedProxies::parse(&["127.0.0.1".into()]).expect("list"),
+        |addr| {
+            let guesses: Vec<u16> =
+                (0..21).map(|n| login_from(&addr, &format!("nobody{n}@example.com"), "x", "203.0.113.5")).collect();
+            let neighbour = login_from(&addr, "ana@example.com", "demo", "203.0.113.6");
+            (guesses, neighbour)
+        },
+    )
+    .await;
+    assert!(trusted.0[..20].iter().all(|s| *s == 401), "{:?}", trusted.0);
+    assert_eq!(trusted.0[20], 429, "the guessing address is slowed after 20 failures");
+    assert_eq!(trusted.1, 200, "another client behind the same proxy is not");
+
+    let untrusted = on_socket(
+        |_| {},
+        |addr| {
+            let guesses: Vec<u16> = (0..21)
+                .map(|n| login_from(&addr, &format!("nobody{n}@example.com"), "x", &format!("198.51.100.{n}")))
+                .collect();
+            guesses
+        },
+    )
+    .await;
+    assert_eq!(untrusted[20], 429, "a forged X-Forwarded-For does not give a fresh address: {untrusted:?}");
+}
+
+/// Issue 15, item 15: `/metrics` answers on this machine only, or to its token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_are_local_or_behind_a_token() {
+    let open = on_socket(
+        |_| {},
+        |addr| {
+            let local = crate::common::http(&addr, "GET", "/metrics", &[], None);
+            let proxied = crate::common::http(&addr, "GET", "/metrics", &[("X-Forwarded-For", "203.0.113.5")], None);
+            (local, proxied)
+        },
+    )
+    .await;
+    assert_eq!(open.0.0, 200);
+    assert!(open.0.1.contains("switchboard_event_log_last_seq"));
+    assert_eq!(open.1.0, 403, "through a proxy the metrics are not local: {}", open.1.1);
+    assert!(open.1.1.contains("metrics_token"), "{}", open.1.1);
+
+    let guarded = on_socket(
+        |s| s.metrics_token = Some("m3tr1cs".into()),
+        |addr| {
+            let without = crate::common::http(&addr, "GET", "/metrics", &[], None).0;
+            let wrong = crate::common::http(&addr, "GET", "/metrics", &[("Authorization", "Bearer nope")], None).0;
+            let right = crate::common::http(&addr, "GET", "/metrics", &[("Authorization", "Bearer m3tr1cs")], None).0;
+            (without, wrong, right)
+        },
+    )
+    .await;
+    assert_eq!(guarded, (403, 403, 200));
+}

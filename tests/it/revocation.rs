@@ -92,3 +92,37 @@ async fn a_stream_ends_when_its_session_expires() {
     assert!(stream.ends_within(WITHIN).await, "the stream outlived its session");
     assert!(started.elapsed() >= Duration::from_millis(250), "ended early: {:?}", started.elapsed());
 }
+
+/// Issue 15, item 14: a new password revokes the user's API tokens unless they choose to
+/// keep them; an admin's reset always does.
+#[tokio::test]
+async fn api_tokens_end_with_a_password_change_unless_kept_and_always_with_a_reset() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let token = |name: &'static str, owner: String| {
+        let h = &h;
+        async move {
+            let made = h.post("/api/v1/tokens", &owner, json!({"name": name})).await;
+            made.body["token"].as_str().expect("secret").to_string()
+        }
+    };
+    let put = |owner: String, body: serde_json::Value| {
+        let h = &h;
+        async move { h.call(poem::http::Method::PUT, "/api/v1/me/password", Some(&owner), Some(body)).await.status }
+    };
+    let first = token("first", d.ana.clone()).await;
+    let changed = put(d.ana.clone(), json!({"current_password": "demo", "new_password": "second secret"})).await;
+    assert_eq!(changed, 204);
+    assert_eq!(h.get("/api/v1/me", &first).await.status, 401, "revoked by default");
+
+    let kept = token("kept", d.ana.clone()).await;
+    let body = json!({"current_password": "second secret", "new_password": "third secret", "keep_api_tokens": true});
+    assert_eq!(put(d.ana.clone(), body).await, 204);
+    assert_eq!(h.get("/api/v1/me", &kept).await.status, 200, "kept when asked");
+
+    let reset = json!({"password": "reset by admin"});
+    let r =
+        h.call(poem::http::Method::PATCH, &format!("/api/v1/users/{}", d.ana_id), Some(&d.admin), Some(reset)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(h.get("/api/v1/me", &kept).await.status, 401, "an admin's reset revokes every token");
+}
