@@ -32,7 +32,9 @@ pub struct ConversationPage {
 pub struct TranscriptLineBody {
     /// Who wrote it: `customer` or `bot`.
     pub from: String,
-    /// What was written.
+    /// What was written: not blank, at most the workspace's `max_message_chars` (100000 at
+    /// most).
+    #[oai(validator(min_length = 1, max_length = 100000, pattern = r"\S"))]
     pub text: String,
 }
 
@@ -40,9 +42,11 @@ pub struct TranscriptLineBody {
 #[derive(Object)]
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct HandoffBody {
-    /// The bot's name, shown in the timeline.
+    /// The bot's name, shown in the timeline (1–100 characters, not blank).
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub bot_name: String,
-    /// What was said before the hand-off, oldest first.
+    /// What was said before the hand-off, oldest first (at most 200 lines).
+    #[oai(validator(max_items = 200))]
     pub transcript: Vec<TranscriptLineBody>,
 }
 
@@ -221,6 +225,9 @@ impl ConversationsApi {
     ///
     /// Outbound by the caller (F6): lands `open` and assigned to them. With `handoff`, a bot
     /// hands a conversation to the human queue (F7): it lands `queued` with the transcript.
+    /// Either needs a caller who serves the inbox (or a supervisor); a hand-off may also come
+    /// with an API token, as integrations send them. The answer is the conversation created,
+    /// even when the caller cannot see it afterwards.
     #[oai(path = "/conversations", method = "post", operation_id = "createConversation")]
     async fn create(
         &self,

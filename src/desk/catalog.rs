@@ -210,9 +210,13 @@ impl Desk {
             .store
             .write(move |s| {
                 let old = match &id {
-                    Some(id) => Some(
-                        s.canned(id)?.ok_or_else(|| DeskError::NotFound(format!("no canned response with id {id}")))?,
-                    ),
+                    // Responses the caller cannot use (another team's, someone's personal
+                    // ones) are invisible: 404 like unknown ids, never 403.
+                    Some(id) => {
+                        let my_teams = s.teams_of_user(&caller.user.id)?;
+                        let found = s.canned(id)?.filter(|x| can_use(&caller, &my_teams, &x.scope));
+                        Some(found.ok_or_else(|| DeskError::NotFound(format!("no canned response with id {id}")))?)
+                    }
                     None => None,
                 };
                 let scope = match &old {

@@ -13,7 +13,7 @@ use crate::domain::conversation::{
 use crate::domain::lifecycle::{Entry, Refusal, Viewer, can_see};
 use crate::domain::metrics::ConversationMetrics;
 use crate::domain::workspace::Channel;
-use crate::domain::{EventKind, Timestamp};
+use crate::domain::{CredentialKind, EventKind, Timestamp};
 use crate::store::{
     Changes, ContactReads, ConversationReads, Partition, ReadMark, Reader, Staged, WorkspaceReads, put_conversation,
     put_message, put_read_mark, take_number,
@@ -266,6 +266,9 @@ impl Desk {
         if new.contact_id.is_none() == new.contact.is_none() {
             return Err(DeskError::field("contact_id", "give either contact_id or contact"));
         }
+        if let Some((bot, lines)) = &new.handoff {
+            check_handoff(bot, lines)?;
+        }
         let (now, actor, ids, caller) = (self.now(), who.actor(), self.id_gen(), who.clone());
         let (id, _) = self
             .store
@@ -279,10 +282,22 @@ impl Desk {
                         "you are offline; set your status to available or away to start conversations".into(),
                     ));
                 }
-                if !(v.is_supervisor() || v.see_all || v.inbox_ids.contains(&inbox.id) || new.handoff.is_some()) {
+                let integration = new.handoff.is_some() && caller.credential.kind == CredentialKind::Api;
+                if !(v.is_supervisor() || v.see_all || v.inbox_ids.contains(&inbox.id) || integration) {
                     return Err(DeskError::Forbidden(
-                        "you do not serve this inbox; ask an admin to add your team to it".into(),
+                        "you do not serve this inbox; ask an admin to add your team to it (integrations hand \
+                         conversations over with an API token)"
+                            .into(),
                     ));
+                }
+                if let Some((_, lines)) = &new.handoff {
+                    let max = s.settings()?.max_message_chars as usize;
+                    if let Some(i) = lines.iter().position(|l| l.text.chars().count() > max) {
+                        return Err(DeskError::field(
+                            "handoff.transcript",
+                            format!("line {} is longer than the workspace's {max} characters", i + 1),
+                        ));
+                    }
                 }
                 let mut ch = Changes::new(now, actor);
                 let contact = match (&new.contact_id, new.contact) {
@@ -355,8 +370,30 @@ impl Desk {
             })
             .await?;
         self.resettle().await;
-        self.get_conversation(who, &id)
+        // The caller gets what they created, even if (an integration's hand-off) they cannot
+        // see it from now on.
+        let snap = self.store.snapshot()?;
+        let c = snap.conversation(&id)?.ok_or_else(|| DeskError::NotFound("no such conversation".into()))?;
+        view_of(&snap, who, c, self.now())
     }
+}
+
+/// Most lines a hand-off transcript may carry.
+pub const MAX_TRANSCRIPT_LINES: usize = 200;
+
+/// The limits of a hand-off: a bot name of 1 to 100 characters, at most
+/// [`MAX_TRANSCRIPT_LINES`] lines, none blank.
+fn check_handoff(bot: &str, lines: &[TranscriptLine]) -> Result<(), DeskError> {
+    if bot.trim().is_empty() || bot.chars().count() > 100 {
+        return Err(DeskError::field("handoff.bot_name", "must be 1 to 100 characters, not blank"));
+    }
+    if lines.len() > MAX_TRANSCRIPT_LINES {
+        return Err(DeskError::field("handoff.transcript", format!("at most {MAX_TRANSCRIPT_LINES} lines")));
+    }
+    if let Some(i) = lines.iter().position(|l| l.text.trim().is_empty()) {
+        return Err(DeskError::field("handoff.transcript", format!("line {} is blank", i + 1)));
+    }
+    Ok(())
 }
 
 /// The contacts a `contact` filter (name, email or phone) names, or `None` without one; a

@@ -123,8 +123,10 @@ impl Desk {
             .write(move |s| {
                 let v = viewer(s, &caller)?;
                 let old = match visible(s, &v, &id_owned) {
-                    // Someone else took it first: agents of its inbox saw it queued, so
-                    // saying so leaks nothing (and is what a race's loser needs to hear).
+                    // Someone else took it first: agents of its inbox saw it queued (it came
+                    // in through the queue), so saying so leaks nothing and is what a race's
+                    // loser needs to hear. A conversation they could never see (started by
+                    // an agent, never queued) stays a 404 like any hidden one.
                     Err(DeskError::NotFound(m)) if contested => match s.conversation(&id_owned)? {
                         Some(c) if c.skipped.iter().any(|k| k.agent_id == v.id) => {
                             return Err(DeskError::Conflict(format!(
@@ -132,7 +134,11 @@ impl Desk {
                                 c.status.as_str()
                             )));
                         }
-                        Some(c) if v.inbox_ids.contains(&c.inbox_id) && (c.assignee.is_some() || c.offer.is_some()) => {
+                        Some(c)
+                            if v.inbox_ids.contains(&c.inbox_id)
+                                && c.origin != crate::domain::conversation::Origin::Outbound
+                                && (c.assignee.is_some() || c.offer.is_some()) =>
+                        {
                             return Err(DeskError::Conflict(format!(
                                 "someone else took the conversation first (status {})",
                                 c.status.as_str()

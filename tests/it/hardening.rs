@@ -381,3 +381,77 @@ async fn metrics_are_local_or_behind_a_token() {
     .await;
     assert_eq!(guarded, (403, 403, 200));
 }
+
+/// Issue 15, item 9: hand-offs need the inbox (or an integration's token) and keep the
+/// message limits.
+#[tokio::test]
+async fn hand_offs_need_the_inbox_and_keep_the_message_limits() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let handoff = |inbox: &str, bot: String, lines: Vec<serde_json::Value>| {
+        json!({"inbox_id": inbox, "contact": {"name": "Forged"},
+               "handoff": {"bot_name": bot, "transcript": lines}})
+    };
+    let line = |text: String| json!({"from": "customer", "text": text});
+    let forged =
+        h.post("/api/v1/conversations", &d.ana, handoff(&d.other, "Bot".into(), vec![line("hi".into())])).await;
+    assert_eq!(forged.status, 403, "{}", forged.text);
+    assert!(forged.detail().contains("do not serve this inbox"), "{}", forged.text);
+
+    let bridge = h.post("/api/v1/tokens", &d.ana, json!({"name": "bridge"})).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let by_token =
+        h.post("/api/v1/conversations", &bridge, handoff(&d.other, "Bot".into(), vec![line("hi".into())])).await;
+    assert_eq!(by_token.status, 201, "an integration hands over to any inbox: {}", by_token.text);
+    let id = by_token.body["id"].as_str().expect("the id of what was created");
+    assert_eq!(h.get(&format!("/api/v1/conversations/{id}"), &d.ana).await.status, 404, "still hidden from Ana");
+
+    for (body, field) in [
+        (handoff(&d.web, "B".repeat(1_000_000), vec![line("hi".into())]), "bot_name"),
+        (handoff(&d.web, "Bot".into(), vec![line("x".repeat(200_000))]), "text"),
+        (handoff(&d.web, "Bot".into(), (0..201).map(|n| line(format!("line {n}"))).collect()), "transcript"),
+        (handoff(&d.web, "Bot".into(), vec![line("   ".into())]), "text"),
+    ] {
+        let a = h.post("/api/v1/conversations", &d.ana, body).await;
+        assert_eq!(a.status, 422, "{field}: {}", &a.text[..a.text.len().min(300)]);
+        assert!(a.text.contains(field), "{field}: {}", &a.text[..a.text.len().min(300)]);
+    }
+    let settings = json!({"max_message_chars": 100});
+    assert_eq!(h.call(poem::http::Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(settings)).await.status, 200);
+    let long =
+        h.post("/api/v1/conversations", &d.ana, handoff(&d.web, "Bot".into(), vec![line("y".repeat(101))])).await;
+    assert_eq!(long.status, 422);
+    assert!(long.detail().contains("line 1 is longer than the workspace's 100 characters"), "{}", long.text);
+}
+
+/// Issue 15, item 10: refusals do not confirm what the caller cannot see.
+#[tokio::test]
+async fn refusals_do_not_confirm_hidden_conversations_or_canned_responses() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let own = json!({"inbox_id": d.web, "contact": {"name": "Private"}, "subject": "Marco's own"});
+    let private = crate::common::desk::cid(&h.post("/api/v1/conversations", &d.marco, own).await.body);
+    for action in ["assign", "accept", "decline"] {
+        let a = h.post(&format!("/api/v1/conversations/{private}/{action}"), &d.ana, json!({})).await;
+        assert_eq!(a.status, 404, "{action} on a conversation Ana never saw: {}", a.text);
+    }
+    // A race's loser still hears what happened to a conversation she saw queued.
+    let queued = crate::common::desk::cid(&d.handoff(&h, &d.web, "Queued", "hello").await);
+    assert_eq!(h.post(&format!("/api/v1/conversations/{queued}/assign"), &d.marco, json!({})).await.status, 200);
+    let lost = h.post(&format!("/api/v1/conversations/{queued}/assign"), &d.ana, json!({})).await;
+    assert_eq!(lost.status, 409, "{}", lost.text);
+
+    let lucia_id = h.user_id("lucia@example.com").await;
+    let sales = h.post("/api/v1/teams", &d.admin, json!({"name": "Sales", "members": [lucia_id]})).await;
+    let sales_id = sales.body["id"].as_str().expect("team").to_string();
+    let canned = json!({"scope": "team", "team_id": sales_id, "shortcut": "promo", "title": "Promo", "body": "x"});
+    let made = h.post("/api/v1/canned-responses", &d.admin, canned).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let path = format!("/api/v1/canned-responses/{}", made.body["id"].as_str().expect("id"));
+    let patched = h.call(poem::http::Method::PATCH, &path, Some(&d.ana), Some(json!({"title": "Mine now"}))).await;
+    assert_eq!(patched.status, 404, "another team's response is unknown to Ana: {}", patched.text);
+    let gone = h.call(poem::http::Method::DELETE, &path, Some(&d.ana), None).await;
+    assert_eq!(gone.status, 404);
+}
