@@ -19,7 +19,7 @@ use super::error::ApiResult;
 use super::messages::MessageKindDto;
 use super::users::StatusDto;
 use super::{ApiTags, BearerAuth};
-use crate::desk::{Desk, Principal};
+use crate::desk::{Desk, Principal, StreamSlot};
 use crate::domain::EventKind;
 use crate::domain::conversation::Author;
 use crate::realtime::Delivery;
@@ -211,12 +211,15 @@ struct Start {
     live: broadcast::Receiver<Arc<Delivery>>,
     now: u64,
     after: Option<u64>,
+    /// The stream's place among its credential's open streams, freed when the pump ends.
+    slot: StreamSlot,
 }
 
 /// Feeds one subscriber until it disconnects, the server shuts down, or its credential stops
 /// standing (signed out, revoked, expired, password changed, user deactivated).
 async fn pump(desk: Desk, who: Principal, start: Start, tx: mpsc::Sender<LiveEvent>) {
-    let Start { mut live, now, after } = start;
+    let Start { mut live, now, after, slot } = start;
+    let _slot = slot;
     // A revocation committed between the authentication and the subscription.
     if !desk.still_valid(&who) {
         return;
@@ -240,7 +243,7 @@ async fn pump(desk: Desk, who: Principal, start: Start, tx: mpsc::Sender<LiveEve
             () = &mut expired => return,
             _ = beat.tick() => {
                 // An open stream is a sign of life (F20); refresh what the viewer may see.
-                if desk.heartbeat(&who, false).await.is_err() { return }
+                if desk.stream_heartbeat(&who).await.is_err() { return }
                 match desk.live_viewer(&who) { Ok(v) => viewer = v, Err(_) => return }
             }
             got = live.recv() => match got {
@@ -303,6 +306,9 @@ impl EventsApi {
     /// them. Each event's `id:` is its sequence number: reconnect with `Last-Event-ID` to
     /// receive everything missed, in order, without duplicates. A comment line every 15 s keeps
     /// idle streams open through proxies, and an open stream counts as a presence heartbeat.
+    /// A token may hold at most 10 streams open (`429` beyond). A stream ends when its token
+    /// is signed out, revoked or expires, when the password changes or the user is
+    /// deactivated.
     #[oai(path = "/events", method = "get", operation_id = "streamEvents")]
     async fn events(
         &self,
@@ -315,7 +321,8 @@ impl EventsApi {
         let who = auth.0;
         who.ready()?;
         let (tx, mut rx) = mpsc::channel::<LiveEvent>(256);
-        let start = Start { live: desk.hub().subscribe(), now: desk.hub().last_seq(), after: last_event_id.0 };
+        let slot = desk.open_stream(&who)?;
+        let start = Start { live: desk.hub().subscribe(), now: desk.hub().last_seq(), after: last_event_id.0, slot };
         tokio::spawn(pump(desk.0.clone(), who, start, tx));
         let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
         Ok(EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, LiveEvent>)

@@ -20,6 +20,7 @@ mod reports;
 mod routing;
 mod search;
 mod setup;
+mod streams;
 mod teams;
 mod throttle;
 mod users;
@@ -48,6 +49,7 @@ pub use reports::{Report, ReportQuery, ReportRow};
 pub use routing::Settled;
 pub use search::{MessageHit, Order as SearchOrder, SearchHit, SearchPage, SearchQuery};
 pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
+pub use streams::{MAX_STREAMS_PER_CREDENTIAL, StreamSlot};
 pub use teams::{InboxInput, TeamInput};
 pub use users::{NewUser, UserPatch};
 
@@ -167,6 +169,8 @@ pub struct Desk {
     throttle: Arc<throttle::LoginThrottle>,
     /// Passwords checked since start (sign-ins and password changes).
     password_checks: Arc<std::sync::atomic::AtomicU64>,
+    /// Open event streams.
+    streams: Arc<streams::Streams>,
     ids: Arc<Mutex<domain::id::IdState>>,
     hub: Arc<std::sync::OnceLock<crate::realtime::Hub>>,
     search: Arc<std::sync::OnceLock<Result<crate::search::SearchIndex, String>>>,
@@ -182,6 +186,7 @@ impl Desk {
             config,
             throttle: Arc::default(),
             password_checks: Arc::default(),
+            streams: Arc::default(),
             ids: Arc::default(),
             hub: Arc::default(),
             search: Arc::default(),

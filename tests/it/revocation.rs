@@ -126,3 +126,45 @@ async fn api_tokens_end_with_a_password_change_unless_kept_and_always_with_a_res
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(h.get("/api/v1/me", &kept).await.status, 401, "an admin's reset revokes every token");
 }
+
+/// Issue 15, item 11: a credential holds at most ten event streams, and however many are
+/// open, one heartbeat per user reaches the database per interval.
+#[tokio::test]
+async fn event_streams_are_capped_per_token_and_share_one_heartbeat() {
+    let h = Harness::new().await;
+    let token = ana_session(&h).await;
+    let mut open = Vec::new();
+    for _ in 0..switchboard::desk::MAX_STREAMS_PER_CREDENTIAL {
+        open.push(Sse::open(&h, &token, None).await);
+    }
+    let refused = h.get("/api/v1/events", &token).await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    assert!(refused.detail().contains("10 event streams"), "{}", refused.text);
+    assert_eq!(refused.header("retry-after"), Some("5"));
+    // Another session of the same user has its own allowance.
+    let other = ana_session(&h).await;
+    let _extra = Sse::open(&h, &other, None).await;
+    // Heartbeats of all those streams: one write per user per 30 s.
+    let written = h.desk.stream_heartbeats_written();
+    let (ana, ana_too) = (h.desk.authenticate(&token).expect("ana"), h.desk.authenticate(&other).expect("ana"));
+    h.clock.advance_secs(30);
+    for who in [&ana, &ana_too, &ana, &ana_too, &ana] {
+        h.desk.stream_heartbeat(who).await.expect("beats");
+    }
+    assert_eq!(h.desk.stream_heartbeats_written(), written + 1, "five beats, one write");
+    h.clock.advance_secs(30);
+    h.desk.stream_heartbeat(&ana_too).await.expect("beats");
+    assert_eq!(h.desk.stream_heartbeats_written(), written + 2, "the next interval writes again");
+    // Closing a stream frees its place.
+    drop(open.pop());
+    let mut again = None;
+    for _ in 0..50 {
+        let a = h.client.get("/api/v1/events").header("Authorization", format!("Bearer {token}")).send().await;
+        if a.0.status().as_u16() == 200 {
+            again = Some(a);
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(again.is_some(), "a closed stream's place is given back");
+}
