@@ -31,6 +31,7 @@ pub struct ConversationPage {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct TranscriptLineBody {
     /// Who wrote it: `customer` or `bot`.
+    #[oai(validator(max_length = 8, pattern = "^(customer|bot)$"))]
     pub from: String,
     /// What was written: not blank, at most the workspace's `max_message_chars` (100000 at
     /// most).
@@ -60,7 +61,8 @@ pub struct CreateConversation {
     pub contact_id: Option<String>,
     /// The contact's data: found by external id, email or phone, created when new.
     pub contact: Option<ContactBody>,
-    /// Subject.
+    /// Subject, at most 200 characters.
+    #[oai(validator(max_length = 200))]
     pub subject: Option<String>,
     /// Priority (default `normal`).
     pub priority: Option<PriorityDto>,
@@ -73,9 +75,11 @@ pub struct CreateConversation {
 #[derive(Object)]
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct UpdateConversation {
-    /// Label ids; replaces the list.
+    /// Label ids (at most 50); replaces the list.
+    #[oai(validator(max_items = 50))]
     pub labels: Option<Vec<String>>,
-    /// Subject.
+    /// Subject, at most 200 characters.
+    #[oai(validator(max_length = 200))]
     pub subject: Option<String>,
     /// Priority.
     pub priority: Option<PriorityDto>,
@@ -96,7 +100,8 @@ pub struct AssignBody {
 pub struct CloseBody {
     /// Wrap-up reason (required when the inbox says so).
     pub wrap_up_reason_id: Option<String>,
-    /// Why, when closing a conversation someone else handles.
+    /// Why, when closing a conversation someone else handles (at most 2000 characters).
+    #[oai(validator(max_length = 2000))]
     pub justification: Option<String>,
 }
 
@@ -109,7 +114,8 @@ pub struct BulkCloseBody {
     pub ids: Vec<String>,
     /// Wrap-up reason for all of them.
     pub wrap_up_reason_id: Option<String>,
-    /// Justification for those someone else handles.
+    /// Justification for those someone else handles (at most 2000 characters).
+    #[oai(validator(max_length = 2000))]
     pub justification: Option<String>,
 }
 

@@ -21,6 +21,7 @@ pub struct TransferBody {
     /// A team: the conversation waits in the queue for that team's agents.
     pub team_id: Option<String>,
     /// A note shown to the receiver (at most 2000 characters).
+    #[oai(validator(max_length = 2000))]
     pub note: Option<String>,
 }
 

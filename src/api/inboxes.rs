@@ -135,7 +135,8 @@ pub struct CreateInbox {
     pub auto_close_secs: Option<u32>,
     /// Require a wrap-up reason to close (default false).
     pub wrap_up_required: Option<bool>,
-    /// Teams serving the inbox.
+    /// Teams serving the inbox (at most 100).
+    #[oai(validator(max_items = 100))]
     pub team_ids: Option<Vec<String>>,
 }
 
@@ -170,7 +171,8 @@ pub struct UpdateInbox {
     pub auto_close_secs: Option<u32>,
     /// Require a wrap-up reason to close.
     pub wrap_up_required: Option<bool>,
-    /// Teams serving the inbox; replaces the list.
+    /// Teams serving the inbox (at most 100); replaces the list.
+    #[oai(validator(max_items = 100))]
     pub team_ids: Option<Vec<String>>,
 }
 

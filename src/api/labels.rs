@@ -37,7 +37,7 @@ pub struct CreateLabel {
     #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: String,
     /// Colour, `#rrggbb` (default `#64748b`).
-    #[oai(validator(pattern = "^#[0-9a-fA-F]{6}$"))]
+    #[oai(validator(max_length = 7, pattern = "^#[0-9a-fA-F]{6}$"))]
     pub color: Option<String>,
 }
 
@@ -49,7 +49,7 @@ pub struct UpdateLabel {
     #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: Option<String>,
     /// Colour, `#rrggbb`.
-    #[oai(validator(pattern = "^#[0-9a-fA-F]{6}$"))]
+    #[oai(validator(max_length = 7, pattern = "^#[0-9a-fA-F]{6}$"))]
     pub color: Option<String>,
 }
 

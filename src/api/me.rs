@@ -16,6 +16,7 @@ use crate::domain::AgentStatus;
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct ChangePassword {
     /// The password in use now.
+    #[oai(validator(max_length = 1024))]
     pub current_password: String,
     /// The new password, 8–1024 characters.
     #[oai(validator(min_length = 8, max_length = 1024))]

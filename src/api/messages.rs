@@ -135,13 +135,16 @@ pub enum SendKind {
 pub struct SendMessage {
     /// `reply` (default) or `note`.
     pub kind: Option<SendKind>,
-    /// The text, up to the workspace's limit (10,000 characters by default).
+    /// The text, up to the workspace's limit (10,000 characters by default, 100,000 at most).
+    #[oai(validator(max_length = 100000))]
     pub text: Option<String>,
     /// Or a canned response, whose placeholders are filled on the server.
     pub canned_response_id: Option<String>,
     /// The message this one answers.
     pub reply_to: Option<String>,
-    /// Files to send: ids of the caller's uploads (`POST /api/v1/attachments`) or library items.
+    /// Files to send (at most 20): ids of the caller's uploads (`POST /api/v1/attachments`) or
+    /// library items.
+    #[oai(validator(max_items = 20))]
     pub attachments: Option<Vec<String>>,
 }
 

@@ -55,7 +55,7 @@ pub struct SettingsBody {
     #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: Option<String>,
     /// `en`, `it` or `es`.
-    #[oai(validator(pattern = "^(en|it|es)$"))]
+    #[oai(validator(max_length = 2, pattern = "^(en|it|es)$"))]
     pub language: Option<String>,
     /// IANA time zone, e.g. `Europe/Rome` or `UTC`.
     #[oai(validator(min_length = 1, max_length = 64))]

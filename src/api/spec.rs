@@ -11,7 +11,8 @@
 //!   for stored files), and the event stream describes one server-sent event (OpenAPI 3.0
 //!   reads the schema of `text/event-stream` as that of each event).
 //! - Request bodies refuse unknown fields (`deny_unknown_fields` on every request object and
-//!   upload form), so their schemas say `additionalProperties: false`.
+//!   upload form), so their schemas say `additionalProperties: false`; every id they name has
+//!   a `maxLength` ([`MAX_ID_CHARS`]).
 //! - Rules poem-openapi has no validator for: auto-close is 0 or at least 300 s; contact
 //!   attributes are text, numbers or booleans; `format: date` strings carry their pattern.
 //! - The workspace time zone says `format: iana-time-zone` (any name of the IANA database).
@@ -68,6 +69,10 @@ pub fn post_process(spec: &mut Value) {
             "description": "Text (at most 2000 characters), a number or a boolean; null removes the attribute.",
             "anyOf": [{"type": "string", "maxLength": 2000}, {"type": "number"}, {"type": "boolean"}]
         });
+    }
+    if let Some(types) = spec.pointer_mut("/components/schemas/SettingsBody/properties/allowed_upload_types/items") {
+        // The pattern allows two parts of at most 100 characters and a slash.
+        types["maxLength"] = json!(201);
     }
     if let Some(tz) = spec.pointer_mut("/components/schemas/SettingsBody/properties/time_zone") {
         // An enum of the ~600 names breaks openapi-python-client (GMT+0 and GMT0 make one key).
@@ -151,6 +156,29 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// Longest id a request may name: ids are about 30 characters (`usr_` and 26 more); odd ones
+/// kept from imports are still far below this.
+pub const MAX_ID_CHARS: u64 = 100;
+
+/// `maxLength` on every id a request object names (`…_id`, `reply_to`, and the items of id
+/// lists), so no request can make the server look up, or echo back, a megabyte of id.
+fn bound_ids(schema: &mut Value) {
+    const ID_LISTS: [&str; 5] = ["ids", "members", "team_ids", "labels", "attachments"];
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { return };
+    for (name, prop) in props.iter_mut() {
+        let target = if name.ends_with("_id") || name == "reply_to" {
+            Some(prop)
+        } else if ID_LISTS.contains(&name.as_str()) {
+            prop.get_mut("items")
+        } else {
+            None
+        };
+        if let Some(t) = target.filter(|t| t.get("type").and_then(Value::as_str) == Some("string")) {
+            t.as_object_mut().map(|o| o.entry("maxLength").or_insert(json!(MAX_ID_CHARS)));
+        }
+    }
+}
+
 /// `additionalProperties: false` on every object schema a request body reaches.
 fn close_request_objects(spec: &mut Value, mut todo: Vec<String>) {
     let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
@@ -164,6 +192,7 @@ fn close_request_objects(spec: &mut Value, mut todo: Vec<String>) {
         if schema.get("type").and_then(Value::as_str) == Some("object") && schema.get("properties").is_some() {
             schema["additionalProperties"] = json!(false);
         }
+        bound_ids(schema);
     }
 }
 

@@ -51,9 +51,11 @@ pub struct CreateTeam {
     /// Unique name, 1–100 characters, not blank.
     #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: String,
-    /// Description.
+    /// Description, at most 1000 characters.
+    #[oai(validator(max_length = 1000))]
     pub description: Option<String>,
-    /// Member user ids (active users).
+    /// Member user ids (active users), at most 1000.
+    #[oai(validator(max_items = 1000))]
     pub members: Option<Vec<String>>,
 }
 
@@ -70,9 +72,11 @@ pub struct UpdateTeam {
     /// Unique name, 1–100 characters, not blank.
     #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: Option<String>,
-    /// Description.
+    /// Description, at most 1000 characters.
+    #[oai(validator(max_length = 1000))]
     pub description: Option<String>,
-    /// Member user ids (active users); replaces the list.
+    /// Member user ids (active users), at most 1000; replaces the list.
+    #[oai(validator(max_items = 1000))]
     pub members: Option<Vec<String>>,
 }
 

@@ -10,6 +10,9 @@ use crate::domain::workspace::{
 use crate::domain::{EventKind, Role};
 use crate::store::{Changes, ConversationReads, RecordChanges, Staged, UserReads, WorkspaceReads};
 
+/// Longest team description, in characters.
+pub const MAX_TEAM_DESCRIPTION: usize = 1000;
+
 /// Records a configuration change.
 pub(super) fn config_event(c: &mut Changes, entity: &str, id: &str, action: ConfigAction, fields: &[&str]) {
     c.event(EventKind::ConfigChanged {
@@ -145,6 +148,12 @@ impl Desk {
                     unique_name(teams.iter().map(|t| (t.id.as_str(), t.name.as_str())), &team.id, &n, "team")?;
                     team.name = n;
                     fields.push("name");
+                }
+                if input.description.as_ref().is_some_and(|d| d.chars().count() > MAX_TEAM_DESCRIPTION) {
+                    return Err(DeskError::field(
+                        "description",
+                        format!("must be at most {MAX_TEAM_DESCRIPTION} characters"),
+                    ));
                 }
                 if let Some(d) = input.description.map(|d| d.trim().to_string()).filter(|d| *d != team.description) {
                     team.description = d;

@@ -2,6 +2,9 @@
 //! (F3, F8, F19): pure decisions that change a conversation or refuse with the reason.
 //! Offers, transfers and conferences have their steps in `domain::routing`.
 
+/// Longest close justification, in characters.
+pub const MAX_JUSTIFICATION: usize = 2000;
+
 use super::conversation::{Conversation, Detailed, Status};
 use super::{AgentStatus, Role, Timestamp};
 
@@ -217,6 +220,9 @@ pub fn close(
         return Err(Refusal::Forbidden("only the assignee or a supervisor may close it".into()));
     }
     let justification = justification.map(str::trim).filter(|j| !j.is_empty());
+    if justification.is_some_and(|j| j.chars().count() > MAX_JUSTIFICATION) {
+        return Err(Refusal::Invalid("justification", format!("must be at most {MAX_JUSTIFICATION} characters")));
+    }
     if someone_elses && justification.is_none() {
         return Err(Refusal::Invalid("justification", "say why you close a conversation someone else handles".into()));
     }

@@ -56,6 +56,7 @@ pub fn pattern_words(pattern: &str) -> String {
         r"\S" => "must not be blank",
         "^#[0-9a-fA-F]{6}$" => "must be a colour like #3b82f6",
         "^(en|it|es)$" => "must be en, it or es",
+        "^(customer|bot)$" => "must be customer or bot",
         "^/*[A-Za-z0-9_-]{1,32}$" => "must be 1 to 32 letters, digits, - or _ (no spaces)",
         "^[!-~]+$" => "must be visible ASCII characters",
         "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" => "must be a date like 2026-01-31 (year-month-day)",

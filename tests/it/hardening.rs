@@ -455,3 +455,70 @@ async fn refusals_do_not_confirm_hidden_conversations_or_canned_responses() {
     let gone = h.call(poem::http::Method::DELETE, &path, Some(&d.ana), None).await;
     assert_eq!(gone.status, 404);
 }
+
+/// Issue 15, item 13: every string and list a request body can carry has a documented
+/// maximum in the spec (which the server enforces before anything else).
+#[test]
+fn every_string_and_list_in_a_request_has_a_maximum() {
+    let spec: serde_json::Value = serde_json::from_str(&switchboard::api::spec_json()).expect("the spec is JSON");
+    let schemas = &spec["components"]["schemas"];
+    let mut todo: Vec<String> = Vec::new();
+    for ops in spec["paths"].as_object().expect("paths").values() {
+        for op in ops.as_object().expect("operations").values() {
+            for content in op["requestBody"]["content"].as_object().into_iter().flatten().map(|(_, c)| c) {
+                if let Some(r) = content["schema"]["$ref"].as_str() {
+                    todo.push(r.trim_start_matches("#/components/schemas/").to_string());
+                }
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut unbounded = Vec::new();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        for (prop, s) in schemas[&name]["properties"].as_object().into_iter().flatten() {
+            if let Some(r) = s["$ref"].as_str() {
+                todo.push(r.trim_start_matches("#/components/schemas/").to_string());
+                continue;
+            }
+            let bounded_string = |s: &serde_json::Value| {
+                s["maxLength"].is_number() || s["enum"].is_array() || s["format"] == "binary" || s["format"] == "date"
+            };
+            match s["type"].as_str() {
+                Some("string") if !bounded_string(s) => unbounded.push(format!("{name}.{prop}")),
+                Some("array") => {
+                    if !s["maxItems"].is_number() {
+                        unbounded.push(format!("{name}.{prop} (items)"));
+                    }
+                    let item = &s["items"];
+                    if let Some(r) = item["$ref"].as_str() {
+                        todo.push(r.trim_start_matches("#/components/schemas/").to_string());
+                    } else if item["type"] == "string" && !bounded_string(item) {
+                        unbounded.push(format!("{name}.{prop}[]"));
+                    }
+                }
+                Some("object") if !s["maxProperties"].is_number() => unbounded.push(format!("{name}.{prop} (keys)")),
+                _ => {}
+            }
+        }
+    }
+    assert!(unbounded.is_empty(), "fields without a maximum: {unbounded:#?}");
+}
+
+/// Issue 15, item 13: long free text is refused with the limit, not stored.
+#[tokio::test]
+async fn long_descriptions_and_justifications_are_refused() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let team = h.post("/api/v1/teams", &d.admin, json!({"name": "Long", "description": "d".repeat(1001)})).await;
+    assert_eq!(team.status, 422, "{}", &team.text[..team.text.len().min(300)]);
+    assert!(team.text.contains("description must be at most 1000 characters"));
+    let id = crate::common::desk::cid(&d.handoff(&h, &d.web, "Closing", "hello").await);
+    assert_eq!(h.post(&format!("/api/v1/conversations/{id}/assign"), &d.ana, json!({})).await.status, 200);
+    let close = json!({"justification": "j".repeat(2001)});
+    let closed = h.post(&format!("/api/v1/conversations/{id}/close"), &d.sup, close).await;
+    assert_eq!(closed.status, 422);
+    assert!(closed.text.contains("justification must be at most 2000 characters"), "{}", &closed.text[..300]);
+}
