@@ -162,9 +162,10 @@ pub enum Download {
 async fn read_form(form: UploadForm, library: bool) -> Result<NewUpload, ApiError> {
     let filename = form.file.file_name().unwrap_or("file").to_string();
     let declared_mime = form.file.content_type().map(str::to_string);
-    let bytes =
-        form.file.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the uploaded file: {e}")))?;
-    Ok(NewUpload { kind: form.kind.into(), filename, declared_mime, bytes, library })
+    // poem-openapi received the file into an unnamed temporary file; it is read from there a
+    // block at a time.
+    let content = form.file.into_file().into_std().await;
+    Ok(NewUpload { kind: form.kind.into(), filename, declared_mime, content, library })
 }
 
 fn disposition(a: &Attachment) -> String {

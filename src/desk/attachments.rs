@@ -4,11 +4,12 @@
 //! exchanged with a contact.
 
 use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 
 use super::conversations::{viewer, visible};
 use super::{Desk, DeskError, Principal};
 use crate::domain::attachment::Attachment;
-use crate::domain::media::{AttachmentKind, MediaError, MediaLimits, check_upload, clean_filename};
+use crate::domain::media::{AttachmentKind, HEAD_BYTES, MediaError, MediaLimits, check_file, clean_filename};
 use crate::domain::{EventKind, Role};
 use crate::store::{
     Changes, ContactReads, ConversationReads, Reader, RecordChanges, RecordReads, StoreError, WorkspaceReads,
@@ -23,10 +24,15 @@ pub struct NewUpload {
     pub filename: String,
     /// The type the client declared.
     pub declared_mime: Option<String>,
-    /// The bytes.
-    pub bytes: Vec<u8>,
+    /// The content: a file positioned at its start (the upload as received), read a block at a
+    /// time so no upload is held in memory whole.
+    pub content: File,
     /// Add to the library (supervisors and admins).
     pub library: bool,
+}
+
+fn unreadable(e: &dyn std::fmt::Display) -> DeskError {
+    DeskError::field("file", format!("cannot read the uploaded file: {e}"))
 }
 
 /// Reads an attachment's metadata.
@@ -45,14 +51,24 @@ impl Desk {
         let limits =
             MediaLimits { max_bytes: settings.max_upload_bytes, allowed_types: settings.allowed_upload_types.clone() };
         let filename = clean_filename(&up.filename);
-        let checked =
-            check_upload(up.kind, up.declared_mime.as_deref(), &filename, &up.bytes, &limits).map_err(|e| match e {
+        let files = self.store.files().clone();
+        let (kind, declared, name) = (up.kind, up.declared_mime.clone(), filename.clone());
+        let mut content = up.content;
+        let stored = tokio::task::spawn_blocking(move || -> Result<_, DeskError> {
+            let size = content.metadata().map_err(|e| unreadable(&e))?.len();
+            content.seek(SeekFrom::Start(0)).map_err(|e| unreadable(&e))?;
+            let mut head = Vec::with_capacity(HEAD_BYTES.min(usize::try_from(size).unwrap_or(HEAD_BYTES)));
+            (&mut content).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(|e| unreadable(&e))?;
+            let checked = check_file(kind, declared.as_deref(), &name, size, &head, &limits).map_err(|e| match e {
                 MediaError::TooLarge { .. } => DeskError::TooLarge(e.to_string()),
                 other => DeskError::field("file", format!("{other} (rule: {})", other.rule())),
             })?;
-        let size = up.bytes.len() as u64;
-        let files = self.store.files().clone();
-        let sha = tokio::task::spawn_blocking(move || files.put(&up.bytes))
+            drop(head);
+            content.seek(SeekFrom::Start(0)).map_err(|e| unreadable(&e))?;
+            let (sha, size) = files.put_reader(&mut content)?;
+            Ok((checked, sha, size))
+        });
+        let (checked, sha, size) = stored
             .await
             .map_err(|e| DeskError::Storage(StoreError::Unavailable(format!("upload task failed: {e}"))))??;
         let now = self.now();
@@ -83,6 +99,15 @@ impl Desk {
             })
             .await?;
         Ok(att)
+    }
+
+    /// The workspace's largest upload, in bytes (the transport refuses bigger bodies while
+    /// they arrive); the default when the settings cannot be read.
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.store
+            .snapshot()
+            .and_then(|s| s.settings())
+            .map_or(crate::domain::workspace::Settings::default().max_upload_bytes, |s| s.max_upload_bytes)
     }
 
     /// An attachment the caller may download, with its open file: library items (anyone),

@@ -36,6 +36,10 @@ pub struct Layer<E> {
     pub trusted_proxies: super::client::TrustedProxies,
 }
 
+/// Room for the multipart envelope (boundaries, part headers, the `kind` field) on top of the
+/// workspace's upload limit.
+const UPLOAD_ENVELOPE: usize = 64 * 1024;
+
 /// Paths that take file uploads and so get the upload limit.
 fn is_upload(method: &Method, path: &str) -> bool {
     method == Method::POST && (path == "/api/v1/attachments" || path == "/api/v1/library")
@@ -68,6 +72,24 @@ fn route_label(path: &str) -> &'static str {
         p if p.starts_with("/api/") => "api_unmatched",
         _ => "pages",
     }
+}
+
+/// Passes an upload's body through while counting it, and fails the read (raising `tripped`)
+/// at the first byte past `max`: a chunked upload is refused while it arrives, never held in
+/// memory or on disk past the limit.
+fn limit_stream(req: &mut Request, max: usize, tripped: Arc<std::sync::atomic::AtomicBool>) {
+    use futures_util::StreamExt;
+    let mut seen = 0usize;
+    let stream = req.take_body().into_bytes_stream().map(move |chunk| {
+        let chunk = chunk?;
+        seen = seen.saturating_add(chunk.len());
+        if seen > max {
+            tripped.store(true, std::sync::atomic::Ordering::Relaxed);
+            return Err(std::io::Error::other(format!("the upload is larger than the limit of {max} bytes")));
+        }
+        Ok(chunk)
+    });
+    req.set_body(Body::from_bytes_stream(stream));
 }
 
 /// Refuses bodies over the limit with 413: by `Content-Length` at once, and by reading
@@ -217,8 +239,23 @@ impl<E: Endpoint> Endpoint for Layer<E> {
         req.extensions_mut().insert(client);
         let span = tracing::info_span!("request", id = %rid, method = %method, path = %path);
         async move {
-            let limit = if is_upload(&method, &path) { self.max_upload_body_bytes } else { self.max_body_bytes };
-            let prepared = match limit_body(&mut req, limit).await {
+            let upload = is_upload(&method, &path);
+            let tripped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let limit = if upload {
+                // The workspace's own limit, plus room for the multipart envelope.
+                let workspace = usize::try_from(self.desk.max_upload_bytes()).unwrap_or(usize::MAX);
+                self.max_upload_body_bytes.min(workspace.saturating_add(UPLOAD_ENVELOPE))
+            } else {
+                self.max_body_bytes
+            };
+            let declared = req.headers().contains_key(CONTENT_LENGTH);
+            let limited = if upload && !declared {
+                limit_stream(&mut req, limit, tripped.clone());
+                Ok(false)
+            } else {
+                limit_body(&mut req, limit).await
+            };
+            let prepared = match limited {
                 Err(p) => Err(p),
                 Ok(injected) => match strict_types(&mut req, &method, &path, injected).await {
                     Err(p) => Err(p),
@@ -239,6 +276,12 @@ impl<E: Endpoint> Endpoint for Layer<E> {
                     (resp, op.or(Some("idempotent_replay")))
                 }
             };
+            if tripped.load(std::sync::atomic::Ordering::Relaxed) {
+                resp = problem_response(Problem::new(
+                    413,
+                    format!("The upload is larger than the limit of {limit} bytes (the workspace's upload limit)."),
+                ));
+            }
             if let Ok(v) = HeaderValue::from_str(&rid) {
                 resp.headers_mut().insert(REQUEST_ID, v);
             }

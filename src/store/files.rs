@@ -70,6 +70,59 @@ impl FileStore {
         Ok(sha)
     }
 
+    /// Stores what `src` yields, as [`FileStore::put`] does, reading it a block at a time:
+    /// the bytes are hashed while they are written, so a large file never sits in memory.
+    /// Returns the SHA-256 (the file's name) and the size.
+    pub fn put_reader(&self, src: &mut impl io::Read) -> Result<(String, u64), StoreError> {
+        let part = self.root.join(TMP_DIR).join(format!("{}.{PART_EXT}", random_name()?));
+        let written = (|| -> io::Result<(String, u64)> {
+            let mut file = File::options().write(true).create_new(true).open(&part)?;
+            let (mut hasher, mut buf, mut size) = (Sha256::new(), vec![0u8; 256 * 1024], 0u64);
+            loop {
+                let n = src.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                let block = buf.get(..n).unwrap_or_default();
+                hasher.update(block);
+                file.write_all(block)?;
+                size += n as u64;
+            }
+            file.sync_all()?;
+            Ok((hex(&hasher.finalize()), size))
+        })();
+        let (sha, size) = match written {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = fs::remove_file(&part);
+                return Err(io_err("cannot write", &part, e));
+            }
+        };
+        let Some(dest) = self.path_of(&sha) else {
+            let _ = fs::remove_file(&part);
+            return Err(StoreError::Corrupt(format!("{sha} is not a file name")));
+        };
+        if fs::metadata(&dest).is_ok_and(|m| m.is_file() && m.len() == size) {
+            // Already stored: keep the one there.
+            let _ = fs::remove_file(&part);
+            return Ok((sha, size));
+        }
+        let Some(parent) = dest.parent() else {
+            let _ = fs::remove_file(&part);
+            return Err(StoreError::Corrupt(format!("{} has no folder", dest.display())));
+        };
+        if let Err(e) = self.create_dirs(parent) {
+            let _ = fs::remove_file(&part);
+            return Err(e);
+        }
+        if let Err(e) = fs::rename(&part, &dest) {
+            let _ = fs::remove_file(&part);
+            return Err(io_err("cannot move the new file to", &dest, e));
+        }
+        sync_dir(parent)?;
+        Ok((sha, size))
+    }
+
     /// Opens the stored file named `sha` for reading; `None` when there is no such file or the
     /// name is not a SHA-256 in lowercase hex.
     pub fn open_blob(&self, sha: &str) -> Result<Option<File>, StoreError> {
@@ -223,6 +276,19 @@ mod tests {
         let folder = store.path_of(&first).unwrap().parent().unwrap().to_path_buf();
         assert_eq!(fs::read_dir(folder).unwrap().count(), 1);
         assert_eq!(tmp_entries(&store), 0);
+    }
+
+    #[test]
+    fn a_stream_is_stored_like_bytes_once_and_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path()).unwrap();
+        let bytes: Vec<u8> = (0..=255).cycle().take(1_000_003).collect();
+        let (sha, size) = store.put_reader(&mut bytes.as_slice()).unwrap();
+        assert_eq!((sha.as_str(), size), (store.put(&bytes).unwrap().as_str(), 1_000_003));
+        assert_eq!(read(&store, &sha), bytes);
+        assert_eq!(store.put_reader(&mut bytes.as_slice()).unwrap().0, sha, "stored once");
+        assert_eq!(store.put_reader(&mut &b"abc"[..]).unwrap(), (ABC.to_string(), 3));
+        assert_eq!(tmp_entries(&store), 0, "no part file is left behind");
     }
 
     #[test]

@@ -163,3 +163,54 @@ async fn uploads_over_the_workspace_limit_are_413() {
         h.call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"allowed_upload_types": ["pdf"]}))).await;
     assert_eq!(bad.status, 422);
 }
+
+/// Issue 15, item 7: an upload over the workspace's limit is refused while it arrives: the
+/// server stops reading soon after the limit, never holding the rest in memory or on disk;
+/// an upload within it is stored from its temporary file a block at a time, byte for byte.
+#[tokio::test]
+async fn an_oversized_upload_is_refused_while_it_arrives() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let limit = 1024 * 1024;
+    h.call(Method::PATCH, "/api/v1/settings", Some(&d.admin), Some(json!({"max_upload_bytes": limit}))).await;
+    const CHUNK: usize = 64 * 1024;
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let counter = pulled.clone();
+    let head = "--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ndocument\r\n--XyZ\r\n\
+                Content-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n\
+                Content-Type: text/plain\r\n\r\n";
+    // 20 MiB of text, sent chunked (no Content-Length), 64 KiB at a time.
+    let chunks = std::iter::once(head.as_bytes().to_vec())
+        .chain((0..320).map(|_| vec![b'a'; CHUNK]))
+        .chain(std::iter::once(b"\r\n--XyZ--\r\n".to_vec()));
+    let stream = futures_util::stream::iter(chunks.map(move |c| {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Ok::<_, std::io::Error>(c)
+    }));
+    let resp = h
+        .client
+        .post("/api/v1/attachments")
+        .header("Authorization", format!("Bearer {}", d.ana))
+        .content_type("multipart/form-data; boundary=XyZ")
+        .body(poem::Body::from_bytes_stream(stream))
+        .send()
+        .await
+        .0;
+    assert_eq!(resp.status().as_u16(), 413);
+    let text = resp.into_body().into_string().await.expect("body");
+    assert!(text.contains("upload limit"), "{text}");
+    let read = pulled.load(Ordering::Relaxed);
+    assert!(read <= limit / CHUNK + 3, "the server read {read} chunks of 64 KiB for a 1 MiB limit");
+
+    // Within the limit: stored whole and identical.
+    let content: Vec<u8> = (0..900_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let ok = upload(&h, "/api/v1/attachments", &d.ana, &content, "fine.txt", "text/plain", "document").await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    assert_eq!(ok.body["size"], 900_000);
+    let (status, _, _, bytes) = download(&h, ok.body["id"].as_str().expect("id"), &d.ana).await;
+    assert_eq!((status, bytes.len()), (200, content.len()));
+    assert!(bytes == content, "the stored file is the uploaded one");
+}

@@ -304,7 +304,28 @@ pub fn check_upload(
     bytes: &[u8],
     limits: &MediaLimits,
 ) -> Result<CheckedFile, MediaError> {
-    let size = bytes.len() as u64;
+    let head = &bytes[..bytes.len().min(HEAD_BYTES)];
+    check_file(kind, declared_mime, filename, bytes.len() as u64, head, limits)
+}
+
+/// How much of a file the checks read: the whole of any sticker that can pass (they are under
+/// [`STICKER_MAX_BYTES`]), and far more than the headers that sniffing and image checks read.
+pub const HEAD_BYTES: usize = 128 * 1024;
+
+const _: () = assert!(HEAD_BYTES as u64 > STICKER_MAX_BYTES, "a sticker is read whole");
+
+/// The checks of [`check_upload`] for a file of `size` bytes that starts with `head` (its
+/// first [`HEAD_BYTES`] bytes, or all of it when shorter), so a large upload is checked
+/// without being read into memory.
+pub fn check_file(
+    kind: AttachmentKind,
+    declared_mime: Option<&str>,
+    filename: &str,
+    size: u64,
+    head: &[u8],
+    limits: &MediaLimits,
+) -> Result<CheckedFile, MediaError> {
+    let bytes = head;
     if size == 0 {
         return Err(MediaError::Empty);
     }
