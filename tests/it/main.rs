@@ -17,6 +17,7 @@ mod handover;
 mod hardening;
 mod idempotency;
 mod layers;
+mod limits;
 mod monitor;
 mod ops;
 mod permissions;
