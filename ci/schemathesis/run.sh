@@ -14,7 +14,8 @@ token=$(curl -sf -X POST -H 'content-type: application/json' -H "Authorization: 
   -d '{"name":"schemathesis"}' "$url/api/v1/tokens")
 SWITCHBOARD_TOKEN=$(echo "$token" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 SWITCHBOARD_TOKEN_ID=$(echo "$token" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-export SWITCHBOARD_TOKEN SWITCHBOARD_TOKEN_ID
+SWITCHBOARD_USER_ID=$(curl -sf -H "Authorization: Bearer $SWITCHBOARD_TOKEN" "$url/api/v1/me" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+export SWITCHBOARD_TOKEN SWITCHBOARD_TOKEN_ID SWITCHBOARD_USER_ID
 # Signing out would end the session the run uses; the operation is tested in cargo test.
 "$venv/bin/schemathesis" --config-file ci/schemathesis/schemathesis.toml run "$url/api/openapi.json" \
   --max-examples "$examples" --workers 2 --no-color --exclude-operation-id logout \

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Desk, DeskError};
-use crate::domain::{Actor, Credential, Timestamp};
-use crate::store::{Changes, RecordChanges, RecordReads, UserChanges, UserReads};
+use crate::domain::{Actor, Timestamp};
+use crate::store::{Changes, RecordChanges, RecordReads, Snapshot, UserChanges, UserReads};
 
 /// How long an answer is remembered.
 pub const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
@@ -77,59 +77,57 @@ impl Desk {
     /// Deletes expired idempotency records and long-dead credentials, a batch per
     /// transaction. The scheduler runs it every hour.
     pub async fn purge_expired(&self) -> Result<Purged, DeskError> {
-        let mut purged = Purged::default();
-        let mut after: Option<String> = None;
-        loop {
-            let now = self.now();
-            let page: Vec<(String, IdempotencyRecord)> =
-                self.store.snapshot()?.idempotency_records(after.as_deref(), PURGE_BATCH)?;
-            after = page.last().map(|(k, _)| k.clone());
-            let old: Vec<String> = page
-                .iter()
-                .filter(|(_, r)| now.millis_since(r.created_at) >= IDEMPOTENCY_TTL_SECS * 1000)
-                .map(|(k, _)| k.clone())
-                .collect();
-            purged.idempotency_records += old.len() as u32;
-            if !old.is_empty() {
-                self.store
-                    .write(move |_| {
-                        let mut c = Changes::new(now, Actor::System);
-                        old.iter().for_each(|k| c.delete_idempotency_record(k));
-                        Ok::<_, DeskError>((c, ()))
-                    })
-                    .await?;
-            }
-            if page.len() < PURGE_BATCH {
-                break;
-            }
-        }
-        let mut after: Option<String> = None;
-        loop {
-            let now = self.now();
-            let page = self.store.snapshot()?.credentials_page(after.as_deref(), PURGE_BATCH)?;
-            after = page.last().map(|c| c.id.clone());
-            let dead: Vec<Credential> = page
-                .iter()
-                .filter(|c| {
-                    let ended = c.revoked_at.or(c.expires_at.filter(|e| *e <= now));
+        let idempotency_records = self
+            .purge_batches(
+                |r, after| Ok(r.idempotency_records::<IdempotencyRecord>(after, PURGE_BATCH)?),
+                |(key, _)| key.clone(),
+                |(_, r), now| now.millis_since(r.created_at) >= IDEMPOTENCY_TTL_SECS * 1000,
+                |c, (key, _)| c.delete_idempotency_record(key),
+            )
+            .await?;
+        let credentials = self
+            .purge_batches(
+                |r, after| Ok(r.credentials_page(after, PURGE_BATCH)?),
+                |cred| cred.id.clone(),
+                |cred, now| {
+                    let ended = cred.revoked_at.or(cred.expires_at.filter(|e| *e <= now));
                     ended.is_some_and(|t| now.millis_since(t) >= CREDENTIAL_RETENTION_SECS * 1000)
-                })
-                .cloned()
-                .collect();
-            purged.credentials += dead.len() as u32;
-            if !dead.is_empty() {
+                },
+                |c, cred| c.delete_credential(cred),
+            )
+            .await?;
+        Ok(Purged { idempotency_records, credentials })
+    }
+
+    /// Walks a table a page at a time (`page` after the key `key` gives), deleting in one
+    /// transaction per page the rows `dead` selects; returns how many.
+    async fn purge_batches<T: Send + 'static>(
+        &self,
+        page: impl Fn(&Snapshot, Option<&str>) -> Result<Vec<T>, DeskError>,
+        key: impl Fn(&T) -> String,
+        dead: impl Fn(&T, Timestamp) -> bool,
+        delete: fn(&mut Changes, &T),
+    ) -> Result<u32, DeskError> {
+        let (mut purged, mut after) = (0u32, None::<String>);
+        loop {
+            let now = self.now();
+            let rows = page(&self.store.snapshot()?, after.as_deref())?;
+            after = rows.last().map(&key);
+            let full = rows.len() == PURGE_BATCH;
+            let doomed: Vec<T> = rows.into_iter().filter(|r| dead(r, now)).collect();
+            purged += u32::try_from(doomed.len()).unwrap_or(u32::MAX);
+            if !doomed.is_empty() {
                 self.store
                     .write(move |_| {
                         let mut c = Changes::new(now, Actor::System);
-                        dead.iter().for_each(|cred| c.delete_credential(cred));
+                        doomed.iter().for_each(|r| delete(&mut c, r));
                         Ok::<_, DeskError>((c, ()))
                     })
                     .await?;
             }
-            if page.len() < PURGE_BATCH {
-                break;
+            if !full {
+                return Ok(purged);
             }
         }
-        Ok(purged)
     }
 }

@@ -39,6 +39,10 @@ pub use files::FileStore;
 pub use keys::{Partition, cursor_of, is_cursor};
 pub use messages::put_message;
 pub use reader::Reader;
+
+/// A consistent read view of the store (what [`Store::snapshot`] gives); read it through
+/// [`Reader`] and the typed read traits.
+pub type Snapshot = ReadTransaction;
 pub use records::{RecordChanges, RecordReads};
 pub use repack::{CompactReport, Repacked, compact_folder};
 pub use routing::{RoutingReads, last_seen};
@@ -189,7 +193,7 @@ impl Store {
 
     /// A consistent read-only view of the committed state. Never blocks on the writer; do not
     /// hold it across an `.await`.
-    pub fn snapshot(&self) -> Result<ReadTransaction, StoreError> {
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
         self.inner.db.begin_read().map_err(db_err)
     }
 
