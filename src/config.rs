@@ -118,6 +118,10 @@ pub struct ServeArgs {
     /// Most connections served at once [default: 4096, lowered to fit the descriptor limit].
     #[arg(long, env = "SWITCHBOARD_MAX_CONNECTIONS", value_name = "N")]
     pub max_connections: Option<usize>,
+    /// Most connections from one client address; loopback and trusted proxies are exempt
+    /// [default: 256].
+    #[arg(long, env = "SWITCHBOARD_MAX_CONNECTIONS_PER_ADDRESS", value_name = "N")]
+    pub max_connections_per_address: Option<usize>,
     /// Print the effective configuration as TOML and exit.
     #[arg(long)]
     pub print_config: bool,
@@ -187,6 +191,8 @@ pub struct FileConfig {
     pub idle_timeout_secs: Option<u64>,
     /// Connection cap.
     pub max_connections: Option<usize>,
+    /// Connection cap per client address.
+    pub max_connections_per_address: Option<usize>,
 }
 
 /// The effective configuration of `serve`.
@@ -217,6 +223,8 @@ pub struct Config {
     pub idle_timeout_secs: u64,
     /// Connection cap.
     pub max_connections: usize,
+    /// Connection cap per client address.
+    pub max_connections_per_address: usize,
 }
 
 /// Reads a configuration file, with errors that name the file and the problem.
@@ -258,6 +266,10 @@ impl Config {
             header_timeout_secs: args.header_timeout_secs.or(file.header_timeout_secs).unwrap_or(10),
             idle_timeout_secs: args.idle_timeout_secs.or(file.idle_timeout_secs).unwrap_or(60),
             max_connections: args.max_connections.or(file.max_connections).unwrap_or(4096),
+            max_connections_per_address: args
+                .max_connections_per_address
+                .or(file.max_connections_per_address)
+                .unwrap_or(256),
         };
         crate::http::TrustedProxies::parse(&config.trusted_proxies).map_err(|e| format!("trusted_proxies: {e}"))?;
         if !(1..=3600).contains(&config.header_timeout_secs) || !(1..=86_400).contains(&config.idle_timeout_secs) {
@@ -266,8 +278,8 @@ impl Config {
         if config.idle_timeout_secs <= 15 {
             return Err("idle_timeout_secs must exceed 15 (event streams write every 15 s)".into());
         }
-        if config.max_connections < 16 {
-            return Err("max_connections must be at least 16".into());
+        if config.max_connections < 16 || config.max_connections_per_address < 1 {
+            return Err("max_connections must be at least 16 and max_connections_per_address at least 1".into());
         }
         if config.session_ttl_hours == 0 || config.session_ttl_hours > 24 * 365 {
             return Err("session_ttl_hours must be between 1 and 8760".into());

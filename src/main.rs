@@ -95,6 +95,7 @@ fn serve(config: Config) -> Result<(), String> {
             header_read: std::time::Duration::from_secs(config.header_timeout_secs),
             idle: std::time::Duration::from_secs(config.idle_timeout_secs),
             max_connections: config.max_connections,
+            max_per_address: config.max_connections_per_address,
         };
         switchboard::serve(state, acceptor, shutdown_signal()).await.map_err(|e| format!("server failed: {e}"))?;
         tracing::info!("stopped");

@@ -231,9 +231,9 @@ impl ConversationsApi {
     ///
     /// Outbound by the caller (F6): lands `open` and assigned to them. With `handoff`, a bot
     /// hands a conversation to the human queue (F7): it lands `queued` with the transcript.
-    /// Either needs a caller who serves the inbox (or a supervisor); a hand-off may also come
-    /// with an API token, as integrations send them. The answer is the conversation created,
-    /// even when the caller cannot see it afterwards.
+    /// Either needs a caller who serves the inbox, or a supervisor or admin (integrations hand
+    /// over with an API token of one). The answer is the conversation created, even when the
+    /// caller cannot see it afterwards.
     #[oai(path = "/conversations", method = "post", operation_id = "createConversation")]
     async fn create(
         &self,

@@ -258,6 +258,8 @@ async fn pump(desk: Desk, who: Principal, start: Start, tx: mpsc::Sender<LiveEve
                     if !desk.still_valid(&who) { return }
                     let upto = desk.hub().last_seq();
                     match catch_up(&desk, &who, &tx, cursor, upto).await { Some(c) => cursor = c, None => return }
+                    // A revocation inside the range caught up on is behind the cursor now.
+                    if !desk.still_valid(&who) { return }
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
             }

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use super::throttle::{Refusal, key as throttle_key};
+use super::throttle::{Refusal, address_group, key as throttle_key};
 use super::{Desk, DeskError, Principal, password};
 use crate::domain::credential::Rejection;
 use crate::domain::validation::{check_password, normalize_email};
@@ -65,13 +65,19 @@ impl Desk {
         }
         let email = normalize_email(email);
         let now = self.now();
-        let addr = client.addr.map(|a| a.to_string()).unwrap_or_default();
+        let addr = client.addr.map(address_group).unwrap_or_default();
         let (account, pair) = (throttle_key("account", &[&email]), throttle_key("pair", &[&email, &addr]));
-        let mut keys = vec![(throttle::ACCOUNT_FROM_ADDRESS, pair.clone()), (throttle::ACCOUNT, account.clone())];
+        let mut keys = vec![(throttle::ACCOUNT_FROM_ADDRESS, pair.clone())];
+        // The account-wide brake spares an address the owner signed in from lately: guesses
+        // from elsewhere can slow strangers, never keep the owner out where they work.
+        if !self.throttle.knows(&pair, now.millis()) {
+            keys.push((throttle::ACCOUNT, account.clone()));
+        }
         if client.addr.is_some() {
             keys.push((throttle::ADDRESS, throttle_key("addr", &[&addr])));
         }
-        let attempt = self.throttle.begin(&account, &keys, &[pair, account.clone()], now.millis()).map_err(too_many)?;
+        let attempt =
+            self.throttle.begin(&account, &keys, std::slice::from_ref(&pair), now.millis()).map_err(too_many)?;
         let user = self.store.snapshot()?.user_by_email(&email)?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let valid = password::verify(password.to_string(), hash).await;
@@ -85,6 +91,7 @@ impl Desk {
             }
         };
         attempt.succeeded();
+        self.throttle.remember(&pair, now.millis());
         let token = password::new_secret(CredentialKind::Session.secret_prefix());
         let credential = Credential {
             id: self.new_id("tok"),

@@ -13,7 +13,7 @@ use crate::domain::conversation::{
 use crate::domain::lifecycle::{Entry, Refusal, Viewer, can_see};
 use crate::domain::metrics::ConversationMetrics;
 use crate::domain::workspace::Channel;
-use crate::domain::{CredentialKind, EventKind, Timestamp};
+use crate::domain::{EventKind, Timestamp};
 use crate::store::{
     Changes, ContactReads, ConversationReads, Partition, ReadMark, Reader, Staged, WorkspaceReads, put_conversation,
     put_message, put_read_mark, take_number,
@@ -282,11 +282,10 @@ impl Desk {
                         "you are offline; set your status to available or away to start conversations".into(),
                     ));
                 }
-                let integration = new.handoff.is_some() && caller.credential.kind == CredentialKind::Api;
-                if !(v.is_supervisor() || v.see_all || v.inbox_ids.contains(&inbox.id) || integration) {
+                if !(v.is_supervisor() || v.see_all || v.inbox_ids.contains(&inbox.id)) {
                     return Err(DeskError::Forbidden(
                         "you do not serve this inbox; ask an admin to add your team to it (integrations hand \
-                         conversations over with an API token)"
+                         conversations over with an API token of a supervisor or admin)"
                             .into(),
                     ));
                 }
@@ -370,8 +369,8 @@ impl Desk {
             })
             .await?;
         self.resettle().await;
-        // The caller gets what they created, even if (an integration's hand-off) they cannot
-        // see it from now on.
+        // The caller gets what they created, even if they cannot see it from now on (a
+        // supervisor's integration token handing over to a team it is not in).
         let snap = self.store.snapshot()?;
         let c = snap.conversation(&id)?.ok_or_else(|| DeskError::NotFound("no such conversation".into()))?;
         view_of(&snap, who, c, self.now())

@@ -49,7 +49,7 @@ pub use reports::{Report, ReportQuery, ReportRow};
 pub use routing::Settled;
 pub use search::{MessageHit, Order as SearchOrder, SearchHit, SearchPage, SearchQuery};
 pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
-pub use streams::{MAX_STREAMS_PER_CREDENTIAL, StreamSlot};
+pub use streams::{MAX_STREAMS_PER_CREDENTIAL, MAX_STREAMS_PER_USER, StreamSlot};
 pub use teams::{InboxInput, TeamInput};
 pub use users::{NewUser, UserPatch};
 

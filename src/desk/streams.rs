@@ -1,6 +1,6 @@
-//! Open event streams, counted per credential and kept in memory: at most
-//! [`MAX_STREAMS_PER_CREDENTIAL`] per token, and one presence heartbeat per user per
-//! [`BEAT_EVERY_MS`] reaches the database however many streams the user has open.
+//! Open event streams, counted in memory: at most [`MAX_STREAMS_PER_CREDENTIAL`] per token and
+//! [`MAX_STREAMS_PER_USER`] per user, and one presence heartbeat per user per [`BEAT_EVERY_MS`]
+//! reaches the database however many streams the user has open.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,13 +12,18 @@ use crate::domain::Timestamp;
 /// Most event streams one credential may hold open (a tab each).
 pub const MAX_STREAMS_PER_CREDENTIAL: usize = 10;
 
-/// How often an open stream's user is written as seen.
-pub const BEAT_EVERY_MS: i64 = 30_000;
+/// How often an open stream's user is written as seen: a little under the streams' own 30 s
+/// tick, so timer jitter never skips a beat.
+pub const BEAT_EVERY_MS: i64 = 25_000;
+
+/// Most event streams one user may hold open, across all their credentials.
+pub const MAX_STREAMS_PER_USER: usize = 30;
 
 /// The registry of open streams.
 #[derive(Debug, Default)]
 pub struct Streams {
     open: Mutex<HashMap<String, usize>>,
+    per_user: Mutex<HashMap<String, usize>>,
     beats: Mutex<HashMap<String, Timestamp>>,
     written: AtomicU64,
 }
@@ -28,38 +33,52 @@ pub struct Streams {
 pub struct StreamSlot {
     streams: Arc<Streams>,
     credential: String,
+    user: String,
 }
 
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        if let Ok(mut open) = self.streams.open.lock()
-            && let Some(n) = open.get_mut(&self.credential)
-        {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                open.remove(&self.credential);
-            }
+/// Counts one less for `key`, forgetting it at zero.
+fn release(map: &Mutex<HashMap<String, usize>>, key: &str) {
+    if let Ok(mut map) = map.lock()
+        && let Some(n) = map.get_mut(key)
+    {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            map.remove(key);
         }
     }
 }
 
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        release(&self.streams.open, &self.credential);
+        release(&self.streams.per_user, &self.user);
+    }
+}
+
 impl Desk {
-    /// Takes a stream slot for `who`'s credential, or refuses with 429 when it already holds
-    /// [`MAX_STREAMS_PER_CREDENTIAL`].
+    /// Takes a stream slot for `who`, or refuses with 429 when their credential already holds
+    /// [`MAX_STREAMS_PER_CREDENTIAL`] or the user [`MAX_STREAMS_PER_USER`] (minting more
+    /// tokens does not buy more streams).
     pub fn open_stream(&self, who: &Principal) -> Result<StreamSlot, DeskError> {
-        let busy = || DeskError::TooManyRequests {
-            retry_after_secs: 5,
-            detail: format!(
+        let busy = |detail: String| DeskError::TooManyRequests { retry_after_secs: 5, detail };
+        let (credential, user) = (who.credential.id.clone(), who.user.id.clone());
+        let locked = || busy("The event streams are busy; try again.".into());
+        let mut open = self.streams.open.lock().map_err(|_| locked())?;
+        let mut per_user = self.streams.per_user.lock().map_err(|_| locked())?;
+        let (n, m) = (open.get(&credential).copied().unwrap_or(0), per_user.get(&user).copied().unwrap_or(0));
+        if n >= MAX_STREAMS_PER_CREDENTIAL {
+            return Err(busy(format!(
                 "This token already has {MAX_STREAMS_PER_CREDENTIAL} event streams open; close one (a tab) first."
-            ),
-        };
-        let mut open = self.streams.open.lock().map_err(|_| busy())?;
-        let n = open.entry(who.credential.id.clone()).or_default();
-        if *n >= MAX_STREAMS_PER_CREDENTIAL {
-            return Err(busy());
+            )));
         }
-        *n += 1;
-        Ok(StreamSlot { streams: self.streams.clone(), credential: who.credential.id.clone() })
+        if m >= MAX_STREAMS_PER_USER {
+            return Err(busy(format!(
+                "You already have {MAX_STREAMS_PER_USER} event streams open; close some tabs or sessions first."
+            )));
+        }
+        open.insert(credential.clone(), n + 1);
+        per_user.insert(user.clone(), m + 1);
+        Ok(StreamSlot { streams: self.streams.clone(), credential, user })
     }
 
     /// A sign of life from an open stream: written as a heartbeat only when no stream of the

@@ -33,6 +33,24 @@ pub fn key(kind: &str, parts: &[&str]) -> String {
 struct State {
     failures: HashMap<String, Failures>,
     checking: HashSet<String>,
+    /// Keys that signed in successfully, with when: their owner is known there.
+    known: HashMap<String, i64>,
+}
+
+/// How long a successful sign-in from an address vouches for it.
+const KNOWN_FOR_MS: i64 = 30 * 24 * 3600 * 1000;
+
+/// The part of a client address that throttling keys by: an IPv4 address whole, an IPv6
+/// address by its /64 (one household or server gets a whole /64; keying by /128 would let it
+/// choose a fresh key for every guess).
+pub fn address_group(ip: std::net::IpAddr) -> String {
+    match ip.to_canonical() {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 /// Sign-in attempt counters.
@@ -57,9 +75,27 @@ pub struct Attempt<'a> {
     throttle: &'a LoginThrottle,
     account: String,
     clear: Vec<String>,
+    counted: Vec<String>,
 }
 
 impl LoginThrottle {
+    /// Whether `key` signed in successfully in the last 30 days.
+    pub fn knows(&self, key: &str, now_ms: i64) -> bool {
+        self.state.lock().is_ok_and(|s| s.known.get(key).is_some_and(|t| now_ms - t < KNOWN_FOR_MS))
+    }
+
+    /// Remembers that `key` signed in successfully.
+    pub fn remember(&self, key: &str, now_ms: i64) {
+        if let Ok(mut s) = self.state.lock() {
+            if s.known.len() >= MAX_KEYS {
+                s.known.retain(|_, t| now_ms - *t < KNOWN_FOR_MS);
+            }
+            if s.known.len() < MAX_KEYS {
+                s.known.insert(key.to_string(), now_ms);
+            }
+        }
+    }
+
     /// Starts an attempt on `account` under the `(policy, key)` pairs: refused when any key
     /// must wait or the account has a check running; otherwise counted as a failure of every
     /// key at once. `clear_on_success` names the keys a success forgets.
@@ -85,16 +121,23 @@ impl LoginThrottle {
             let next = p.record_failure(s.failures.get(k).copied(), now_ms);
             s.failures.insert(k.clone(), next);
         }
-        Ok(Attempt { throttle: self, account: account.to_string(), clear: clear_on_success.to_vec() })
+        let counted = keys.iter().map(|(_, k)| k.clone()).collect();
+        Ok(Attempt { throttle: self, account: account.to_string(), clear: clear_on_success.to_vec(), counted })
     }
 }
 
 impl Attempt<'_> {
-    /// The attempt succeeded: forget the failures it names.
+    /// The attempt succeeded: forget the failures of the keys it names, and take back the
+    /// failure it counted up front on the others (a success is no failure, but it does not
+    /// wipe what others tried from elsewhere).
     pub fn succeeded(self) {
         if let Ok(mut s) = self.throttle.state.lock() {
-            for k in &self.clear {
-                s.failures.remove(k);
+            for k in &self.counted {
+                if self.clear.contains(k) {
+                    s.failures.remove(k);
+                } else if let Some(f) = s.failures.get_mut(k) {
+                    f.count = f.count.saturating_sub(1);
+                }
             }
         }
     }
@@ -112,6 +155,15 @@ impl Drop for Attempt<'_> {
 mod tests {
     use super::*;
     use crate::domain::throttle::{ACCOUNT, ACCOUNT_FROM_ADDRESS};
+
+    #[test]
+    fn ipv6_addresses_group_by_their_64_bit_prefix() {
+        let group = |s: &str| address_group(s.parse().expect("address"));
+        assert_eq!(group("2001:db8:1:2::1"), group("2001:db8:1:2:ffff::9"));
+        assert_ne!(group("2001:db8:1:2::1"), group("2001:db8:1:3::1"));
+        assert_eq!(group("203.0.113.5"), "203.0.113.5");
+        assert_eq!(group("::ffff:203.0.113.5"), "203.0.113.5", "a mapped address is the IPv4 one");
+    }
 
     #[test]
     fn attempts_count_before_the_check_and_one_check_runs_per_account() {

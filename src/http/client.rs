@@ -59,7 +59,8 @@ impl TrustedProxies {
         items.iter().map(|s| Cidr::parse(s)).collect::<Result<_, _>>().map(TrustedProxies)
     }
 
-    fn trusts(&self, ip: IpAddr) -> bool {
+    /// Whether `ip` is one of the proxies.
+    pub fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|c| c.contains(ip))
     }
 

@@ -4,10 +4,12 @@
 //! nothing; the same key with a different request is a 422. Concurrent requests with the same
 //! key wait for each other, so a double click is decided once.
 //!
-//! The token is checked before anything is replayed: a request whose token is unknown,
-//! signed out, revoked or expired is not keyed at all and gets the handler's 401. An answer
-//! that carries a secret (a session token, an API token) is never stored: its record keeps
-//! only the status, and a replay is a 409 that says why.
+//! The token is checked before anything is replayed (and again once the key's lock is held):
+//! a request whose token is unknown, signed out, revoked or expired is not keyed at all and
+//! gets the handler's 401. An answer that carries a secret (a session token, an API token) is
+//! never stored: its record keeps only the status, and a replay is a 409 that says why.
+//! Requests whose body carries a password, and uploads (streamed, never held whole), are not
+//! keyed.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -59,6 +61,7 @@ pub struct Keyed {
     key: String,
     fingerprint: String,
     secret: bool,
+    who: crate::desk::Principal,
 }
 
 /// Whether the request carries a usable key and a standing credential; reads and restores the
@@ -72,11 +75,22 @@ pub async fn prepare(req: &mut Request, desk: &Desk) -> Result<Option<Keyed>, Pr
     let Some(key) = key.map(str::to_string) else {
         return Err(Problem::new(400, "Idempotency-Key must be 1 to 255 visible ASCII characters."));
     };
-    let secret = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    // Uploads are not keyed: their bodies are streamed, never held to be fingerprinted (a
+    // retried upload stores the same content once; its second record is harmless).
+    let multipart = req.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"multipart/"));
+    if multipart {
+        return Ok(None);
+    }
+    let secret = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer);
     // Authenticate first: no replay for a token that does not stand (the handler answers 401).
-    let Some(Ok(who)) = secret.map(|s| desk.authenticate(s.trim())) else { return Ok(None) };
+    let Some(Ok(who)) = secret.map(|s| desk.authenticate(s)) else { return Ok(None) };
     let body =
         req.take_body().into_bytes().await.map_err(|e| Problem::new(400, format!("cannot read the body: {e}")))?;
+    if carries_password(&body) {
+        // A fingerprint of a body with a password would be a fast hash of it, kept a day.
+        req.set_body(Body::from_bytes(body));
+        return Ok(None);
+    }
     let mut h = Sha256::new();
     h.update(req.method().as_str().as_bytes());
     h.update(b" ");
@@ -84,9 +98,24 @@ pub async fn prepare(req: &mut Request, desk: &Desk) -> Result<Option<Keyed>, Pr
     h.update(b"\n");
     h.update(&body);
     req.set_body(Body::from_bytes(body));
-    let scope = who.credential.id;
+    let scope = who.credential.id.clone();
     let secret = SECRET_ANSWERS.iter().any(|(m, p)| req.method().as_str() == *m && req.uri().path() == *p);
-    Ok(Some(Keyed { scope_key: format!("{scope}/{key}"), scope, key, fingerprint: hex(&h.finalize()), secret }))
+    Ok(Some(Keyed { scope_key: format!("{scope}/{key}"), scope, key, fingerprint: hex(&h.finalize()), secret, who }))
+}
+
+/// The token of an `Authorization: Bearer …` value (the scheme in any case, as the API's
+/// security scheme reads it).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+/// Whether a JSON body holds a password field (`password`, `current_password`, …).
+fn carries_password(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.as_object().map(|o| o.keys().any(|k| k.contains("password"))))
+        .unwrap_or(false)
 }
 
 fn replay(r: &IdempotencyRecord) -> Response {
@@ -107,7 +136,9 @@ where
 {
     let lock = locks.lock_for(&k.scope_key);
     let guard = lock.lock().await;
-    let out = match desk.idempotency_get(&k.scope, &k.key) {
+    // The credential may have been revoked while this request waited for the key.
+    let stands = desk.still_valid(&k.who);
+    let out = match desk.idempotency_get(&k.scope, &k.key).map(|r| r.filter(|_| stands)) {
         Ok(Some(r)) if r.fingerprint == k.fingerprint && r.withheld => {
             super::middleware::problem_response(Problem::new(
                 409,

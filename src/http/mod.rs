@@ -96,7 +96,7 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
         .with(CatchPanic::new())
         .data(state.desk.clone())
         .data(state.metrics.clone())
-        .data(ops::MetricsAccess(state.metrics_token.clone()));
+        .data(ops::MetricsAccess(state.metrics_token.clone(), state.trusted_proxies.clone()));
     middleware::Layer {
         inner: routes,
         metrics: state.metrics,
@@ -139,7 +139,8 @@ pub async fn serve(
         let room = usize::try_from(fds.saturating_sub(256)).unwrap_or(usize::MAX).max(16);
         limits.max_connections = limits.max_connections.min(room);
     }
-    let served = server::run(acceptor, app(state).boxed(), limits, shutdown, SHUTDOWN_GRACE).await;
+    let exempt = state.trusted_proxies.clone();
+    let served = server::run(acceptor, app(state).boxed(), limits, shutdown, SHUTDOWN_GRACE, exempt).await;
     scheduler.abort();
     indexer.abort();
     let _ = scheduler.await;

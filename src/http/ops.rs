@@ -31,9 +31,10 @@ pub fn readyz(desk: Data<&Desk>) -> Response {
 }
 
 /// Who may read `/metrics`: with a token, whoever presents it; without, only callers on this
-/// machine that came through no proxy.
+/// machine that came through no proxy (a peer listed in `trusted_proxies` never counts as
+/// local: it forwards callers from anywhere).
 #[derive(Clone, Debug)]
-pub struct MetricsAccess(pub Option<String>);
+pub struct MetricsAccess(pub Option<String>, pub crate::http::TrustedProxies);
 
 impl MetricsAccess {
     fn allows(&self, req: &poem::Request) -> bool {
@@ -49,7 +50,10 @@ impl MetricsAccess {
             None => {
                 let forwarded =
                     req.headers().contains_key("x-forwarded-for") || req.headers().contains_key("forwarded");
-                req.extensions().get::<ClientAddr>().is_some_and(|c| c.is_local(forwarded))
+                // A trusted proxy on this machine forwards callers from anywhere, headers or not.
+                let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
+                let proxied = peer.is_some_and(|ip| self.1.trusts(ip));
+                !proxied && req.extensions().get::<ClientAddr>().is_some_and(|c| c.is_local(forwarded))
             }
         }
     }

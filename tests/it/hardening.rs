@@ -26,6 +26,7 @@ async fn slow_headers_and_idle_connections_are_closed_and_the_server_keeps_answe
         header_read: Duration::from_millis(500),
         idle: Duration::from_secs(2),
         max_connections: 64,
+        ..Default::default()
     };
     let report = on_socket(
         |s| s.limits = limits,
@@ -57,6 +58,15 @@ async fn slow_headers_and_idle_connections_are_closed_and_the_server_keeps_answe
                 assert!(closed, "a slow connection was kept open");
             }
             let all_closed = started.elapsed();
+
+            // A connection that never says anything is closed as soon.
+            let mut silent = TcpStream::connect(&addr).expect("connects");
+            silent.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+            let quiet = Instant::now();
+            let mut buf = [0u8; 16];
+            let end = silent.read(&mut buf);
+            assert!(matches!(end, Ok(0)) || end.is_err(), "a silent connection stayed open: {end:?}");
+            assert!(quiet.elapsed() < Duration::from_secs(3), "closed after {:?}", quiet.elapsed());
 
             // An idle keep-alive connection is closed too.
             let mut idle = TcpStream::connect(&addr).expect("connects");

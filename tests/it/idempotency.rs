@@ -157,3 +157,51 @@ async fn the_purge_deletes_expired_records_and_old_revoked_credentials() {
     let stale = h.get("/api/v1/me", secret).await;
     assert_eq!(stale.status, 401, "a purged token is simply unknown");
 }
+
+/// Bodies with a password are never fingerprinted (a day-long fast hash of a password), and
+/// the `Bearer` scheme is read in any case, as the API's security scheme reads it.
+#[tokio::test]
+async fn password_bodies_are_not_keyed_and_the_scheme_is_case_blind() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let put = |body: Value| {
+        let h = &h;
+        let token = d.ana.clone();
+        async move {
+            let resp = h
+                .client
+                .put("/api/v1/me/password")
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Idempotency-Key", "pw-1")
+                .body_json(&body)
+                .send()
+                .await
+                .0;
+            (resp.status().as_u16(), resp.headers().contains_key("idempotency-replayed"))
+        }
+    };
+    let body = json!({"current_password": "demo", "new_password": "a new secret", "keep_api_tokens": true});
+    assert_eq!(put(body.clone()).await, (204, false));
+    assert_eq!(put(body).await, (403, false), "run again, not replayed: the current password changed");
+    let file = std::fs::read(h.dir.path().join("switchboard.redb")).expect("database file");
+    assert!(!file.windows(4).any(|w| w == b"pw-1"), "no record was kept for the key");
+
+    let lower = |key: &'static str| {
+        let h = &h;
+        let token = d.marco.clone();
+        async move {
+            let resp = h
+                .client
+                .post("/api/v1/contacts")
+                .header("Authorization", format!("bearer {token}"))
+                .header("Idempotency-Key", key)
+                .body_json(&json!({"name": "Case"}))
+                .send()
+                .await
+                .0;
+            (resp.status().as_u16(), resp.headers().contains_key("idempotency-replayed"))
+        }
+    };
+    assert_eq!(lower("c-1").await, (201, false));
+    assert_eq!(lower("c-1").await, (201, true), "a lower-case scheme is keyed too");
+}

@@ -189,13 +189,20 @@ async fn hand_offs_need_the_inbox_and_keep_the_message_limits() {
     assert_eq!(forged.status, 403, "{}", forged.text);
     assert!(forged.detail().contains("do not serve this inbox"), "{}", forged.text);
 
-    let bridge = h.post("/api/v1/tokens", &d.ana, json!({"name": "bridge"})).await.body["token"]
-        .as_str()
-        .expect("token")
-        .to_string();
+    let token = |owner: String| {
+        let h = &h;
+        async move {
+            let made = h.post("/api/v1/tokens", &owner, json!({"name": "bridge"})).await;
+            made.body["token"].as_str().expect("token").to_string()
+        }
+    };
+    let own = token(d.ana.clone()).await;
+    let minted = h.post("/api/v1/conversations", &own, handoff(&d.other, "Bot".into(), vec![line("hi".into())])).await;
+    assert_eq!(minted.status, 403, "an agent's own API token is still the agent: {}", minted.text);
+    let bridge = token(d.sup.clone()).await;
     let by_token =
         h.post("/api/v1/conversations", &bridge, handoff(&d.other, "Bot".into(), vec![line("hi".into())])).await;
-    assert_eq!(by_token.status, 201, "an integration hands over to any inbox: {}", by_token.text);
+    assert_eq!(by_token.status, 201, "a supervisor's integration hands over to any inbox: {}", by_token.text);
     let id = by_token.body["id"].as_str().expect("the id of what was created");
     assert_eq!(h.get(&format!("/api/v1/conversations/{id}"), &d.ana).await.status, 404, "still hidden from Ana");
 
@@ -312,4 +319,38 @@ async fn long_descriptions_and_justifications_are_refused() {
     let closed = h.post(&format!("/api/v1/conversations/{id}/close"), &d.sup, close).await;
     assert_eq!(closed.status, 422);
     assert!(closed.text.contains("justification must be at most 2000 characters"), "{}", &closed.text[..300]);
+}
+
+/// Issue 15, item 6: guesses spread over many addresses slow strangers but never keep the
+/// owner out where they signed in before; an IPv6 /64 counts as one address.
+#[tokio::test]
+async fn distributed_guesses_never_keep_the_owner_out_where_they_work() {
+    use switchboard::desk::{ClientInfo, DeskError};
+    let h = Harness::new().await;
+    let from = |ip: &str| ClientInfo { addr: Some(ip.parse().expect("address")), user_agent: None };
+    let login = |ip: &'static str, password: &'static str| {
+        let desk = h.desk.clone();
+        async move { desk.login("admin@example.com", password, from(ip)).await }
+    };
+    assert!(login("198.51.100.1", "demo").await.is_ok(), "the owner signs in at the office");
+    for n in 0..10 {
+        let ip: &'static str = Box::leak(format!("203.0.113.{n}").into_boxed_str());
+        assert!(matches!(login(ip, "guess").await, Err(DeskError::Unauthorized(_))));
+    }
+    let stranger = login("203.0.113.77", "guess").await;
+    assert!(matches!(stranger, Err(DeskError::TooManyRequests { .. })), "the account-wide brake: {stranger:?}");
+    assert!(login("198.51.100.1", "demo").await.is_ok(), "the owner's known address is not braked");
+    let elsewhere = login("192.0.2.9", "demo").await;
+    assert!(matches!(elsewhere, Err(DeskError::TooManyRequests { retry_after_secs: 1, .. })), "{elsewhere:?}");
+    h.clock.advance_secs(1);
+    assert!(login("192.0.2.9", "demo").await.is_ok(), "slowed for a second, not locked");
+
+    // Twenty-one guesses from one IPv6 /64, each from another address in it, are one address.
+    for n in 0..20 {
+        let ip: &'static str = Box::leak(format!("2001:db8:1:2::{n:x}").into_boxed_str());
+        let who = h.desk.login(&format!("nobody{n}@example.com"), "x", from(ip)).await;
+        assert!(matches!(who, Err(DeskError::Unauthorized(_))), "{who:?}");
+    }
+    let next = h.desk.login("nobody99@example.com", "x", from("2001:db8:1:2::ffff")).await;
+    assert!(matches!(next, Err(DeskError::TooManyRequests { .. })), "{next:?}");
 }

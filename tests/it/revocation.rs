@@ -168,3 +168,23 @@ async fn event_streams_are_capped_per_token_and_share_one_heartbeat() {
     }
     assert!(again.is_some(), "a closed stream's place is given back");
 }
+
+/// Issue 15, item 11: more tokens buy no more streams: one user holds at most thirty.
+#[tokio::test]
+async fn a_user_holds_at_most_thirty_streams_however_many_tokens() {
+    let h = Harness::new().await;
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        let token = ana_session(&h).await;
+        for _ in 0..switchboard::desk::MAX_STREAMS_PER_CREDENTIAL {
+            open.push(Sse::open(&h, &token, None).await);
+        }
+    }
+    assert_eq!(open.len(), switchboard::desk::MAX_STREAMS_PER_USER);
+    let fourth = ana_session(&h).await;
+    let refused = h.get("/api/v1/events", &fourth).await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    assert!(refused.detail().contains("30 event streams"), "{}", refused.text);
+    let marco = h.login("marco@example.com", "demo").await;
+    let _other_user = Sse::open(&h, &marco, None).await;
+}
