@@ -209,6 +209,17 @@ fn build_ast(ast: &UserInputAst, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
 }
 
 fn literal(l: &UserInputLiteral, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
+    // tantivy's grammar reads `*` as a prefix only after a quoted phrase (`"perfor"*`); an
+    // unquoted `perfor*` arrives as the word with its star, which the analyzers drop, so it was
+    // searched as the whole word "perfor". Both spellings mean the same prefix.
+    let unquoted_prefix = l.delimiter == Delimiter::None && l.phrase.ends_with('*');
+    let owned;
+    let l = if unquoted_prefix {
+        owned = UserInputLiteral { phrase: l.phrase.trim_end_matches('*').to_string(), prefix: true, ..l.clone() };
+        &owned
+    } else {
+        l
+    };
     let phrase = match l.field_name.as_deref() {
         Some("from") if role_of(&l.phrase).is_some() => return None,
         Some("label") => {

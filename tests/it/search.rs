@@ -327,3 +327,28 @@ async fn the_index_follows_the_event_log_and_catches_up_after_a_restart() {
     assert_eq!(find(&h, &sup, "stampante", "").await.1, 1, "nothing duplicated");
     assert_eq!(h.desk.index_now().expect("nothing to do"), 0);
 }
+
+/// Issue 16, item 1 (in part): an unquoted `word*` is a prefix, as `"word"*` always was; the
+/// prefixes here are not the stems of the words they find. (A prefix longer than its word's
+/// stem, `informaci*` for "información" whose Spanish stem is "inform", still finds nothing:
+/// the index holds stems only.)
+#[tokio::test]
+async fn unquoted_prefixes_find_words_names_and_emails() {
+    let h = Harness::new().await;
+    let w = world(&h).await;
+    let sup = &w.d.sup;
+    for (q, want, why) in [
+        ("downl*", &w.en, "an English word (stem download)"),
+        ("porta*", &w.en, "portal"),
+        ("scarica*", &w.it, "an Italian verb (stem scaric)"),
+        ("olvid*", &w.es, "a Spanish verb"),
+        ("Smi*", &w.en, "a contact's name"),
+        ("lucia.gom*", &w.es, "an email"),
+        ("informa*", &w.es, "a prefix of the accented word, unaccented"),
+    ] {
+        assert_eq!(find(&h, sup, q, "").await.0, vec![want.clone()], "{q}: {why}");
+        let quoted = format!("\"{}\"*", q.trim_end_matches('*'));
+        assert_eq!(find(&h, sup, &quoted, "").await.0, vec![want.clone()], "{quoted}: the same prefix quoted");
+    }
+    assert_eq!(find(&h, sup, "zzq*", "").await.1, 0, "a prefix of nothing finds nothing");
+}
