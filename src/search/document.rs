@@ -59,6 +59,7 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
     d.add_text(f.id, &c.id);
     d.add_text(f.lang, lang.code());
     let mut add = |role: Role, text: &str| {
+        d.add_text(f.plain_text, text);
         let marked = mark(lang, text);
         d.add_text(f.by_role(role), &marked);
         d.add_text(f.pairs, &marked);

@@ -17,6 +17,8 @@ pub struct Highlighter {
     roles: Vec<Role>,
     exact: BTreeMap<&'static str, BTreeSet<String>>,
     prefixes: BTreeMap<&'static str, Vec<String>>,
+    /// Prefixes as typed (lower-cased, folded, unstemmed), for any language.
+    plain_prefixes: Vec<String>,
 }
 
 /// A message's matched fragment.
@@ -35,7 +37,7 @@ pub struct Snippet {
 impl Highlighter {
     /// A highlighter for text of the given roles.
     pub fn new(roles: Vec<Role>) -> Self {
-        Highlighter { roles, exact: BTreeMap::new(), prefixes: BTreeMap::new() }
+        Highlighter { roles, exact: BTreeMap::new(), prefixes: BTreeMap::new(), plain_prefixes: Vec::new() }
     }
 
     /// Adds the analysed tokens of one query literal in `lang`.
@@ -47,6 +49,11 @@ impl Highlighter {
                 self.exact.entry(lang.code()).or_default().insert(t.clone());
             }
         }
+    }
+
+    /// Adds a prefix as typed (analysed by the plain analyzer: folded, never stemmed).
+    pub fn add_plain_prefix(&mut self, prefix: &str) {
+        self.plain_prefixes.push(prefix.to_string());
     }
 
     /// Whether text written in `role` can match at all (`from:` narrows it).
@@ -61,8 +68,14 @@ impl Highlighter {
         let mut matched: Vec<Range<usize>> = Vec::new();
         let mut words: BTreeSet<String> = BTreeSet::new();
         analyzer(lang).token_stream(text).process(&mut |t| {
+            let plain = || {
+                let word = text.get(t.offset_from..t.offset_to).unwrap_or_default();
+                let folded = crate::domain::contact::fold(word);
+                self.plain_prefixes.iter().any(|p| folded.starts_with(p.as_str()))
+            };
             let hit = exact.is_some_and(|e| e.contains(&t.text))
-                || prefixes.is_some_and(|p| p.iter().any(|p| t.text.starts_with(p.as_str())));
+                || prefixes.is_some_and(|p| p.iter().any(|p| t.text.starts_with(p.as_str())))
+                || (!self.plain_prefixes.is_empty() && plain());
             if hit {
                 matched.push(t.offset_from..t.offset_to);
                 words.insert(t.text.clone());

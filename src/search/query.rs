@@ -9,6 +9,9 @@
 //! label by name. A word of five or more digits, or a whole query shaped like a phone number,
 //! also matches any fragment of the contact's phone number.
 //!
+//! A one-word prefix (`perfor*` or `"perfor"*`) is also looked up unstemmed, in the text's
+//! plain words: a stem may be shorter than what a person types.
+//!
 //! Words that no document holds are left out before the query runs, and the languages'
 //! analyses of a word are looked up once each when they differ, so a common word is usually
 //! one posting list.
@@ -267,6 +270,13 @@ fn literal(l: &UserInputLiteral, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
     }
     if every_author {
         let toks = tokens(&mut ctx.plain, &phrase);
+        if let [(_, word)] = toks.as_slice()
+            && l.prefix
+        {
+            // The typed prefix, unstemmed, against the text's unstemmed words.
+            alts.push(prefix_query(ctx.f.plain_text, word));
+            ctx.hl.add_plain_prefix(word);
+        }
         if !toks.is_empty() {
             let contact = ctx.field_query(ctx.f.contact, &toks, l.prefix, l.slop);
             alts.extend(contact.map(|q| Box::new(BoostQuery::new(q, 2.0)) as Box<dyn Query>));

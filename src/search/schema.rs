@@ -36,7 +36,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes; an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 5;
+pub const INDEX_VERSION: u32 = 6;
 
 /// The languages the index stems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,6 +140,10 @@ pub struct Fields {
     pub text: Field,
     /// The same text as pairs of neighbouring words (no positions; see `search::pairs`).
     pub pairs: Field,
+    /// The same text's words lower-cased and folded but never stemmed (no frequencies or
+    /// positions): where a typed prefix is looked up, since a stem can be shorter than the
+    /// prefix a person types ("informaci*" of "información", whose Spanish stem is "inform").
+    pub plain_text: Field,
     /// Which documents hold a word, by author (no frequencies, positions or lengths).
     by_role: [Field; 4],
     /// Contact name and email, and the conversation's number.
@@ -202,6 +206,15 @@ pub fn schema() -> (Schema, Fields) {
         lang: b.add_text_field("lang", STRING | STORED),
         text,
         pairs,
+        plain_text: b.add_text_field(
+            "plain_text",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PLAIN)
+                    .set_index_option(IndexRecordOption::Basic)
+                    .set_fieldnorms(false),
+            ),
+        ),
         by_role,
         contact: b.add_text_field("contact", plain.clone()),
         phone: b.add_text_field("phone", STRING),

@@ -328,10 +328,10 @@ async fn the_index_follows_the_event_log_and_catches_up_after_a_restart() {
     assert_eq!(h.desk.index_now().expect("nothing to do"), 0);
 }
 
-/// Issue 16, item 1 (in part): an unquoted `word*` is a prefix, as `"word"*` always was; the
-/// prefixes here are not the stems of the words they find. (A prefix longer than its word's
-/// stem, `informaci*` for "información" whose Spanish stem is "inform", still finds nothing:
-/// the index holds stems only.)
+/// Issue 16, item 1: an unquoted `word*` is a prefix, as `"word"*` always was; the prefixes
+/// here are not the stems of the words they find, and some are longer than the stem
+/// (`informaci*` of "información", whose Spanish stem is "inform"): typed prefixes are also
+/// looked up in the text's unstemmed words, and highlighted there.
 #[tokio::test]
 async fn unquoted_prefixes_find_words_names_and_emails() {
     let h = Harness::new().await;
@@ -344,11 +344,17 @@ async fn unquoted_prefixes_find_words_names_and_emails() {
         ("olvid*", &w.es, "a Spanish verb"),
         ("Smi*", &w.en, "a contact's name"),
         ("lucia.gom*", &w.es, "an email"),
-        ("informa*", &w.es, "a prefix of the accented word, unaccented"),
+        ("informaci*", &w.es, "longer than the Spanish stem, unaccented"),
+        ("Informació*", &w.es, "longer than the stem, accented and capitalised"),
+        ("downloa*", &w.en, "longer than nothing: the English stem is download"),
+        ("fattur*", &w.it, "an Italian noun"),
     ] {
         assert_eq!(find(&h, sup, q, "").await.0, vec![want.clone()], "{q}: {why}");
         let quoted = format!("\"{}\"*", q.trim_end_matches('*'));
         assert_eq!(find(&h, sup, &quoted, "").await.0, vec![want.clone()], "{quoted}: the same prefix quoted");
     }
     assert_eq!(find(&h, sup, "zzq*", "").await.1, 0, "a prefix of nothing finds nothing");
+    let a = h.get("/api/v1/search?q=informaci*", sup).await;
+    let message = &a.body["items"][0]["messages"][0];
+    assert_eq!(message["html"], "Hola, olvidé mi contraseña y necesito <mark>información</mark> sobre la factura");
 }
