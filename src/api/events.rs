@@ -218,8 +218,8 @@ struct Start {
 /// Feeds one subscriber until it disconnects, the server shuts down, or its credential stops
 /// standing (signed out, revoked, expired, password changed, user deactivated).
 async fn pump(desk: Desk, who: Principal, start: Start, tx: mpsc::Sender<LiveEvent>) {
-    let Start { mut live, now, after, slot } = start;
-    let _slot = slot;
+    // The slot is held (not read) until the pump ends.
+    let Start { mut live, now, after, slot: _slot } = start;
     // A revocation committed between the authentication and the subscription.
     if !desk.still_valid(&who) {
         return;
@@ -255,10 +255,10 @@ async fn pump(desk: Desk, who: Principal, start: Start, tx: mpsc::Sender<LiveEve
                     if d.visible_to(&viewer) && let Some(e) = LiveEvent::of(&d) && tx.send(e).await.is_err() { return }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    if !desk.still_valid(&who) { return }
                     let upto = desk.hub().last_seq();
                     match catch_up(&desk, &who, &tx, cursor, upto).await { Some(c) => cursor = c, None => return }
-                    // A revocation inside the range caught up on is behind the cursor now.
+                    // A revocation inside the range caught up on is behind the cursor now,
+                    // so the credential is checked once the catch-up is done.
                     if !desk.still_valid(&who) { return }
                 }
                 Err(broadcast::error::RecvError::Closed) => return,

@@ -85,6 +85,13 @@ impl TrustedProxies {
     }
 }
 
+/// The token of an `Authorization: Bearer …` value (the scheme in any case, as the API's
+/// security scheme reads it): what the idempotency layer and `/metrics` read.
+pub(super) fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
 /// The resolved client address of a request (in its extensions; `None` without a socket, as
 /// in tests that call the app directly).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -81,7 +81,7 @@ pub async fn prepare(req: &mut Request, desk: &Desk) -> Result<Option<Keyed>, Pr
     if multipart {
         return Ok(None);
     }
-    let secret = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer);
+    let secret = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(super::client::bearer);
     // Authenticate first: no replay for a token that does not stand (the handler answers 401).
     let Some(Ok(who)) = secret.map(|s| desk.authenticate(s)) else { return Ok(None) };
     let body =
@@ -101,13 +101,6 @@ pub async fn prepare(req: &mut Request, desk: &Desk) -> Result<Option<Keyed>, Pr
     let scope = who.credential.id.clone();
     let secret = SECRET_ANSWERS.iter().any(|(m, p)| req.method().as_str() == *m && req.uri().path() == *p);
     Ok(Some(Keyed { scope_key: format!("{scope}/{key}"), scope, key, fingerprint: hex(&h.finalize()), secret, who }))
-}
-
-/// The token of an `Authorization: Bearer …` value (the scheme in any case, as the API's
-/// security scheme reads it).
-fn bearer(value: &str) -> Option<&str> {
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
 /// Whether a JSON body holds a password field (`password`, `current_password`, …).

@@ -40,11 +40,8 @@ impl MetricsAccess {
     fn allows(&self, req: &poem::Request) -> bool {
         match &self.0 {
             Some(token) => {
-                let given = req
-                    .headers()
-                    .get(AUTHORIZATION)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.strip_prefix("Bearer "));
+                let given =
+                    req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(super::client::bearer);
                 given.is_some_and(|g| Sha256::digest(g.as_bytes()) == Sha256::digest(token.as_bytes()))
             }
             None => {

@@ -280,14 +280,14 @@ mod tests {
 
     #[test]
     fn a_stream_is_stored_like_bytes_once_and_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = FileStore::open(dir.path()).unwrap();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let store = FileStore::open(dir.path()).expect("the store opens");
         let bytes: Vec<u8> = (0..=255).cycle().take(1_000_003).collect();
-        let (sha, size) = store.put_reader(&mut bytes.as_slice()).unwrap();
-        assert_eq!((sha.as_str(), size), (store.put(&bytes).unwrap().as_str(), 1_000_003));
+        let (sha, size) = store.put_reader(&mut bytes.as_slice()).expect("stored");
+        assert_eq!((sha.as_str(), size), (store.put(&bytes).expect("stored").as_str(), 1_000_003));
         assert_eq!(read(&store, &sha), bytes);
-        assert_eq!(store.put_reader(&mut bytes.as_slice()).unwrap().0, sha, "stored once");
-        assert_eq!(store.put_reader(&mut &b"abc"[..]).unwrap(), (ABC.to_string(), 3));
+        assert_eq!(store.put_reader(&mut bytes.as_slice()).expect("stored").0, sha, "stored once");
+        assert_eq!(store.put_reader(&mut &b"abc"[..]).expect("stored"), (ABC.to_string(), 3));
         assert_eq!(tmp_entries(&store), 0, "no part file is left behind");
     }
 

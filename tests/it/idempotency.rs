@@ -2,13 +2,27 @@
 
 use crate::common::Harness;
 use crate::common::desk::Desk;
+use poem::http::Method;
 use serde_json::{Value, json};
 
 async fn keyed(h: &Harness, path: &str, token: &str, key: &str, body: Value) -> (u16, Option<String>, Value) {
+    send_keyed(h, Method::POST, path, &format!("Bearer {token}"), key, body).await
+}
+
+/// A request with an `Idempotency-Key` and the `Authorization` value as given: its status,
+/// its `Idempotency-Replayed` header and its JSON body.
+async fn send_keyed(
+    h: &Harness,
+    method: Method,
+    path: &str,
+    authorization: &str,
+    key: &str,
+    body: Value,
+) -> (u16, Option<String>, Value) {
     let resp = h
         .client
-        .post(path)
-        .header("Authorization", format!("Bearer {token}"))
+        .request(method, path)
+        .header("Authorization", authorization)
         .header("Idempotency-Key", key)
         .body_json(&body)
         .send()
@@ -164,43 +178,20 @@ async fn the_purge_deletes_expired_records_and_old_revoked_credentials() {
 async fn password_bodies_are_not_keyed_and_the_scheme_is_case_blind() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
-    let put = |body: Value| {
-        let h = &h;
-        let token = d.ana.clone();
-        async move {
-            let resp = h
-                .client
-                .put("/api/v1/me/password")
-                .header("Authorization", format!("Bearer {token}"))
-                .header("Idempotency-Key", "pw-1")
-                .body_json(&body)
-                .send()
-                .await
-                .0;
-            (resp.status().as_u16(), resp.headers().contains_key("idempotency-replayed"))
-        }
-    };
+    let ana = format!("Bearer {}", d.ana);
+    let put = |body: Value| send_keyed(&h, Method::PUT, "/api/v1/me/password", &ana, "pw-1", body);
     let body = json!({"current_password": "demo", "new_password": "a new secret", "keep_api_tokens": true});
-    assert_eq!(put(body.clone()).await, (204, false));
-    assert_eq!(put(body).await, (403, false), "run again, not replayed: the current password changed");
+    assert_eq!(put(body.clone()).await.0, 204);
+    let again = put(body).await;
+    assert_eq!((again.0, again.1), (403, None), "run again, not replayed: the current password changed");
     let file = std::fs::read(h.dir.path().join("switchboard.redb")).expect("database file");
     assert!(!file.windows(4).any(|w| w == b"pw-1"), "no record was kept for the key");
 
-    let lower = |key: &'static str| {
-        let h = &h;
-        let token = d.marco.clone();
-        async move {
-            let resp = h
-                .client
-                .post("/api/v1/contacts")
-                .header("Authorization", format!("bearer {token}"))
-                .header("Idempotency-Key", key)
-                .body_json(&json!({"name": "Case"}))
-                .send()
-                .await
-                .0;
-            (resp.status().as_u16(), resp.headers().contains_key("idempotency-replayed"))
-        }
+    let marco = format!("bearer {}", d.marco);
+    let lower = |key: &'static str| async {
+        let (status, replayed, _) =
+            send_keyed(&h, Method::POST, "/api/v1/contacts", &marco, key, json!({"name": "Case"})).await;
+        (status, replayed.is_some())
     };
     assert_eq!(lower("c-1").await, (201, false));
     assert_eq!(lower("c-1").await, (201, true), "a lower-case scheme is keyed too");
