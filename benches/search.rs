@@ -7,6 +7,10 @@
 //! and p99 of the engine (total count + one page of 20 ids) and of the whole HTTP request
 //! (with conversation cards and highlighted messages).
 //!
+//! Then, over HTTP, pages of 20 and of 50, first on that corpus and again after adding long
+//! conversations (`BENCH_LONG`, default 300, of 200 to 2,000 messages each: mailing-list and
+//! bot threads), which a result page must not pay for (issue 16).
+//!
 //! Run: `cargo bench --bench search`. Sizes: `BENCH_CONVERSATIONS`, `BENCH_CONTACTS`,
 //! `BENCH_ROUNDS` (repetitions of the query mix); `BENCH_DIR` keeps the data between runs,
 //! `BENCH_SLOWEST` lists more of the slowest queries, `BENCH_HTTP=0` skips the HTTP part.
@@ -15,7 +19,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Client, db_bytes, db_len, env, load, login, proc_mb, reopen, stats};
+use common::{Client, add_long_threads, db_bytes, db_len, env, load, login, proc_mb, reopen, stats};
 use switchboard::clock::{Clock, SystemClock};
 use switchboard::domain::Timestamp;
 use switchboard::search::query::{Filters, Scope};
@@ -170,7 +174,7 @@ async fn main() {
                     continue;
                 }
                 let (filters, scope) = filtered(i);
-                let req = Request { text: q.clone(), filters, scope, order, offset: 0, limit: 20 };
+                let req = Request { text: q.clone(), filters, scope, order, offset: 0, limit: 20, messages: 0 };
                 let t = Instant::now();
                 let found = index.search(&req).expect("search");
                 let d = t.elapsed();
@@ -205,38 +209,78 @@ async fn main() {
     let server = tokio::spawn(serve(AppState::new(desk.clone()), acceptor, async move {
         let _ = stopped.await;
     }));
+    let queries = std::sync::Arc::new(queries);
+    http_passes(&addr, &queries, rounds, &[], "").await;
+
+    // Long threads (issue 16): a share of conversations with 200 to 2,000 messages, which a
+    // result page must not pay for.
+    let long = env("BENCH_LONG", 300);
+    if long > 0 {
+        let t = Instant::now();
+        let (ids, added) = add_long_threads(&loaded, long, 200, 2_000).await;
+        let imported = t.elapsed();
+        let t = Instant::now();
+        let indexed = index.rebuild(&store, &mut |_, _| {}).expect("rebuild");
+        println!(
+            "added {long} long conversations ({added} messages) in {:.1} s; index rebuilt: {indexed} conversations, {} messages in all, in {:.1} s, {:.0} MB",
+            imported.as_secs_f64(),
+            loaded.report.messages + added,
+            t.elapsed().as_secs_f64(),
+            index.disk_bytes() as f64 / 1e6
+        );
+        http_passes(&addr, &queries, rounds, &ids, ", long threads present").await;
+    }
+    println!("resident memory after the queries: {:.0} MB (peak {:.0} MB)", proc_mb("VmRSS:"), proc_mb("VmHWM:"));
+    let _ = stop.send(());
+    let _ = server.await;
+}
+
+/// The query mix over HTTP in both orders, with pages of 20 and of 50; counts how many of the
+/// conversations on the pages are among `long`, and the messages those hold.
+async fn http_passes(addr: &str, queries: &std::sync::Arc<Vec<String>>, rounds: usize, long: &[String], label: &str) {
+    let (addr, count, queries) = (addr.to_string(), queries.len(), queries.clone());
+    let long: std::collections::HashSet<String> = long.iter().cloned().collect();
     let results = tokio::task::spawn_blocking(move || {
         let sup = login(&addr, "sup@bench.test");
         let agent = login(&addr, "agent10@bench.test");
         let mut client = Client::connect(&addr);
         let mut out = Vec::new();
-        for order in ["relevance", "newest"] {
-            let mut samples = Vec::new();
-            for round in 0..rounds + 1 {
-                for (i, q) in queries.iter().enumerate() {
-                    let token = if i % 4 == 3 { &agent } else { &sup };
-                    let path = format!("/api/v1/search?q={}&order={order}&limit=20", encode(q));
-                    let t = Instant::now();
-                    let (status, body) = client.get(&path, token);
-                    let d = t.elapsed();
-                    assert_eq!(status, 200, "{q}: {}", String::from_utf8_lossy(&body));
-                    if round > 0 {
-                        samples.push(d);
+        for limit in [20, 50] {
+            for order in ["relevance", "newest"] {
+                let (mut samples, mut on_pages) = (Vec::new(), 0usize);
+                for round in 0..rounds + 1 {
+                    for (i, q) in queries.iter().enumerate() {
+                        let token = if i % 4 == 3 { &agent } else { &sup };
+                        let path = format!("/api/v1/search?q={}&order={order}&limit={limit}", encode(q));
+                        let t = Instant::now();
+                        let (status, body) = client.get(&path, token);
+                        let d = t.elapsed();
+                        assert_eq!(status, 200, "{q}: {}", String::from_utf8_lossy(&body));
+                        if round > 0 {
+                            samples.push(d);
+                        } else if !long.is_empty() {
+                            let page: serde_json::Value = serde_json::from_slice(&body).expect("json");
+                            let items = page["items"].as_array().cloned().unwrap_or_default();
+                            on_pages += items
+                                .iter()
+                                .filter(|i| i["conversation"]["id"].as_str().is_some_and(|id| long.contains(id)))
+                                .count();
+                        }
                     }
                 }
+                out.push((limit, order, samples, on_pages));
             }
-            out.push((order, samples));
         }
         out
     })
     .await
     .expect("client");
-    for (order, samples) in results {
-        stats(&format!("HTTP GET /search, {order}, 20 per page"), samples);
+    for (limit, order, samples, on_pages) in results {
+        stats(&format!("HTTP GET /search, {order}, {limit} per page{label}"), samples);
+        if on_pages > 0 {
+            println!("    long conversations on the first pages of the {count} queries: {on_pages}");
+        }
     }
-    println!("resident memory after the queries: {:.0} MB (peak {:.0} MB)", proc_mb("VmRSS:"), proc_mb("VmHWM:"));
-    let _ = stop.send(());
-    let _ = server.await;
 }
 
 fn encode(s: &str) -> String {

@@ -269,3 +269,65 @@ pub fn proc_mb(key: &str) -> f64 {
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
+
+/// Adds `n` long conversations (mailing-list and bot threads): generated like the others, then
+/// grown to between `min` and `max` timeline entries with customer and agent messages taken
+/// from the other conversations of the same inbox (so in its language). Returns their ids and
+/// the messages added.
+pub async fn add_long_threads(loaded: &Loaded, n: usize, min: usize, max: usize) -> (Vec<String>, usize) {
+    use switchboard::domain::conversation::{Author, MessageKind};
+    use switchboard::store::UserReads;
+    let now = SystemClock.now();
+    let users = loaded.store.snapshot().and_then(|s| s.users_page(None, 1_000)).expect("users");
+    let agents: Vec<PlanAgent> =
+        users.into_iter().filter(|u| u.role == Role::Agent).map(|u| PlanAgent { id: u.id, name: u.name }).collect();
+    let plan = Plan {
+        contacts: n,
+        conversations: n * 20,
+        extra_exchanges: 4,
+        days: 365,
+        now,
+        inboxes: loaded.inboxes.iter().map(|(id, lang)| PlanInbox { id: id.clone(), lang: *lang }).collect(),
+        agents: agents.clone(),
+        labels: Vec::new(),
+        wrap_ups: Vec::new(),
+    };
+    let mut ids = IdState::default();
+    let mut g = generate(&plan, 4242, |p, at| ids.next(p, at, random_bytes()));
+    // The texts of each inbox, to grow its threads with.
+    let mut texts: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (c, ms) in &g.conversations[n..] {
+        let pool = texts.entry(c.inbox_id.clone()).or_default();
+        pool.extend(ms.iter().filter(|m| m.kind != MessageKind::System).map(|m| m.text.clone()));
+    }
+    g.conversations.truncate(n);
+    let mut rng = 99u64;
+    let mut next = |below: usize| {
+        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (rng >> 33) as usize % below.max(1)
+    };
+    let mut added = 0;
+    for (c, ms) in &mut g.conversations {
+        let target = min + next(max - min + 1);
+        let pool = &texts[&c.inbox_id];
+        let agent = c.assignee.clone().unwrap_or_else(|| agents[0].id.clone());
+        let mut at = ms.last().map_or(c.created_at, |m| m.created_at);
+        while ms.len() < target {
+            at = at.plus_millis(5_000);
+            let text = pool[next(pool.len())].clone();
+            let m = if ms.len() % 2 == 0 {
+                c.next_entry(MessageKind::Customer, Author::Contact { id: c.contact_id.clone() }, text, None, at)
+            } else {
+                c.next_entry(MessageKind::Agent, Author::User { id: agent.clone() }, text, None, at)
+            };
+            ms.push(m);
+            c.message_count += 1;
+            added += 1;
+        }
+        c.last_message_at = Some(at);
+        c.updated_at = c.updated_at.max(at);
+    }
+    let long: Vec<String> = g.conversations.iter().map(|(c, _)| c.id.clone()).collect();
+    loaded.desk.import(g).await.expect("import long threads");
+    (long, added)
+}

@@ -12,14 +12,15 @@ use crate::domain::visibility;
 pub use crate::search::Order;
 use crate::search::highlight::Snippet;
 use crate::search::query::{Filters, Scope};
-use crate::search::schema::Role;
 use crate::search::{Request, SearchError, SearchIndex};
 use crate::store::{ConversationReads, StoreError, WorkspaceReads};
 
 /// Matching messages shown per conversation.
 const MESSAGES_PER_HIT: usize = 3;
-/// Timeline entries read per conversation to find them.
-const MAX_SCANNED: usize = 2_000;
+/// Candidate messages asked of the index per conversation: a candidate holds a stem of the
+/// query's words, which is not always a word the highlighter marks (a prefix's stem can be
+/// another word's).
+const CANDIDATES: usize = 2 * MESSAGES_PER_HIT;
 
 /// A search request.
 #[derive(Clone, Debug)]
@@ -122,26 +123,28 @@ impl Desk {
             order: q.order,
             offset,
             limit: q.limit,
+            messages: CANDIDATES,
         })?;
         let mut hits = Vec::with_capacity(found.conversations.len());
         for f in &found.conversations {
             // The index trails redb by up to a second: a conversation deleted meanwhile is skipped.
             let Some(c) = snap.conversation(&f.id)? else { continue };
-            let mut messages: Vec<MessageHit> = snap
-                .timeline(&c.id, 0, MAX_SCANNED)?
-                .into_iter()
-                .filter_map(|m| {
-                    let role = match m.kind {
-                        MessageKind::Customer => Role::Customer,
-                        MessageKind::Agent => Role::Agent,
-                        MessageKind::Note => Role::Note,
-                        MessageKind::System => return None,
-                    };
-                    found.highlighter.covers(role).then_some(())?;
-                    let snippet = found.highlighter.snippet(f.lang, &m.text)?;
-                    Some(MessageHit { message: m, snippet })
-                })
-                .collect();
+            // Only the messages the index says hold the query's words are read.
+            let mut messages = Vec::with_capacity(MESSAGES_PER_HIT);
+            for spot in &f.messages {
+                if messages.len() == MESSAGES_PER_HIT {
+                    break;
+                }
+                let Some(m) = snap.timeline(&c.id, spot.index, 1)?.pop().filter(|m| m.index == spot.index) else {
+                    continue;
+                };
+                if m.kind == MessageKind::System {
+                    continue;
+                }
+                if let Some(snippet) = found.highlighter.snippet(f.lang, &m.text) {
+                    messages.push(MessageHit { message: m, snippet });
+                }
+            }
             messages.sort_by(|a, b| b.snippet.score.cmp(&a.snippet.score).then(b.message.index.cmp(&a.message.index)));
             messages.truncate(MESSAGES_PER_HIT);
             hits.push(SearchHit { conversation: view_of(&snap, who, c, self.now())?, score: f.score, messages });

@@ -10,8 +10,12 @@
 //! The mark is a control character (never in text: the documents' builder strips it) and the
 //! language's digit. A value without a mark is analysed as English. Token offsets count from
 //! after the mark; nothing reads them (highlights are computed from the stored messages).
+//!
+//! Every stemmed term starts with its language's tag ([`Tag`]): the stems of two languages are
+//! different terms even when they are spelled alike (the Italian stem of "note" is "not", an
+//! English word), so a query word analysed in Italian meets Italian text only.
 
-use tantivy::tokenizer::{BoxTokenStream, TextAnalyzer, Tokenizer};
+use tantivy::tokenizer::{BoxTokenStream, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::schema::Lang;
 
@@ -63,6 +67,70 @@ impl Tokenizer for ByLang {
     }
 }
 
+/// Puts a language's tag in front of every token (see the module docs).
+#[derive(Clone, Copy, Debug)]
+pub struct Tag(pub char);
+
+impl TokenFilter for Tag {
+    type Tokenizer<T: Tokenizer> = TagTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> TagTokenizer<T> {
+        TagTokenizer { inner: tokenizer, tag: self.0 }
+    }
+}
+
+/// A tokenizer followed by [`Tag`].
+#[derive(Clone)]
+pub struct TagTokenizer<T> {
+    inner: T,
+    tag: char,
+}
+
+impl<T: Tokenizer> Tokenizer for TagTokenizer<T> {
+    type TokenStream<'a> = TagStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        TagStream { tail: self.inner.token_stream(text), tag: self.tag }
+    }
+}
+
+/// The tagged stream.
+pub struct TagStream<S> {
+    tail: S,
+    tag: char,
+}
+
+impl<S: TokenStream> TokenStream for TagStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        self.tail.token_mut().text.insert(0, self.tag);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// How many positions the field's tokenizer gives a marked value: one past its last word's
+/// (words longer than the analyzers keep take a position but index nothing, so a value ending
+/// in one ends earlier), 0 without words. tantivy starts each value of a field one position
+/// after the previous one ends, which is what lets `search::spots` find a message from a
+/// position.
+pub fn span(value: &str) -> u32 {
+    let (_, text) = unmark(value);
+    let mut words = super::schema::word_splitter();
+    let mut end = 0;
+    words.token_stream(text).process(&mut |t| end = t.position as u32 + 1);
+    end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,11 +145,11 @@ mod tests {
 
     #[test]
     fn each_value_is_analysed_in_its_marked_language() {
-        assert_eq!(terms(&mark(Lang::It, "Le fatture")), ["le", "fattur"]);
-        assert_eq!(terms(&mark(Lang::Es, "Las contraseñas")), ["las", "contrasen"]);
-        assert_eq!(terms(&mark(Lang::En, "The invoices")), ["the", "invoic"]);
-        assert_eq!(terms("unmarked invoices"), ["unmark", "invoic"], "English without a mark");
-        assert_eq!(terms(&mark(Lang::It, "a\u{1}2 fatture")), ["a2", "fattur"], "a mark inside the text is dropped");
+        assert_eq!(terms(&mark(Lang::It, "Le fatture")), ["Ile", "Ifattur"]);
+        assert_eq!(terms(&mark(Lang::Es, "Las contraseñas")), ["Slas", "Scontrasen"]);
+        assert_eq!(terms(&mark(Lang::En, "The invoices")), ["Ethe", "Einvoic"]);
+        assert_eq!(terms("unmarked invoices"), ["Eunmark", "Einvoic"], "English without a mark");
+        assert_eq!(terms(&mark(Lang::It, "a\u{1}2 fatture")), ["Ia2", "Ifattur"], "a mark inside the text is dropped");
         assert!(terms(&mark(Lang::It, "")).is_empty());
     }
 }

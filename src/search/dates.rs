@@ -29,6 +29,13 @@ impl Dates {
     pub fn is_open(&self) -> bool {
         *self == Dates::default()
     }
+
+    /// Whether document `doc` of a segment with these times is inside the ranges.
+    pub fn contains(&self, times: &SegmentTimes, doc: DocId) -> bool {
+        let open = |r: Range| r.0.is_none() && r.1.is_none();
+        (open(self.created) || within(self.created, times.created(doc)))
+            && (open(self.updated) || within(self.updated, times.updated(doc)))
+    }
 }
 
 fn within((from, to): Range, value: i64) -> bool {
@@ -80,11 +87,7 @@ impl<S: SegmentCollector> SegmentCollector for WithinSegment<S> {
     type Fruit = S::Fruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let open = |r: Range| r.0.is_none() && r.1.is_none();
-        let (created, updated) = (self.dates.created, self.dates.updated);
-        if (open(created) || within(created, self.times.created(doc)))
-            && (open(updated) || within(updated, self.times.updated(doc)))
-        {
+        if self.dates.contains(&self.times, doc) {
             self.inner.collect(doc, score);
         }
     }

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use tantivy::TantivyDocument;
 
 use super::SearchError;
-use super::bylang::mark;
+use super::bylang::{mark, span};
 use super::schema::{Fields, Lang, Role, detect};
+use super::spots::Spans;
 use crate::domain::conversation::{Conversation, Message, MessageKind};
 use crate::store::{ContactReads, ConversationReads, Reader, WorkspaceReads};
 
@@ -45,7 +46,6 @@ pub fn phone_suffixes(phone: &str) -> Vec<String> {
     (0..digits.len().saturating_sub(2)).map(|i| digits[i..].to_string()).collect()
 }
 
-/// The tokens of `text` (the text itself is not kept: it is not stored).
 /// Builds the document of a conversation.
 pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Result<TantivyDocument, SearchError> {
     let entries = r.timeline(&c.id, 0, MAX_ENTRIES)?;
@@ -58,15 +58,17 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
     let mut d = TantivyDocument::default();
     d.add_text(f.id, &c.id);
     d.add_text(f.lang, lang.code());
-    let mut add = |role: Role, text: &str| {
+    let mut spans = Spans::default();
+    let mut add = |role: Role, index: u32, text: &str| {
         d.add_text(f.plain_text, text);
         let marked = mark(lang, text);
+        spans.push(role, index, span(&marked));
         d.add_text(f.by_role(role), &marked);
         d.add_text(f.pairs, &marked);
         d.add_text(f.text, marked);
     };
     if !c.subject.is_empty() {
-        add(Role::Subject, &c.subject);
+        add(Role::Subject, 0, &c.subject);
     }
     for m in texts {
         let role = match m.kind {
@@ -74,8 +76,9 @@ pub fn build(r: &impl Reader, f: &Fields, cat: &Catalog, c: Conversation) -> Res
             MessageKind::Agent => Role::Agent,
             _ => Role::Note,
         };
-        add(role, &m.text);
+        add(role, m.index, &m.text);
     }
+    d.add_bytes(f.spans, &spans.into_bytes());
     d.add_text(f.contact, format!("{} #{}", c.number, c.number));
     if let Some(contact) = r.contact(&c.contact_id)? {
         d.add_text(f.contact, &contact.name);

@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use super::schema::{Lang, Role, analyzer};
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::schema::{Lang, Role, analyzer, plain_words_analyzer};
 
 /// Most characters of a fragment.
 const FRAGMENT_CHARS: usize = 180;
@@ -15,8 +17,8 @@ const LEAD_CHARS: usize = 50;
 #[derive(Clone, Debug)]
 pub struct Highlighter {
     roles: Vec<Role>,
+    /// Stemmed words, tagged with their language (see `search::bylang`).
     exact: BTreeMap<&'static str, BTreeSet<String>>,
-    prefixes: BTreeMap<&'static str, Vec<String>>,
     /// Prefixes as typed (lower-cased, folded, unstemmed), for any language.
     plain_prefixes: Vec<String>,
 }
@@ -37,23 +39,33 @@ pub struct Snippet {
 impl Highlighter {
     /// A highlighter for text of the given roles.
     pub fn new(roles: Vec<Role>) -> Self {
-        Highlighter { roles, exact: BTreeMap::new(), prefixes: BTreeMap::new(), plain_prefixes: Vec::new() }
+        Highlighter { roles, exact: BTreeMap::new(), plain_prefixes: Vec::new() }
     }
 
-    /// Adds the analysed tokens of one query literal in `lang`.
+    /// Adds the analysed words of one query literal in `lang`; with `prefix`, all but the last,
+    /// which the caller adds as typed ([`Self::add_plain_prefix`]).
     pub fn add(&mut self, lang: Lang, toks: &[(usize, String)], prefix: bool) {
-        for (i, (_, t)) in toks.iter().enumerate() {
-            if prefix && i + 1 == toks.len() {
-                self.prefixes.entry(lang.code()).or_default().push(t.clone());
-            } else {
-                self.exact.entry(lang.code()).or_default().insert(t.clone());
-            }
+        let whole = if prefix { toks.len().saturating_sub(1) } else { toks.len() };
+        for (_, t) in &toks[..whole] {
+            self.exact.entry(lang.code()).or_default().insert(t.clone());
         }
     }
 
     /// Adds a prefix as typed (analysed by the plain analyzer: folded, never stemmed).
     pub fn add_plain_prefix(&mut self, prefix: &str) {
-        self.plain_prefixes.push(prefix.to_string());
+        if !self.plain_prefixes.iter().any(|p| p == prefix) {
+            self.plain_prefixes.push(prefix.to_string());
+        }
+    }
+
+    /// The query's stemmed words in `lang`, tagged as the index holds them.
+    pub fn stems(&self, lang: Lang) -> impl Iterator<Item = &String> {
+        self.exact.get(lang.code()).into_iter().flatten()
+    }
+
+    /// The query's prefixes as typed (folded).
+    pub fn plain_prefixes(&self) -> &[String] {
+        &self.plain_prefixes
     }
 
     /// Whether text written in `role` can match at all (`from:` narrows it).
@@ -61,24 +73,27 @@ impl Highlighter {
         self.roles.contains(&role)
     }
 
-    /// The fragment of `text` (indexed in `lang`) around what the query matched, if anything.
+    /// The fragment of `text` (indexed in `lang`) around what the query matched, if anything:
+    /// whole words for the query's words, the typed part of a word for a prefix.
     pub fn snippet(&self, lang: Lang, text: &str) -> Option<Snippet> {
         let exact = self.exact.get(lang.code());
-        let prefixes = self.prefixes.get(lang.code());
         let mut matched: Vec<Range<usize>> = Vec::new();
         let mut words: BTreeSet<String> = BTreeSet::new();
+        let mut plain = plain_words_analyzer();
         analyzer(lang).token_stream(text).process(&mut |t| {
-            let plain = || {
-                let word = text.get(t.offset_from..t.offset_to).unwrap_or_default();
-                let folded = crate::domain::contact::fold(word);
-                self.plain_prefixes.iter().any(|p| folded.starts_with(p.as_str()))
-            };
-            let hit = exact.is_some_and(|e| e.contains(&t.text))
-                || prefixes.is_some_and(|p| p.iter().any(|p| t.text.starts_with(p.as_str())))
-                || (!self.plain_prefixes.is_empty() && plain());
-            if hit {
+            if exact.is_some_and(|e| e.contains(&t.text)) {
                 matched.push(t.offset_from..t.offset_to);
                 words.insert(t.text.clone());
+                return;
+            }
+            if self.plain_prefixes.is_empty() {
+                return;
+            }
+            let word = text.get(t.offset_from..t.offset_to).unwrap_or_default();
+            if let Some((p, end)) = self.plain_prefixes.iter().find_map(|p| Some((p, typed_part(&mut plain, word, p)?)))
+            {
+                matched.push(t.offset_from..t.offset_from + end);
+                words.insert(p.clone());
             }
         });
         let first = matched.first()?.start;
@@ -112,6 +127,29 @@ impl Highlighter {
         html.push_str(suffix);
         Some(Snippet { score: words.len(), fragment, highlights, html })
     }
+}
+
+/// The bytes of `word` whose folded form is `prefix` (folded by `plain`, the analyzer of the
+/// index's plain words), if the word starts with it: "Informació" for the prefix "informacio"
+/// of "Información".
+fn typed_part(plain: &mut TextAnalyzer, word: &str, prefix: &str) -> Option<usize> {
+    let mut fold = |s: &str| {
+        let mut out = String::new();
+        plain.token_stream(s).process(&mut |t| out.push_str(&t.text));
+        out
+    };
+    if !fold(word).starts_with(prefix) {
+        return None;
+    }
+    let mut folded = String::new();
+    for (i, c) in word.char_indices() {
+        if folded.len() >= prefix.len() {
+            return Some(i);
+        }
+        let mut buf = [0u8; 4];
+        folded.push_str(&fold(c.encode_utf8(&mut buf)));
+    }
+    Some(word.len())
 }
 
 fn push_plain(fragment: &mut String, html: &mut String, s: &str) {
@@ -155,20 +193,20 @@ pub fn escape(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn hl(lang: Lang, words: &[&str], prefix: bool) -> Highlighter {
+    fn hl(lang: Lang, words: &[&str]) -> Highlighter {
         let mut h = Highlighter::new(Role::ALL.to_vec());
         let mut an = analyzer(lang);
         for w in words {
             let mut toks = Vec::new();
             an.token_stream(w).process(&mut |t| toks.push((t.position, t.text.clone())));
-            h.add(lang, &toks, prefix);
+            h.add(lang, &toks, false);
         }
         h
     }
 
     #[test]
     fn marks_stemmed_matches_and_escapes_the_rest() {
-        let h = hl(Lang::It, &["fatture"], false);
+        let h = hl(Lang::It, &["fatture"]);
         let s = h.snippet(Lang::It, "Non trovo la <b>fattura</b> di marzo").expect("matches");
         assert_eq!(s.fragment, "Non trovo la <b>fattura</b> di marzo");
         assert_eq!(s.html, "Non trovo la &lt;b&gt;<mark>fattura</mark>&lt;/b&gt; di marzo");
@@ -178,14 +216,28 @@ mod tests {
     }
 
     #[test]
+    fn a_prefix_marks_the_typed_part_of_each_word_it_starts() {
+        let mut h = Highlighter::new(Role::ALL.to_vec());
+        h.add_plain_prefix("informacio");
+        let s = h.snippet(Lang::En, "Información, INFORMACIONES e informe").expect("matches");
+        assert_eq!(s.html, "<mark>Informació</mark>n, <mark>INFORMACIO</mark>NES e informe");
+        assert_eq!(s.score, 1, "one query word");
+        let mut plain = plain_words_analyzer();
+        assert_eq!(typed_part(&mut plain, "Straße", "strass"), Some("Straß".len()), "a letter that folds to two");
+        assert_eq!(typed_part(&mut plain, "Straße", "strast"), None);
+        assert_eq!(typed_part(&mut plain, "ab", "abc"), None);
+    }
+
+    #[test]
     fn prefixes_and_long_texts_give_a_window_with_ellipses() {
-        let h = hl(Lang::Es, &["factur"], true);
+        let mut h = Highlighter::new(Role::ALL.to_vec());
+        h.add_plain_prefix("factur");
         let text = format!("{} necesito la factura de abril {}", "palabra ".repeat(40), "otra ".repeat(60));
         let s = h.snippet(Lang::Es, &text).expect("matches");
         assert!(s.fragment.starts_with('…') && s.fragment.ends_with('…'), "{}", s.fragment);
-        assert!(s.html.contains("<mark>factura</mark>"));
+        assert!(s.html.contains("<mark>factur</mark>a"));
         let r = s.highlights[0].clone();
         let units: Vec<u16> = s.fragment.encode_utf16().collect();
-        assert_eq!(String::from_utf16_lossy(&units[r]), "factura");
+        assert_eq!(String::from_utf16_lossy(&units[r]), "factur");
     }
 }

@@ -18,6 +18,8 @@ mod pairs;
 pub mod query;
 mod run;
 pub mod schema;
+pub mod spots;
+mod ties;
 mod times;
 
 use std::collections::BTreeSet;
@@ -32,6 +34,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 pub use document::{phone_suffixes, see_keys};
 pub use run::{Found, FoundConversation, Order, Request};
 pub use schema::Lang;
+pub use spots::Spot;
 
 use crate::domain::conversation::Sort;
 use crate::domain::{Event, EventKind};
@@ -55,6 +58,12 @@ pub enum SearchError {
     /// Reading redb failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<std::io::Error> for SearchError {
+    fn from(e: std::io::Error) -> Self {
+        SearchError::Index(e.to_string())
+    }
 }
 
 impl From<tantivy::TantivyError> for SearchError {

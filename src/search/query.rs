@@ -9,12 +9,18 @@
 //! label by name. A word of five or more digits, or a whole query shaped like a phone number,
 //! also matches any fragment of the contact's phone number.
 //!
-//! A one-word prefix (`perfor*` or `"perfor"*`) is also looked up unstemmed, in the text's
-//! plain words: a stem may be shorter than what a person types.
+//! Each language's analysis of a word meets text of that language only (the index tags every
+//! stem with its language, see `search::bylang`): "note" finds English notes, never the Italian
+//! stem "not" in English text. The three analyses are three terms; a word absent from a
+//! language's text is left out before the query runs, so an English word in an English archive
+//! is one posting list.
 //!
-//! Words that no document holds are left out before the query runs, and the languages'
-//! analyses of a word are looked up once each when they differ, so a common word is usually
-//! one posting list.
+//! A prefix (`perfor*` or `"perfor"*`) means what was typed: it is looked up in the text's
+//! unstemmed words, never as a stem (the stem of a prefix can start other words).
+//!
+//! When the query ranks, an exact word adds to the score of its stem's match and neighbouring
+//! words of the query add when they are neighbours in the text, so an exact word outranks a
+//! stem and a phrase outranks scattered words.
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
@@ -31,7 +37,7 @@ use tantivy::{Searcher, Term};
 use super::dates::Dates;
 use super::highlight::Highlighter;
 use super::pairs::pair;
-use super::schema::{Fields, Lang, Role, analyzer, plain_analyzer};
+use super::schema::{Fields, Lang, Role, analyzer, plain_analyzer, plain_words_analyzer};
 
 /// Who may be found: everything (supervisors, admins, `see_all`) or the conversations carrying
 /// one of these permission keys.
@@ -85,6 +91,7 @@ struct Ctx<'a> {
     roles: Vec<Role>,
     langs: Vec<(Lang, TextAnalyzer)>,
     plain: TextAnalyzer,
+    plain_words: TextAnalyzer,
     hl: Highlighter,
 }
 
@@ -116,6 +123,7 @@ pub fn build(f: &Fields, text: &str, filters: &Filters, scope: &Scope, with: Use
         roles,
         langs: Lang::ALL.into_iter().map(|l| (l, analyzer(l))).collect(),
         plain: plain_analyzer(),
+        plain_words: plain_words_analyzer(),
     };
     let mut text_query = build_ast(&ast, &mut ctx).unwrap_or_else(|| Box::new(AllQuery));
     // A query that is a whole phone number ("+39 333 123 4567") is also one fragment of a
@@ -203,6 +211,9 @@ fn build_ast(ast: &UserInputAst, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
             if subs.iter().all(|(o, _)| *o == Occur::MustNot) {
                 subs.push((Occur::Must, Box::new(AllQuery)));
             }
+            if ctx.rank && every_author(ctx) {
+                subs.extend(neighbour_bonus(cs, ctx));
+            }
             if let [(Occur::Must | Occur::Should, _)] = subs.as_slice() {
                 return subs.pop().map(|(_, q)| q);
             }
@@ -234,49 +245,36 @@ fn literal(l: &UserInputLiteral, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
         None => l.phrase.clone(),
     };
     let quoted = l.delimiter != Delimiter::None;
-    let every_author = ctx.roles.len() == Role::ALL.len();
+    let every_author = every_author(ctx);
     let mut alts: Vec<Box<dyn Query>> = Vec::new();
-    let mut langs = std::mem::take(&mut ctx.langs);
-    // The languages usually agree on a word's terms: each distinct analysis is looked up once.
-    let mut analysed: Vec<Vec<(usize, String)>> = Vec::new();
-    for (lang, an) in langs.iter_mut() {
-        let toks = tokens(an, &phrase);
-        if toks.is_empty() {
-            continue;
-        }
-        ctx.hl.add(*lang, &toks, l.prefix);
-        if !analysed.contains(&toks) {
-            analysed.push(toks);
-        }
+    let words = tokens(&mut ctx.plain_words, &phrase);
+    if let Some((_, last)) = words.last().filter(|_| l.prefix) {
+        // What was typed is what a prefix means: its last word is looked up (and marked) as
+        // typed, unstemmed, since a stem can be shorter than the prefix ("informaci*" of
+        // "información", stem "inform") and the stem of a prefix can be shorter still, and
+        // start other words ("prepar*", Italian stem "prep").
+        ctx.hl.add_plain_prefix(last);
     }
-    ctx.langs = langs;
-    for toks in &analysed {
-        let Some(text) = ctx.text_query(toks, l.prefix, l.slop) else { continue };
+    if let ([(_, word)], true) = (words.as_slice(), l.prefix) {
+        let typed = prefix_query(ctx.f.plain_text, word);
         if every_author {
-            if ctx.rank && toks.len() == 1 && !l.prefix {
-                let subject = ctx.field_query(ctx.f.by_role(Role::Subject), toks, false, 0);
-                alts.extend(subject.map(|q| Box::new(BoostQuery::new(q, 1.5)) as Box<dyn Query>));
-            }
-            alts.push(text);
-        } else {
-            // The words must be this author's; the phrase itself is checked in all the text.
-            let authors: Vec<Box<dyn Query>> =
-                ctx.roles.iter().filter_map(|role| ctx.all_words(ctx.f.by_role(*role), toks, l.prefix)).collect();
-            if !authors.is_empty() {
-                let authors = Box::new(ConstScoreQuery::new(any_of(authors), 0.0));
-                alts.push(Box::new(BooleanQuery::new(vec![(Occur::Must, text), (Occur::Must, authors)])));
+            alts.push(typed);
+        } else if let Some(authors) = ctx.authors_with_prefix(word) {
+            alts.push(Box::new(BooleanQuery::new(vec![(Occur::Must, typed), (Occur::Must, authors)])));
+        }
+    } else {
+        text_alternatives(l, &phrase, every_author, ctx, &mut alts);
+        if let ([(_, word)], true, false) = (words.as_slice(), ctx.rank && every_author, l.prefix) {
+            // The word as typed adds to the score of its stem: an exact word outranks a stem.
+            let exact = Term::from_field_text(ctx.f.plain_text, word);
+            if ctx.present(&exact) {
+                let q = Box::new(TermQuery::new(exact, IndexRecordOption::Basic));
+                alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST)));
             }
         }
     }
     if every_author {
         let toks = tokens(&mut ctx.plain, &phrase);
-        if let [(_, word)] = toks.as_slice()
-            && l.prefix
-        {
-            // The typed prefix, unstemmed, against the text's unstemmed words.
-            alts.push(prefix_query(ctx.f.plain_text, word));
-            ctx.hl.add_plain_prefix(word);
-        }
         if !toks.is_empty() {
             let contact = ctx.field_query(ctx.f.contact, &toks, l.prefix, l.slop);
             alts.extend(contact.map(|q| Box::new(BoostQuery::new(q, 2.0)) as Box<dyn Query>));
@@ -290,6 +288,90 @@ fn literal(l: &UserInputLiteral, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
         }
     }
     Some(any_of(alts))
+}
+
+/// How much an exact word adds to its stem's match.
+const EXACT_BOOST: f32 = 1.0;
+/// How much neighbouring words of an unquoted query add when they are neighbours in the text.
+const PAIR_BOOST: f32 = 1.0;
+/// How much a word in the subject adds.
+const SUBJECT_BOOST: f32 = 1.5;
+
+/// The stemmed text's alternatives for a literal: one per language, each meeting text of its
+/// language only (the terms are tagged).
+fn text_alternatives(
+    l: &UserInputLiteral,
+    phrase: &str,
+    every_author: bool,
+    ctx: &mut Ctx,
+    alts: &mut Vec<Box<dyn Query>>,
+) {
+    let mut langs = std::mem::take(&mut ctx.langs);
+    for (lang, an) in langs.iter_mut() {
+        let toks = tokens(an, phrase);
+        if toks.is_empty() {
+            continue;
+        }
+        ctx.hl.add(*lang, &toks, l.prefix);
+        let Some(text) = ctx.text_query(&toks, l.prefix, l.slop) else { continue };
+        if every_author {
+            if ctx.rank && toks.len() == 1 && !l.prefix {
+                let subject = ctx.field_query(ctx.f.by_role(Role::Subject), &toks, false, 0);
+                alts.extend(subject.map(|q| Box::new(BoostQuery::new(q, SUBJECT_BOOST)) as Box<dyn Query>));
+            }
+            alts.push(text);
+        } else {
+            // The words must be this author's; the phrase itself is checked in all the text.
+            let authors: Vec<Box<dyn Query>> =
+                ctx.roles.iter().filter_map(|role| ctx.all_words(ctx.f.by_role(*role), &toks, l.prefix)).collect();
+            if !authors.is_empty() {
+                let authors = Box::new(ConstScoreQuery::new(any_of(authors), 0.0));
+                alts.push(Box::new(BooleanQuery::new(vec![(Occur::Must, text), (Occur::Must, authors)])));
+            }
+        }
+    }
+    ctx.langs = langs;
+}
+
+/// For ranking only: the pairs of neighbouring plain words of a clause (`reset password`),
+/// which add to the score of documents where they are neighbours too, so a phrase outranks
+/// scattered words.
+fn neighbour_bonus(cs: &[(Option<Occur>, UserInputAst)], ctx: &mut Ctx) -> Vec<(Occur, Box<dyn Query>)> {
+    let word = |a: &UserInputAst| match a {
+        UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+            UserInputLeaf::Literal(l)
+                if l.field_name.is_none() && l.delimiter == Delimiter::None && !l.phrase.ends_with('*') =>
+            {
+                Some(l.phrase.clone())
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let required = |o: &Option<Occur>| matches!(o, None | Some(Occur::Must));
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for w in cs.windows(2) {
+        let (Some(a), Some(b)) = (word(&w[0].1), word(&w[1].1)) else { continue };
+        if !required(&w[0].0) || !required(&w[1].0) {
+            continue;
+        }
+        let mut langs = std::mem::take(&mut ctx.langs);
+        for (_, an) in langs.iter_mut() {
+            let (ta, tb) = (tokens(an, &a), tokens(an, &b));
+            let ([(_, ta)], [(_, tb)]) = (ta.as_slice(), tb.as_slice()) else { continue };
+            let term = Term::from_field_text(ctx.f.pairs, &pair(ta, tb));
+            if ctx.present(&term) {
+                let q = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                out.push((Occur::Should, Box::new(BoostQuery::new(q, PAIR_BOOST))));
+            }
+        }
+        ctx.langs = langs;
+    }
+    out
+}
+
+fn every_author(ctx: &Ctx) -> bool {
+    ctx.roles.len() == Role::ALL.len()
 }
 
 /// Documents matching any of `alts`: nothing for none, the query itself for one.
@@ -348,6 +430,30 @@ impl Ctx<'_> {
             .iter()
             .all(|(_, t)| self.present(&Term::from_field_text(field, t)))
             .then(|| field_query(field, toks, prefix, slop))
+    }
+
+    /// Documents where one of the query's authors wrote a word starting with the typed
+    /// `prefix`, as far as their stemmed words tell: a stem starting with it, or a stem that the
+    /// prefix starts with (the stem of a word the prefix starts, for suffix-removing stemmers).
+    /// The typed prefix itself is checked in the unstemmed words. `None` when no author can have
+    /// such a word.
+    fn authors_with_prefix(&self, prefix: &str) -> Option<Box<dyn Query>> {
+        let mut any: Vec<Box<dyn Query>> = Vec::new();
+        for role in &self.roles {
+            let field = self.f.by_role(*role);
+            for lang in Lang::ALL {
+                let tagged = format!("{}{prefix}", lang.tag());
+                any.push(prefix_query(field, &tagged));
+                let cuts = tagged.char_indices().map(|(i, _)| i).skip(3);
+                for cut in cuts {
+                    let term = Term::from_field_text(field, &tagged[..cut]);
+                    if self.present(&term) {
+                        any.push(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
+                    }
+                }
+            }
+        }
+        (!any.is_empty()).then(|| Box::new(ConstScoreQuery::new(any_of(any), 0.0)) as Box<dyn Query>)
     }
 
     /// Documents holding every word of `toks` in `field` (the last one as a prefix if `prefix`),

@@ -10,7 +10,7 @@
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 
 use super::dates::{Dates, Within};
 
@@ -18,6 +18,8 @@ use super::highlight::Highlighter;
 use super::newest::{self, Newest};
 use super::query::{Built, Filters, Scope, Use, build};
 use super::schema::Lang;
+use super::spots::{Finder, Spot};
+use super::ties::{self, AtLeast};
 use super::times::Times;
 use super::{SearchError, SearchIndex};
 
@@ -45,6 +47,8 @@ pub struct Request {
     pub offset: usize,
     /// Page size (at least 1).
     pub limit: usize,
+    /// Matching messages to find per conversation found.
+    pub messages: usize,
 }
 
 /// A conversation found.
@@ -56,6 +60,8 @@ pub struct FoundConversation {
     pub lang: Lang,
     /// Relevance (relevance order only).
     pub score: Option<f32>,
+    /// Its messages holding the query's words, best first (see `search::spots`).
+    pub messages: Vec<Spot>,
 }
 
 /// A page of results.
@@ -80,16 +86,26 @@ impl SearchIndex {
         let (total, addrs): (usize, Vec<(Option<f32>, DocAddress)>) = match req.order {
             Order::Relevance => {
                 // Counting scores nothing and needs one list per word; then the page alone is
-                // scored, with block-max WAND.
+                // scored, with block-max WAND, and its ties ordered (see `search::ties`).
                 let total = collect(&searcher, &times, &*built.query, built.dates, Count)?;
-                let page = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
+                let want = req.offset + req.limit.max(1);
                 let ranked = counted(true);
                 let top = if total <= req.offset {
                     Vec::new()
                 } else {
-                    collect(&searcher, &times, &*ranked.query, ranked.dates, page.order_by_score())?
+                    let floor = if total <= want {
+                        Score::MIN
+                    } else {
+                        let best = TopDocs::with_limit(want).order_by_score();
+                        let best = collect(&searcher, &times, &*ranked.query, ranked.dates, best)?;
+                        best.last().map_or(Score::MIN, |(s, _)| *s)
+                    };
+                    let at_least = AtLeast { floor, dates: ranked.dates, times: &times };
+                    let mut hits = searcher.search(&*ranked.query, &at_least)?;
+                    hits.sort_by(ties::order);
+                    hits.into_iter().skip(req.offset).take(req.limit.max(1)).collect()
                 };
-                (total, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
+                (total, top.into_iter().map(|(s, _, a)| (Some(s), a)).collect())
             }
             Order::Newest => {
                 let (total, top) = newest_with_total(&searcher, &times, f.bucket, &built, req)?;
@@ -97,12 +113,20 @@ impl SearchIndex {
             }
         };
         let mut conversations = Vec::with_capacity(addrs.len());
+        let mut finder = Finder::new(f, &built.highlighter);
         for (score, addr) in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
             let id = text(f.id);
             let lang = Lang::from_code(&text(f.lang)).unwrap_or(Lang::En);
-            conversations.push(FoundConversation { id, lang, score });
+            let messages = match doc.get_first(f.spans).and_then(|v| v.as_bytes()) {
+                Some(spans) if req.messages > 0 => {
+                    let segment = searcher.segment_reader(addr.segment_ord);
+                    finder.spots(addr.segment_ord, segment, addr.doc_id, lang, spans, req.messages)?
+                }
+                _ => Vec::new(),
+            };
+            conversations.push(FoundConversation { id, lang, score, messages });
         }
         Ok(Found { total, conversations, highlighter: built.highlighter })
     }

@@ -4,7 +4,11 @@
 //! Italian or Spanish, guessed from stop words, the workspace language breaking ties), so each
 //! word goes through that language's stemmer once, while a query is analysed in all three
 //! languages and matches whichever one the conversation was indexed in. Every analyzer folds
-//! accents before stemming, so "informacion" and "información" become the same term.
+//! accents before stemming, so "informacion" and "información" become the same term, and tags
+//! each stem with its language (see `search::bylang`), so the stems of one language meet text of
+//! that language only: the Italian stem of "note" is not the English word "not". A word spelled
+//! the same in every language (a name, a code) is analysed alike on both sides and still
+//! matches everywhere.
 //!
 //! All of a conversation's text (subject, customer messages, agent replies, notes) goes into
 //! one field, with positions, analysed in the conversation's language (each value is marked
@@ -20,13 +24,18 @@
 //! update, so a newest-first search can look at the most recent documents first (see
 //! `search::newest`).
 //!
+//! The text's words are also kept unstemmed (`plain_text`, folded, no positions): typed
+//! prefixes are looked up there, and an exact word adds to the score of a stem match. The
+//! `spans` bytes say where each message starts among the text's positions (see
+//! `search::spots`), so a result page reads only the messages that matched.
+//!
 //! The other fields are filters (exact strings), the permission keys of the conversation
 //! (`see`), dates as fast fields for ranges and date order, and the contact's phone digits as
 //! suffixes so any tail fragment of a number is a prefix of a term.
 
 use tantivy::Index;
 
-use super::bylang::ByLang;
+use super::bylang::{ByLang, Tag};
 use super::pairs::PairFilter;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -36,10 +45,10 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes; an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 6;
+pub const INDEX_VERSION: u32 = 7;
 
 /// The languages the index stems.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
     /// English.
     En,
@@ -73,6 +82,15 @@ impl Lang {
             Lang::En => Language::English,
             Lang::It => Language::Italian,
             Lang::Es => Language::Spanish,
+        }
+    }
+
+    /// The character in front of every stemmed term of the language.
+    pub fn tag(self) -> char {
+        match self {
+            Lang::En => 'E',
+            Lang::It => 'I',
+            Lang::Es => 'S',
         }
     }
 
@@ -112,7 +130,8 @@ impl Role {
         }
     }
 
-    fn index(self) -> usize {
+    /// Its place in `Role::ALL`.
+    pub(super) fn index(self) -> usize {
         match self {
             Role::Subject => 0,
             Role::Customer => 1,
@@ -124,6 +143,8 @@ impl Role {
 
 /// Analyzer for names, emails, numbers and labels: lower-cased and folded, never stemmed.
 pub const PLAIN: &str = "sb_plain";
+/// Analyzer of the text's unstemmed words.
+pub const PLAIN_WORDS: &str = "sb_plain_words";
 /// The analyzer of conversation text: words, in the language each value is marked with.
 pub const WORDS: &str = "sb_words";
 /// The analyzer of neighbouring word pairs, in the language each value is marked with.
@@ -144,6 +165,8 @@ pub struct Fields {
     /// positions): where a typed prefix is looked up, since a stem can be shorter than the
     /// prefix a person types ("informaci*" of "información", whose Spanish stem is "inform").
     pub plain_text: Field,
+    /// Where each value of `text` starts and which message it is (stored; see `search::spots`).
+    pub spans: Field,
     /// Which documents hold a word, by author (no frequencies, positions or lengths).
     by_role: [Field; 4],
     /// Contact name and email, and the conversation's number.
@@ -210,11 +233,12 @@ pub fn schema() -> (Schema, Fields) {
             "plain_text",
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
-                    .set_tokenizer(PLAIN)
+                    .set_tokenizer(PLAIN_WORDS)
                     .set_index_option(IndexRecordOption::Basic)
                     .set_fieldnorms(false),
             ),
         ),
+        spans: b.add_bytes_field("spans", STORED),
         by_role,
         contact: b.add_text_field("contact", plain.clone()),
         phone: b.add_text_field("phone", STRING),
@@ -235,24 +259,44 @@ pub fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// A language's analyzer: words, lower-cased, accents folded, then stemmed.
+/// Bytes of the longest word the text analyzers keep.
+const MAX_WORD: usize = 40;
+
+/// The text analyzers' words before any change: positions and offsets are theirs.
+pub fn word_splitter() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(MAX_WORD)).build()
+}
+
+/// A language's analyzer: words, lower-cased, accents folded, stemmed, tagged with the language.
 pub fn analyzer(lang: Lang) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_WORD))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(lang.stemmer()))
+        .filter(Tag(lang.tag()))
         .build()
 }
 
 /// The language's analyzer followed by [`PairFilter`]: the pairs of neighbouring words.
 pub fn pairs_analyzer(lang: Lang) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_WORD))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(lang.stemmer()))
+        .filter(Tag(lang.tag()))
         .filter(PairFilter)
+        .build()
+}
+
+/// The analyzer of the text's unstemmed words: lower-cased and folded, as long as the stemmed
+/// ones.
+pub fn plain_words_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
         .build()
 }
 
@@ -268,6 +312,7 @@ pub fn plain_analyzer() -> TextAnalyzer {
 /// Registers the analyzers the schema names (tantivy does not store them in the index).
 pub fn register(index: &Index) {
     index.tokenizers().register(PLAIN, plain_analyzer());
+    index.tokenizers().register(PLAIN_WORDS, plain_words_analyzer());
     index.tokenizers().register(WORDS, TextAnalyzer::from(ByLang::new(analyzer)));
     index.tokenizers().register(PAIRS, TextAnalyzer::from(ByLang::new(pairs_analyzer)));
 }

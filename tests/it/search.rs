@@ -356,5 +356,8 @@ async fn unquoted_prefixes_find_words_names_and_emails() {
     assert_eq!(find(&h, sup, "zzq*", "").await.1, 0, "a prefix of nothing finds nothing");
     let a = h.get("/api/v1/search?q=informaci*", sup).await;
     let message = &a.body["items"][0]["messages"][0];
-    assert_eq!(message["html"], "Hola, olvidé mi contraseña y necesito <mark>información</mark> sobre la factura");
+    assert_eq!(
+        message["html"], "Hola, olvidé mi contraseña y necesito <mark>informaci</mark>ón sobre la factura",
+        "the typed part"
+    );
 }

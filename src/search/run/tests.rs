@@ -67,6 +67,7 @@ fn request(text: &str, offset: usize, limit: usize) -> Request {
         order: Order::Newest,
         offset,
         limit,
+        messages: 0,
     }
 }
 
