@@ -229,6 +229,13 @@ async fn main() {
             index.disk_bytes() as f64 / 1e6
         );
         http_passes(&addr, &queries, rounds, &ids, ", long threads present").await;
+        // Pages of long threads only: the subject word they alone have, with words of the mix.
+        let only_long: Vec<String> =
+            ["digest", "digest order", "digest grazie", "digest gracias", "digest la", "digest refun*"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        http_passes(&addr, &std::sync::Arc::new(only_long), rounds * 10, &ids, ", pages of long threads only").await;
     }
     println!("resident memory after the queries: {:.0} MB (peak {:.0} MB)", proc_mb("VmRSS:"), proc_mb("VmHWM:"));
     let _ = stop.send(());

@@ -48,7 +48,8 @@ pub struct MessageHitDto {
     pub created_at: OffsetDateTime,
     /// The part of the text around the matches, plain (may start or end with `…`).
     pub fragment: String,
-    /// Where the matches are in `fragment`.
+    /// Where the matches are in `fragment`: whole words, or the typed part of a word that a
+    /// prefix matched.
     pub highlights: Vec<HighlightDto>,
     /// `fragment` as HTML: the text escaped, each match in `<mark>`.
     pub html: String,
@@ -117,8 +118,9 @@ impl SearchApi {
     ///
     /// Finds conversations by the text of their messages and notes, subject, number, the
     /// contact's name, email and phone, and label names, in English, Italian and Spanish
-    /// (plural and singular forms match each other; accents are optional). Syntax: words (all
-    /// must match), `"a phrase"`, `prefix*`, `-excluded`, `a OR b`, `from:contact` /
+    /// (plural and singular forms match each other in the conversation's language; accents are
+    /// optional). Syntax: words (all must match), `"a phrase"`, `prefix*` (words starting with
+    /// what was typed), `-excluded`, `a OR b`, `from:contact` /
     /// `from:agent` / `from:note` to search one author's text, `label:vip`. Takes the same
     /// filters as the conversation list. Only conversations the caller may see are found and
     /// counted. The index follows changes within about a second.

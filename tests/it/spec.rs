@@ -58,3 +58,16 @@ async fn the_served_spec_equals_the_committed_one() {
         serde_json::from_str(&std::fs::read_to_string(COMMITTED).expect("committed spec")).expect("JSON");
     assert_eq!(served, committed);
 }
+
+#[test]
+fn search_requires_only_its_query() {
+    let spec: Value = serde_json::from_str(&switchboard::api::spec_json()).expect("valid JSON");
+    let required: Vec<&str> = spec["paths"]["/api/v1/search"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .filter(|p| p["required"] == true)
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(required, ["q"], "the filters, order, cursor and limit are optional, as the server treats them");
+}
