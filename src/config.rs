@@ -88,6 +88,10 @@ pub struct ServeArgs {
     #[arg(long, env = "SWITCHBOARD_DEMO", action = clap::ArgAction::SetTrue,
           value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
+    /// With `--demo`: seconds between two messages of the demo's customers on average, 0 for
+    /// none [default: 8].
+    #[arg(long, env = "SWITCHBOARD_DEMO_CUSTOMERS_EVERY_SECS", value_name = "SECS")]
+    pub demo_customers_every_secs: Option<u64>,
     /// Log format [default: text].
     #[arg(long, env = "SWITCHBOARD_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<LogFormat>,
@@ -173,6 +177,8 @@ pub struct FileConfig {
     pub bind: Option<String>,
     /// Demo accounts and data.
     pub demo: Option<bool>,
+    /// Seconds between the demo customers' messages (0: none).
+    pub demo_customers_every_secs: Option<u64>,
     /// Log format.
     pub log_format: Option<LogFormat>,
     /// Log filter.
@@ -204,6 +210,8 @@ pub struct Config {
     pub bind: String,
     /// Demo accounts and data.
     pub demo: bool,
+    /// Seconds between the demo customers' messages (0: none).
+    pub demo_customers_every_secs: u64,
     /// Log format.
     pub log_format: LogFormat,
     /// Log filter.
@@ -253,6 +261,7 @@ impl Config {
             data: args.common.data_dir(&file),
             bind: args.bind.clone().or(file.bind).unwrap_or_else(|| DEFAULT_BIND.to_string()),
             demo: args.demo || file.demo.unwrap_or(false),
+            demo_customers_every_secs: args.demo_customers_every_secs.or(file.demo_customers_every_secs).unwrap_or(8),
             log_format: args.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
             log_level: args.log_level.clone().or(file.log_level).unwrap_or_else(|| "info".to_string()),
             session_ttl_hours: args.session_ttl_hours.or(file.session_ttl_hours).unwrap_or(12),

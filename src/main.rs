@@ -81,6 +81,10 @@ fn serve(config: Config) -> Result<(), String> {
                 eprintln!("  {email:<24} {name} ({})", role.as_str());
             }
             eprintln!();
+            if config.demo_customers_every_secs > 0 {
+                let every = std::time::Duration::from_secs(config.demo_customers_every_secs);
+                switchboard::jobs::customers::spawn(desk.clone(), every);
+            }
         } else if let Some(admin) = desk.ensure_first_admin().await.map_err(describe)? {
             eprintln!("\nFirst run: created an admin account. Sign in at http://{}/ with", config.bind);
             eprintln!("  email:    {}", admin.email);

@@ -9,8 +9,9 @@ use poem_openapi::{Object, OpenApi};
 use super::auth::NoContent;
 use super::conversation_dto::ConversationDto;
 use super::error::ApiResult;
+use super::users::StatusDto;
 use super::{ApiError, ApiTags, BearerAuth};
-use crate::desk::{Desk, DeskError, TransferTarget};
+use crate::desk::{Desk, DeskError, Targets, TransferTarget};
 
 /// Where to transfer: exactly one of `agent_id` and `team_id`.
 #[derive(Object)]
@@ -31,6 +32,58 @@ pub struct TransferBody {
 pub struct InviteBody {
     /// The agent to invite.
     pub agent_id: String,
+}
+
+/// An agent a conversation can be transferred to or shared with.
+#[derive(Object)]
+pub struct TargetAgentDto {
+    /// User id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Availability: only `available` agents under capacity can be offered it.
+    pub status: StatusDto,
+    /// Active conversations (assigned and not closed, plus offers held).
+    pub active: u32,
+    /// Most active conversations they take.
+    pub capacity: u32,
+}
+
+/// A team a conversation can be queued for.
+#[derive(Object)]
+pub struct TargetTeamDto {
+    /// Team id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// Who a conversation can go to.
+#[derive(Object)]
+pub struct TransferTargetsDto {
+    /// Agents serving its inbox (the caller left out), available ones first, then by name.
+    pub agents: Vec<TargetAgentDto>,
+    /// The inbox's teams, by name.
+    pub teams: Vec<TargetTeamDto>,
+}
+
+impl From<Targets> for TransferTargetsDto {
+    fn from(t: Targets) -> Self {
+        TransferTargetsDto {
+            agents: t
+                .agents
+                .into_iter()
+                .map(|a| TargetAgentDto {
+                    id: a.id,
+                    name: a.name,
+                    status: a.status.into(),
+                    active: a.active,
+                    capacity: a.capacity,
+                })
+                .collect(),
+            teams: t.teams.into_iter().map(|t| TargetTeamDto { id: t.id, name: t.name }).collect(),
+        }
+    }
 }
 
 /// Offers, transfers and conferences.
@@ -81,6 +134,21 @@ impl HandoverApi {
             _ => return Err(ApiError::from(DeskError::field("agent_id", "give exactly one of agent_id and team_id"))),
         };
         Ok(Json(desk.transfer(&auth.0, &id.0, target, b.note).await?.into()))
+    }
+
+    /// List transfer targets
+    ///
+    /// The agents serving the conversation's inbox, with their status, load and capacity,
+    /// and the inbox's teams: whom the caller can transfer it to or invite. Any staff member
+    /// who can see the conversation may ask (agents cannot list users).
+    #[oai(path = "/conversations/:id/transfer-targets", method = "get", operation_id = "listTransferTargets")]
+    async fn targets(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+    ) -> ApiResult<Json<TransferTargetsDto>> {
+        Ok(Json(desk.transfer_targets(&auth.0, &id.0)?.into()))
     }
 
     /// Invite an agent (conference)

@@ -42,22 +42,50 @@ impl Desk {
         if text.trim().is_empty() {
             return Err(DeskError::field("text", "must not be empty"));
         }
-        let (inbox_id, now, actor, ids, caller) =
-            (inbox_id.to_string(), self.now(), who.actor(), self.id_gen(), who.clone());
+        self.inbound(inbox_id, contact, text, String::new(), who.actor(), Some(who.clone())).await
+    }
+
+    /// A message from one of the demo's simulated customers (`serve --demo`), into any inbox:
+    /// it opens a conversation with `subject`, or joins the contact's open one there.
+    pub async fn demo_customer_message(
+        &self,
+        inbox_id: &str,
+        contact: ContactInput,
+        subject: &str,
+        text: String,
+    ) -> Result<Inbound, DeskError> {
+        self.inbound(inbox_id, contact, text, subject.to_string(), crate::domain::Actor::System, None).await
+    }
+
+    /// A customer message into an inbox; with a `caller`, only into an API inbox it serves.
+    async fn inbound(
+        &self,
+        inbox_id: &str,
+        contact: ContactInput,
+        text: String,
+        subject: String,
+        actor: crate::domain::Actor,
+        caller: Option<Principal>,
+    ) -> Result<Inbound, DeskError> {
+        let (inbox_id, now, ids) = (inbox_id.to_string(), self.now(), self.id_gen());
         let (inbound, _) = self
             .store
             .write(move |s| {
                 let inbox =
                     s.inbox(&inbox_id)?.ok_or_else(|| DeskError::NotFound(format!("no inbox with id {inbox_id}")))?;
-                let serves = s.inboxes_of_teams(&s.teams_of_user(&caller.user.id)?)?.contains(&inbox.id);
-                if caller.user.role != Role::Admin && !serves {
-                    return Err(DeskError::Forbidden("the token's user must be an admin or serve this inbox".into()));
-                }
-                if inbox.channel != Channel::Api {
-                    return Err(DeskError::Conflict(format!(
-                        "inbox {:?} is a live-chat inbox, not an API channel",
-                        inbox.name
-                    )));
+                if let Some(caller) = &caller {
+                    let serves = s.inboxes_of_teams(&s.teams_of_user(&caller.user.id)?)?.contains(&inbox.id);
+                    if caller.user.role != Role::Admin && !serves {
+                        return Err(DeskError::Forbidden(
+                            "the token's user must be an admin or serve this inbox".into(),
+                        ));
+                    }
+                    if inbox.channel != Channel::Api {
+                        return Err(DeskError::Conflict(format!(
+                            "inbox {:?} is a live-chat inbox, not an API channel",
+                            inbox.name
+                        )));
+                    }
                 }
                 let max = s.settings()?.max_message_chars as usize;
                 let n = text.chars().count();
@@ -73,7 +101,7 @@ impl Desk {
                 let (old, mut c, created) = match open.into_iter().next() {
                     Some(c) => (Some(c.clone()), c, false),
                     None => {
-                        let c = Conversation::new(
+                        let mut c = Conversation::new(
                             ids.next("cv", now),
                             take_number(&mut ch, s)?,
                             inbox.id.clone(),
@@ -81,6 +109,7 @@ impl Desk {
                             Origin::Inbound,
                             now,
                         );
+                        c.subject = subject;
                         ch.event(EventKind::ConversationCreated {
                             conversation_id: c.id.clone(),
                             inbox_id: c.inbox_id.clone(),

@@ -21,6 +21,7 @@ mod routing;
 mod search;
 mod setup;
 mod streams;
+mod targets;
 mod teams;
 mod throttle;
 mod users;
@@ -50,6 +51,7 @@ pub use routing::Settled;
 pub use search::{MessageHit, Order as SearchOrder, SearchHit, SearchPage, SearchQuery};
 pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
 pub use streams::{MAX_STREAMS_PER_CREDENTIAL, MAX_STREAMS_PER_USER, StreamSlot};
+pub use targets::{TargetAgent, TargetTeam, Targets};
 pub use teams::{InboxInput, TeamInput};
 pub use users::{NewUser, UserPatch};
 

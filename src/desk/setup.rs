@@ -2,8 +2,9 @@
 //! `--demo` it gets the documented demo accounts instead (README, "Demo accounts").
 
 use super::{Desk, DeskError, NewUser, password};
+use crate::domain::user::User;
 use crate::domain::{Actor, Role};
-use crate::store::{Changes, Store, UserReads};
+use crate::store::{Changes, Store, UserChanges, UserReads};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo";
@@ -93,6 +94,8 @@ impl Desk {
 pub const DEMO_CONTACTS: usize = 200;
 /// Conversations over the last 60 days.
 pub const DEMO_CONVERSATIONS: usize = 500;
+/// Conversations a demo agent may take beyond those the demo history left open.
+const DEMO_ROOM: u32 = 3;
 
 impl Desk {
     /// Creates the demo workspace once: teams, inboxes, labels, canned responses (English,
@@ -145,7 +148,12 @@ impl Desk {
             created_at: now,
             updated_at: now,
         };
-        let web = inbox("Web chat", Channel::Livechat, AssignmentMode::Manual, vec![support.id.clone()]);
+        // Web chat offers each new conversation to the available agent with the most room, and
+        // asks for a wrap-up reason at close: the demo shows routing and wrap-ups at work.
+        let web = Inbox {
+            wrap_up_required: true,
+            ..inbox("Web chat", Channel::Livechat, AssignmentMode::LeastBusy, vec![support.id.clone()])
+        };
         let it = inbox(
             "Chat Italia",
             Channel::Livechat,
@@ -235,6 +243,27 @@ impl Desk {
             })
             .await?;
         let generated = generate(&plan, 2026, |prefix, at| ids.next(prefix, at));
-        Ok(Some(self.import(generated).await?))
+        // The history leaves agents with many conversations still open: give each room for a
+        // few more, so that offers reach them.
+        let mut active: std::collections::HashMap<String, u32> = Default::default();
+        for (c, _) in &generated.conversations {
+            if let (Some(a), true) = (&c.assignee, c.is_active()) {
+                *active.entry(a.clone()).or_default() += 1;
+            }
+        }
+        let report = self.import(generated).await?;
+        self.store
+            .write(move |s| {
+                let mut c = Changes::new(now, Actor::System);
+                for (id, n) in &active {
+                    if let Some(u) = s.user(id)? {
+                        let room = (n + DEMO_ROOM).min(crate::domain::user::MAX_CAPACITY);
+                        c.put_user(&User { capacity: room.max(u.capacity), ..u.clone() }, Some(&u))?;
+                    }
+                }
+                Ok::<_, DeskError>((c, ()))
+            })
+            .await?;
+        Ok(Some(report))
     }
 }

@@ -35,6 +35,14 @@ fn script_hashes(html: &str) -> Vec<String> {
     out
 }
 
+/// The hashes of the inline scripts of `html` that have a body (a `<script src>` has none),
+/// for a page's policy.
+pub(crate) fn inline_script_hashes(html: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let empty = format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"")));
+    script_hashes(html).into_iter().filter(|h| *h != empty).collect()
+}
+
 /// The Content-Security-Policy of the API docs page built from `html`: its inline scripts by
 /// hash, inline styles (Swagger UI sets style attributes), images from itself or `data:`,
 /// requests to the server itself ("Try it out"), and no framing, plugins, base or forms.

@@ -3,7 +3,7 @@
 //! `serve` runs it on a bound listener until the shutdown future resolves.
 
 mod client;
-mod headers;
+pub(crate) mod headers;
 mod idempotency;
 mod middleware;
 mod ops;

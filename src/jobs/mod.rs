@@ -5,6 +5,7 @@
 //! hour (and at start) it also purges expired idempotency records and credentials long
 //! revoked or expired (`Desk::purge_expired`).
 
+pub mod customers;
 pub mod indexer;
 
 use std::time::Duration;

@@ -65,8 +65,17 @@ export function currentLang() {
   return lang;
 }
 
-/** Translate `key`, replacing `{name}` placeholders with `vars.name`. */
+/**
+ * Translate `key`, replacing `{name}` placeholders with `vars.name`. With a numeric
+ * `vars.count`, the plural form `key.one` / `key.other` (Intl.PluralRules) is used when the
+ * language has it.
+ */
 export function t(key, vars = {}) {
+  if (typeof vars.count === 'number') {
+    const form = `${key}.${new Intl.PluralRules(lang).select(vars.count)}`;
+    if (form in strings || form in fallback) key = form;
+    else if (`${key}.other` in strings || `${key}.other` in fallback) key = `${key}.other`;
+  }
   const text = strings[key] ?? fallback[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }

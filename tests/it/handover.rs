@@ -224,3 +224,20 @@ async fn timers_survive_a_restart() {
     assert_eq!(conv(&h, &d.admin, &offered).await.body["status"], "queued");
     assert_eq!(conv(&h, &d.admin, &idle).await.body["detailed_status"], "closed_automatically");
 }
+
+#[tokio::test]
+async fn transfer_targets_are_the_inbox_agents_with_their_load_and_its_teams() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let id = taken_by_ana(&h, &d, "Tina").await;
+    let a = h.get(&format!("/api/v1/conversations/{id}/transfer-targets"), &d.ana).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let agents = a.body["agents"].as_array().expect("agents");
+    assert_eq!(agents.len(), 1, "Marco; Ana herself is left out: {}", a.text);
+    assert_eq!(agents[0]["id"], d.marco_id.as_str());
+    assert_eq!(agents[0]["name"], "Marco Bianchi");
+    assert_eq!((agents[0]["active"].as_u64(), agents[0]["capacity"].as_u64()), (Some(0), Some(5)));
+    assert_eq!(a.body["teams"][0]["name"], "Support");
+    // Lucía serves no inbox of this conversation: it does not exist for her.
+    assert_eq!(h.get(&format!("/api/v1/conversations/{id}/transfer-targets"), &d.lucia).await.status, 404);
+}

@@ -20,6 +20,7 @@ mod layers;
 mod limits;
 mod monitor;
 mod ops;
+mod pages;
 mod permissions;
 mod reports;
 mod restart;

@@ -58,7 +58,7 @@ async fn the_root_redirects_to_the_agent_page_which_has_a_login_form() {
     assert_eq!(status, 200);
     assert!(headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("text/html")));
     assert!(headers.get("content-security-policy").is_some());
-    assert!(html.contains("id=\"login-form\""));
+    assert!(html.contains("<script type=\"module\" src=\"/agent/app.js\">"), "the page is the agent app");
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "pages load nothing from elsewhere");
 
     let etag = headers.get("etag").and_then(|v| v.to_str().ok()).expect("etag").to_string();

@@ -1,0 +1,124 @@
+// actions.js — what an agent can do with the open conversation: assign to me, unassign,
+// transfer (to an agent of the inbox, showing their load against capacity, or to a team,
+// with a note), close (with a wrap-up reason, required where the inbox says so; a
+// justification when it is someone else's) and reopen. A refusal is said in the server's
+// words next to the actions and changes nothing.
+
+import { html, useState, useEffect } from '/common/html.js';
+import { api } from '/common/api.js';
+import { t } from '/common/i18n.js';
+import { describe } from './login.js';
+import * as s from './state.js';
+
+function TransferForm({ c, onDone }) {
+  const [targets, setTargets] = useState(null);
+  const [to, setTo] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api('GET', `/api/v1/conversations/${c.id}/transfer-targets`).then(setTargets, (err) => setError(describe(err)));
+  }, [c.id]);
+  async function submit(e) {
+    e.preventDefault();
+    if (!to) return setError(t('transfer.pick'));
+    const [kind, id] = to.split(':');
+    const body = kind === 'agent' ? { agent_id: id } : { team_id: id };
+    if (note.trim()) body.note = note.trim();
+    try {
+      await s.act(c.id, 'transfer', body);
+      onDone();
+    } catch (err) {
+      setError(describe(err));
+    }
+  }
+  const room = (a) => a.status === 'available' && a.active < a.capacity;
+  return html`<form class="popover card" onSubmit=${submit} aria-label=${t('action.transfer')}>
+    <label for="transfer-to">${t('transfer.to')}</label>
+    <select id="transfer-to" value=${to} onChange=${(e) => setTo(e.target.value)}>
+      <option value="">${targets ? t('transfer.choose') : t('app.loading')}</option>
+      ${targets && targets.agents.length > 0 && html`<optgroup label=${t('transfer.agents')}>
+        ${targets.agents.map((a) => html`<option value=${`agent:${a.id}`} disabled=${!room(a)}>
+          ${a.name} · ${t(`status.${a.status}`)} · ${a.active} / ${a.capacity}</option>`)}
+      </optgroup>`}
+      ${targets && targets.teams.length > 0 && html`<optgroup label=${t('transfer.teams')}>
+        ${targets.teams.map((tm) => html`<option value=${`team:${tm.id}`}>${tm.name}</option>`)}
+      </optgroup>`}
+    </select>
+    <label for="transfer-note">${t('transfer.note')}</label>
+    <textarea id="transfer-note" rows="2" value=${note} onInput=${(e) => setNote(e.target.value)} />
+    ${error && html`<p class="field-error" role="alert">${error}</p>`}
+    <div class="row">
+      <button class="btn btn-primary btn-sm" type="submit">${t('action.transfer')}</button>
+      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
+    </div>
+  </form>`;
+}
+
+function CloseForm({ c, onDone }) {
+  const reasons = s.directory.value.wrapUps.filter((r) => !r.archived);
+  const required = Boolean(s.directory.value.inboxes[c.inbox_id]?.wrap_up_required);
+  const [reason, setReason] = useState('');
+  const [justification, setJustification] = useState('');
+  const [error, setError] = useState('');
+  const someoneElses = c.assignee_id && c.assignee_id !== s.me.value.id;
+  async function submit(e) {
+    e.preventDefault();
+    if (required && !reason) return setError(t('close.reason_required'));
+    const body = {};
+    if (reason) body.wrap_up_reason_id = reason;
+    if (justification.trim()) body.justification = justification.trim();
+    try {
+      await s.act(c.id, 'close', body);
+      onDone();
+    } catch (err) {
+      setError(describe(err));
+    }
+  }
+  return html`<form class="popover card" onSubmit=${submit} aria-label=${t('action.close')}>
+    <label for="wrap-up">${required ? t('close.reason_needed') : t('close.reason')}</label>
+    <select id="wrap-up" value=${reason} onChange=${(e) => setReason(e.target.value)}>
+      <option value="">${required ? t('close.choose') : t('close.no_reason')}</option>
+      ${reasons.map((r) => html`<option value=${r.id}>${r.name}</option>`)}
+    </select>
+    ${someoneElses && html`<label for="justification">${t('close.justification')}</label>
+      <textarea id="justification" rows="2" value=${justification} onInput=${(e) => setJustification(e.target.value)} />`}
+    ${error && html`<p class="field-error" role="alert">${error}</p>`}
+    <div class="row">
+      <button class="btn btn-primary btn-sm" type="submit">${t('close.confirm')}</button>
+      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
+    </div>
+  </form>`;
+}
+
+export function Actions({ c }) {
+  const [error, setError] = useState('');
+  /** The open form: '', 'close' or 'transfer'. */
+  const [form, setForm] = useState('');
+  useEffect(() => {
+    setError('');
+    setForm('');
+  }, [c.id]);
+  const toggle = (name) => () => setForm(form === name ? '' : name);
+  const mine = c.assignee_id === s.me.value.id;
+  const run = (path) => async () => {
+    setError('');
+    try {
+      await s.act(c.id, path);
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
+  const closed = c.status === 'closed';
+  return html`<div class="actions">
+    <div class="row">
+      ${!closed && !mine && html`<button class="btn btn-primary btn-sm" type="button" onClick=${run('assign')}>${t('action.assign_me')}</button>`}
+      ${!closed && c.assignee_id && html`<button class="btn btn-secondary btn-sm" type="button" onClick=${run('unassign')}>${t('action.unassign')}</button>`}
+      ${!closed && mine && html`<button class="btn btn-secondary btn-sm" type="button" aria-expanded=${String(form === 'transfer')} onClick=${toggle('transfer')}>${t('action.transfer')}</button>`}
+      ${!closed && html`<button class="btn btn-secondary btn-sm" type="button" aria-expanded=${String(form === 'close')} onClick=${toggle('close')}>${t('action.close')}</button>`}
+      ${closed && html`<button class="btn btn-secondary btn-sm" type="button" onClick=${run('reopen')}>${t('action.reopen')}</button>`}
+    </div>
+    ${error && html`<p class="action-error" role="alert">${error}</p>`}
+    ${form === 'close' && !closed && html`<${CloseForm} c=${c} onDone=${() => setForm('')} />`}
+    ${form === 'transfer' && !closed && html`<${TransferForm} c=${c} onDone=${() => setForm('')} />`}
+  </div>`;
+}

@@ -1,0 +1,76 @@
+// contact.js — the customer of the open conversation: name, email, phone, custom
+// attributes and the CRM link, editable; past conversations with them.
+
+import { html, useState, useEffect } from '/common/html.js';
+import { api } from '/common/api.js';
+import { t, currentLang } from '/common/i18n.js';
+import { when } from '/common/format.js';
+import { describe } from './login.js';
+import { initials } from './desk.js';
+import { now } from './clock.js';
+import * as s from './state.js';
+
+function Edit({ contact, onSaved, onCancel }) {
+  const [name, setName] = useState(contact.name || '');
+  const [email, setEmail] = useState(contact.email || '');
+  const [phone, setPhone] = useState(contact.phone || '');
+  const [error, setError] = useState('');
+  async function save(e) {
+    e.preventDefault();
+    try {
+      onSaved(await api('PATCH', `/api/v1/contacts/${contact.id}`, { name, email: email || null, phone: phone || null }));
+    } catch (err) {
+      setError(describe(err));
+    }
+  }
+  const field = (id, label, value, set, type) => html`<div class="field">
+    <label for=${id}>${label}</label><input id=${id} type=${type} value=${value} onInput=${(e) => set(e.target.value)} />
+  </div>`;
+  return html`<form onSubmit=${save}>
+    ${field('contact-name', t('contact.name'), name, setName, 'text')}
+    ${field('contact-email', t('contact.email'), email, setEmail, 'email')}
+    ${field('contact-phone', t('contact.phone'), phone, setPhone, 'tel')}
+    ${error && html`<p class="field-error" role="alert">${error}</p>`}
+    <div class="row">
+      <button class="btn btn-primary btn-sm" type="submit">${t('action.save')}</button>
+      <button class="btn btn-secondary btn-sm" type="button" onClick=${onCancel}>${t('action.cancel')}</button>
+    </div>
+  </form>`;
+}
+
+export function ContactCard() {
+  const id = s.conversation.value?.contact?.id;
+  const [contact, setContact] = useState(null);
+  const [past, setPast] = useState([]);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    setContact(null);
+    setEditing(false);
+    if (!id) return;
+    api('GET', `/api/v1/contacts/${id}`).then(setContact, () => setContact(null));
+    api('GET', `/api/v1/contacts/${id}/conversations?limit=10`).then((p) => setPast(p.items), () => setPast([]));
+  }, [id, s.conversation.value?.updated_at]);
+  if (!id) return null;
+  if (!contact) return html`<div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div>`;
+  const attrs = Object.entries(contact.attributes || {});
+  return html`<div class="contact">
+    <div class="contact-head">
+      <span class="avatar avatar-lg" aria-hidden="true">${initials(contact.name)}</span>
+      <h2>${contact.name || t('contact.unnamed')}</h2>
+    </div>
+    ${editing
+      ? html`<${Edit} contact=${contact} onSaved=${(c) => { setContact(c); setEditing(false); }} onCancel=${() => setEditing(false)} />`
+      : html`<dl class="facts">
+          <dt>${t('contact.email')}</dt><dd>${contact.email || '—'}</dd>
+          <dt>${t('contact.phone')}</dt><dd>${contact.phone || '—'}</dd>
+          ${attrs.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}
+          ${contact.crm_url && html`<dt>${t('contact.crm')}</dt><dd><a href=${contact.crm_url} target="_blank" rel="noopener noreferrer">${t('contact.open_crm')}</a></dd>`}
+        </dl>
+        <button class="btn btn-secondary btn-sm" type="button" onClick=${() => setEditing(true)}>${t('action.edit')}</button>`}
+    <h3>${t('contact.past')}</h3>
+    <ul class="past">
+      ${past.map((p) => html`<li><button type="button" class="btn btn-link" onClick=${() => s.open(p.id)}>
+        #${p.number} · ${t(`cstatus.${p.status}`)} · ${when(p.updated_at, now.value, currentLang())}</button></li>`)}
+    </ul>
+  </div>`;
+}

@@ -1,0 +1,75 @@
+// conversation.js — the open conversation: its header with the actions (see actions.js) and
+// the timeline with customer messages, replies, internal notes (unmistakably different) and
+// system entries, separated by day.
+
+import { html, useEffect, useRef } from '/common/html.js';
+import { t, currentLang } from '/common/i18n.js';
+import { day, dateTime } from '/common/format.js';
+import { now } from './clock.js';
+import { Composer } from './composer.js';
+import { Actions } from './actions.js';
+import * as s from './state.js';
+
+function author(m) {
+  const dir = s.directory.value;
+  if (m.author_kind === 'contact') return s.conversation.value?.contact?.name || t('contact.unnamed');
+  if (m.author_kind === 'bot') return t('timeline.bot');
+  if (m.author_id === s.me.value.id) return s.me.value.name;
+  return dir.users[m.author_id]?.name || t('timeline.colleague');
+}
+
+/** The time of an entry (the day is in the separator above it). */
+function Time({ at }) {
+  const text = new Intl.DateTimeFormat(currentLang(), { hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+  return html`<time datetime=${at} title=${dateTime(at, currentLang())}>${text}</time>`;
+}
+
+function Entry({ m }) {
+  if (m.kind === 'system') {
+    return html`<li class="entry entry-system" id=${`m-${m.id}`}><span>${m.text}</span><${Time} at=${m.created_at} /></li>`;
+  }
+  return html`<li class=${`entry entry-${m.kind}`} id=${`m-${m.id}`}>
+    <div class="entry-head">
+      <span class="entry-author">${author(m)}</span>
+      ${m.kind === 'note' && html`<span class="chip chip-note">${t('timeline.note')}</span>`}
+      <${Time} at=${m.created_at} />
+    </div>
+    <p class="entry-text">${m.text}</p>
+  </li>`;
+}
+
+function Timeline() {
+  const entries = s.timeline.value;
+  const end = useRef(null);
+  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [entries.length, s.selectedId.value]);
+  const out = [];
+  let lastDay = '';
+  for (const m of entries) {
+    const d = new Date(m.created_at).toDateString();
+    if (d !== lastDay) {
+      lastDay = d;
+      out.push(html`<li class="day" key=${`d-${d}`}><span>${day(m.created_at, now.value, currentLang())}</span></li>`);
+    }
+    out.push(html`<${Entry} key=${m.id} m=${m} />`);
+  }
+  return html`<ol class="timeline" aria-live="polite" aria-label=${t('timeline.label')}>${out}<li ref=${end} class="timeline-end"></li></ol>`;
+}
+
+export function ConversationPane() {
+  const c = s.conversation.value;
+  if (!s.selectedId.value) return html`<div class="empty empty-big"><p>${t('conversation.none')}</p></div>`;
+  if (!c) return html`<div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div>`;
+  const inbox = s.directory.value.inboxes[c.inbox_id];
+  return html`<div class="conversation">
+    <header class="conversation-head">
+      <button class="btn btn-link back" type="button" onClick=${() => (s.showingConversation.value = false)}>${t('conversation.back')}</button>
+      <div class="conversation-title">
+        <h2>${c.contact?.name || t('contact.unnamed')} <span class="muted">#${c.number}</span></h2>
+        <p class="muted">${[c.subject, inbox?.name].filter(Boolean).map((x) => `${x} · `)}<span class=${`status-${c.status}`}>${t(`cstatus.${c.status}`)}</span></p>
+      </div>
+      <${Actions} c=${c} />
+    </header>
+    <${Timeline} />
+    ${c.status !== 'closed' && html`<${Composer} c=${c} />`}
+  </div>`;
+}

@@ -1,0 +1,111 @@
+// desk.js — the agent workspace's frame: the top bar (status, language, sign out), the
+// navigation with its counts, and the panes (list, conversation, contact). At 1280 px all
+// are side by side; on a phone the list and the conversation take turns.
+
+import { html, useEffect } from '/common/html.js';
+import { t, currentLang, LANGS } from '/common/i18n.js';
+import * as s from './state.js';
+import { ConversationList } from './list.js';
+import { ConversationPane } from './conversation.js';
+import { ContactCard } from './contact.js';
+import { Offers } from './offers.js';
+import { SearchPane } from './search.js';
+
+const VIEWS = ['mine', 'unassigned', 'all', 'closed', 'search'];
+const STATUSES = ['available', 'away', 'offline'];
+
+/** Up to two initials, from the first letter or digit of the first and last words. */
+export function initials(name) {
+  const firsts = String(name || '')
+    .split(/\s+/)
+    .map((w) => w.match(/[\p{L}\p{N}]/u)?.[0])
+    .filter(Boolean);
+  if (!firsts.length) return '?';
+  return (firsts[0] + (firsts.length > 1 ? firsts[firsts.length - 1] : '')).toUpperCase();
+}
+
+function StatusPicker() {
+  const status = s.me.value?.status;
+  if (status === 'rona') {
+    return html`<div class="status-pick">
+      <span class="dot dot-rona" aria-hidden="true"></span>
+      <span>${t('status.rona')}</span>
+      <button class="btn btn-primary btn-sm" type="button" onClick=${() => s.setStatus('available')}>
+        ${t('desk.back_available')}
+      </button>
+    </div>`;
+  }
+  return html`<label class="status-pick">
+    <span class=${`dot dot-${status}`} aria-hidden="true"></span>
+    <span class="sr-only">${t('desk.status')}</span>
+    <select value=${status} onChange=${(e) => s.setStatus(e.target.value)}>
+      ${STATUSES.map((st) => html`<option value=${st}>${t(`status.${st}`)}</option>`)}
+    </select>
+  </label>`;
+}
+
+function Nav() {
+  const counts = s.counts.value;
+  return html`<nav class="nav" aria-label=${t('desk.views')}>
+    ${VIEWS.map((v) => {
+      const c = counts[v];
+      const current = s.view.value === v;
+      return html`<button type="button" class=${`nav-item${current ? ' is-current' : ''}`}
+        aria-current=${current ? 'page' : undefined}
+        onClick=${() => {
+          s.view.value = v;
+          s.showingConversation.value = false;
+          s.loadList();
+        }}>
+        <span>${t(`view.${v}`)}</span>
+        ${c && html`<span class="count" aria-label=${t('view.count', { count: c.n })}>${c.n}${c.more ? '+' : ''}</span>`}
+      </button>`;
+    })}
+  </nav>`;
+}
+
+function Banner() {
+  const state = s.connection.value;
+  if (state === 'reconnecting') return html`<div class="banner" role="status">${t('desk.reconnecting')}</div>`;
+  if (state === 'ended') return html`<div class="banner banner-error" role="alert">${t('desk.stream_ended')}</div>`;
+  return null;
+}
+
+export function Desk({ onSignOut, onLang }) {
+  const me = s.me.value;
+  useEffect(() => {
+    const title = s.offerCount.value ? `(${s.offerCount.value}) ${t('desk.doc_title')}` : t('desk.doc_title');
+    document.title = title;
+  });
+  const conversationShown = s.showingConversation.value;
+  return html`<div class=${`desk${conversationShown ? ' show-conversation' : ''}`}>
+    <header class="topbar">
+      <a class="brand" href="/agent/"><svg class="logo" aria-hidden="true"><use href="#sb-logo" /></svg>
+        <span class="brand-name">${t('app.name')}</span></a>
+      <${StatusPicker} />
+      <div class="topbar-user">
+        <span class="avatar avatar-sm" aria-hidden="true">${initials(me.name)}</span>
+        <span class="who-name">${me.name}</span>
+        <div class="lang-switch" role="group" aria-label=${t('lang.label')}>
+          ${LANGS.map((l) => html`<button type="button" lang=${l} aria-pressed=${String(currentLang() === l)}
+            onClick=${() => onLang(l)}>${l.toUpperCase()}</button>`)}
+        </div>
+        <button class="btn btn-secondary btn-sm" type="button" onClick=${onSignOut}>${t('desk.signout')}</button>
+      </div>
+    </header>
+    <${Banner} />
+    <${Offers} />
+    <div class="panes">
+      <${Nav} />
+      <section class="pane pane-list" aria-label=${t(`view.${s.view.value}`)}>
+        ${s.view.value === 'search' ? html`<${SearchPane} />` : html`<${ConversationList} />`}
+      </section>
+      <section class="pane pane-conversation" aria-label=${t('conversation.label')}>
+        <${ConversationPane} />
+      </section>
+      <aside class="pane pane-contact" aria-label=${t('contact.label')}>
+        <${ContactCard} />
+      </aside>
+    </div>
+  </div>`;
+}

@@ -1,0 +1,216 @@
+// state.js — the agent desk's state as signals, and the actions that change it through the
+// API. Components read the signals; only this module calls the API for the desk, so a view
+// never holds a stale copy of another view's data.
+//
+// Live events reload what they touch: the open list (debounced, so a burst of events costs
+// one request), the open conversation and its timeline, and the offers waiting for me.
+
+import { api } from '/common/api.js';
+import { signal, computed, batch } from '/common/html.js';
+
+export const me = signal(null);
+/** `mine`, `unassigned`, `all`, `closed` or `search`. */
+export const view = signal('mine');
+export const sort = signal('waiting');
+/** The open list's conversations, its cursor, and whether it is loading. */
+export const items = signal([]);
+export const nextCursor = signal(null);
+export const listLoading = signal(false);
+export const listError = signal('');
+/** Conversations per view, as far as the first page tells (`+` when there are more). */
+export const counts = signal({});
+export const selectedId = signal(null);
+export const conversation = signal(null);
+export const timeline = signal([]);
+export const timelineLoading = signal(false);
+/** Conversations offered to me, waiting for an answer. */
+export const offers = signal([]);
+/** Inboxes, users and wrap-up reasons by id, for names. */
+export const directory = signal({ inboxes: {}, users: {}, labels: {}, wrapUps: [] });
+/** The event stream's state: connecting, open, down, reconnecting, ended. */
+export const connection = signal('connecting');
+/** On phones, whether the conversation (not the list) is shown. */
+export const showingConversation = signal(false);
+
+export const offerCount = computed(() => offers.value.length);
+
+const PAGE = 50;
+
+function listQuery(name) {
+  const q = new URLSearchParams({ limit: String(PAGE), sort: sort.value });
+  if (name === 'closed') {
+    q.set('view', 'all');
+    q.set('status', 'closed');
+  } else {
+    q.set('view', name);
+  }
+  return q;
+}
+
+/** Loads the first page of the open list (or the next page with `more`). */
+export async function loadList(more = false) {
+  const name = view.value;
+  if (name === 'search') return;
+  const q = listQuery(name);
+  if (more) {
+    if (!nextCursor.value) return;
+    q.set('cursor', nextCursor.value);
+  }
+  listLoading.value = true;
+  try {
+    const page = await api('GET', `/api/v1/conversations?${q}`);
+    if (view.value !== name) return;
+    batch(() => {
+      items.value = more ? [...items.value, ...page.items] : page.items;
+      nextCursor.value = page.next_cursor || null;
+      listError.value = '';
+    });
+    if (!more) setCount(name, page);
+  } catch (e) {
+    listError.value = e.detail || e.message;
+  } finally {
+    listLoading.value = false;
+  }
+}
+
+function setCount(name, page) {
+  counts.value = { ...counts.value, [name]: { n: page.items.length, more: Boolean(page.next_cursor) } };
+}
+
+/** Refreshes the counts of the views that are not open. */
+export async function loadCounts() {
+  for (const name of ['mine', 'unassigned']) {
+    if (name === view.value) continue;
+    try {
+      setCount(name, await api('GET', `/api/v1/conversations?${listQuery(name)}`));
+    } catch {
+      /* a count is a hint: the list itself shows errors */
+    }
+  }
+}
+
+export async function loadOffers() {
+  try {
+    const page = await api('GET', '/api/v1/conversations?view=offered&limit=20');
+    offers.value = page.items.filter((c) => c.offer && c.offer.agent_id === me.value?.id);
+  } catch {
+    /* shown again on the next event */
+  }
+}
+
+export async function loadDirectory() {
+  const none = () => ({ items: [] });
+  const [inboxes, users, labels, wrapUps] = await Promise.all([
+    api('GET', '/api/v1/inboxes').catch(none),
+    api('GET', '/api/v1/users?limit=500').catch(none),
+    api('GET', '/api/v1/labels').catch(none),
+    api('GET', '/api/v1/wrap-up-reasons').catch(none),
+  ]);
+  const byId = (list) => Object.fromEntries((list.items || []).map((x) => [x.id, x]));
+  directory.value = {
+    inboxes: byId(inboxes),
+    users: byId(users),
+    labels: byId(labels),
+    wrapUps: wrapUps.items || [],
+  };
+}
+
+/** Opens a conversation: the conversation and its timeline (two requests). */
+export async function open(id) {
+  batch(() => {
+    selectedId.value = id;
+    showingConversation.value = true;
+    if (conversation.value?.id !== id) {
+      conversation.value = null;
+      timeline.value = [];
+    }
+  });
+  timelineLoading.value = true;
+  try {
+    const [c, entries] = await Promise.all([api('GET', `/api/v1/conversations/${id}`), readTimeline(id)]);
+    if (selectedId.value !== id) return;
+    batch(() => {
+      conversation.value = c;
+      timeline.value = entries;
+    });
+    if (c.unread_count > 0) api('POST', `/api/v1/conversations/${id}/read`).catch(() => {});
+  } finally {
+    timelineLoading.value = false;
+  }
+}
+
+/** The whole timeline, page by page (a conversation holds at most a few thousand entries). */
+async function readTimeline(id) {
+  let out = [];
+  let cursor = '';
+  for (let i = 0; i < 10; i++) {
+    const page = await api('GET', `/api/v1/conversations/${id}/timeline?limit=500${cursor}`);
+    out = out.concat(page.items);
+    if (!page.next_cursor) break;
+    cursor = `&cursor=${encodeURIComponent(page.next_cursor)}`;
+  }
+  return out;
+}
+
+/** Runs a conversation action; the answer replaces the open conversation. */
+export async function act(id, path, body) {
+  const c = await api('POST', `/api/v1/conversations/${id}/${path}`, body ?? {});
+  if (c && c.id === selectedId.value) conversation.value = c;
+  scheduleRefresh();
+  return c;
+}
+
+export async function send(id, kind, text) {
+  const m = await api('POST', `/api/v1/conversations/${id}/messages`, { kind, text });
+  if (selectedId.value === id && !timeline.value.some((x) => x.id === m.id)) timeline.value = [...timeline.value, m];
+  return m;
+}
+
+export async function setStatus(status) {
+  me.value = await api('PUT', '/api/v1/me/status', { status });
+}
+
+let refreshTimer = null;
+/** Reloads the open list, the counts and the offers soon, once for a burst of changes. */
+export function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    loadList();
+    loadCounts();
+    loadOffers();
+  }, 150);
+}
+
+/** Applies one live event. */
+export function onEvent({ event, data }) {
+  const id = data?.conversation?.id;
+  if (event === 'agent.status_changed' && data.agent_id === me.value?.id) {
+    me.value = { ...me.value, status: data.to_status };
+    return;
+  }
+  if (event === 'message.created' && id && id === selectedId.value && data.message) {
+    if (!timeline.value.some((m) => m.id === data.message.id)) refreshOpen(id);
+  } else if (id && id === selectedId.value) {
+    refreshOpen(id);
+  }
+  if (id) scheduleRefresh();
+}
+
+async function refreshOpen(id) {
+  try {
+    const [c, entries] = await Promise.all([api('GET', `/api/v1/conversations/${id}`), readTimeline(id)]);
+    if (selectedId.value !== id) return;
+    batch(() => {
+      conversation.value = c;
+      timeline.value = entries;
+    });
+  } catch {
+    /* hidden from me now (transferred away): the list refresh removes it */
+  }
+}
+
+/** After the server could not resume the stream: reload everything shown. */
+export function reloadAll() {
+  scheduleRefresh();
+  if (selectedId.value) refreshOpen(selectedId.value);
+}

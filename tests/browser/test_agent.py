@@ -1,0 +1,233 @@
+"""The agent workspace in a real browser: signing in, offers and RONA, replies and notes,
+markup shown as text, transfers seen live in a second browser, closing with a required
+wrap-up reason, search highlights, three languages, a restart under an open page, the
+keyboard alone, and a phone's width."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from conftest import AGENT_PASSWORD, Server, handoff, shot, sign_in
+
+XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b>bold?</b>"]
+
+
+def take(server, c, email):
+    """The agent `email` takes conversation `c` through the API."""
+    token = server.login(email, AGENT_PASSWORD)
+    server.call("POST", f"/api/v1/conversations/{c['id']}/assign", {}, token=token)
+
+
+def test_each_role_signs_in_to_the_workspace(server, new_page):
+    for email, name in [("admin@example.com", "Alex Admin"), ("supervisor@example.com", "Sofia Supervisor"),
+                        ("ana@example.com", "Ana Ruiz")]:
+        page = new_page()
+        sign_in(page, server, email)
+        expect(page.get_by_role("banner")).to_contain_text(name)
+        expect(page.get_by_role("button", name=re.compile("^Mine"))).to_be_visible()
+        shot(page, f"agent-signed-in-{email.split('@')[0]}")
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("status")).to_contain_text("You have signed out.")
+
+
+def test_an_offer_times_out_to_rona_then_is_accepted_after_going_available(server, team, new_page):
+    page = new_page()
+    sign_in(page, server, "olga@example.com")
+    handoff(server, team["offers"], "Rona Tester", "Hello, is anyone there?")
+    offer = page.get_by_role("alertdialog", name="New conversation with Rona Tester")
+    expect(offer).to_be_visible(timeout=10_000)
+    shot(page, "agent-offer")
+    # Nobody answers for 6 s: the offer goes, and Olga is in RONA.
+    expect(offer).to_be_hidden(timeout=15_000)
+    expect(page.get_by_role("banner")).to_contain_text("No answer", timeout=10_000)
+    shot(page, "agent-rona")
+    page.get_by_role("button", name="Back to available").click()
+    expect(offer).to_be_visible(timeout=15_000)
+    offer.get_by_role("button", name="Accept").click()
+    expect(page.get_by_role("heading", name=re.compile("Rona Tester"))).to_be_visible()
+    expect(page.get_by_role("list", name="Messages")).to_contain_text("Hello, is anyone there?")
+
+
+def test_replies_notes_and_markup_are_text(server, team, new_page):
+    page = new_page()
+    sign_in(page, server, "olga@example.com")
+    c = handoff(server, team["desk"], XSS[1], XSS[0] + " " + XSS[2])
+    take(server, c, "olga@example.com")
+    page.get_by_role("button", name=re.compile("^Mine")).click()
+    page.get_by_role("option", name=re.compile(re.escape(XSS[1]))).click()
+    timeline = page.get_by_role("list", name="Messages")
+    expect(timeline).to_contain_text(XSS[0] + " " + XSS[2])
+    expect(page.get_by_role("complementary")).to_contain_text(XSS[1])
+    box = page.get_by_label("Reply to the customer")
+    box.fill("We are on it " + XSS[1])
+    box.press("Enter")
+    expect(timeline).to_contain_text("We are on it " + XSS[1])
+    page.get_by_role("radio", name="Internal note").click()
+    page.get_by_label("Internal note, seen by staff only").fill("Check the refund " + XSS[0])
+    page.get_by_role("button", name="Add note").click()
+    note = timeline.get_by_role("listitem").filter(has_text="Check the refund")
+    expect(note).to_contain_text("Internal note")
+    assert page.locator("img[src=x], script:not([src]):not([type=importmap]), b").count() == 0
+    shot(page, "agent-reply-note-xss")
+
+
+def test_a_transfer_reaches_a_colleague_live_and_closing_needs_a_reason(server, team, new_page):
+    olga, pia = new_page(), new_page()
+    sign_in(olga, server, "olga@example.com")
+    sign_in(pia, server, "pia@example.com")
+    c = handoff(server, team["desk"], "Tom Transfer", "I need a hand with my invoice")
+    take(server, c, "olga@example.com")
+    olga.get_by_role("button", name=re.compile("^Mine")).click()
+    olga.get_by_role("option", name=re.compile("Tom Transfer")).click()
+    olga.get_by_role("button", name="Transfer").click()
+    olga.get_by_label("Transfer to").select_option(value=f"agent:{team['pia']}")
+    olga.get_by_label("Note for them (optional)").fill("Invoice question, VIP")
+    olga.get_by_role("form", name="Transfer").get_by_role("button", name="Transfer").click()
+    # Pia's browser hears of it without a reload.
+    offer = pia.get_by_role("alertdialog", name="New conversation with Tom Transfer")
+    expect(offer).to_be_visible(timeout=10_000)
+    shot(pia, "agent-transfer-received")
+    offer.get_by_role("button", name="Accept").click()
+    expect(pia.get_by_role("list", name="Messages")).to_contain_text("I need a hand with my invoice")
+    pia.get_by_role("button", name="Close", exact=True).click()
+    pia.get_by_role("button", name="Close conversation").click()
+    expect(pia.get_by_role("alert")).to_contain_text("needs a wrap-up reason")
+    pia.get_by_label("Wrap-up reason (required in this inbox)").select_option(label="Solved")
+    pia.get_by_role("button", name="Close conversation").click()
+    conversation = pia.get_by_role("region", name="Conversation")
+    expect(conversation.get_by_role("heading", name=re.compile("Tom Transfer"))).to_be_visible()
+    expect(conversation).to_contain_text("Closed")
+    pia.get_by_role("button", name="Reopen").click()
+    expect(conversation).to_contain_text("Open")
+    shot(pia, "agent-reopened")
+
+
+def test_search_marks_what_matched(server, new_page):
+    page = new_page()
+    sign_in(page, server, "ana@example.com")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_label("Search conversations").fill("rimbors*")
+    page.get_by_label("Search conversations").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("found")
+    first = page.locator("mark").first
+    expect(first).to_have_text(re.compile("^rimbors$", re.I))
+    shot(page, "agent-search")
+
+
+def test_italian_and_spanish_leave_no_english_on_screen(server, new_page):
+    english = ["Mine", "Unassigned", "Sign out", "Longest waiting", "Pick a conversation", "Search"]
+    for lang, mine, signout in [("it", "Mie", "Esci"), ("es", "Mías", "Cerrar sesión")]:
+        page = new_page(locale=lang)
+        page.goto(server.url + "/agent/")
+        page.locator("#login-email").fill("ana@example.com")
+        page.locator("#login-password").fill("demo")
+        page.locator("form button[type=submit]").click()
+        expect(page.get_by_role("button", name=re.compile(f"^{mine}"))).to_be_visible()
+        page.get_by_role("listbox").get_by_role("option").first.click()
+        page.wait_for_timeout(500)
+        ui = " ".join(page.locator("nav, header, .list-head, .composer, .actions, .pane-contact h3").all_inner_texts())
+        for word in english:
+            assert not re.search(rf"\b{re.escape(word)}\b", ui), f"{lang}: {word!r} left in {ui!r}"
+        expect(page.get_by_role("button", name=signout)).to_be_visible()
+        shot(page, f"agent-desk-{lang}")
+        page.set_viewport_size({"width": 400, "height": 800})
+        shot(page, f"agent-phone-{lang}")
+
+
+def test_a_restart_under_an_open_page_shows_what_was_missed_once(new_page):
+    server = Server()
+    try:
+        page = new_page()
+        sign_in(page, server, "ana@example.com")
+        mine = server.call("GET", "/api/v1/conversations?view=mine&limit=1", token=server.login("ana@example.com"))
+        c = mine["items"][0]
+        page.get_by_role("option", name=re.compile(re.escape(c["contact"]["name"]))).first.click()
+        timeline = page.get_by_role("list", name="Messages")
+        expect(timeline).to_be_visible()
+        server.stop()
+        expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible(timeout=10_000)
+        shot(page, "agent-reconnecting")
+        server.start()
+        server.admin = server.login("admin@example.com")
+        server.call("POST", f"/api/v1/conversations/{c['id']}/messages", {"kind": "note", "text": "Missed while away"})
+        expect(timeline.get_by_text("Missed while away")).to_have_count(1, timeout=20_000)
+        expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_hidden()
+        time.sleep(1)
+        expect(timeline.get_by_text("Missed while away")).to_have_count(1)
+    finally:
+        server.stop()
+
+
+def test_a_whole_flow_by_keyboard(server, team, new_page):
+    server.call("PUT", f"/api/v1/users/{team['pia']}/status", {"status": "available"})
+    handoff(server, team["offers"], "Kim Keys", "Can I do this without a mouse?")
+    page = new_page()
+    page.goto(server.url + "/agent/")
+    expect(page.get_by_label("Email")).to_be_focused()
+    page.keyboard.type("pia@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type(AGENT_PASSWORD)
+    page.keyboard.press("Enter")
+    offer = page.get_by_role("alertdialog", name="New conversation with Kim Keys")
+    expect(offer).to_be_visible(timeout=10_000)
+    offer.get_by_role("button", name="Accept").focus()
+    page.keyboard.press("Enter")
+    box = page.get_by_label("Reply to the customer")
+    expect(page.get_by_role("heading", name=re.compile("Kim Keys"))).to_be_visible()
+    box.focus()
+    page.keyboard.type("Yes: Enter sends")
+    page.keyboard.press("Control+Enter")
+    page.keyboard.type("and Ctrl+Enter adds a line.")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("list", name="Messages")).to_contain_text("Yes: Enter sends\nand Ctrl+Enter adds a line.")
+    shot(page, "agent-keyboard")
+
+
+def test_the_phone_width_alternates_list_and_conversation(server, new_page):
+    page = new_page(width=400, height=800)
+    sign_in(page, server, "ana@example.com")
+    listbox = page.get_by_role("listbox")
+    expect(listbox).to_be_visible()
+    shot(page, "agent-phone-list")
+    listbox.get_by_role("option").first.click()
+    expect(page.get_by_label("Reply to the customer")).to_be_visible()
+    expect(listbox).to_be_hidden()
+    shot(page, "agent-phone-conversation")
+    page.get_by_role("button", name="← Back to the list").click()
+    expect(listbox).to_be_visible()
+
+
+def test_the_demo_customers_bring_offers_within_a_minute(new_page):
+    server = Server(customers_every=2)
+    try:
+        newest = lambda: server.call("GET", "/api/v1/conversations?view=all&sort=created&limit=1")["items"][0]["number"]
+        before = newest()
+        page = new_page()
+        sign_in(page, server, "ana@example.com")
+        expect(page.get_by_role("alertdialog").first).to_be_visible(timeout=60_000)
+        time.sleep(6)
+        assert newest() > before, "new customers opened conversations"
+        shot(page, "agent-demo-offers")
+    finally:
+        server.stop()
+
+
+def test_a_temporary_password_is_changed_at_first_sign_in(server, new_page):
+    server.call("POST", "/api/v1/users", {"email": "newhire@example.com", "name": "New Hire", "role": "agent",
+                                          "password": "one-time-123", "must_change_password": True})
+    page = new_page()
+    page.goto(server.url + "/agent/")
+    page.get_by_label("Email").fill("newhire@example.com")
+    page.get_by_label("Password", exact=True).fill("one-time-123")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("Confirm new password").fill("short")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("at least 8 characters")
+    shot(page, "agent-change-password")
+    page.get_by_label("New password", exact=True).fill("a-good-new-password")
+    page.get_by_label("Confirm new password").fill("a-good-new-password")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("banner")).to_contain_text("New Hire")

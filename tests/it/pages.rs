@@ -1,0 +1,124 @@
+//! The pages' foundation (issue 17): vendored libraries match their recorded sums, no page
+//! code writes HTML, every string a page asks for exists in every language, and static files
+//! are served compressed, with validators, long caching for versioned vendor files, and a
+//! policy that allows scripts from this server and the page's import map only.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::common::Harness;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("static")
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = e.path();
+        if p.is_dir() { files(&p, out) } else { out.push(p) }
+    }
+}
+
+#[test]
+fn vendored_files_match_the_manifest() {
+    let vendor = root().join("vendor");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(vendor.join("manifest.json")).expect("manifest")).expect("json");
+    let sums = manifest["files"].as_object().expect("files");
+    let mut all = Vec::new();
+    files(&vendor, &mut all);
+    for path in all.iter().filter(|p| !p.ends_with("manifest.json")) {
+        let name = path.strip_prefix(&vendor).expect("inside").to_string_lossy().to_string();
+        let want = sums.get(&name).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{name} is not in the manifest"));
+        let got = hex(&Sha256::digest(std::fs::read(path).expect("read")));
+        assert_eq!(got, want, "{name} differs from what scripts/vendor.sh fetched");
+    }
+    assert_eq!(all.len() - 1, sums.len(), "every file of the manifest is there");
+    for (package, _) in manifest["packages"].as_object().expect("packages") {
+        let dir = package.trim_start_matches('@').replace('/', "-");
+        assert!(sums.keys().any(|k| k.starts_with(&dir) && k.ends_with("LICENSE")), "{package} has its licence");
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn no_page_code_writes_html() {
+    let mut all = Vec::new();
+    files(&root(), &mut all);
+    let banned = ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "dangerouslySetInnerHTML"];
+    let mut checked = 0;
+    for path in all.iter().filter(|p| !p.starts_with(root().join("vendor"))) {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        checked += 1;
+        for b in banned {
+            assert!(!text.contains(b), "{} uses {b}", path.display());
+        }
+    }
+    assert!(checked > 10);
+}
+
+#[test]
+fn every_string_a_page_asks_for_exists_in_every_language() {
+    let en: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(root().join("i18n/en.json")).expect("en")).expect("json");
+    let mut all = Vec::new();
+    files(&root(), &mut all);
+    let mut asked = 0;
+    for path in all.iter().filter(|p| p.extension().is_some_and(|e| e == "js") && !p.starts_with(root().join("vendor")))
+    {
+        let text = std::fs::read_to_string(path).expect("read");
+        for (i, _) in text.match_indices("t('") {
+            // `t(` itself, not the end of `setText(`.
+            if text[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                continue;
+            }
+            let key: String = text[i + 3..].chars().take_while(|c| *c != '\'').collect();
+            let plural = [format!("{key}.one"), format!("{key}.other")];
+            assert!(
+                en.contains_key(&key) || plural.iter().all(|k| en.contains_key(k)),
+                "{} asks for {key:?}, which en.json lacks",
+                path.display()
+            );
+            asked += 1;
+        }
+    }
+    assert!(asked > 50, "{asked} strings");
+}
+
+#[tokio::test]
+async fn pages_are_compressed_cached_and_locked_down() {
+    let h = Harness::new().await;
+    let page = h.client.get("/agent/").header("Accept-Encoding", "gzip, br").send().await;
+    let headers = page.0.headers().clone();
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(page.0.status().as_u16(), 200);
+    assert_eq!(header("content-encoding"), "gzip");
+    assert_eq!(header("vary"), "Accept-Encoding");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    let csp = header("content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("require-trusted-types-for 'script'"), "{csp}");
+    // The import map, and nothing else inline, is allowed by its hash.
+    let html = std::fs::read_to_string(root().join("agent/index.html")).expect("page");
+    let start = html.find("<script type=\"importmap\">").expect("import map") + "<script type=\"importmap\">".len();
+    let map = &html[start..start + html[start..].find("</script>").expect("end")];
+    use base64::Engine as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(map.as_bytes()));
+    assert!(csp.contains(&format!("script-src 'self' 'sha256-{hash}';")), "{csp}");
+    let etag = header("etag");
+    assert!(etag.ends_with("-gz\""), "{etag}");
+    let again = h.client.get("/agent/").header("Accept-Encoding", "gzip").header("If-None-Match", &etag).send().await;
+    assert_eq!(again.0.status().as_u16(), 304);
+    let plain = h.client.get("/agent/").send().await;
+    assert!(plain.0.headers().get("content-encoding").is_none(), "no gzip unless asked");
+
+    let vendor = h.client.get("/vendor/preact-11.2.0/preact.mjs").header("Accept-Encoding", "gzip").send().await;
+    assert_eq!(vendor.0.status().as_u16(), 200);
+    let cache = vendor.0.headers().get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    let mime = vendor.0.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(mime.contains("javascript"), "{mime}");
+}
