@@ -54,6 +54,10 @@ pub enum LiveKind {
     /// `agent.status_changed`
     #[oai(rename = "agent.status_changed")]
     AgentStatusChanged,
+    /// `contact.updated`: a contact's name, email, phone, attributes or CRM link changed (see
+    /// `contact_id`).
+    #[oai(rename = "contact.updated")]
+    ContactUpdated,
 }
 
 /// The conversation an event is about, as it is now.
@@ -123,6 +127,8 @@ pub struct LiveEvent {
     pub from_status: Option<StatusDto>,
     /// Status after (status changes).
     pub to_status: Option<StatusDto>,
+    /// The contact (contact changes).
+    pub contact_id: Option<String>,
 }
 
 impl LiveEvent {
@@ -148,7 +154,12 @@ impl LiveEvent {
             EventKind::AgentStatusChanged { user_id, from, to } => {
                 (LiveKind::AgentStatusChanged, None, Some(user_id.clone()), Some((*from).into()), Some((*to).into()))
             }
+            EventKind::ContactUpdated { .. } => (LiveKind::ContactUpdated, None, None, None, None),
             _ => return None,
+        };
+        let contact_id = match &d.event.kind {
+            EventKind::ContactUpdated { contact_id, .. } => Some(contact_id.clone()),
+            _ => None,
         };
         let conversation = d.conversation.as_ref().map(|c| LiveConversation {
             id: c.id.clone(),
@@ -182,6 +193,7 @@ impl LiveEvent {
             agent_id,
             from_status: from,
             to_status: to,
+            contact_id,
         })
     }
 }
@@ -304,7 +316,7 @@ impl EventsApi {
     /// A `text/event-stream` of what happens on the desk, as the caller may see it:
     /// conversations created and updated (status changes, assignments, offers, transfers,
     /// closes), messages created and updated, offers made and withdrawn, agent status changes
-    /// (one's own; supervisors get everyone's). Agents never receive conversations hidden from
+    /// (one's own; supervisors get everyone's), and contacts changed (`contact.updated`). Agents never receive conversations hidden from
     /// them. Each event's `id:` is its sequence number: reconnect with `Last-Event-ID` to
     /// receive everything missed, in order, without duplicates. A comment line every 15 s keeps
     /// idle streams open through proxies, and an open stream counts as a presence heartbeat.

@@ -27,16 +27,19 @@ impl Delivery {
             EventKind::OfferMade { .. } => "offer.made",
             EventKind::OfferEnded { .. } => "offer.withdrawn",
             EventKind::AgentStatusChanged { .. } => "agent.status_changed",
+            EventKind::ContactUpdated { .. } => "contact.updated",
             _ => "other",
         }
     }
 
     /// Whether `v` may receive it: conversation events go to those who may see the
     /// conversation (notes are staff-only, and every subscriber here is staff); an offer also
-    /// to the agent it was made to; a status change to that user and to supervisors.
+    /// to the agent it was made to; a status change to that user and to supervisors; a contact
+    /// change to every staff member (any of them may read any contact).
     pub fn visible_to(&self, v: &Viewer) -> bool {
         match &self.event.kind {
             EventKind::AgentStatusChanged { user_id, .. } => *user_id == v.id || v.is_supervisor(),
+            EventKind::ContactUpdated { .. } => true,
             EventKind::OfferMade { agent_id, .. } | EventKind::OfferEnded { agent_id, .. } => {
                 *agent_id == v.id || self.conversation.as_ref().is_some_and(|c| can_see(v, c))
             }
@@ -64,6 +67,7 @@ fn wanted(kind: &EventKind) -> bool {
             | EventKind::OfferMade { .. }
             | EventKind::OfferEnded { .. }
             | EventKind::AgentStatusChanged { .. }
+            | EventKind::ContactUpdated { .. }
     )
 }
 

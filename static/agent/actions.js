@@ -1,4 +1,5 @@
 // actions.js — what an agent can do with the open conversation: assign to me, unassign,
+// set subject, priority and labels, mark unread,
 // transfer (to an agent of the inbox, showing their load against capacity, or to a team,
 // with a note), close (with a wrap-up reason, required where the inbox says so; a
 // justification when it is someone else's) and reopen. A refusal is said in the server's
@@ -49,6 +50,49 @@ function TransferForm({ c, onDone }) {
     ${error && html`<p class="field-error" role="alert">${error}</p>`}
     <div class="row">
       <button class="btn btn-primary btn-sm" type="submit">${t('action.transfer')}</button>
+      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
+    </div>
+  </form>`;
+}
+
+function DetailsForm({ c, onDone }) {
+  const labels = Object.values(s.directory.value.labels);
+  const [subject, setSubject] = useState(c.subject || '');
+  const [priority, setPriority] = useState(c.priority || 'normal');
+  const [chosen, setChosen] = useState(new Set(c.labels || []));
+  const [error, setError] = useState('');
+  const toggle = (id) => {
+    const next = new Set(chosen);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setChosen(next);
+  };
+  async function submit(e) {
+    e.preventDefault();
+    try {
+      const updated = await api('PATCH', `/api/v1/conversations/${c.id}`, { subject, priority, labels: [...chosen] });
+      s.conversation.value = updated;
+      s.scheduleRefresh();
+      onDone();
+    } catch (err) {
+      setError(describe(err));
+    }
+  }
+  return html`<form class="popover card" onSubmit=${submit} aria-label=${t('details.label')}>
+    <label for="details-subject">${t('details.subject')}</label>
+    <input id="details-subject" type="text" maxlength="500" value=${subject} onInput=${(e) => setSubject(e.target.value)} />
+    <label for="details-priority">${t('details.priority')}</label>
+    <select id="details-priority" value=${priority} onChange=${(e) => setPriority(e.target.value)}>
+      ${['low', 'normal', 'high', 'urgent'].map((p) => html`<option value=${p}>${t(`priority.${p}`)}</option>`)}
+    </select>
+    <fieldset class="labels">
+      <legend>${t('details.labels')}</legend>
+      ${labels.map((l) => html`<label class="check"><input type="checkbox" checked=${chosen.has(l.id)} onChange=${() => toggle(l.id)} />
+        <span class="chip chip-label">${l.name}</span></label>`)}
+    </fieldset>
+    ${error && html`<p class="field-error" role="alert">${error}</p>`}
+    <div class="row">
+      <button class="btn btn-primary btn-sm" type="submit">${t('action.save')}</button>
       <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
     </div>
   </form>`;
@@ -109,16 +153,29 @@ export function Actions({ c }) {
     }
   };
   const closed = c.status === 'closed';
+  // Marked unread, it leaves the screen, as in a mail client.
+  const unread = async () => {
+    try {
+      await api('POST', `/api/v1/conversations/${c.id}/unread`);
+      s.closeConversation();
+      s.scheduleRefresh();
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
   return html`<div class="actions">
     <div class="row">
       ${!closed && !mine && html`<button class="btn btn-primary btn-sm" type="button" onClick=${run('assign')}>${t('action.assign_me')}</button>`}
       ${!closed && c.assignee_id && html`<button class="btn btn-secondary btn-sm" type="button" onClick=${run('unassign')}>${t('action.unassign')}</button>`}
       ${!closed && mine && html`<button class="btn btn-secondary btn-sm" type="button" aria-expanded=${String(form === 'transfer')} onClick=${toggle('transfer')}>${t('action.transfer')}</button>`}
-      ${!closed && html`<button class="btn btn-secondary btn-sm" type="button" aria-expanded=${String(form === 'close')} onClick=${toggle('close')}>${t('action.close')}</button>`}
+      ${!closed && html`<button class="btn btn-secondary btn-sm" type="button" data-action="close" aria-expanded=${String(form === 'close')} onClick=${toggle('close')}>${t('action.close')}</button>`}
       ${closed && html`<button class="btn btn-secondary btn-sm" type="button" onClick=${run('reopen')}>${t('action.reopen')}</button>`}
+      <button class="btn btn-secondary btn-sm" type="button" aria-expanded=${String(form === 'details')} onClick=${toggle('details')}>${t('action.details')}</button>
+      <button class="btn btn-secondary btn-sm" type="button" onClick=${unread}>${t('action.unread')}</button>
     </div>
     ${error && html`<p class="action-error" role="alert">${error}</p>`}
     ${form === 'close' && !closed && html`<${CloseForm} c=${c} onDone=${() => setForm('')} />`}
     ${form === 'transfer' && !closed && html`<${TransferForm} c=${c} onDone=${() => setForm('')} />`}
+    ${form === 'details' && html`<${DetailsForm} c=${c} onDone=${() => setForm('')} />`}
   </div>`;
 }

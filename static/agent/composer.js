@@ -7,6 +7,7 @@ import { html, useState, useEffect, useRef } from '/common/html.js';
 import { t } from '/common/i18n.js';
 import { describe } from './login.js';
 import * as s from './state.js';
+import { CannedList, CannedChosen, loadCanned, matches } from './canned.js';
 
 const DRAFTS = 'switchboard.drafts';
 
@@ -36,12 +37,25 @@ export function Composer({ c }) {
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  /** A canned response picked to send, and the highlighted entry of the `/` list. */
+  const [canned, setCanned] = useState(null);
+  const [active, setActive] = useState(0);
   const box = useRef(null);
+  useEffect(loadCanned, []);
   // Each conversation and mode brings back its own draft.
   useEffect(() => {
     setText(drafts()[`${c.id}:${mode}`] || '');
     setError('');
+    setCanned(null);
   }, [c.id, mode]);
+  const list = mode === 'reply' && !canned ? matches(text) : null;
+
+  function pick(response) {
+    setCanned(response);
+    edit('');
+    setActive(0);
+    box.current?.focus();
+  }
 
   function edit(value) {
     setText(value);
@@ -50,12 +64,13 @@ export function Composer({ c }) {
 
   async function send() {
     const body = text.trim();
-    if (!body || busy) return;
+    if ((!body && !canned) || busy) return;
     setBusy(true);
     setError('');
     try {
-      await s.send(c.id, mode, text);
+      await s.send(c.id, mode, canned ? { canned_response_id: canned.id } : { text });
       setText('');
+      setCanned(null);
       saveDraft(c.id, mode, '');
     } catch (err) {
       setError(describe(err));
@@ -66,6 +81,24 @@ export function Composer({ c }) {
   }
 
   function keys(e) {
+    if (list && list.length) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setActive((active + (e.key === 'ArrowDown' ? 1 : list.length - 1)) % list.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        pick(list[Math.min(active, list.length - 1)]);
+        return;
+      }
+    }
+    if (e.key === 'Escape' && (list || canned)) {
+      e.preventDefault();
+      setCanned(null);
+      edit('');
+      return;
+    }
     if (e.key !== 'Enter' || e.isComposing) return;
     if (e.ctrlKey || e.shiftKey) {
       if (e.ctrlKey) {
@@ -90,14 +123,18 @@ export function Composer({ c }) {
       ${['reply', 'note'].map((m) => html`<button type="button" role="radio" aria-checked=${String(mode === m)}
         class=${`mode${mode === m ? ' is-on' : ''}`} onClick=${() => setMode(m)}>${t(`composer.${m}`)}</button>`)}
     </div>
+    <${CannedList} items=${list} active=${active} onPick=${pick} />
+    ${canned && html`<${CannedChosen} c=${canned} onDrop=${() => setCanned(null)} />`}
     <label class="sr-only" for="composer-text">${note ? t('composer.note_label') : t('composer.reply_label')}</label>
-    <textarea id="composer-text" ref=${box} rows="3" value=${text} disabled=${busy}
-      placeholder=${note ? t('composer.note_placeholder') : t('composer.reply_placeholder')}
+    <textarea id="composer-text" ref=${box} rows="3" value=${text} disabled=${busy} readOnly=${Boolean(canned)}
+      role=${list ? 'combobox' : undefined} aria-expanded=${list ? 'true' : undefined} aria-controls=${list ? 'canned-list' : undefined}
+      aria-activedescendant=${list && list[active] ? `canned-${list[active].id}` : undefined}
+      placeholder=${canned ? t('composer.canned_placeholder') : note ? t('composer.note_placeholder') : t('composer.reply_placeholder')}
       onInput=${(e) => edit(e.target.value)} onKeyDown=${keys} />
     ${error && html`<p class="action-error" role="alert">${error}</p>`}
     <div class="composer-foot">
       <span class="hint">${t('composer.hint')}</span>
-      <button class="btn btn-primary btn-sm" type="button" disabled=${busy || !text.trim()} onClick=${send}>
+      <button class="btn btn-primary btn-sm" type="button" disabled=${busy || (!text.trim() && !canned)} onClick=${send}>
         ${note ? t('composer.add_note') : t('composer.send')}
       </button>
     </div>

@@ -49,7 +49,7 @@ export function ContactCard() {
     if (!id) return;
     api('GET', `/api/v1/contacts/${id}`).then(setContact, () => setContact(null));
     api('GET', `/api/v1/contacts/${id}/conversations?limit=10`).then((p) => setPast(p.items), () => setPast([]));
-  }, [id, s.conversation.value?.updated_at]);
+  }, [id, s.contactVersion.value]);
   if (!id) return null;
   if (!contact) return html`<div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div>`;
   const attrs = Object.entries(contact.attributes || {});

@@ -10,6 +10,8 @@ import { ConversationPane } from './conversation.js';
 import { ContactCard } from './contact.js';
 import { Offers } from './offers.js';
 import { SearchPane } from './search.js';
+import { Help, listen, helpOpen } from './keys.js';
+import { SoundToggle, watch } from './alerts.js';
 
 const VIEWS = ['mine', 'unassigned', 'all', 'closed', 'search'];
 const STATUSES = ['available', 'away', 'offline'];
@@ -50,7 +52,7 @@ function Nav() {
     ${VIEWS.map((v) => {
       const c = counts[v];
       const current = s.view.value === v;
-      return html`<button type="button" class=${`nav-item${current ? ' is-current' : ''}`}
+      return html`<button type="button" class=${`nav-item${current ? ' is-current' : ''}`} data-view=${v}
         aria-current=${current ? 'page' : undefined}
         onClick=${() => {
           s.view.value = v;
@@ -71,8 +73,17 @@ function Banner() {
   return null;
 }
 
+let started = false;
+
 export function Desk({ onSignOut, onLang }) {
   const me = s.me.value;
+  useEffect(() => {
+    if (!started) {
+      started = true;
+      watch();
+    }
+    return listen();
+  }, []);
   useEffect(() => {
     const title = s.offerCount.value ? `(${s.offerCount.value}) ${t('desk.doc_title')}` : t('desk.doc_title');
     document.title = title;
@@ -84,6 +95,8 @@ export function Desk({ onSignOut, onLang }) {
         <span class="brand-name">${t('app.name')}</span></a>
       <${StatusPicker} />
       <div class="topbar-user">
+        <${SoundToggle} />
+        <button type="button" class="btn btn-secondary btn-sm" aria-label=${t('keys.title')} onClick=${() => (helpOpen.value = true)}>?</button>
         <span class="avatar avatar-sm" aria-hidden="true">${initials(me.name)}</span>
         <span class="who-name">${me.name}</span>
         <div class="lang-switch" role="group" aria-label=${t('lang.label')}>
@@ -94,6 +107,7 @@ export function Desk({ onSignOut, onLang }) {
       </div>
     </header>
     <${Banner} />
+    <${Help} />
     <${Offers} />
     <div class="panes">
       <${Nav} />

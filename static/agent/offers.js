@@ -26,6 +26,7 @@ function Offer({ c }) {
       <h2 id=${`offer-${c.id}`}>${t('offer.title', { name: c.contact?.name || t('contact.unnamed') })}</h2>
       <p class="muted">${[inbox?.name || '', t('offer.waiting', { time: duration(now.value - Date.parse(c.created_at)) })].join(' · ')}
         ${' · '}<strong>${t('offer.left', { time: duration(left) })}</strong></p>
+      ${c.offer?.note && html`<p class="offer-note">${t('offer.note', { note: c.offer.note })}</p>`}
       ${error && html`<p class="action-error" role="alert">${error}</p>`}
     </div>
     <div class="row">

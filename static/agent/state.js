@@ -29,6 +29,8 @@ export const offers = signal([]);
 export const directory = signal({ inboxes: {}, users: {}, labels: {}, wrapUps: [] });
 /** The event stream's state: connecting, open, down, reconnecting, ended. */
 export const connection = signal('connecting');
+/** Bumped when the open conversation's contact changes (someone edited the card). */
+export const contactVersion = signal(0);
 /** On phones, whether the conversation (not the list) is shown. */
 export const showingConversation = signal(false);
 
@@ -152,6 +154,16 @@ async function readTimeline(id) {
   return out;
 }
 
+/** Leaves the open conversation (back to the list on a phone). */
+export function closeConversation() {
+  batch(() => {
+    selectedId.value = null;
+    conversation.value = null;
+    timeline.value = [];
+    showingConversation.value = false;
+  });
+}
+
 /** Runs a conversation action; the answer replaces the open conversation. */
 export async function act(id, path, body) {
   const c = await api('POST', `/api/v1/conversations/${id}/${path}`, body ?? {});
@@ -160,8 +172,9 @@ export async function act(id, path, body) {
   return c;
 }
 
-export async function send(id, kind, text) {
-  const m = await api('POST', `/api/v1/conversations/${id}/messages`, { kind, text });
+/** Sends `what` ({ text } or { canned_response_id }) as a reply or a note. */
+export async function send(id, kind, what) {
+  const m = await api('POST', `/api/v1/conversations/${id}/messages`, { kind, ...what });
   if (selectedId.value === id && !timeline.value.some((x) => x.id === m.id)) timeline.value = [...timeline.value, m];
   return m;
 }
@@ -183,6 +196,11 @@ export function scheduleRefresh() {
 
 /** Applies one live event. */
 export function onEvent({ event, data }) {
+  if (event === 'contact.updated') {
+    if (data.contact_id === conversation.value?.contact?.id) contactVersion.value++;
+    scheduleRefresh();
+    return;
+  }
   const id = data?.conversation?.id;
   if (event === 'agent.status_changed' && data.agent_id === me.value?.id) {
     me.value = { ...me.value, status: data.to_status };

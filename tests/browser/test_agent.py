@@ -87,6 +87,7 @@ def test_a_transfer_reaches_a_colleague_live_and_closing_needs_a_reason(server, 
     # Pia's browser hears of it without a reload.
     offer = pia.get_by_role("alertdialog", name="New conversation with Tom Transfer")
     expect(offer).to_be_visible(timeout=10_000)
+    expect(offer).to_contain_text("Invoice question, VIP")
     shot(pia, "agent-transfer-received")
     offer.get_by_role("button", name="Accept").click()
     expect(pia.get_by_role("list", name="Messages")).to_contain_text("I need a hand with my invoice")
@@ -231,3 +232,18 @@ def test_a_temporary_password_is_changed_at_first_sign_in(server, new_page):
     page.get_by_label("Confirm new password").fill("a-good-new-password")
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("banner")).to_contain_text("New Hire")
+
+
+def test_a_contact_edit_is_seen_live_by_another_agent(server, team, new_page):
+    handoff(server, team["desk"], "Carla Card", "Please update my phone number", email="carla.card@example.org")
+    olga, pia = new_page(), new_page()
+    for page, email in [(olga, "olga@example.com"), (pia, "pia@example.com")]:
+        sign_in(page, server, email)
+        page.get_by_role("button", name=re.compile("^Unassigned")).click()
+        page.get_by_role("option", name=re.compile("Carla Card")).click()
+        expect(page.get_by_role("complementary")).to_contain_text("carla.card@example.org")
+    olga.get_by_role("complementary").get_by_role("button", name="Edit").click()
+    olga.get_by_label("Phone").fill("+39 333 123 9999")
+    olga.get_by_role("button", name="Save").click()
+    expect(pia.get_by_role("complementary")).to_contain_text("+39 333 123 9999", timeout=10_000)
+    shot(pia, "agent-contact-live")

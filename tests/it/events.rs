@@ -202,3 +202,25 @@ async fn a_reconnect_with_last_event_id_receives_everything_missed_once() {
     let live = again.until(created(&third)).await;
     assert!(live.iter().all(|g| g.id > *ids.last().expect("ids")));
 }
+
+#[tokio::test]
+async fn a_contact_edit_reaches_every_agent() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let c = d.handoff(&h, &d.web, "Carla Card", "hello").await;
+    let contact = c["contact"]["id"].as_str().expect("contact").to_string();
+    let mut marco = Sse::open(&h, &d.marco, None).await;
+    let a = h
+        .call(
+            poem::http::Method::PATCH,
+            &format!("/api/v1/contacts/{contact}"),
+            Some(&d.ana),
+            Some(json!({"phone": "+39 333 000 1111"})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let got = marco.until(|g| g.name == "contact.updated").await;
+    let last = got.last().expect("event");
+    assert_eq!(last.data["contact_id"], contact.as_str());
+    assert_eq!(last.data["type"], "contact.updated");
+}

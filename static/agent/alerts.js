@@ -1,0 +1,107 @@
+// alerts.js — what tells an agent that something needs them when they look elsewhere: a
+// sound for each new offer and each new conversation in Unassigned (switchable, remembered;
+// browsers allow sound only after a first click, and the page says so), and the count of
+// offers in the title and on the favicon.
+
+import { html, signal, effect } from '/common/html.js';
+import { t } from '/common/i18n.js';
+import * as s from './state.js';
+
+const SOUND_KEY = 'switchboard.sound';
+export const soundOn = signal(localStorage.getItem(SOUND_KEY) !== 'off');
+/** Whether the browser holds sound back until the page is clicked. */
+export const soundBlocked = signal(false);
+let audio = null;
+
+function context() {
+  if (!audio) {
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return null;
+    audio = new Ctx();
+  }
+  soundBlocked.value = audio.state === 'suspended';
+  return audio;
+}
+
+/** Two short tones. */
+export function chime() {
+  if (!soundOn.value) return;
+  const ctx = context();
+  if (!ctx || ctx.state !== 'running') return;
+  for (const [i, freq] of [[0, 880], [1, 1175]]) {
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.frequency.value = freq;
+    gain.gain.setValueAtTime(0.0001, ctx.currentTime + i * 0.16);
+    gain.gain.exponentialRampToValueAtTime(0.2, ctx.currentTime + i * 0.16 + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + i * 0.16 + 0.15);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start(ctx.currentTime + i * 0.16);
+    osc.stop(ctx.currentTime + i * 0.16 + 0.16);
+  }
+}
+
+// The first click lets sound play.
+document.addEventListener('pointerdown', () => context()?.resume().then(() => (soundBlocked.value = false)), { once: false });
+
+export function toggleSound() {
+  soundOn.value = !soundOn.value;
+  localStorage.setItem(SOUND_KEY, soundOn.value ? 'on' : 'off');
+  if (soundOn.value) context()?.resume().then(() => chime());
+}
+
+/** The favicon with the number of offers in a red badge. */
+function favicon(n) {
+  const link = document.querySelector('link[rel=icon]');
+  if (!link) return;
+  if (!link.dataset.plain) link.dataset.plain = link.href;
+  if (!n) {
+    link.href = link.dataset.plain;
+    return;
+  }
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 32;
+  const g = canvas.getContext('2d');
+  const img = new Image();
+  img.onload = () => {
+    g.drawImage(img, 0, 0, 32, 32);
+    g.fillStyle = '#d92d20';
+    g.beginPath();
+    g.arc(23, 9, 9, 0, 2 * Math.PI);
+    g.fill();
+    g.fillStyle = '#fff';
+    g.font = 'bold 13px sans-serif';
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    g.fillText(n > 9 ? '9+' : String(n), 23, 10);
+    link.href = canvas.toDataURL('image/png');
+  };
+  img.src = link.dataset.plain;
+}
+
+let seenOffers = new Set();
+let seenUnassigned = null;
+/** Watches offers and the Unassigned count: a chime for each new one, and the badges. */
+export function watch() {
+  effect(() => {
+    const ids = new Set(s.offers.value.map((c) => c.id));
+    const fresh = [...ids].some((id) => !seenOffers.has(id));
+    seenOffers = ids;
+    if (fresh) chime();
+    favicon(ids.size);
+  });
+  effect(() => {
+    const n = s.counts.value.unassigned?.n;
+    if (n === undefined) return;
+    if (seenUnassigned !== null && n > seenUnassigned) chime();
+    seenUnassigned = n;
+  });
+}
+
+export function SoundToggle() {
+  return html`<button type="button" class="btn btn-secondary btn-sm sound" aria-pressed=${String(soundOn.value)}
+    title=${soundBlocked.value && soundOn.value ? t('sound.blocked') : ''} onClick=${toggleSound}>
+    ${soundOn.value ? t('sound.on') : t('sound.off')}
+  </button>
+  ${soundOn.value && soundBlocked.value && html`<span class="hint sound-hint" role="status">${t('sound.blocked')}</span>`}`;
+}
