@@ -55,7 +55,7 @@ function TransferForm({ c, onDone }) {
   </form>`;
 }
 
-function DetailsForm({ c, onDone }) {
+function DetailsForm({ c, onDone, onUnread }) {
   const labels = Object.values(s.directory.value.labels);
   const [subject, setSubject] = useState(c.subject || '');
   const [priority, setPriority] = useState(c.priority || 'normal');
@@ -94,6 +94,7 @@ function DetailsForm({ c, onDone }) {
     <div class="row">
       <button class="btn btn-primary btn-sm" type="submit">${t('action.save')}</button>
       <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
+      <button class="btn btn-link" type="button" onClick=${onUnread}>${t('action.unread')}</button>
     </div>
   </form>`;
 }
@@ -171,11 +172,11 @@ export function Actions({ c }) {
       ${!closed && html`<button class="btn btn-secondary btn-sm" type="button" data-action="close" aria-expanded=${String(form === 'close')} onClick=${toggle('close')}>${t('action.close')}</button>`}
       ${closed && html`<button class="btn btn-secondary btn-sm" type="button" onClick=${run('reopen')}>${t('action.reopen')}</button>`}
       <button class="btn btn-secondary btn-sm" type="button" aria-expanded=${String(form === 'details')} onClick=${toggle('details')}>${t('action.details')}</button>
-      <button class="btn btn-secondary btn-sm" type="button" onClick=${unread}>${t('action.unread')}</button>
+
     </div>
     ${error && html`<p class="action-error" role="alert">${error}</p>`}
     ${form === 'close' && !closed && html`<${CloseForm} c=${c} onDone=${() => setForm('')} />`}
     ${form === 'transfer' && !closed && html`<${TransferForm} c=${c} onDone=${() => setForm('')} />`}
-    ${form === 'details' && html`<${DetailsForm} c=${c} onDone=${() => setForm('')} />`}
+    ${form === 'details' && html`<${DetailsForm} c=${c} onDone=${() => setForm('')} onUnread=${unread} />`}
   </div>`;
 }

@@ -8,6 +8,10 @@ import { t } from '/common/i18n.js';
 import { describe } from './login.js';
 import * as s from './state.js';
 import { CannedList, CannedChosen, loadCanned, matches } from './canned.js';
+import { useUploads, Uploads, AttachButtons } from './uploads.js';
+import { EMOJI } from './entry.js';
+
+const MORE_EMOJI = [...EMOJI, '😊', '😉', '🙂', '😅', '😢', '👋', '✅', '⭐', '📦', '💳', '📎', '🚚'];
 
 const DRAFTS = 'switchboard.drafts';
 
@@ -40,13 +44,16 @@ export function Composer({ c }) {
   /** A canned response picked to send, and the highlighted entry of the `/` list. */
   const [canned, setCanned] = useState(null);
   const [active, setActive] = useState(0);
+  const [emoji, setEmoji] = useState(false);
   const box = useRef(null);
+  const u = useUploads();
   useEffect(loadCanned, []);
   // Each conversation and mode brings back its own draft.
   useEffect(() => {
     setText(drafts()[`${c.id}:${mode}`] || '');
     setError('');
     setCanned(null);
+    u.clear();
   }, [c.id, mode]);
   const list = mode === 'reply' && !canned ? matches(text) : null;
 
@@ -62,15 +69,32 @@ export function Composer({ c }) {
     saveDraft(c.id, mode, value);
   }
 
+  function insert(piece) {
+    const el = box.current;
+    const at = el ? el.selectionStart : text.length;
+    const value = `${text.slice(0, at)}${piece}${text.slice(el ? el.selectionEnd : at)}`;
+    edit(value);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + piece.length, at + piece.length);
+    });
+  }
+
   async function send() {
     const body = text.trim();
-    if ((!body && !canned) || busy) return;
+    const files = u.ids();
+    if ((!body && !canned && !files.length) || busy || u.busy()) return;
     setBusy(true);
     setError('');
     try {
-      await s.send(c.id, mode, canned ? { canned_response_id: canned.id } : { text });
+      const what = canned ? { canned_response_id: canned.id } : body ? { text } : {};
+      if (files.length) what.attachments = files;
+      if (s.replyTo.value?.conversation_id === c.id) what.reply_to = s.replyTo.value.id;
+      await s.send(c.id, mode, what);
       setText('');
       setCanned(null);
+      u.clear();
+      s.replyTo.value = null;
       saveDraft(c.id, mode, '');
     } catch (err) {
       setError(describe(err));
@@ -118,11 +142,27 @@ export function Composer({ c }) {
   }
 
   const note = mode === 'note';
-  return html`<div class=${`composer${note ? ' is-note' : ''}`}>
+  const quoting = s.replyTo.value?.conversation_id === c.id ? s.replyTo.value : null;
+  const drop = (e) => {
+    if (!e.dataTransfer?.files?.length) return;
+    e.preventDefault();
+    u.add([...e.dataTransfer.files]);
+  };
+  const paste = (e) => {
+    const files = [...(e.clipboardData?.files || [])];
+    if (files.length) {
+      e.preventDefault();
+      u.add(files);
+    }
+  };
+  return html`<div class=${`composer${note ? ' is-note' : ''}`} onDragOver=${(e) => e.preventDefault()} onDrop=${drop}>
     <div class="composer-modes" role="radiogroup" aria-label=${t('composer.mode')}>
       ${['reply', 'note'].map((m) => html`<button type="button" role="radio" aria-checked=${String(mode === m)}
         class=${`mode${mode === m ? ' is-on' : ''}`} onClick=${() => setMode(m)}>${t(`composer.${m}`)}</button>`)}
     </div>
+    ${quoting && html`<div class="replying" role="status"><span class="muted">${t('composer.replying')}</span>
+      <span class="replying-text">${quoting.text}</span>
+      <button type="button" class="btn btn-link" onClick=${() => (s.replyTo.value = null)}>${t('action.cancel')}</button></div>`}
     <${CannedList} items=${list} active=${active} onPick=${pick} />
     ${canned && html`<${CannedChosen} c=${canned} onDrop=${() => setCanned(null)} />`}
     <label class="sr-only" for="composer-text">${note ? t('composer.note_label') : t('composer.reply_label')}</label>
@@ -130,11 +170,19 @@ export function Composer({ c }) {
       role=${list ? 'combobox' : undefined} aria-expanded=${list ? 'true' : undefined} aria-controls=${list ? 'canned-list' : undefined}
       aria-activedescendant=${list && list[active] ? `canned-${list[active].id}` : undefined}
       placeholder=${canned ? t('composer.canned_placeholder') : note ? t('composer.note_placeholder') : t('composer.reply_placeholder')}
-      onInput=${(e) => edit(e.target.value)} onKeyDown=${keys} />
+      onInput=${(e) => edit(e.target.value)} onKeyDown=${keys} onPaste=${paste} />
+    <${Uploads} u=${u} />
+    ${emoji && html`<div class="palette palette-wide" role="group" aria-label=${t('composer.emoji')}>
+      ${MORE_EMOJI.map((e) => html`<button type="button" onClick=${() => insert(e)}>${e}</button>`)}</div>`}
     ${error && html`<p class="action-error" role="alert">${error}</p>`}
     <div class="composer-foot">
-      <span class="hint">${t('composer.hint')}</span>
-      <button class="btn btn-primary btn-sm" type="button" disabled=${busy || (!text.trim() && !canned)} onClick=${send}>
+      <div class="row">
+        <button type="button" class="btn btn-secondary btn-sm" aria-expanded=${String(emoji)} aria-label=${t('composer.emoji')}
+          onClick=${() => setEmoji(!emoji)}>☺</button>
+        <${AttachButtons} u=${u} />
+        <span class="hint">${t('composer.hint')}</span>
+      </div>
+      <button class="btn btn-primary btn-sm" type="button" disabled=${busy || (!text.trim() && !canned && !u.files.length)} onClick=${send}>
         ${note ? t('composer.add_note') : t('composer.send')}
       </button>
     </div>

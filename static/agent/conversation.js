@@ -4,7 +4,8 @@
 
 import { html, useEffect, useRef } from '/common/html.js';
 import { t, currentLang } from '/common/i18n.js';
-import { day, dateTime } from '/common/format.js';
+import { day } from '/common/format.js';
+import { Entry, Time } from './entry.js';
 import { now } from './clock.js';
 import { Composer } from './composer.js';
 import { Actions } from './actions.js';
@@ -18,24 +19,11 @@ function author(m) {
   return dir.users[m.author_id]?.name || t('timeline.colleague');
 }
 
-/** The time of an entry (the day is in the separator above it). */
-function Time({ at }) {
-  const text = new Intl.DateTimeFormat(currentLang(), { hour: '2-digit', minute: '2-digit' }).format(new Date(at));
-  return html`<time datetime=${at} title=${dateTime(at, currentLang())}>${text}</time>`;
-}
-
-function Entry({ m }) {
+function Row({ m }) {
   if (m.kind === 'system') {
     return html`<li class="entry entry-system" id=${`m-${m.id}`}><span>${m.text}</span><${Time} at=${m.created_at} /></li>`;
   }
-  return html`<li class=${`entry entry-${m.kind}`} id=${`m-${m.id}`}>
-    <div class="entry-head">
-      <span class="entry-author">${author(m)}</span>
-      ${m.kind === 'note' && html`<span class="chip chip-note">${t('timeline.note')}</span>`}
-      <${Time} at=${m.created_at} />
-    </div>
-    <p class="entry-text">${m.text}</p>
-  </li>`;
+  return html`<${Entry} m=${m} author=${author(m)} />`;
 }
 
 function Timeline() {
@@ -50,7 +38,7 @@ function Timeline() {
       lastDay = d;
       out.push(html`<li class="day" key=${`d-${d}`}><span>${day(m.created_at, now.value, currentLang())}</span></li>`);
     }
-    out.push(html`<${Entry} key=${m.id} m=${m} />`);
+    out.push(html`<${Row} key=${m.id} m=${m} />`);
   }
   return html`<ol class="timeline" aria-live="polite" aria-label=${t('timeline.label')}>${out}<li ref=${end} class="timeline-end"></li></ol>`;
 }

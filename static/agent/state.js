@@ -35,6 +35,13 @@ export const contactVersion = signal(0);
 export const showingConversation = signal(false);
 
 export const offerCount = computed(() => offers.value.length);
+/** The message the composer's next message replies to. */
+export const replyTo = signal(null);
+
+/** Puts a changed message in the open timeline. */
+export function replaceMessage(m) {
+  timeline.value = timeline.value.map((x) => (x.id === m.id ? m : x));
+}
 
 const PAGE = 50;
 

@@ -247,3 +247,56 @@ def test_a_contact_edit_is_seen_live_by_another_agent(server, team, new_page):
     olga.get_by_role("button", name="Save").click()
     expect(pia.get_by_role("complementary")).to_contain_text("+39 333 123 9999", timeout=10_000)
     shot(pia, "agent-contact-live")
+
+
+def png(width, height):
+    """A small opaque PNG (a sticker must be 512×512 and transparent)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_canned_responses_attachments_reactions_and_replies(server, team, new_page):
+    c = handoff(server, team["desk"], "Ada Attach", "Here is my question about the invoice")
+    take(server, c, "olga@example.com")
+    page = new_page()
+    sign_in(page, server, "olga@example.com")
+    page.get_by_role("option", name=re.compile("Ada Attach")).click()
+    timeline = page.get_by_role("list", name="Messages")
+    box = page.get_by_label("Reply to the customer")
+    # A canned response: / opens the list, Enter picks, Enter sends; the server fills it.
+    box.fill("/hel")
+    expect(page.get_by_role("listbox", name="Canned responses")).to_contain_text("/hello")
+    box.press("Enter")
+    box.press("Enter")
+    expect(timeline).to_contain_text("Hi Ada Attach, I'm Olga Offers.")
+    # A file, and a sticker the server refuses with its reason.
+    page.locator("label.attach", has_text="Attach").locator("input").set_input_files(
+        files=[{"name": "receipt.txt", "mimeType": "text/plain", "buffer": b"Receipt 42"}])
+    expect(page.get_by_role("list", name="Files for this message")).to_contain_text("receipt.txt")
+    page.locator("label.attach", has_text="Sticker").locator("input").set_input_files(
+        files=[{"name": "tiny.png", "mimeType": "image/png", "buffer": png(10, 10)}])
+    expect(page.get_by_role("alert")).to_contain_text("tiny.png was not attached")
+    expect(page.get_by_role("alert")).to_contain_text("512")
+    page.get_by_role("button", name="Send").click()
+    expect(timeline.get_by_role("link", name="receipt.txt")).to_be_visible()
+    # A reaction on the customer's message, then a reply quoting it.
+    question = timeline.get_by_role("listitem").filter(has_text="Here is my question about the invoice").first
+    question.hover()
+    question.get_by_role("button", name="Add a reaction").click()
+    expect(question.get_by_role("group", name="Add a reaction")).to_be_visible()
+    question.get_by_role("button", name="👍").click()
+    expect(question.get_by_role("button", name=re.compile("^👍 1"))).to_have_attribute("aria-pressed", "true")
+    question.get_by_role("button", name="Reply to this").click()
+    expect(page.get_by_role("status").filter(has_text="Replying to")).to_contain_text("Here is my question")
+    box.fill("About that invoice: it is on its way.")
+    box.press("Enter")
+    answer = timeline.get_by_role("listitem").filter(has_text="About that invoice")
+    expect(answer.get_by_role("button", name=re.compile("Here is my question"))).to_be_visible()
+    shot(page, "agent-canned-files-reactions")
