@@ -1,5 +1,6 @@
 // actions.js — what an agent can do with the open conversation: assign to me, unassign,
-// set subject, priority and labels, mark unread,
+// set subject, priority and labels, mark unread, a conference (invite a colleague, join
+// when invited, end it),
 // transfer (to an agent of the inbox, showing their load against capacity, or to a team,
 // with a note), close (with a wrap-up reason, required where the inbox says so; a
 // justification when it is someone else's) and reopen. A refusal is said in the server's
@@ -50,6 +51,39 @@ function TransferForm({ c, onDone }) {
     ${error && html`<p class="field-error" role="alert">${error}</p>`}
     <div class="row">
       <button class="btn btn-primary btn-sm" type="submit">${t('action.transfer')}</button>
+      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
+    </div>
+  </form>`;
+}
+
+function InviteForm({ c, onDone }) {
+  const [targets, setTargets] = useState(null);
+  const [agent, setAgent] = useState('');
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api('GET', `/api/v1/conversations/${c.id}/transfer-targets`).then(setTargets, (err) => setError(describe(err)));
+  }, [c.id]);
+  async function submit(e) {
+    e.preventDefault();
+    if (!agent) return setError(t('conference.pick'));
+    try {
+      await s.act(c.id, 'conference', { agent_id: agent });
+      onDone();
+    } catch (err) {
+      setError(describe(err));
+    }
+  }
+  const present = new Set([...(c.conference || []), ...(c.invited || [])]);
+  return html`<form class="popover card" onSubmit=${submit} aria-label=${t('action.invite')}>
+    <label for="invite-agent">${t('conference.agent')}</label>
+    <select id="invite-agent" value=${agent} onChange=${(e) => setAgent(e.target.value)}>
+      <option value="">${targets ? t('conference.choose') : t('app.loading')}</option>
+      ${targets?.agents.filter((a) => !present.has(a.id)).map((a) => html`<option value=${a.id} disabled=${a.status === 'offline'}>
+        ${a.name} · ${t(`status.${a.status}`)}</option>`)}
+    </select>
+    ${error && html`<p class="field-error" role="alert">${error}</p>`}
+    <div class="row">
+      <button class="btn btn-primary btn-sm" type="submit">${t('action.invite')}</button>
       <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
     </div>
   </form>`;
@@ -154,6 +188,16 @@ export function Actions({ c }) {
     }
   };
   const closed = c.status === 'closed';
+  const invited = (c.invited || []).includes(s.me.value.id);
+  const sharing = (c.conference || []).length > 0 || (c.invited || []).length > 0;
+  const end = async () => {
+    setError('');
+    try {
+      s.conversation.value = await api('DELETE', `/api/v1/conversations/${c.id}/conference`);
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
   // Marked unread, it leaves the screen, as in a mail client.
   const unread = async () => {
     try {
@@ -169,6 +213,9 @@ export function Actions({ c }) {
       ${!closed && !mine && html`<button class="btn btn-primary btn-sm" type="button" onClick=${run('assign')}>${t('action.assign_me')}</button>`}
       ${!closed && c.assignee_id && html`<button class="btn btn-secondary btn-sm" type="button" onClick=${run('unassign')}>${t('action.unassign')}</button>`}
       ${!closed && mine && html`<button class="btn btn-secondary btn-sm" type="button" aria-expanded=${String(form === 'transfer')} onClick=${toggle('transfer')}>${t('action.transfer')}</button>`}
+      ${!closed && mine && html`<button class="btn btn-secondary btn-sm" type="button" aria-expanded=${String(form === 'invite')} onClick=${toggle('invite')}>${t('action.invite')}</button>`}
+      ${!closed && invited && html`<button class="btn btn-primary btn-sm" type="button" onClick=${run('conference/accept')}>${t('action.join')}</button>`}
+      ${!closed && mine && sharing && html`<button class="btn btn-secondary btn-sm" type="button" onClick=${end}>${t('action.end_conference')}</button>`}
       ${!closed && html`<button class="btn btn-secondary btn-sm" type="button" data-action="close" aria-expanded=${String(form === 'close')} onClick=${toggle('close')}>${t('action.close')}</button>`}
       ${closed && html`<button class="btn btn-secondary btn-sm" type="button" onClick=${run('reopen')}>${t('action.reopen')}</button>`}
       <button class="btn btn-secondary btn-sm" type="button" aria-expanded=${String(form === 'details')} onClick=${toggle('details')}>${t('action.details')}</button>
@@ -177,6 +224,7 @@ export function Actions({ c }) {
     ${error && html`<p class="action-error" role="alert">${error}</p>`}
     ${form === 'close' && !closed && html`<${CloseForm} c=${c} onDone=${() => setForm('')} />`}
     ${form === 'transfer' && !closed && html`<${TransferForm} c=${c} onDone=${() => setForm('')} />`}
+    ${form === 'invite' && !closed && html`<${InviteForm} c=${c} onDone=${() => setForm('')} />`}
     ${form === 'details' && html`<${DetailsForm} c=${c} onDone=${() => setForm('')} onUnread=${unread} />`}
   </div>`;
 }

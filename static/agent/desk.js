@@ -12,6 +12,7 @@ import { Offers } from './offers.js';
 import { SearchPane } from './search.js';
 import { Help, listen, helpOpen } from './keys.js';
 import { SoundToggle, watch } from './alerts.js';
+import { NewConversation, composing } from './newconv.js';
 
 const VIEWS = ['mine', 'unassigned', 'all', 'closed', 'search'];
 const STATUSES = ['available', 'away', 'offline'];
@@ -49,6 +50,7 @@ function StatusPicker() {
 function Nav() {
   const counts = s.counts.value;
   return html`<nav class="nav" aria-label=${t('desk.views')}>
+    <button type="button" class="btn btn-primary btn-sm new" onClick=${() => (composing.value = true)}>${t('new.button')}</button>
     ${VIEWS.map((v) => {
       const c = counts[v];
       const current = s.view.value === v;
@@ -108,6 +110,7 @@ export function Desk({ onSignOut, onLang }) {
     </header>
     <${Banner} />
     <${Help} />
+    <${NewConversation} />
     <${Offers} />
     <div class="panes">
       <${Nav} />

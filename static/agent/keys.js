@@ -58,12 +58,14 @@ export function listen() {
 
 export function Help() {
   const ref = useRef(null);
+  // Read while rendering, so that a change renders this again.
+  const open = helpOpen.value;
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (helpOpen.value && !d.open) d.showModal();
-    if (!helpOpen.value && d.open) d.close();
-  });
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
   return html`<dialog ref=${ref} class="help card" aria-labelledby="help-title" onClose=${() => (helpOpen.value = false)}>
     <h2 id="help-title">${t('keys.title')}</h2>
     <dl class="keys">

@@ -36,8 +36,19 @@ function Offer({ c }) {
   </div>`;
 }
 
+function Invitation({ c }) {
+  return html`<div class="offer card" role="alertdialog" aria-labelledby=${`invite-${c.id}`}>
+    <h2 id=${`invite-${c.id}`}>${t('conference.invited', { name: c.contact?.name || t('contact.unnamed') })}</h2>
+    <button class="btn btn-primary" type="button" onClick=${() => s.open(c.id)}>${t('conference.open')}</button>
+  </div>`;
+}
+
 export function Offers() {
   const list = s.offers.value;
-  if (!list.length) return null;
-  return html`<div class="offers">${list.map((c) => html`<${Offer} key=${c.id} c=${c} />`)}</div>`;
+  const invites = s.invitations.value;
+  if (!list.length && !invites.length) return null;
+  return html`<div class="offers">
+    ${list.map((c) => html`<${Offer} key=${c.id} c=${c} />`)}
+    ${invites.map((c) => html`<${Invitation} key=${c.id} c=${c} />`)}
+  </div>`;
 }

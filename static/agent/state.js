@@ -35,6 +35,8 @@ export const contactVersion = signal(0);
 export const showingConversation = signal(false);
 
 export const offerCount = computed(() => offers.value.length);
+/** Conversations a colleague invited me to (conferences), not joined yet. */
+export const invitations = signal([]);
 /** The message the composer's next message replies to. */
 export const replyTo = signal(null);
 
@@ -209,6 +211,7 @@ export function onEvent({ event, data }) {
     return;
   }
   const id = data?.conversation?.id;
+  if (event === 'conversation.updated' && id && String(data.action).startsWith('conference_')) checkInvitation(id);
   if (event === 'agent.status_changed' && data.agent_id === me.value?.id) {
     me.value = { ...me.value, status: data.to_status };
     return;
@@ -219,6 +222,16 @@ export function onEvent({ event, data }) {
     refreshOpen(id);
   }
   if (id) scheduleRefresh();
+}
+
+async function checkInvitation(id) {
+  try {
+    const c = await api('GET', `/api/v1/conversations/${id}`);
+    const others = invitations.value.filter((x) => x.id !== id);
+    invitations.value = (c.invited || []).includes(me.value?.id) ? [...others, c] : others;
+  } catch {
+    invitations.value = invitations.value.filter((x) => x.id !== id);
+  }
 }
 
 async function refreshOpen(id) {

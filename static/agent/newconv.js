@@ -1,0 +1,80 @@
+// newconv.js — starting an outbound conversation (F6) with an existing or new contact: the
+// contact is found by email or phone, or created; the conversation lands open and assigned
+// to the agent, with the first message sent at once.
+
+import { html, useState, useEffect, useRef, signal } from '/common/html.js';
+import { api } from '/common/api.js';
+import { t } from '/common/i18n.js';
+import { describe } from './login.js';
+import * as s from './state.js';
+
+export const composing = signal(false);
+
+export function NewConversation() {
+  const ref = useRef(null);
+  const inboxes = Object.values(s.directory.value.inboxes);
+  const [inbox, setInbox] = useState('');
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [phone, setPhone] = useState('');
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  // Read while rendering, so that a change renders this again.
+  const open = composing.value;
+  useEffect(() => {
+    const d = ref.current;
+    if (open && d && !d.open) d.showModal();
+    if (!open && d?.open) d.close();
+  }, [open]);
+  async function submit(e) {
+    e.preventDefault();
+    if (!inbox) return setError(t('new.pick_inbox'));
+    if (!email.trim() && !phone.trim()) return setError(t('new.need_contact'));
+    setBusy(true);
+    setError('');
+    try {
+      const contact = { name: name.trim() || undefined, email: email.trim() || undefined, phone: phone.trim() || undefined };
+      const c = await api('POST', '/api/v1/conversations', { inbox_id: inbox, contact, subject: subject.trim() });
+      if (text.trim()) await api('POST', `/api/v1/conversations/${c.id}/messages`, { kind: 'reply', text });
+      composing.value = false;
+      s.view.value = 'mine';
+      s.loadList();
+      s.open(c.id);
+    } catch (err) {
+      setError(describe(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const field = (id, label, value, set, type = 'text') => html`<div class="field">
+    <label for=${id}>${label}</label>
+    <input id=${id} type=${type} value=${value} onInput=${(e) => set(e.target.value)} />
+  </div>`;
+  return html`<dialog ref=${ref} class="help card new-conversation" aria-labelledby="new-title" onClose=${() => (composing.value = false)}>
+    <form onSubmit=${submit}>
+      <h2 id="new-title">${t('new.title')}</h2>
+      <div class="field">
+        <label for="new-inbox">${t('new.inbox')}</label>
+        <select id="new-inbox" value=${inbox} onChange=${(e) => setInbox(e.target.value)}>
+          <option value="">${t('new.choose_inbox')}</option>
+          ${inboxes.map((i) => html`<option value=${i.id}>${i.name}</option>`)}
+        </select>
+      </div>
+      ${field('new-name', t('contact.name'), name, setName)}
+      ${field('new-email', t('contact.email'), email, setEmail, 'email')}
+      ${field('new-phone', t('contact.phone'), phone, setPhone, 'tel')}
+      ${field('new-subject', t('details.subject'), subject, setSubject)}
+      <div class="field">
+        <label for="new-text">${t('new.message')}</label>
+        <textarea id="new-text" rows="3" value=${text} onInput=${(e) => setText(e.target.value)} />
+      </div>
+      ${error && html`<p class="field-error" role="alert">${error}</p>`}
+      <div class="row">
+        <button class="btn btn-primary btn-sm" type="submit" disabled=${busy}>${t('new.start')}</button>
+        <button class="btn btn-secondary btn-sm" type="button" onClick=${() => (composing.value = false)}>${t('action.cancel')}</button>
+      </div>
+    </form>
+  </dialog>`;
+}
