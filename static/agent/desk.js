@@ -10,6 +10,8 @@ import { ConversationPane } from './conversation.js';
 import { ContactCard } from './contact.js';
 import { Offers } from './offers.js';
 import { SearchPane } from './search.js';
+import { Filters } from './filters.js';
+import { Table } from './table.js';
 import { Help, listen, helpOpen } from './keys.js';
 import { SoundToggle, watch } from './alerts.js';
 import { NewConversation, composing } from './newconv.js';
@@ -58,6 +60,7 @@ function Nav() {
         aria-current=${current ? 'page' : undefined}
         onClick=${() => {
           s.view.value = v;
+          s.filters.value = {};
           s.showingConversation.value = false;
           s.loadList();
         }}>
@@ -91,6 +94,7 @@ export function Desk({ onSignOut, onLang }) {
     document.title = title;
   });
   const conversationShown = s.showingConversation.value;
+  const table = s.tableMode.value && (s.view.value === 'all' || s.view.value === 'closed');
   return html`<div class=${`desk${conversationShown ? ' show-conversation' : ''}`}>
     <header class="topbar">
       <a class="brand" href="/agent/"><svg class="logo" aria-hidden="true"><use href="#sb-logo" /></svg>
@@ -112,9 +116,14 @@ export function Desk({ onSignOut, onLang }) {
     <${Help} />
     <${NewConversation} />
     <${Offers} />
-    <div class="panes">
+    <div class=${`panes${table ? ' is-table' : ''}`}>
       <${Nav} />
-      <section class="pane pane-list" aria-label=${t(`view.${s.view.value}`)}>
+      ${table && html`<section class="pane pane-table" aria-label=${t(`view.${s.view.value}`)}>
+        <div class="list-head"><h2>${t(`view.${s.view.value}`)}</h2></div>
+        <${Filters} />
+        <${Table} />
+      </section>`}
+      <section class="pane pane-list" aria-label=${t(`view.${s.view.value}`)} hidden=${table}>
         ${s.view.value === 'search' ? html`<${SearchPane} />` : html`<${ConversationList} />`}
       </section>
       <section class="pane pane-conversation" aria-label=${t('conversation.label')}>

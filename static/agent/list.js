@@ -7,6 +7,7 @@ import { t, currentLang } from '/common/i18n.js';
 import { duration, when } from '/common/format.js';
 import { now } from './clock.js';
 import * as s from './state.js';
+import { Filters } from './filters.js';
 
 const SORTS = ['waiting', 'updated', 'created'];
 
@@ -70,6 +71,7 @@ export function ConversationList() {
         </select>
       </label>
     </div>
+    <${Filters} />
     ${s.listError.value && html`<div class="alert" role="alert"><p>${s.listError.value}</p></div>`}
     ${list.length === 0 && !s.listLoading.value && !s.listError.value
       ? html`<div class="empty"><p>${t(`empty.${s.view.value}`)}</p></div>`

@@ -12,6 +12,10 @@ export const me = signal(null);
 /** `mine`, `unassigned`, `all`, `closed` or `search`. */
 export const view = signal('mine');
 export const sort = signal('waiting');
+/** The list filters (F4), as query parameters (plus the days typed, for the fields). */
+export const filters = signal({});
+/** Whether All and Closed show as a table. */
+export const tableMode = signal(false);
 /** The open list's conversations, its cursor, and whether it is loading. */
 export const items = signal([]);
 export const nextCursor = signal(null);
@@ -47,7 +51,8 @@ export function replaceMessage(m) {
 
 const PAGE = 50;
 
-function listQuery(name) {
+/** The query of a view with the filters (also what its export takes). */
+export function listQuery(name) {
   const q = new URLSearchParams({ limit: String(PAGE), sort: sort.value });
   if (name === 'closed') {
     q.set('view', 'all');
@@ -55,7 +60,18 @@ function listQuery(name) {
   } else {
     q.set('view', name);
   }
+  if (name === view.value) {
+    for (const [k, v] of Object.entries(filters.value)) {
+      if (!k.endsWith('_day') && !(k === 'status' && name === 'closed')) q.set(k, v);
+    }
+  }
   return q;
+}
+
+/** From a table row to the conversation, in the list. */
+export function openFromTable(id) {
+  tableMode.value = false;
+  open(id);
 }
 
 /** Loads the first page of the open list (or the next page with `more`). */
