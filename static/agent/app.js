@@ -9,6 +9,7 @@ import { EventStream } from '/common/sse.js';
 import { Login, PasswordForm } from './login.js';
 import { Desk } from './desk.js';
 import * as s from './state.js';
+import { loadCanned } from './canned.js';
 
 /** `loading`, `login`, `password` or `desk`. */
 const screen = signal('loading');
@@ -53,6 +54,7 @@ function enter(user) {
   s.loadList();
   s.loadCounts();
   s.loadOffers();
+  loadCanned();
   stream?.stop();
   stream = new EventStream({
     url: '/api/v1/events',

@@ -7,7 +7,7 @@ import { html, useState, useEffect, useRef } from '/common/html.js';
 import { t } from '/common/i18n.js';
 import { describe } from './login.js';
 import * as s from './state.js';
-import { CannedList, CannedChosen, loadCanned, matches } from './canned.js';
+import { CannedList, CannedChosen, matches } from './canned.js';
 import { useUploads, Uploads, AttachButtons } from './uploads.js';
 import { EMOJI } from './entry.js';
 
@@ -47,7 +47,6 @@ export function Composer({ c }) {
   const [emoji, setEmoji] = useState(false);
   const box = useRef(null);
   const u = useUploads();
-  useEffect(loadCanned, []);
   // Each conversation and mode brings back its own draft.
   useEffect(() => {
     setText(drafts()[`${c.id}:${mode}`] || '');

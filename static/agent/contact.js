@@ -41,15 +41,21 @@ function Edit({ contact, onSaved, onCancel }) {
 export function ContactCard() {
   const id = s.conversation.value?.contact?.id;
   const [contact, setContact] = useState(null);
-  const [past, setPast] = useState([]);
+  const [past, setPast] = useState(null);
   const [editing, setEditing] = useState(false);
   useEffect(() => {
     setContact(null);
     setEditing(false);
     if (!id) return;
+    setPast(null);
     api('GET', `/api/v1/contacts/${id}`).then(setContact, () => setContact(null));
-    api('GET', `/api/v1/contacts/${id}/conversations?limit=10`).then((p) => setPast(p.items), () => setPast([]));
   }, [id, s.contactVersion.value]);
+  // The customer's other conversations are read when the section is opened.
+  const showPast = (e) => {
+    if (e.target.open && past === null) {
+      api('GET', `/api/v1/contacts/${id}/conversations?limit=10`).then((p) => setPast(p.items), () => setPast([]));
+    }
+  };
   if (!id) return null;
   if (!contact) return html`<div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div>`;
   const attrs = Object.entries(contact.attributes || {});
@@ -67,10 +73,12 @@ export function ContactCard() {
           ${contact.crm_url && html`<dt>${t('contact.crm')}</dt><dd><a href=${contact.crm_url} target="_blank" rel="noopener noreferrer">${t('contact.open_crm')}</a></dd>`}
         </dl>
         <button class="btn btn-secondary btn-sm" type="button" onClick=${() => setEditing(true)}>${t('action.edit')}</button>`}
-    <h3>${t('contact.past')}</h3>
-    <ul class="past">
-      ${past.map((p) => html`<li><button type="button" class="btn btn-link" onClick=${() => s.open(p.id)}>
-        #${p.number} · ${t(`cstatus.${p.status}`)} · ${when(p.updated_at, now.value, currentLang())}</button></li>`)}
-    </ul>
+    <details class="past-box" onToggle=${showPast}>
+      <summary><h3>${t('contact.past')}</h3></summary>
+      ${past === null ? html`<p class="muted">${t('app.loading')}</p>` : html`<ul class="past">
+        ${past.map((p) => html`<li><button type="button" class="btn btn-link" onClick=${() => s.open(p.id)}>
+          #${p.number} · ${t(`cstatus.${p.status}`)} · ${when(p.updated_at, now.value, currentLang())}</button></li>`)}
+      </ul>`}
+    </details>
   </div>`;
 }

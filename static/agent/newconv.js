@@ -53,7 +53,7 @@ export function NewConversation() {
     <input id=${id} type=${type} value=${value} onInput=${(e) => set(e.target.value)} />
   </div>`;
   return html`<dialog ref=${ref} class="help card new-conversation" aria-labelledby="new-title" onClose=${() => (composing.value = false)}>
-    <form onSubmit=${submit}>
+    ${open && html`<form onSubmit=${submit}>
       <h2 id="new-title">${t('new.title')}</h2>
       <div class="field">
         <label for="new-inbox">${t('new.inbox')}</label>
@@ -75,6 +75,6 @@ export function NewConversation() {
         <button class="btn btn-primary btn-sm" type="submit" disabled=${busy}>${t('new.start')}</button>
         <button class="btn btn-secondary btn-sm" type="button" onClick=${() => (composing.value = false)}>${t('action.cancel')}</button>
       </div>
-    </form>
+    </form>`}
   </dialog>`;
 }

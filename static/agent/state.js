@@ -142,19 +142,23 @@ export async function loadDirectory() {
   };
 }
 
-/** Opens a conversation: the conversation and its timeline (two requests). */
+/**
+ * Opens a conversation: its timeline, and the conversation itself unless the list just
+ * read it (so opening from the list is one request, plus the read mark when unread).
+ */
 export async function open(id) {
+  const listed = items.value.find((c) => c.id === id);
   batch(() => {
     selectedId.value = id;
     showingConversation.value = true;
     if (conversation.value?.id !== id) {
-      conversation.value = null;
+      conversation.value = listed || null;
       timeline.value = [];
     }
   });
   timelineLoading.value = true;
   try {
-    const [c, entries] = await Promise.all([api('GET', `/api/v1/conversations/${id}`), readTimeline(id)]);
+    const [c, entries] = await Promise.all([listed || api('GET', `/api/v1/conversations/${id}`), readTimeline(id)]);
     if (selectedId.value !== id) return;
     batch(() => {
       conversation.value = c;
