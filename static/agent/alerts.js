@@ -1,5 +1,6 @@
 // alerts.js — what tells an agent that something needs them when they look elsewhere: a
-// sound for each new offer and each new conversation in Unassigned (switchable, remembered;
+// sound while offers wait (it rings until they are answered or withdrawn) and for each new
+// conversation in Unassigned (switchable, remembered;
 // browsers allow sound only after a first click, and the page says so), and the count of
 // offers in the title and on the favicon.
 
@@ -80,6 +81,11 @@ function favicon(n) {
 }
 
 let seenOffers = new Set();
+/** While offers wait, the chime repeats every few seconds: an offer rings until answered. */
+const RING_EVERY_MS = 4000;
+setInterval(() => {
+  if (s.offers.value.length) chime();
+}, RING_EVERY_MS);
 let seenUnassigned = null;
 /** Watches offers and the Unassigned count: a chime for each new one, and the badges. */
 export function watch() {

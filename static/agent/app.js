@@ -55,6 +55,8 @@ function enter(user) {
   s.loadCounts();
   s.loadOffers();
   loadCanned();
+  const last = localStorage.getItem(s.OPEN_KEY);
+  if (last) s.open(last).catch(() => s.closeConversation());
   stream?.stop();
   stream = new EventStream({
     url: '/api/v1/events',
@@ -76,7 +78,8 @@ function enter(user) {
   }, 30000);
 }
 
-function leave() {
+function leave(keepPlace = false) {
+  if (!keepPlace) localStorage.removeItem(s.OPEN_KEY);
   stream?.stop();
   stream = null;
   clearInterval(heartbeat);
@@ -99,7 +102,8 @@ async function signOut() {
 }
 
 function ended() {
-  leave();
+  // An ended session comes back to the same conversation after signing in again.
+  leave(true);
   notice.value = t('login.session_ended');
   screen.value = 'login';
   document.title = t('login.doc_title');
@@ -111,17 +115,20 @@ async function switchLang(code) {
 }
 
 async function start() {
+  // The strings and the saved session are checked at the same time.
+  const me = getToken() ? api('GET', '/api/v1/me') : null;
+  me?.catch(() => {});
   await loadLang(pickLang());
   const root = document.getElementById('app');
   root.textContent = '';
   render(html`<${App} />`, root);
-  if (!getToken()) {
+  if (!me) {
     screen.value = 'login';
     document.title = t('login.doc_title');
     return;
   }
   try {
-    signedIn(await api('GET', '/api/v1/me'), '');
+    signedIn(await me, '');
   } catch (err) {
     if (err.status === 401) clearToken();
     notice.value = err.status === 401 ? t('login.session_ended') : '';

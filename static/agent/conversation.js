@@ -6,7 +6,7 @@ import { html, useEffect, useRef } from '/common/html.js';
 import { t, currentLang } from '/common/i18n.js';
 import { day } from '/common/format.js';
 import { Entry, Time } from './entry.js';
-import { now } from './clock.js';
+import { today } from './clock.js';
 import { Composer } from './composer.js';
 import { Actions } from './actions.js';
 import * as s from './state.js';
@@ -31,12 +31,13 @@ function Timeline() {
   const end = useRef(null);
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [entries.length, s.selectedId.value]);
   const out = [];
+  const present = Date.parse(today.value) || Date.now();
   let lastDay = '';
   for (const m of entries) {
     const d = new Date(m.created_at).toDateString();
     if (d !== lastDay) {
       lastDay = d;
-      out.push(html`<li class="day" key=${`d-${d}`}><span>${day(m.created_at, now.value, currentLang())}</span></li>`);
+      out.push(html`<li class="day" key=${`d-${d}`}><span>${day(m.created_at, present, currentLang())}</span></li>`);
     }
     out.push(html`<${Row} key=${m.id} m=${m} />`);
   }

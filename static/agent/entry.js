@@ -7,7 +7,7 @@ import { html, useState, useEffect } from '/common/html.js';
 import { getToken } from '/common/api.js';
 import { api } from '/common/api.js';
 import { t, currentLang } from '/common/i18n.js';
-import { dateTime } from '/common/format.js';
+import { clock, dateTime } from '/common/format.js';
 import * as s from './state.js';
 
 export const EMOJI = ['👍', '❤️', '😄', '🎉', '🙏', '👀'];
@@ -83,7 +83,7 @@ function Quote({ id }) {
 
 /** The time of an entry (the day is in the separator above it). */
 export function Time({ at }) {
-  const text = new Intl.DateTimeFormat(currentLang(), { hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+  const text = clock(at, currentLang());
   return html`<time datetime=${at} title=${dateTime(at, currentLang())}>${text}</time>`;
 }
 

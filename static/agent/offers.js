@@ -1,12 +1,25 @@
 // offers.js — conversations offered to me: a panel per offer with the customer, the inbox,
 // the time since it arrived and the time left, and Accept / Decline.
 
-import { html, useState } from '/common/html.js';
+import { html, useState, useEffect } from '/common/html.js';
+import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
 import { duration } from '/common/format.js';
 import { describe } from './login.js';
 import { now } from './clock.js';
 import * as s from './state.js';
+
+/** The customer's first messages, so the agent knows what the conversation is about. */
+function FirstMessages({ id }) {
+  const [lines, setLines] = useState([]);
+  useEffect(() => {
+    api('GET', `/api/v1/conversations/${id}/timeline?limit=6`).then(
+      (p) => setLines(p.items.filter((m) => m.kind === 'customer').slice(0, 2)),
+      () => setLines([]),
+    );
+  }, [id]);
+  return lines.length > 0 && html`<ul class="offer-lines">${lines.map((m) => html`<li>${m.text}</li>`)}</ul>`;
+}
 
 function Offer({ c }) {
   const [error, setError] = useState('');
@@ -26,6 +39,7 @@ function Offer({ c }) {
       <h2 id=${`offer-${c.id}`}>${t('offer.title', { name: c.contact?.name || t('contact.unnamed') })}</h2>
       <p class="muted">${[inbox?.name || '', t('offer.waiting', { time: duration(now.value - Date.parse(c.created_at)) })].join(' · ')}
         ${' · '}<strong>${t('offer.left', { time: duration(left) })}</strong></p>
+      <${FirstMessages} id=${c.id} />
       ${c.offer?.note && html`<p class="offer-note">${t('offer.note', { note: c.offer.note })}</p>`}
       ${error && html`<p class="action-error" role="alert">${error}</p>`}
     </div>

@@ -50,6 +50,8 @@ export function replaceMessage(m) {
 }
 
 const PAGE = 50;
+/** Where the last open conversation is remembered. */
+export const OPEN_KEY = 'switchboard.open';
 
 /** The query of a view with the filters (also what its export takes). */
 export function listQuery(name) {
@@ -148,6 +150,12 @@ export async function loadDirectory() {
  */
 export async function open(id) {
   const listed = items.value.find((c) => c.id === id);
+  try {
+    // After a session ends, signing in again comes back here.
+    localStorage.setItem(OPEN_KEY, id);
+  } catch {
+    /* storage disabled */
+  }
   batch(() => {
     selectedId.value = id;
     showingConversation.value = true;
@@ -185,6 +193,11 @@ async function readTimeline(id) {
 
 /** Leaves the open conversation (back to the list on a phone). */
 export function closeConversation() {
+  try {
+    localStorage.removeItem(OPEN_KEY);
+  } catch {
+    /* storage disabled */
+  }
   batch(() => {
     selectedId.value = null;
     conversation.value = null;

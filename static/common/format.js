@@ -1,6 +1,18 @@
 // format.js — dates, relative times, ticking durations, lists and plurals through `Intl`, in
 // the page's language. Pure functions (the present is passed in), unit-tested with node.
 
+/** Intl objects are costly to make and cheap to reuse: one per language and options. */
+const made = new Map();
+function cached(Kind, lang, options) {
+  const key = `${Kind.name}|${lang}|${JSON.stringify(options)}`;
+  let f = made.get(key);
+  if (!f) {
+    f = new Kind(lang, options);
+    made.set(key, f);
+  }
+  return f;
+}
+
 const UNITS = [
   ['year', 365 * 86400e3],
   ['month', 30 * 86400e3],
@@ -13,7 +25,7 @@ const UNITS = [
 /** "2 minutes ago", "2 minuti fa", "hace 2 minutos"; "now" under a minute. */
 export function relative(at, now, lang) {
   const diff = new Date(at).getTime() - now;
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const rtf = cached(Intl.RelativeTimeFormat, lang, { numeric: 'auto' });
   for (const [unit, ms] of UNITS) {
     if (Math.abs(diff) >= ms) return rtf.format(Math.round(diff / ms), unit);
   }
@@ -38,12 +50,17 @@ export function when(at, now, lang) {
   const today = new Date(now);
   const sameDay = date.toDateString() === today.toDateString();
   const opts = sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short' };
-  return new Intl.DateTimeFormat(lang, opts).format(date);
+  return cached(Intl.DateTimeFormat, lang, opts).format(date);
+}
+
+/** A time of day, hours and minutes. */
+export function clock(at, lang) {
+  return cached(Intl.DateTimeFormat, lang, { hour: '2-digit', minute: '2-digit' }).format(new Date(at));
 }
 
 /** A full date and time (tooltips, the table). */
 export function dateTime(at, lang) {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at));
+  return cached(Intl.DateTimeFormat, lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at));
 }
 
 /** The day of a separator in the timeline: "Today", "Yesterday" or the date. */
@@ -51,16 +68,16 @@ export function day(at, now, lang) {
   const date = new Date(at);
   const start = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
   const days = Math.round((start(date) - start(new Date(now))) / 86400e3);
-  if (days === 0 || days === -1) return new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }).format(days, 'day');
-  return new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long' }).format(date);
+  if (days === 0 || days === -1) return cached(Intl.RelativeTimeFormat, lang, { numeric: 'auto' }).format(days, 'day');
+  return cached(Intl.DateTimeFormat, lang, { weekday: 'long', day: 'numeric', month: 'long' }).format(date);
 }
 
 /** "Ana, Marco and Lucía" in the page's language. */
 export function list(items, lang) {
-  return new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }).format(items);
+  return cached(Intl.ListFormat, lang, { style: 'long', type: 'conjunction' }).format(items);
 }
 
 /** The plural category of `n` ("one", "other" …). */
 export function plural(n, lang) {
-  return new Intl.PluralRules(lang).select(n);
+  return cached(Intl.PluralRules, lang, {}).select(n);
 }

@@ -6,6 +6,8 @@
 // `data-i18n="key"` (text) and `data-i18n-attr="attr:key;attr:key"` (attributes);
 // `applyI18n()` fills them with textContent / setAttribute, never as HTML.
 
+import { plural } from './format.js';
+
 export const LANGS = ['en', 'it', 'es'];
 export const DEFAULT_LANG = 'en';
 export const LANG_KEY = 'switchboard.lang';
@@ -36,7 +38,7 @@ export function pickLang() {
 }
 
 async function fetchStrings(code) {
-  const response = await fetch(`/i18n/${code}.json`, { cache: 'no-cache' });
+  const response = await fetch(`/i18n/${code}.json`);
   if (!response.ok) throw new Error(`i18n ${code}: HTTP ${response.status}`);
   return response.json();
 }
@@ -44,15 +46,19 @@ async function fetchStrings(code) {
 /** Load a language's strings and set `<html lang>`. Falls back to English. */
 export async function loadLang(code) {
   const target = LANGS.includes(code) ? code : DEFAULT_LANG;
-  try {
-    if (!Object.keys(fallback).length) fallback = await fetchStrings(DEFAULT_LANG);
-  } catch {
-    fallback = {};
-  }
-  try {
-    strings = target === DEFAULT_LANG ? fallback : await fetchStrings(target);
+  // The fallback and the language are fetched together, not one after the other.
+  const [base, wanted] = await Promise.allSettled([
+    Object.keys(fallback).length ? Promise.resolve(fallback) : fetchStrings(DEFAULT_LANG),
+    target === DEFAULT_LANG ? Promise.resolve(null) : fetchStrings(target),
+  ]);
+  fallback = base.status === 'fulfilled' ? base.value : {};
+  if (target === DEFAULT_LANG) {
+    strings = fallback;
     lang = target;
-  } catch {
+  } else if (wanted.status === 'fulfilled') {
+    strings = wanted.value;
+    lang = target;
+  } else {
     strings = fallback;
     lang = DEFAULT_LANG;
   }
@@ -72,7 +78,7 @@ export function currentLang() {
  */
 export function t(key, vars = {}) {
   if (typeof vars.count === 'number') {
-    const form = `${key}.${new Intl.PluralRules(lang).select(vars.count)}`;
+    const form = `${key}.${plural(vars.count, lang)}`;
     if (form in strings || form in fallback) key = form;
     else if (`${key}.other` in strings || `${key}.other` in fallback) key = `${key}.other`;
   }

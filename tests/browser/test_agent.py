@@ -45,7 +45,7 @@ def test_an_offer_times_out_to_rona_then_is_accepted_after_going_available(serve
     page.get_by_role("button", name="Back to available").click()
     expect(offer).to_be_visible(timeout=15_000)
     offer.get_by_role("button", name="Accept").click()
-    expect(page.get_by_role("heading", name=re.compile("Rona Tester"))).to_be_visible()
+    expect(page.get_by_role("region", name="Conversation").get_by_role("heading", name=re.compile("Rona Tester"))).to_be_visible()
     expect(page.get_by_role("list", name="Messages")).to_contain_text("Hello, is anyone there?")
 
 
@@ -175,7 +175,7 @@ def test_a_whole_flow_by_keyboard(server, team, new_page):
     offer.get_by_role("button", name="Accept").focus()
     page.keyboard.press("Enter")
     box = page.get_by_label("Reply to the customer")
-    expect(page.get_by_role("heading", name=re.compile("Kim Keys"))).to_be_visible()
+    expect(page.get_by_role("region", name="Conversation").get_by_role("heading", name=re.compile("Kim Keys"))).to_be_visible()
     box.focus()
     page.keyboard.type("Yes: Enter sends")
     page.keyboard.press("Control+Enter")
@@ -402,3 +402,20 @@ def test_the_table_view_has_chosen_columns_and_exports_a_spreadsheet(server, new
         assert "xl/workbook.xml" in names and any(n.startswith("xl/worksheets/") for n in names)
         text = "".join(z.read(n).decode("utf-8", "replace") for n in names if n.endswith(".xml"))
     assert "Closed" in text or "closed" in text
+
+
+def test_an_ended_session_signs_in_again_to_the_same_conversation(server, team, new_page):
+    c = handoff(server, team["desk"], "Sally Session", "Still there?")
+    take(server, c, "olga@example.com")
+    page = new_page()
+    sign_in(page, server, "olga@example.com")
+    page.get_by_role("option", name=re.compile("Sally Session")).click()
+    expect(page.get_by_role("list", name="Messages")).to_contain_text("Still there?")
+    token = page.evaluate("localStorage.getItem('switchboard.token')")
+    server.call("POST", "/api/v1/auth/logout", token=token)
+    expect(page.get_by_role("status")).to_contain_text("Your session has ended", timeout=20_000)
+    page.get_by_label("Email").fill("olga@example.com")
+    page.get_by_label("Password", exact=True).fill(AGENT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("list", name="Messages")).to_contain_text("Still there?")
+    expect(page.get_by_role("region", name="Conversation").get_by_role("heading", name=re.compile("Sally Session"))).to_be_visible()

@@ -122,3 +122,18 @@ async fn pages_are_compressed_cached_and_locked_down() {
     let mime = vendor.0.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert!(mime.contains("javascript"), "{mime}");
 }
+
+#[test]
+fn the_agent_page_preloads_every_module_it_imports() {
+    let html = std::fs::read_to_string(root().join("agent/index.html")).expect("page");
+    let mut all = Vec::new();
+    files(&root().join("agent"), &mut all);
+    for path in all.iter().filter(|p| p.extension().is_some_and(|e| e == "js")) {
+        let name = path.file_name().expect("name").to_string_lossy();
+        let href = format!("/agent/{name}");
+        assert!(
+            html.contains(&format!("modulepreload\" href=\"{href}\"")) || html.contains(&format!("src=\"{href}\"")),
+            "{href} is not preloaded: opening the page would wait for it in a second round trip"
+        );
+    }
+}
