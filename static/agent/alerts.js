@@ -105,9 +105,13 @@ export function watch() {
 }
 
 export function SoundToggle() {
+  const label = soundOn.value ? t('sound.on') : t('sound.off');
   return html`<button type="button" class="btn btn-secondary btn-sm sound" aria-pressed=${String(soundOn.value)}
-    title=${soundBlocked.value && soundOn.value ? t('sound.blocked') : ''} onClick=${toggleSound}>
-    ${soundOn.value ? t('sound.on') : t('sound.off')}
+    aria-label=${label} title=${soundBlocked.value && soundOn.value ? t('sound.blocked') : label} onClick=${toggleSound}>
+    <svg class="sound-icon" viewBox="0 0 20 20" aria-hidden="true">
+      <path d="M10 3.5a4.5 4.5 0 0 0-4.5 4.5v3l-1.5 2.5h12L14.5 11V8A4.5 4.5 0 0 0 10 3.5ZM8.2 15.5a1.9 1.9 0 0 0 3.6 0" />
+      ${!soundOn.value && html`<path d="M3.5 3.5l13 13" />`}
+    </svg><span class="sound-label">${label}</span>
   </button>
   ${soundOn.value && soundBlocked.value && html`<span class="hint sound-hint" role="status">${t('sound.blocked')}</span>`}`;
 }
