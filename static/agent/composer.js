@@ -9,6 +9,7 @@ import { describe } from './login.js';
 import * as s from './state.js';
 import { CannedList, CannedChosen, matches } from './canned.js';
 import { useUploads, Uploads, AttachButtons } from './uploads.js';
+import { VoiceRecorder } from './voice.js';
 import { EMOJI } from './entry.js';
 
 const MORE_EMOJI = [...EMOJI, '😊', '😉', '🙂', '😅', '😢', '👋', '✅', '⭐', '📦', '💳', '📎', '🚚'];
@@ -179,6 +180,7 @@ export function Composer({ c }) {
         <button type="button" class="btn btn-secondary btn-sm" aria-expanded=${String(emoji)} aria-label=${t('composer.emoji')}
           onClick=${() => setEmoji(!emoji)}>☺</button>
         <${AttachButtons} u=${u} />
+        <${VoiceRecorder} onRecorded=${(file) => u.add([file], 'voice')} />
         <span class="hint">${t('composer.hint')}</span>
       </div>
       <button class="btn btn-primary btn-sm" type="button" disabled=${busy || (!text.trim() && !canned && !u.files.length)} onClick=${send}>

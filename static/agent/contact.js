@@ -1,5 +1,6 @@
 // contact.js — the customer of the open conversation: name, email, phone, custom
-// attributes and the CRM link, editable; past conversations with them.
+// attributes and the CRM link, all editable, a change seen live by every agent (the
+// `contact.updated` event); past conversations with them.
 
 import { html, useState, useEffect } from '/common/html.js';
 import { api } from '/common/api.js';
@@ -14,11 +15,18 @@ function Edit({ contact, onSaved, onCancel }) {
   const [name, setName] = useState(contact.name || '');
   const [email, setEmail] = useState(contact.email || '');
   const [phone, setPhone] = useState(contact.phone || '');
+  const [crm, setCrm] = useState(contact.crm_url || '');
+  // Attributes as rows of [name, value]; a name left empty drops the row.
+  const [attrs, setAttrs] = useState(Object.entries(contact.attributes || {}).map(([k, v]) => [k, String(v)]));
   const [error, setError] = useState('');
+  const setAttr = (i, j, v) => setAttrs(attrs.map((row, n) => (n === i ? (j ? [row[0], v] : [v, row[1]]) : row)));
   async function save(e) {
     e.preventDefault();
+    const attributes = {};
+    for (const k of Object.keys(contact.attributes || {})) attributes[k] = null;
+    for (const [k, v] of attrs) if (k.trim()) attributes[k.trim()] = v;
     try {
-      onSaved(await api('PATCH', `/api/v1/contacts/${contact.id}`, { name, email: email || null, phone: phone || null }));
+      onSaved(await api('PATCH', `/api/v1/contacts/${contact.id}`, { name, email, phone, crm_url: crm, attributes }));
     } catch (err) {
       setError(describe(err));
     }
@@ -30,6 +38,17 @@ function Edit({ contact, onSaved, onCancel }) {
     ${field('contact-name', t('contact.name'), name, setName, 'text')}
     ${field('contact-email', t('contact.email'), email, setEmail, 'email')}
     ${field('contact-phone', t('contact.phone'), phone, setPhone, 'tel')}
+    ${field('contact-crm', t('contact.crm_link'), crm, setCrm, 'url')}
+    <fieldset class="attrs">
+      <legend>${t('contact.attributes')}</legend>
+      ${attrs.map(([k, v], i) => html`<div class="attr-row">
+        <input aria-label=${t('contact.attribute_name')} value=${k} onInput=${(e) => setAttr(i, 0, e.target.value)} />
+        <input aria-label=${t('contact.attribute_value', { name: k })} value=${v} onInput=${(e) => setAttr(i, 1, e.target.value)} />
+        <button type="button" class="chip-x" aria-label=${t('contact.attribute_remove', { name: k })}
+          onClick=${() => setAttrs(attrs.filter((_, n) => n !== i))}>×</button>
+      </div>`)}
+      <button type="button" class="btn btn-link" onClick=${() => setAttrs([...attrs, ['', '']])}>${t('contact.attribute_add')}</button>
+    </fieldset>
     ${error && html`<p class="field-error" role="alert">${error}</p>`}
     <div class="row">
       <button class="btn btn-primary btn-sm" type="submit">${t('action.save')}</button>

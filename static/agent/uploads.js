@@ -7,8 +7,8 @@ import { html, useState } from '/common/html.js';
 import { getToken } from '/common/api.js';
 import { t } from '/common/i18n.js';
 
-function kindOf(file, sticker) {
-  if (sticker) return 'sticker';
+function kindOf(file, forced) {
+  if (forced) return forced;
   const type = file.type || '';
   if (type.startsWith('image/')) return 'image';
   if (type.startsWith('audio/')) return 'audio';
@@ -34,13 +34,14 @@ async function upload(file, kind) {
 export function useUploads() {
   const [files, setFiles] = useState([]);
   const [errors, setErrors] = useState([]);
-  async function add(list, sticker = false) {
+  /** Uploads `list`; `forced` names the kind (`sticker`, `voice`) instead of guessing it. */
+  async function add(list, forced = null) {
     setErrors([]);
     for (const file of list) {
       const key = `${file.name}-${file.size}-${Math.random()}`;
       setFiles((f) => [...f, { key, name: file.name, busy: true }]);
       try {
-        const a = await upload(file, kindOf(file, sticker));
+        const a = await upload(file, kindOf(file, forced));
         setFiles((f) => f.map((x) => (x.key === key ? { key, name: a.filename || file.name, id: a.id } : x)));
       } catch (err) {
         setFiles((f) => f.filter((x) => x.key !== key));
@@ -73,7 +74,7 @@ export function Uploads({ u }) {
 /** The attach buttons: files of any kind, or a sticker. */
 export function AttachButtons({ u }) {
   const pick = (sticker) => (e) => {
-    u.add([...e.target.files], sticker);
+    u.add([...e.target.files], sticker ? 'sticker' : null);
     e.target.value = '';
   };
   return html`<label class="btn btn-secondary btn-sm attach">${t('upload.attach')}

@@ -27,6 +27,8 @@ SHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "target" / "shots"))
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # A fake microphone that needs no prompt, for voice messages.
+    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
 ]
 PASSWORD = "demo"
 #: The password of the agents the tests create (the demo's accounts use `PASSWORD`).
@@ -148,7 +150,8 @@ def new_page(browser):
     contexts, problems = [], []
 
     def make(width=1280, height=800, locale="en-US"):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
+                                  permissions=["microphone"])
         contexts.append(ctx)
         page = ctx.new_page()
         page.on("pageerror", lambda e: problems.append(f"script error: {e}"))

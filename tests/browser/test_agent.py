@@ -243,9 +243,17 @@ def test_a_contact_edit_is_seen_live_by_another_agent(server, team, new_page):
         page.get_by_role("option", name=re.compile("Carla Card")).click()
         expect(page.get_by_role("complementary")).to_contain_text("carla.card@example.org")
     olga.get_by_role("complementary").get_by_role("button", name="Edit").click()
-    olga.get_by_role("complementary").get_by_label("Phone").fill("+39 333 123 9999")
+    card = olga.get_by_role("complementary")
+    card.get_by_label("Phone").fill("+39 333 123 9999")
+    card.get_by_role("button", name="+ Add an attribute").click()
+    card.get_by_label("Attribute name").fill("plan")
+    card.get_by_label("Value of plan").fill("gold")
+    card.get_by_label("CRM link").fill("https://crm.example.com/contacts/42")
     olga.get_by_role("button", name="Save").click()
     expect(pia.get_by_role("complementary")).to_contain_text("+39 333 123 9999", timeout=10_000)
+    expect(pia.get_by_role("complementary")).to_contain_text("gold")
+    expect(pia.get_by_role("complementary").get_by_role("link", name="Open in the CRM")).to_have_attribute(
+        "href", "https://crm.example.com/contacts/42")
     shot(pia, "agent-contact-live")
 
 
@@ -419,3 +427,22 @@ def test_an_ended_session_signs_in_again_to_the_same_conversation(server, team, 
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("list", name="Messages")).to_contain_text("Still there?")
     expect(page.get_by_role("region", name="Conversation").get_by_role("heading", name=re.compile("Sally Session"))).to_be_visible()
+
+
+def test_a_voice_message_is_recorded_heard_and_sent(server, team, new_page):
+    c = handoff(server, team["desk"], "Vera Voice", "Can you send me a voice note?")
+    take(server, c, "olga@example.com")
+    page = new_page()
+    sign_in(page, server, "olga@example.com")
+    page.get_by_role("option", name=re.compile("Vera Voice")).click()
+    page.get_by_role("button", name="Record").click()
+    expect(page.get_by_role("status").filter(has_text="Recording")).to_be_visible()
+    page.wait_for_timeout(1200)
+    page.get_by_role("button", name="Stop").click()
+    expect(page.get_by_label("Your voice message")).to_be_visible()
+    page.get_by_role("button", name="Add to the message").click()
+    expect(page.get_by_role("list", name="Files for this message")).to_contain_text("voice-message")
+    page.get_by_role("button", name="Send").click()
+    timeline = page.get_by_role("list", name="Messages")
+    expect(timeline.locator("audio")).to_have_count(1)
+    shot(page, "agent-voice")
