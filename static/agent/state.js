@@ -30,7 +30,7 @@ export const timelineLoading = signal(false);
 /** Conversations offered to me, waiting for an answer. */
 export const offers = signal([]);
 /** Inboxes, users and wrap-up reasons by id, for names. */
-export const directory = signal({ inboxes: {}, users: {}, labels: {}, wrapUps: [] });
+export const directory = signal({ inboxes: {}, users: {}, labels: {}, teams: {}, wrapUps: [] });
 /** The event stream's state: connecting, open, down, reconnecting, ended. */
 export const connection = signal('connecting');
 /** Bumped when the open conversation's contact changes (someone edited the card). */
@@ -64,7 +64,7 @@ export function listQuery(name) {
   }
   if (name === view.value) {
     for (const [k, v] of Object.entries(filters.value)) {
-      if (!k.endsWith('_day') && !(k === 'status' && name === 'closed')) q.set(k, v);
+      if (v && !k.endsWith('_day') && k !== 'dates' && !(k === 'status' && name === 'closed')) q.set(k, v);
     }
   }
   return q;
@@ -129,17 +129,20 @@ export async function loadOffers() {
 
 export async function loadDirectory() {
   const none = () => ({ items: [] });
-  const [inboxes, users, labels, wrapUps] = await Promise.all([
+  // Agents may not list users: the directory then has none (names come from elsewhere).
+  const [inboxes, users, labels, wrapUps, teams] = await Promise.all([
     api('GET', '/api/v1/inboxes').catch(none),
-    api('GET', '/api/v1/users?limit=500').catch(none),
+    me.value?.role === 'agent' ? none() : api('GET', '/api/v1/users?limit=500').catch(none),
     api('GET', '/api/v1/labels').catch(none),
     api('GET', '/api/v1/wrap-up-reasons').catch(none),
+    api('GET', '/api/v1/teams').catch(none),
   ]);
   const byId = (list) => Object.fromEntries((list.items || []).map((x) => [x.id, x]));
   directory.value = {
     inboxes: byId(inboxes),
     users: byId(users),
     labels: byId(labels),
+    teams: byId(teams),
     wrapUps: wrapUps.items || [],
   };
 }

@@ -446,3 +446,22 @@ def test_a_voice_message_is_recorded_heard_and_sent(server, team, new_page):
     timeline = page.get_by_role("list", name="Messages")
     expect(timeline.locator("audio")).to_have_count(1)
     shot(page, "agent-voice")
+
+
+def test_filters_narrow_the_list(server, new_page):
+    page = new_page()
+    sign_in(page, server, "supervisor@example.com")
+    page.get_by_role("button", name=re.compile("^All")).click()
+    listbox = page.get_by_role("listbox")
+    expect(listbox.get_by_role("option").first).to_be_visible()
+    page.get_by_role("button", name="Filters").click()
+    page.get_by_label("Inbox").select_option(label="Chat Italia")
+    expect(listbox.get_by_role("option").first).to_contain_text("Chat Italia")
+    for row in listbox.get_by_role("option").all()[:10]:
+        expect(row).to_contain_text("Chat Italia")
+    page.get_by_label("Detailed status").select_option(label="Closed by the agent")
+    for row in listbox.get_by_role("option").all()[:10]:
+        expect(row).to_contain_text("Closed")
+    shot(page, "agent-filters")
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.get_by_role("button", name="Clear filters")).to_be_hidden()
