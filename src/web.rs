@@ -12,12 +12,11 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use poem::http::StatusCode;
 use poem::http::header::{
-    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, ETAG, IF_NONE_MATCH, LOCATION, VARY,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, ETAG, IF_NONE_MATCH, LOCATION, VARY,
 };
 use poem::{Endpoint, Request, Response};
 use rust_embed::RustEmbed;
@@ -54,12 +53,6 @@ fn compressible(mime: &str) -> bool {
     mime.starts_with("text/") || mime.contains("javascript") || mime.contains("json") || mime.contains("svg")
 }
 
-fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::best());
-    enc.write_all(bytes).ok()?;
-    enc.finish().ok()
-}
-
 /// The policy of a page: its inline scripts (the import map) allowed by hash.
 fn page_policy(html: &str) -> String {
     let hashes: Vec<String> = crate::http::headers::inline_script_hashes(html);
@@ -75,7 +68,8 @@ fn prepare(key: &str) -> Option<Arc<Prepared>> {
     let mime = file.metadata.mimetype().to_string();
     let csp =
         if mime.starts_with("text/html") { page_policy(&String::from_utf8_lossy(&file.data)) } else { CSP.to_string() };
-    let gzip = (compressible(&mime) && file.data.len() >= COMPRESS_FROM).then(|| gzip(&file.data)).flatten();
+    let gzip =
+        (compressible(&mime) && file.data.len() >= COMPRESS_FROM).then(|| crate::http::gzip(&file.data)).flatten();
     let prepared = Arc::new(Prepared { etag: crate::desk::hex(&hash[..16]), mime, raw: file.data, gzip, csp });
     cache().lock().ok()?.insert(hash, prepared.clone());
     Some(prepared)
@@ -86,17 +80,6 @@ pub struct StaticFiles;
 
 fn redirect(to: &str) -> Response {
     Response::builder().status(StatusCode::FOUND).header(LOCATION, to).finish()
-}
-
-fn accepts_gzip(req: &Request) -> bool {
-    req.headers().get_all(ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
-        v.split(',').any(|part| {
-            let mut it = part.split(';');
-            let name = it.next().unwrap_or_default().trim();
-            let refused = it.any(|p| p.trim().replace(' ', "") == "q=0");
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
-    })
 }
 
 impl Endpoint for StaticFiles {
@@ -114,7 +97,7 @@ impl Endpoint for StaticFiles {
             }
             return Err(poem::error::NotFoundError.into());
         };
-        let gz = file.gzip.as_ref().filter(|_| accepts_gzip(&req));
+        let gz = file.gzip.as_ref().filter(|_| crate::http::accepts_gzip(req.headers()));
         // Each representation has its own validator.
         let etag = if gz.is_some() { format!("\"{}-gz\"", file.etag) } else { format!("\"{}\"", file.etag) };
         let cache = if key.starts_with("vendor/") { "public, max-age=31536000, immutable" } else { "no-cache" };

@@ -232,6 +232,7 @@ impl<E: Endpoint> Endpoint for Layer<E> {
         let rid = request_id(&req);
         let method = req.method().clone();
         let path = req.uri().path().to_string();
+        let gzip = path.starts_with("/api/v1/") && super::compress::accepts_gzip(req.headers());
         let forwarded: Vec<&str> =
             req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
         let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
@@ -286,6 +287,7 @@ impl<E: Endpoint> Endpoint for Layer<E> {
                 resp.headers_mut().insert(REQUEST_ID, v);
             }
             super::headers::secure(&mut resp, &path);
+            let mut resp = super::compress::json(resp, gzip).await;
             if resp.status() == StatusCode::METHOD_NOT_ALLOWED
                 && !resp.headers().contains_key(ALLOW)
                 && let Some(v) = super::spec_index::allowed(&path).and_then(|m| HeaderValue::from_str(&m).ok())

@@ -3,6 +3,7 @@
 //! `serve` runs it on a bound listener until the shutdown future resolves.
 
 mod client;
+mod compress;
 pub(crate) mod headers;
 mod idempotency;
 mod middleware;
@@ -22,6 +23,7 @@ use poem::middleware::CatchPanic;
 use poem::{Endpoint, EndpointExt, Response, Route, get};
 
 pub use client::{Cidr, ClientAddr, TrustedProxies};
+pub use compress::{accepts_gzip, gzip};
 pub use idempotency::SECRET_ANSWERS;
 pub use middleware::REQUEST_ID;
 pub use server::{Limits, raise_descriptor_limit};

@@ -137,3 +137,26 @@ fn the_agent_page_preloads_every_module_it_imports() {
         );
     }
 }
+
+#[tokio::test]
+async fn api_json_is_gzipped_for_clients_that_take_it() {
+    use std::io::Read as _;
+    let h = Harness::new().await;
+    let token = h.demo("admin").await;
+    let plain = h.get("/api/v1/users?limit=50", &token).await;
+    assert_eq!(plain.status, 200);
+    assert!(plain.header("content-encoding").is_none(), "no gzip unless asked");
+    let gz = h
+        .client
+        .get("/api/v1/users?limit=50")
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await;
+    assert_eq!(gz.0.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    let bytes = gz.0.into_body().into_bytes().await.expect("body");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).expect("gzip");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).expect("json"), plain.body);
+    assert!(bytes.len() * 2 < text.len(), "{} of {} bytes", bytes.len(), text.len());
+}
