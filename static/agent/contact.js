@@ -3,7 +3,7 @@
 // `contact.updated` event); past conversations with them.
 
 import { html, useState, useEffect } from '/common/html.js';
-import { api } from '/common/api.js';
+import { api, getToken } from '/common/api.js';
 import { t, currentLang } from '/common/i18n.js';
 import { when } from '/common/format.js';
 import { describe } from './login.js';
@@ -57,6 +57,39 @@ function Edit({ contact, onSaved, onCancel }) {
   </form>`;
 }
 
+/** The files exchanged with the customer, newest first, read when the section opens. */
+function Files({ id }) {
+  const [files, setFiles] = useState(null);
+  const show = (e) => {
+    if (e.target.open && files === null) {
+      api('GET', `/api/v1/contacts/${id}/attachments`).then((l) => setFiles(l.items || []), () => setFiles([]));
+    }
+  };
+  return html`<details class="past-box" onToggle=${show}>
+    <summary><h3>${t('contact.files')}</h3></summary>
+    ${files === null ? html`<p class="muted">${t('app.loading')}</p>` : files.length === 0
+      ? html`<p class="muted">${t('contact.no_files')}</p>`
+      : html`<ul class="past">${files.map((a) => html`<li><${Download} a=${a} /></li>`)}</ul>`}
+  </details>`;
+}
+
+/** A link that fetches the file with the session's token and saves it. */
+function Download({ a }) {
+  async function save() {
+    const r = await fetch(`/api/v1/attachments/${a.id}`, { headers: { Authorization: `Bearer ${getToken()}` } });
+    if (!r.ok) return;
+    const url = URL.createObjectURL(await r.blob());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = a.filename;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+  return html`<button type="button" class="btn btn-link" onClick=${save}>${a.filename}</button>`;
+}
+
 export function ContactCard() {
   const id = s.conversation.value?.contact?.id;
   const [contact, setContact] = useState(null);
@@ -92,6 +125,7 @@ export function ContactCard() {
           ${contact.crm_url && html`<dt>${t('contact.crm')}</dt><dd><a href=${contact.crm_url} target="_blank" rel="noopener noreferrer">${t('contact.open_crm')}</a></dd>`}
         </dl>
         <button class="btn btn-secondary btn-sm" type="button" onClick=${() => setEditing(true)}>${t('action.edit')}</button>`}
+    <${Files} id=${id} />
     <details class="past-box" onToggle=${showPast}>
       <summary><h3>${t('contact.past')}</h3></summary>
       ${past === null ? html`<p class="muted">${t('app.loading')}</p>` : html`<ul class="past">

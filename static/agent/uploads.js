@@ -4,7 +4,7 @@
 // 512×512, not transparent or over 100 KB) is shown in its words, and the file left out.
 
 import { html, useState } from '/common/html.js';
-import { getToken } from '/common/api.js';
+import { api, getToken } from '/common/api.js';
 import { t } from '/common/i18n.js';
 
 function kindOf(file, forced) {
@@ -58,6 +58,8 @@ export function useUploads() {
       setFiles([]);
       setErrors([]);
     },
+    /** Adds a file already on the server (from the library). */
+    reuse: (a) => setFiles((f) => (f.some((x) => x.id === a.id) ? f : [...f, { key: a.id, name: a.filename, id: a.id }])),
     ids: () => files.filter((f) => f.id).map((f) => f.id),
     busy: () => files.some((f) => f.busy),
   };
@@ -71,7 +73,26 @@ export function Uploads({ u }) {
     ${u.errors.map((e) => html`<p class="action-error" role="alert">${e}</p>`)}`;
 }
 
-/** The attach buttons: files of any kind, or a sticker. */
+/** The library's files and stickers, to add to the next message. */
+function Library({ u }) {
+  const [items, setItems] = useState(null);
+  const [open, setOpen] = useState(false);
+  const toggle = () => {
+    setOpen(!open);
+    if (!items) api('GET', '/api/v1/library').then((l) => setItems(l.items || []), () => setItems([]));
+  };
+  return html`<span class="library">
+    <button type="button" class="btn btn-secondary btn-sm" aria-expanded=${String(open)} onClick=${toggle}>${t('upload.library')}</button>
+    ${open && html`<div class="popover card library-list" role="group" aria-label=${t('upload.library')}>
+      ${items === null && html`<p class="muted">${t('app.loading')}</p>`}
+      ${items && items.length === 0 && html`<p class="muted">${t('upload.library_empty')}</p>`}
+      ${items && items.map((a) => html`<button type="button" class="btn btn-link" onClick=${() => { u.reuse(a); setOpen(false); }}>
+        ${a.filename} <span class="muted">· ${t(`upload.kind.${a.kind}`)}</span></button>`)}
+    </div>`}
+  </span>`;
+}
+
+/** The attach buttons: files of any kind, a sticker, or a file of the library. */
 export function AttachButtons({ u }) {
   const pick = (sticker) => (e) => {
     u.add([...e.target.files], sticker ? 'sticker' : null);
@@ -80,5 +101,6 @@ export function AttachButtons({ u }) {
   return html`<label class="btn btn-secondary btn-sm attach">${t('upload.attach')}
       <input type="file" multiple class="sr-only" onChange=${pick(false)} /></label>
     <label class="btn btn-secondary btn-sm attach">${t('upload.sticker')}
-      <input type="file" accept="image/png,image/webp" class="sr-only" onChange=${pick(true)} /></label>`;
+      <input type="file" accept="image/png,image/webp" class="sr-only" onChange=${pick(true)} /></label>
+    <${Library} u=${u} />`;
 }

@@ -465,3 +465,33 @@ def test_filters_narrow_the_list(server, new_page):
     shot(page, "agent-filters")
     page.get_by_role("button", name="Clear filters").click()
     expect(page.get_by_role("button", name="Clear filters")).to_be_hidden()
+
+
+def test_a_library_file_is_sent_and_listed_on_the_contact_card(server, team, new_page):
+    import urllib.request
+    import uuid
+
+    # A supervisor puts a file in the library (multipart, as the API documents).
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ndocument\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"price-list.txt\"\r\n"
+            f"Content-Type: text/plain\r\n\r\nPrices 2026\r\n--{boundary}--\r\n").encode()
+    req = urllib.request.Request(server.url + "/api/v1/library", data=body, method="POST")
+    req.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    req.add_header("Authorization", "Bearer " + server.login("supervisor@example.com"))
+    assert urllib.request.urlopen(req).status == 201
+    c = handoff(server, team["desk"], "Lia Library", "Can I have your prices?")
+    take(server, c, "olga@example.com")
+    page = new_page()
+    sign_in(page, server, "olga@example.com")
+    page.get_by_role("option", name=re.compile("Lia Library")).click()
+    page.get_by_role("button", name="Library").click()
+    page.get_by_role("group", name="Library").get_by_role("button", name=re.compile("price-list.txt")).click()
+    expect(page.get_by_role("list", name="Files for this message")).to_contain_text("price-list.txt")
+    page.get_by_label("Reply to the customer").fill("Here they are")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("list", name="Messages").get_by_role("link", name="price-list.txt")).to_be_visible()
+    card = page.get_by_role("complementary")
+    card.get_by_text("Files exchanged").click()
+    expect(card.get_by_role("button", name="price-list.txt")).to_be_visible()
+    shot(page, "agent-library")
