@@ -6,6 +6,7 @@ import { html, useEffect, useRef } from '/common/html.js';
 import { t, currentLang } from '/common/i18n.js';
 import { day } from '/common/format.js';
 import { Entry, Time } from './entry.js';
+import { systemText } from './system.js';
 import { today } from './clock.js';
 import { Composer } from './composer.js';
 import { Actions } from './actions.js';
@@ -21,7 +22,7 @@ function author(m) {
 
 function Row({ m }) {
   if (m.kind === 'system') {
-    return html`<li class="entry entry-system" id=${`m-${m.id}`}><span>${m.text}</span><${Time} at=${m.created_at} /></li>`;
+    return html`<li class="entry entry-system" id=${`m-${m.id}`}><span>${systemText(m)}</span><${Time} at=${m.created_at} /></li>`;
   }
   return html`<${Entry} m=${m} author=${author(m)} />`;
 }

@@ -127,7 +127,10 @@ def test_italian_and_spanish_leave_no_english_on_screen(server, new_page):
         expect(page.get_by_role("button", name=re.compile(f"^{mine}"))).to_be_visible()
         page.get_by_role("listbox").get_by_role("option").first.click()
         page.wait_for_timeout(500)
-        ui = " ".join(page.locator("nav, header, .list-head, .composer, .actions, .pane-contact h3").all_inner_texts())
+        ui = " ".join(page.locator("nav, header, .list-head, .composer, .actions, .pane-contact h3, .entry-system > span")
+                      .all_inner_texts())
+        for sentence in ["took the conversation", "handed the conversation", "Offered to", "closed the conversation"]:
+            assert sentence not in ui, f"{lang}: a system entry left in English: {ui!r}"
         for word in english:
             assert not re.search(rf"\b{re.escape(word)}\b", ui), f"{lang}: {word!r} left in {ui!r}"
         expect(page.get_by_role("button", name=signout)).to_be_visible()
