@@ -175,11 +175,11 @@ def test_a_whole_flow_by_keyboard(server, team, new_page):
     page.keyboard.press("Enter")
     offer = page.get_by_role("alertdialog", name="New conversation with Kim Keys")
     expect(offer).to_be_visible(timeout=10_000)
-    offer.get_by_role("button", name="Accept").focus()
-    page.keyboard.press("Enter")
+    page.keyboard.press("a")  # accept the offer
     box = page.get_by_label("Reply to the customer")
     expect(page.get_by_role("region", name="Conversation").get_by_role("heading", name=re.compile("Kim Keys"))).to_be_visible()
-    box.focus()
+    page.keyboard.press("r")  # to the composer
+    expect(box).to_be_focused()
     page.keyboard.type("Yes: Enter sends")
     page.keyboard.press("Control+Enter")
     page.keyboard.type("and Ctrl+Enter adds a line.")
