@@ -207,6 +207,9 @@ pub struct ConversationDto {
     pub wrap_up_reason_id: Option<String>,
     /// Messages (customer, agent, notes) in the timeline.
     pub message_count: u32,
+    /// Timeline entries of every kind, system entries included (the next entry's index):
+    /// the latest page of the timeline starts at `cursor = timeline_len - limit`.
+    pub timeline_len: u32,
     /// Messages the caller has not read.
     pub unread_count: u32,
     /// Times reopened.
@@ -323,6 +326,7 @@ impl From<ConversationView> for ConversationDto {
             closed_at: c.closed_at.map(to_time),
             wrap_up_reason_id: c.wrap_up_id,
             message_count: c.message_count,
+            timeline_len: c.timeline_len,
             unread_count: v.unread,
             reopen_count: c.reopen_count,
             transfer_count: c.transfer_count,

@@ -171,7 +171,9 @@ pub struct MessagesApi;
 impl MessagesApi {
     /// Read the timeline
     ///
-    /// Messages, notes and system events (who did what, when) in order.
+    /// Messages, notes and system events (who did what, when) in order. The cursor is the
+    /// index of the first entry to read: to read the latest entries first, start at the
+    /// conversation's `timeline_len` minus the page size, then go back page by page.
     #[oai(path = "/conversations/:id/timeline", method = "get", operation_id = "getTimeline")]
     async fn timeline(
         &self,

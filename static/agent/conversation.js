@@ -29,8 +29,28 @@ function Row({ m }) {
 
 function Timeline() {
   const entries = s.timeline.value;
+  const list = useRef(null);
   const end = useRef(null);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [entries.length, s.selectedId.value]);
+  const top = useRef(null);
+  const last = entries.length ? entries[entries.length - 1].id : '';
+  // To the end when the conversation opens or a new entry comes, not when earlier ones load.
+  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [last, s.selectedId.value]);
+  // Earlier entries load when the top comes into view; the view stays where it was.
+  useEffect(() => {
+    const el = top.current;
+    if (!el) return undefined;
+    const io = new IntersectionObserver(async (seen) => {
+      if (!seen[0].isIntersecting || !list.current) return;
+      const before = list.current.scrollHeight;
+      if (await s.loadEarlier()) {
+        requestAnimationFrame(() => {
+          if (list.current) list.current.scrollTop += list.current.scrollHeight - before;
+        });
+      }
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [s.selectedId.value, s.timelineStart.value > 0]);
   const out = [];
   const present = Date.parse(today.value) || Date.now();
   let lastDay = '';
@@ -42,7 +62,10 @@ function Timeline() {
     }
     out.push(html`<${Row} key=${m.id} m=${m} />`);
   }
-  return html`<ol class="timeline" aria-live="polite" aria-label=${t('timeline.label')}>${out}<li ref=${end} class="timeline-end"></li></ol>`;
+  return html`<ol ref=${list} class="timeline" aria-live="polite" aria-label=${t('timeline.label')}>
+    ${s.timelineStart.value > 0 && html`<li ref=${top} class="earlier" key="earlier">
+      <button type="button" class="btn btn-link" onClick=${() => s.loadEarlier()}>${t('timeline.earlier_load')}</button></li>`}
+    ${out}<li ref=${end} class="timeline-end"></li></ol>`;
 }
 
 export function ConversationPane() {

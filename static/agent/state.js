@@ -147,9 +147,14 @@ export async function loadDirectory() {
   };
 }
 
+/** Entries read when a conversation opens, and per step back. */
+const TIMELINE_PAGE = 100;
+/** The index of the first timeline entry loaded (earlier ones load on scroll). */
+export const timelineStart = signal(0);
+
 /**
- * Opens a conversation: its timeline, and the conversation itself unless the list just
- * read it (so opening from the list is one request, plus the read mark when unread).
+ * Opens a conversation: its latest timeline entries, and the conversation itself unless the
+ * list just read it (so opening from the list is one request, plus the read mark when unread).
  */
 export async function open(id) {
   const listed = items.value.find((c) => c.id === id);
@@ -169,11 +174,16 @@ export async function open(id) {
   });
   timelineLoading.value = true;
   try {
-    const [c, entries] = await Promise.all([listed || api('GET', `/api/v1/conversations/${id}`), readTimeline(id)]);
+    // The list's copy tells where the latest entries start; without it, the conversation is
+    // read first.
+    const c = listed || (await api('GET', `/api/v1/conversations/${id}`));
+    const from = Math.max(0, (c.timeline_len || 0) - TIMELINE_PAGE);
+    const entries = await readTimeline(id, from);
     if (selectedId.value !== id) return;
     batch(() => {
       conversation.value = c;
       timeline.value = entries;
+      timelineStart.value = from;
     });
     if (c.unread_count > 0) api('POST', `/api/v1/conversations/${id}/read`).catch(() => {});
   } finally {
@@ -181,17 +191,37 @@ export async function open(id) {
   }
 }
 
-/** The whole timeline, page by page (a conversation holds at most a few thousand entries). */
-async function readTimeline(id) {
+/** The timeline from entry `from` to its end, page by page. */
+async function readTimeline(id, from = 0) {
   let out = [];
-  let cursor = '';
-  for (let i = 0; i < 10; i++) {
-    const page = await api('GET', `/api/v1/conversations/${id}/timeline?limit=500${cursor}`);
+  let cursor = from;
+  for (let i = 0; i < 10 && cursor !== null; i++) {
+    const page = await api('GET', `/api/v1/conversations/${id}/timeline?limit=500&cursor=${cursor}`);
     out = out.concat(page.items);
-    if (!page.next_cursor) break;
-    cursor = `&cursor=${encodeURIComponent(page.next_cursor)}`;
+    cursor = page.next_cursor ?? null;
   }
   return out;
+}
+
+let loadingEarlier = false;
+/** Loads the page of entries before those shown; resolves to how many came. */
+export async function loadEarlier() {
+  const id = selectedId.value;
+  const start = timelineStart.value;
+  if (!id || start === 0 || loadingEarlier) return 0;
+  loadingEarlier = true;
+  try {
+    const from = Math.max(0, start - TIMELINE_PAGE);
+    const page = await api('GET', `/api/v1/conversations/${id}/timeline?limit=${start - from}&cursor=${from}`);
+    if (selectedId.value !== id) return 0;
+    batch(() => {
+      timeline.value = [...page.items.filter((m) => m.index < start), ...timeline.value];
+      timelineStart.value = from;
+    });
+    return page.items.length;
+  } finally {
+    loadingEarlier = false;
+  }
 }
 
 /** Leaves the open conversation (back to the list on a phone). */
@@ -272,7 +302,10 @@ async function checkInvitation(id) {
 
 async function refreshOpen(id) {
   try {
-    const [c, entries] = await Promise.all([api('GET', `/api/v1/conversations/${id}`), readTimeline(id)]);
+    const [c, entries] = await Promise.all([
+      api('GET', `/api/v1/conversations/${id}`),
+      readTimeline(id, timelineStart.value),
+    ]);
     if (selectedId.value !== id) return;
     batch(() => {
       conversation.value = c;

@@ -498,3 +498,26 @@ def test_a_library_file_is_sent_and_listed_on_the_contact_card(server, team, new
     card.get_by_text("Files exchanged").click()
     expect(card.get_by_role("button", name="price-list.txt")).to_be_visible()
     shot(page, "agent-library")
+
+
+def test_a_long_conversation_opens_at_its_end_and_loads_earlier_entries_on_scroll(server, team, new_page):
+    c = handoff(server, team["desk"], "Leo Longthread", "the very first line")
+    token = server.login("olga@example.com", AGENT_PASSWORD)
+    server.call("POST", f"/api/v1/conversations/{c['id']}/assign", {}, token=token)
+    for i in range(230):
+        server.call("POST", f"/api/v1/conversations/{c['id']}/messages", {"kind": "note", "text": f"note {i}"}, token=token)
+    page = new_page()
+    sign_in(page, server, "olga@example.com")
+    page.get_by_role("option", name=re.compile("Leo Longthread")).click()
+    timeline = page.get_by_role("list", name="Messages")
+    expect(timeline).to_contain_text("note 229")
+    expect(timeline.get_by_text("the very first line")).to_have_count(0)
+    expect(page.get_by_role("button", name="Earlier messages")).to_be_visible()
+    for _ in range(5):
+        if timeline.get_by_text("the very first line").count():
+            break
+        page.get_by_role("button", name="Earlier messages").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+    expect(timeline.get_by_text("the very first line")).to_have_count(1)
+    expect(timeline.get_by_text("note 100", exact=True)).to_have_count(1)
+    expect(page.get_by_role("button", name="Earlier messages")).to_have_count(0)
