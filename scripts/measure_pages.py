@@ -103,9 +103,11 @@ def main():
             rows.append(("opening a 2,000-entry conversation (its latest 100 entries)",
                          f"{(time.perf_counter() - start) * 1000:.0f} ms", f"{page.locator('.timeline > li').count()} items rendered"))
             start = time.perf_counter()
-            while page.get_by_text("nota numero 0:").count() == 0 and time.perf_counter() - start < 60:
-                page.locator(".earlier").scroll_into_view_if_needed()
+            while page.locator(".earlier").count() and time.perf_counter() - start < 60:
+                page.evaluate("document.querySelector('.timeline').scrollTop = 0")
                 page.wait_for_timeout(20)
+            first = page.get_by_text("nota numero 0:").count()
+            assert first == 1, f"the first note is shown ({first}; {page.locator('.earlier').count()} more to load)"
             rows.append(("  scrolled back to its first entry (19 more pages of 100)",
                          f"{(time.perf_counter() - start) * 1000:.0f} ms", f"{page.locator('.timeline > li').count()} items rendered"))
             ctx.close()

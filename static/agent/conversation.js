@@ -39,14 +39,20 @@ function Timeline() {
   useEffect(() => {
     const el = top.current;
     if (!el) return undefined;
+    // While the top stays in view (a short page, a fast scroll), keep loading.
+    const inView = () => {
+      const box = list.current?.getBoundingClientRect();
+      const mark = top.current?.getBoundingClientRect();
+      return Boolean(box && mark && mark.bottom >= box.top && mark.top <= box.bottom);
+    };
     const io = new IntersectionObserver(async (seen) => {
-      if (!seen[0].isIntersecting || !list.current) return;
-      const before = list.current.scrollHeight;
-      if (await s.loadEarlier()) {
-        requestAnimationFrame(() => {
-          if (list.current) list.current.scrollTop += list.current.scrollHeight - before;
-        });
-      }
+      if (!seen[0].isIntersecting) return;
+      do {
+        const before = list.current?.scrollHeight ?? 0;
+        if (!(await s.loadEarlier())) break;
+        await new Promise((done) => requestAnimationFrame(done));
+        if (list.current) list.current.scrollTop += list.current.scrollHeight - before;
+      } while (top.current && inView());
     });
     io.observe(el);
     return () => io.disconnect();
