@@ -27,36 +27,26 @@ function Row({ m }) {
   return html`<${Entry} m=${m} author=${author(m)} />`;
 }
 
+/** Pixels from the top of the timeline at which earlier entries load. */
+const NEAR_TOP = 200;
+
 function Timeline() {
   const entries = s.timeline.value;
   const list = useRef(null);
   const end = useRef(null);
-  const top = useRef(null);
   const last = entries.length ? entries[entries.length - 1].id : '';
   // To the end when the conversation opens or a new entry comes, not when earlier ones load.
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [last, s.selectedId.value]);
-  // Earlier entries load when the top comes into view; the view stays where it was.
-  useEffect(() => {
-    const el = top.current;
-    if (!el) return undefined;
-    // While the top stays in view (a short page, a fast scroll), keep loading.
-    const inView = () => {
-      const box = list.current?.getBoundingClientRect();
-      const mark = top.current?.getBoundingClientRect();
-      return Boolean(box && mark && mark.bottom >= box.top && mark.top <= box.bottom);
-    };
-    const io = new IntersectionObserver(async (seen) => {
-      if (!seen[0].isIntersecting) return;
-      do {
-        const before = list.current?.scrollHeight ?? 0;
-        if (!(await s.loadEarlier())) break;
-        await new Promise((done) => requestAnimationFrame(done));
-        if (list.current) list.current.scrollTop += list.current.scrollHeight - before;
-      } while (top.current && inView());
-    });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [s.selectedId.value, s.timelineStart.value > 0]);
+  // Earlier entries load when the list is scrolled near its top; the view stays where it was.
+  async function earlier() {
+    const el = list.current;
+    while (el && el.scrollTop < NEAR_TOP && s.timelineStart.value > 0) {
+      const before = el.scrollHeight;
+      if (!(await s.loadEarlier())) break;
+      await new Promise((done) => requestAnimationFrame(done));
+      el.scrollTop += el.scrollHeight - before;
+    }
+  }
   const out = [];
   const present = Date.parse(today.value) || Date.now();
   let lastDay = '';
@@ -68,8 +58,8 @@ function Timeline() {
     }
     out.push(html`<${Row} key=${m.id} m=${m} />`);
   }
-  return html`<ol ref=${list} class="timeline" aria-live="polite" aria-label=${t('timeline.label')}>
-    ${s.timelineStart.value > 0 && html`<li ref=${top} class="earlier" key="earlier">
+  return html`<ol ref=${list} class="timeline" aria-live="polite" aria-label=${t('timeline.label')} onScroll=${earlier}>
+    ${s.timelineStart.value > 0 && html`<li class="earlier" key="earlier">
       <button type="button" class="btn btn-link" onClick=${() => s.loadEarlier()}>${t('timeline.earlier_load')}</button></li>`}
     ${out}<li ref=${end} class="timeline-end"></li></ol>`;
 }
