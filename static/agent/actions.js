@@ -140,6 +140,8 @@ function CloseForm({ c, onDone }) {
   const [justification, setJustification] = useState('');
   const [error, setError] = useState('');
   const someoneElses = c.assignee_id && c.assignee_id !== s.me.value.id;
+  // The form opens with the reason in focus, so the keyboard can go on from there.
+  useEffect(() => document.getElementById('wrap-up')?.focus(), []);
   async function submit(e) {
     e.preventDefault();
     if (required && !reason) return setError(t('close.reason_required'));

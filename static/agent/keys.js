@@ -32,6 +32,12 @@ function move(step) {
 }
 
 function onKey(e) {
+  // Escape leaves a field (the composer keeps its draft), so the shortcuts work again; inside
+  // a dialog it is the dialog's.
+  if (e.key === 'Escape' && typing(e.target) && !e.target.closest('dialog') && !e.defaultPrevented) {
+    e.target.blur();
+    return;
+  }
   if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
   const click = (selector) => document.querySelector(selector)?.click();
   const actions = {

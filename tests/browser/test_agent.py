@@ -185,6 +185,15 @@ def test_a_whole_flow_by_keyboard(server, team, new_page):
     page.keyboard.type("and Ctrl+Enter adds a line.")
     page.keyboard.press("Enter")
     expect(page.get_by_role("list", name="Messages")).to_contain_text("Yes: Enter sends\nand Ctrl+Enter adds a line.")
+    # Escape leaves the composer; c opens the close form with the reason in focus.
+    page.keyboard.press("Escape")
+    page.keyboard.press("c")
+    reason = page.get_by_label("Wrap-up reason (required in this inbox)")
+    expect(reason).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("region", name="Conversation")).to_contain_text("Closed")
     shot(page, "agent-keyboard")
 
 
