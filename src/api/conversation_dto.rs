@@ -159,6 +159,30 @@ pub struct ContactSummary {
     pub phone: Option<String>,
 }
 
+/// The latest message of a conversation, for a list's preview.
+#[derive(Object)]
+pub struct LastMessageDto {
+    /// Customer message, agent reply or internal note.
+    pub kind: super::messages::MessageKindDto,
+    /// Its text, cut to 140 characters (with `…` when cut).
+    pub text: String,
+    /// When it was written.
+    pub created_at: OffsetDateTime,
+}
+
+/// Characters of a message a preview keeps.
+const PREVIEW_CHARS: usize = 140;
+
+impl From<crate::domain::conversation::Message> for LastMessageDto {
+    fn from(m: crate::domain::conversation::Message) -> Self {
+        let mut text: String = m.text.chars().take(PREVIEW_CHARS).collect();
+        if m.text.chars().nth(PREVIEW_CHARS).is_some() {
+            text.push('…');
+        }
+        LastMessageDto { kind: m.kind.into(), text, created_at: to_time(m.created_at) }
+    }
+}
+
 /// A conversation (ticket).
 #[derive(Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -207,6 +231,8 @@ pub struct ConversationDto {
     pub wrap_up_reason_id: Option<String>,
     /// Messages (customer, agent, notes) in the timeline.
     pub message_count: u32,
+    /// Its latest message or note (absent before the first), for a list's preview.
+    pub last_message: Option<LastMessageDto>,
     /// Timeline entries of every kind, system entries included (the next entry's index):
     /// the latest page of the timeline starts at `cursor = timeline_len - limit`.
     pub timeline_len: u32,
@@ -326,6 +352,7 @@ impl From<ConversationView> for ConversationDto {
             closed_at: c.closed_at.map(to_time),
             wrap_up_reason_id: c.wrap_up_id,
             message_count: c.message_count,
+            last_message: v.last_message.map(Into::into),
             timeline_len: c.timeline_len,
             unread_count: v.unread,
             reopen_count: c.reopen_count,

@@ -99,6 +99,19 @@ pub struct ConversationView {
     pub channel: Option<Channel>,
     /// Its metrics (F29) at the moment it was read.
     pub metrics: ConversationMetrics,
+    /// Its latest customer or agent message, or note, for the list's preview.
+    pub last_message: Option<Message>,
+}
+
+/// Timeline entries looked at, from the end, for the latest message (system entries such as
+/// "offered" and "assigned" follow the last message closely).
+const PREVIEW_LOOKBACK: u32 = 8;
+
+/// The latest message of `c` that is not a system entry, if one of the last few entries is.
+fn last_message(s: &impl Reader, c: &Conversation) -> Result<Option<Message>, DeskError> {
+    let from = c.timeline_len.saturating_sub(PREVIEW_LOOKBACK);
+    let entries = s.timeline(&c.id, from, PREVIEW_LOOKBACK as usize)?;
+    Ok(entries.into_iter().rev().find(|m| m.kind != MessageKind::System))
 }
 
 /// What a list or card shows of `c`, read at `now`.
@@ -117,6 +130,7 @@ pub(super) fn view_of(
         channel: s.inbox(&c.inbox_id)?.map(|i| i.channel),
         unread,
         metrics,
+        last_message: last_message(s, &c)?,
         conversation: c,
     })
 }

@@ -23,6 +23,15 @@ function Waiting({ since }) {
     ${duration(now.value - Date.parse(since))}</span>`;
 }
 
+/** The latest message, said as who wrote it; the subject or number before there is one. */
+function preview(c) {
+  const m = c.last_message;
+  if (!m) return c.subject || `#${c.number}`;
+  if (m.kind === 'agent') return t('list.you_wrote', { text: m.text });
+  if (m.kind === 'note') return t('list.note', { text: m.text });
+  return m.text;
+}
+
 function Item({ c, selected }) {
   const dir = s.directory.value;
   const inbox = dir.inboxes[c.inbox_id];
@@ -37,7 +46,7 @@ function Item({ c, selected }) {
       <${When} at=${c.last_message_at || c.updated_at} />
     </div>
     <div class="conv-sub">
-      <span class="conv-subject">${c.subject || `#${c.number}`}</span>
+      <span class="conv-subject" title=${c.subject || ''}>${preview(c)}</span>
       ${c.unread_count > 0 && html`<span class="badge badge-unread" aria-label=${t('list.unread', { count: c.unread_count })}>${c.unread_count}</span>`}
     </div>
     <div class="conv-meta">

@@ -63,6 +63,7 @@ def test_replies_notes_and_markup_are_text(server, team, new_page):
     box.fill("We are on it " + XSS[1])
     box.press("Enter")
     expect(timeline).to_contain_text("We are on it " + XSS[1])
+    expect(page.get_by_role("option", name=re.compile(re.escape(XSS[1])))).to_contain_text("Reply: We are on it " + XSS[1])
     page.get_by_role("radio", name="Internal note").click()
     page.get_by_label("Internal note, seen by staff only").fill("Check the refund " + XSS[0])
     page.get_by_role("button", name="Add note").click()
