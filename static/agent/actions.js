@@ -134,7 +134,9 @@ function DetailsForm({ c, onDone, onUnread }) {
 }
 
 function CloseForm({ c, onDone }) {
-  const reasons = s.directory.value.wrapUps.filter((r) => !r.archived);
+  const [find, setFind] = useState('');
+  const wanted = find.trim().toLowerCase();
+  const reasons = s.directory.value.wrapUps.filter((r) => !r.archived && (!wanted || r.name.toLowerCase().includes(wanted)));
   const required = Boolean(s.directory.value.inboxes[c.inbox_id]?.wrap_up_required);
   const [reason, setReason] = useState('');
   const [justification, setJustification] = useState('');
@@ -157,6 +159,8 @@ function CloseForm({ c, onDone }) {
   }
   return html`<form class="popover card" onSubmit=${submit} aria-label=${t('action.close')}>
     <label for="wrap-up">${required ? t('close.reason_needed') : t('close.reason')}</label>
+    <input type="search" class="find" aria-label=${t('close.find')} placeholder=${t('close.find')} value=${find}
+      onInput=${(e) => { setFind(e.target.value); setReason(''); }} />
     <select id="wrap-up" value=${reason} onChange=${(e) => setReason(e.target.value)}>
       <option value="">${required ? t('close.choose') : t('close.no_reason')}</option>
       ${reasons.map((r) => html`<option value=${r.id}>${r.name}</option>`)}

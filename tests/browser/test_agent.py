@@ -95,6 +95,8 @@ def test_a_transfer_reaches_a_colleague_live_and_closing_needs_a_reason(server, 
     pia.get_by_role("button", name="Close", exact=True).click()
     pia.get_by_role("button", name="Close conversation").click()
     expect(pia.get_by_role("alert")).to_contain_text("needs a wrap-up reason")
+    pia.get_by_label("Find a reason…").fill("solv")
+    expect(pia.get_by_label("Wrap-up reason (required in this inbox)").locator("option")).to_have_count(2)
     pia.get_by_label("Wrap-up reason (required in this inbox)").select_option(label="Solved")
     pia.get_by_role("button", name="Close conversation").click()
     conversation = pia.get_by_role("region", name="Conversation")
