@@ -14,7 +14,18 @@ export const soundOn = signal(localStorage.getItem(SOUND_KEY) !== 'off');
 export const soundBlocked = signal(false);
 let audio = null;
 
+/** Whether the person has clicked or typed in the page yet (before that, browsers keep sound off). */
+let gestured = false;
+
+/**
+ * The audio context, made at the first sound after a click or a key: browsers allow sound
+ * only then, and making one costs about 100 ms, which must not delay the desk's first paint.
+ */
 function context() {
+  if (!gestured) {
+    soundBlocked.value = true;
+    return null;
+  }
   if (!audio) {
     const Ctx = window.AudioContext || window.webkitAudioContext;
     if (!Ctx) return null;
@@ -42,8 +53,13 @@ export function chime() {
   }
 }
 
-// The first click lets sound play.
-document.addEventListener('pointerdown', () => context()?.resume().then(() => (soundBlocked.value = false)), { once: false });
+// The first click or key lets sound play.
+for (const kind of ['pointerdown', 'keydown']) {
+  document.addEventListener(kind, () => {
+    gestured = true;
+    context()?.resume().then(() => (soundBlocked.value = false));
+  });
+}
 
 export function toggleSound() {
   soundOn.value = !soundOn.value;
