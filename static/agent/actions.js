@@ -12,14 +12,29 @@ import { t } from '/common/i18n.js';
 import { describe } from './login.js';
 import * as s from './state.js';
 
-function TransferForm({ c, onDone }) {
+/** Who conversation `id` can go to (agents of its inbox, its teams), read once per form. */
+function useTargets(id, setError) {
   const [targets, setTargets] = useState(null);
+  useEffect(() => {
+    api('GET', `/api/v1/conversations/${id}/transfer-targets`).then(setTargets, (err) => setError(describe(err)));
+  }, [id]);
+  return targets;
+}
+
+/** A form's error and its submit and cancel buttons. */
+function Footer({ error, submit, onDone }) {
+  return html`${error && html`<p class="field-error" role="alert">${error}</p>`}
+    <div class="row">
+      <button class="btn btn-primary btn-sm" type="submit">${submit}</button>
+      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
+    </div>`;
+}
+
+function TransferForm({ c, onDone }) {
   const [to, setTo] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
-  useEffect(() => {
-    api('GET', `/api/v1/conversations/${c.id}/transfer-targets`).then(setTargets, (err) => setError(describe(err)));
-  }, [c.id]);
+  const targets = useTargets(c.id, setError);
   async function submit(e) {
     e.preventDefault();
     if (!to) return setError(t('transfer.pick'));
@@ -48,21 +63,14 @@ function TransferForm({ c, onDone }) {
     </select>
     <label for="transfer-note">${t('transfer.note')}</label>
     <textarea id="transfer-note" rows="2" value=${note} onInput=${(e) => setNote(e.target.value)} />
-    ${error && html`<p class="field-error" role="alert">${error}</p>`}
-    <div class="row">
-      <button class="btn btn-primary btn-sm" type="submit">${t('action.transfer')}</button>
-      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
-    </div>
+    <${Footer} error=${error} submit=${t('action.transfer')} onDone=${onDone} />
   </form>`;
 }
 
 function InviteForm({ c, onDone }) {
-  const [targets, setTargets] = useState(null);
   const [agent, setAgent] = useState('');
   const [error, setError] = useState('');
-  useEffect(() => {
-    api('GET', `/api/v1/conversations/${c.id}/transfer-targets`).then(setTargets, (err) => setError(describe(err)));
-  }, [c.id]);
+  const targets = useTargets(c.id, setError);
   async function submit(e) {
     e.preventDefault();
     if (!agent) return setError(t('conference.pick'));
@@ -81,11 +89,7 @@ function InviteForm({ c, onDone }) {
       ${targets?.agents.filter((a) => !present.has(a.id)).map((a) => html`<option value=${a.id} disabled=${a.status === 'offline'}>
         ${a.name} · ${t(`status.${a.status}`)}</option>`)}
     </select>
-    ${error && html`<p class="field-error" role="alert">${error}</p>`}
-    <div class="row">
-      <button class="btn btn-primary btn-sm" type="submit">${t('action.invite')}</button>
-      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
-    </div>
+    <${Footer} error=${error} submit=${t('action.invite')} onDone=${onDone} />
   </form>`;
 }
 
@@ -167,11 +171,7 @@ function CloseForm({ c, onDone }) {
     </select>
     ${someoneElses && html`<label for="justification">${t('close.justification')}</label>
       <textarea id="justification" rows="2" value=${justification} onInput=${(e) => setJustification(e.target.value)} />`}
-    ${error && html`<p class="field-error" role="alert">${error}</p>`}
-    <div class="row">
-      <button class="btn btn-primary btn-sm" type="submit">${t('close.confirm')}</button>
-      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
-    </div>
+    <${Footer} error=${error} submit=${t('close.confirm')} onDone=${onDone} />
   </form>`;
 }
 

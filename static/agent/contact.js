@@ -3,7 +3,9 @@
 // `contact.updated` event); past conversations with them.
 
 import { html, useState, useEffect } from '/common/html.js';
-import { api, getToken } from '/common/api.js';
+import { api } from '/common/api.js';
+import { fetchFile, saveBlob } from '/common/files.js';
+import { Field } from '/common/field.js';
 import { t, currentLang } from '/common/i18n.js';
 import { when } from '/common/format.js';
 import { describe } from './login.js';
@@ -31,14 +33,11 @@ function Edit({ contact, onSaved, onCancel }) {
       setError(describe(err));
     }
   }
-  const field = (id, label, value, set, type) => html`<div class="field">
-    <label for=${id}>${label}</label><input id=${id} type=${type} value=${value} onInput=${(e) => set(e.target.value)} />
-  </div>`;
   return html`<form onSubmit=${save}>
-    ${field('contact-name', t('contact.name'), name, setName, 'text')}
-    ${field('contact-email', t('contact.email'), email, setEmail, 'email')}
-    ${field('contact-phone', t('contact.phone'), phone, setPhone, 'tel')}
-    ${field('contact-crm', t('contact.crm_link'), crm, setCrm, 'url')}
+    <${Field} id="contact-name" label=${t('contact.name')} value=${name} set=${setName} type="text" />
+    <${Field} id="contact-email" label=${t('contact.email')} value=${email} set=${setEmail} type="email" />
+    <${Field} id="contact-phone" label=${t('contact.phone')} value=${phone} set=${setPhone} type="tel" />
+    <${Field} id="contact-crm" label=${t('contact.crm_link')} value=${crm} set=${setCrm} type="url" />
     <fieldset class="attrs">
       <legend>${t('contact.attributes')}</legend>
       ${attrs.map(([k, v], i) => html`<div class="attr-row">
@@ -75,18 +74,7 @@ function Files({ id }) {
 
 /** A link that fetches the file with the session's token and saves it. */
 function Download({ a }) {
-  async function save() {
-    const r = await fetch(`/api/v1/attachments/${a.id}`, { headers: { Authorization: `Bearer ${getToken()}` } });
-    if (!r.ok) return;
-    const url = URL.createObjectURL(await r.blob());
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = a.filename;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
+  const save = () => fetchFile(`/api/v1/attachments/${a.id}`).then((f) => saveBlob(f.blob, a.filename), () => {});
   return html`<button type="button" class="btn btn-link" onClick=${save}>${a.filename}</button>`;
 }
 

@@ -4,8 +4,8 @@
 // adds or takes back.
 
 import { html, useState, useEffect } from '/common/html.js';
-import { getToken } from '/common/api.js';
 import { api } from '/common/api.js';
+import { fetchFile } from '/common/files.js';
 import { t, currentLang } from '/common/i18n.js';
 import { clock, dateTime } from '/common/format.js';
 import * as s from './state.js';
@@ -18,13 +18,10 @@ function Attachment({ id }) {
   useEffect(() => {
     let url = null;
     let gone = false;
-    fetch(`/api/v1/attachments/${id}`, { headers: { Authorization: `Bearer ${getToken()}` } })
-      .then(async (r) => {
-        if (!r.ok) throw new Error(String(r.status));
-        const name = /filename="?([^";]+)"?/.exec(r.headers.get('Content-Disposition') || '')?.[1] || id;
-        const blob = await r.blob();
+    fetchFile(`/api/v1/attachments/${id}`)
+      .then(({ blob, name }) => {
         url = URL.createObjectURL(blob);
-        if (!gone) setFile({ url, type: blob.type, name: decodeURIComponent(name) });
+        if (!gone) setFile({ url, type: blob.type, name: name || id });
       })
       .catch(() => !gone && setFile({ error: true }));
     return () => {

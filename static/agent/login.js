@@ -4,6 +4,7 @@
 import { html, useState, useRef, useEffect } from '/common/html.js';
 import { api, setToken } from '/common/api.js';
 import { t } from '/common/i18n.js';
+import { Field } from '/common/field.js';
 
 const MIN_PASSWORD = 8;
 
@@ -107,10 +108,6 @@ export function PasswordForm({ user, known, onDone, onSignOut }) {
     }
   }
 
-  const field = (id, label, value, set, auto) => html`<div class="field">
-    <label for=${id}>${label}</label>
-    <input id=${id} type="password" autocomplete=${auto} value=${value} onInput=${(e) => set(e.target.value)} />
-  </div>`;
   return html`<main class="view view-center">
     <div class="auth">
       <${Brand} />
@@ -120,10 +117,10 @@ export function PasswordForm({ user, known, onDone, onSignOut }) {
         <${Alert} text=${error} />
         <form onSubmit=${submit} novalidate>
           <input type="email" autocomplete="username" value=${user.email} hidden readonly />
-          ${!known && field('password-current', t('password.current'), current, setCurrent, 'current-password')}
-          ${field('password-new', t('password.new'), next, setNext, 'new-password')}
+          ${!known && html`<${Field} id="password-current" label=${t('password.current')} value=${current} set=${setCurrent} type="password" autocomplete="current-password" />`}
+          <${Field} id="password-new" label=${t('password.new')} value=${next} set=${setNext} type="password" autocomplete="new-password" />
           <p class="hint">${t('password.hint')}</p>
-          ${field('password-confirm', t('password.confirm'), confirm, setConfirm, 'new-password')}
+          <${Field} id="password-confirm" label=${t('password.confirm')} value=${confirm} set=${setConfirm} type="password" autocomplete="new-password" />
           <button class="btn btn-primary btn-block" type="submit" disabled=${busy}>
             ${busy ? t('password.submitting') : t('password.submit')}
           </button>

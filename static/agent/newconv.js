@@ -6,6 +6,7 @@ import { html, useState, useEffect, useRef, signal } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
 import { describe } from './login.js';
+import { Field } from '/common/field.js';
 import * as s from './state.js';
 
 export const composing = signal(false);
@@ -48,10 +49,6 @@ export function NewConversation() {
       setBusy(false);
     }
   }
-  const field = (id, label, value, set, type = 'text') => html`<div class="field">
-    <label for=${id}>${label}</label>
-    <input id=${id} type=${type} value=${value} onInput=${(e) => set(e.target.value)} />
-  </div>`;
   return html`<dialog ref=${ref} class="help card new-conversation" aria-labelledby="new-title" onClose=${() => (composing.value = false)}>
     ${open && html`<form onSubmit=${submit}>
       <h2 id="new-title">${t('new.title')}</h2>
@@ -62,10 +59,10 @@ export function NewConversation() {
           ${inboxes.map((i) => html`<option value=${i.id}>${i.name}</option>`)}
         </select>
       </div>
-      ${field('new-name', t('contact.name'), name, setName)}
-      ${field('new-email', t('contact.email'), email, setEmail, 'email')}
-      ${field('new-phone', t('contact.phone'), phone, setPhone, 'tel')}
-      ${field('new-subject', t('details.subject'), subject, setSubject)}
+      <${Field} id="new-name" label=${t('contact.name')} value=${name} set=${setName} />
+      <${Field} id="new-email" label=${t('contact.email')} value=${email} set=${setEmail} type="email" />
+      <${Field} id="new-phone" label=${t('contact.phone')} value=${phone} set=${setPhone} type="tel" />
+      <${Field} id="new-subject" label=${t('details.subject')} value=${subject} set=${setSubject} />
       <div class="field">
         <label for="new-text">${t('new.message')}</label>
         <textarea id="new-text" rows="3" value=${text} onInput=${(e) => setText(e.target.value)} />

@@ -4,7 +4,7 @@
 // conversation's history.
 
 import { html, useState } from '/common/html.js';
-import { getToken } from '/common/api.js';
+import { fetchFile, saveBlob } from '/common/files.js';
 import { t, currentLang } from '/common/i18n.js';
 import { dateTime, duration } from '/common/format.js';
 import { describe } from './login.js';
@@ -55,20 +55,8 @@ async function download(format, setError) {
   q.delete('cursor');
   q.set('format', format);
   try {
-    const r = await fetch(`/api/v1/conversations/export?${q}`, { headers: { Authorization: `Bearer ${getToken()}` } });
-    if (!r.ok) {
-      const p = await r.json().catch(() => ({}));
-      throw Object.assign(new Error(p.detail || p.title || r.statusText), { status: r.status, detail: p.detail });
-    }
-    const name = /filename="?([^";]+)"?/.exec(r.headers.get('Content-Disposition') || '')?.[1] || `conversations.${format}`;
-    const url = URL.createObjectURL(await r.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const f = await fetchFile(`/api/v1/conversations/export?${q}`);
+    saveBlob(f.blob, f.name || `conversations.${format}`);
   } catch (err) {
     setError(describe(err));
   }

@@ -19,6 +19,16 @@ def take(server, c, email):
     server.call("POST", f"/api/v1/conversations/{c['id']}/assign", {}, token=token)
 
 
+def olga_opens(server, team, new_page, name, text):
+    """A conversation from `name` in the desk inbox, taken by Olga and open in her page."""
+    c = handoff(server, team["desk"], name, text)
+    take(server, c, "olga@example.com")
+    page = new_page()
+    sign_in(page, server, "olga@example.com")
+    page.get_by_role("option", name=re.compile(name)).click()
+    return c, page
+
+
 def test_each_role_signs_in_to_the_workspace(server, new_page):
     for email, name in [("admin@example.com", "Alex Admin"), ("supervisor@example.com", "Sofia Supervisor"),
                         ("ana@example.com", "Ana Ruiz")]:
@@ -286,11 +296,7 @@ def png(width, height):
 
 
 def test_canned_responses_attachments_reactions_and_replies(server, team, new_page):
-    c = handoff(server, team["desk"], "Ada Attach", "Here is my question about the invoice")
-    take(server, c, "olga@example.com")
-    page = new_page()
-    sign_in(page, server, "olga@example.com")
-    page.get_by_role("option", name=re.compile("Ada Attach")).click()
+    c, page = olga_opens(server, team, new_page, "Ada Attach", "Here is my question about the invoice")
     timeline = page.get_by_role("list", name="Messages")
     box = page.get_by_label("Reply to the customer")
     # A canned response: / opens the list, Enter picks, Enter sends; the server fills it.
@@ -428,11 +434,7 @@ def test_the_table_view_has_chosen_columns_and_exports_a_spreadsheet(server, new
 
 
 def test_an_ended_session_signs_in_again_to_the_same_conversation(server, team, new_page):
-    c = handoff(server, team["desk"], "Sally Session", "Still there?")
-    take(server, c, "olga@example.com")
-    page = new_page()
-    sign_in(page, server, "olga@example.com")
-    page.get_by_role("option", name=re.compile("Sally Session")).click()
+    c, page = olga_opens(server, team, new_page, "Sally Session", "Still there?")
     expect(page.get_by_role("list", name="Messages")).to_contain_text("Still there?")
     token = page.evaluate("localStorage.getItem('switchboard.token')")
     server.call("POST", "/api/v1/auth/logout", token=token)
@@ -445,11 +447,7 @@ def test_an_ended_session_signs_in_again_to_the_same_conversation(server, team, 
 
 
 def test_a_voice_message_is_recorded_heard_and_sent(server, team, new_page):
-    c = handoff(server, team["desk"], "Vera Voice", "Can you send me a voice note?")
-    take(server, c, "olga@example.com")
-    page = new_page()
-    sign_in(page, server, "olga@example.com")
-    page.get_by_role("option", name=re.compile("Vera Voice")).click()
+    c, page = olga_opens(server, team, new_page, "Vera Voice", "Can you send me a voice note?")
     page.get_by_role("button", name="Record").click()
     expect(page.get_by_role("status").filter(has_text="Recording")).to_be_visible()
     page.wait_for_timeout(1200)
@@ -495,11 +493,7 @@ def test_a_library_file_is_sent_and_listed_on_the_contact_card(server, team, new
     req.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
     req.add_header("Authorization", "Bearer " + server.login("supervisor@example.com"))
     assert urllib.request.urlopen(req).status == 201
-    c = handoff(server, team["desk"], "Lia Library", "Can I have your prices?")
-    take(server, c, "olga@example.com")
-    page = new_page()
-    sign_in(page, server, "olga@example.com")
-    page.get_by_role("option", name=re.compile("Lia Library")).click()
+    c, page = olga_opens(server, team, new_page, "Lia Library", "Can I have your prices?")
     page.get_by_role("button", name="Library").click()
     page.get_by_role("group", name="Library").get_by_role("button", name=re.compile("price-list.txt")).click()
     expect(page.get_by_role("list", name="Files for this message")).to_contain_text("price-list.txt")
