@@ -9,7 +9,7 @@
 import { html, useState, useEffect } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
-import { describe } from './login.js';
+import { describe } from '/common/problem.js';
 import * as s from './state.js';
 
 /** Who conversation `id` can go to (agents of its inbox, its teams), read once per form. */

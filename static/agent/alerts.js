@@ -110,7 +110,9 @@ export function watch() {
     const fresh = [...ids].some((id) => !seenOffers.has(id));
     seenOffers = ids;
     if (fresh) chime();
-    favicon(ids.size);
+    // Drawn when the page is idle: a badge may wait, the desk's first paint should not.
+    const n = ids.size;
+    (window.requestIdleCallback || setTimeout)(() => favicon(n));
   });
   effect(() => {
     const n = s.counts.value.unassigned?.n;

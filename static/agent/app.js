@@ -2,14 +2,19 @@
 // the first-time password form or the workspace, and keeps the workspace live through one
 // event stream per tab (see /common/sse.js).
 
+import './boot.js';
 import { html, render, signal } from '/common/html.js';
 import { api, getToken, clearToken } from '/common/api.js';
 import { pickLang, loadLang, setLang, t } from '/common/i18n.js';
 import { EventStream } from '/common/sse.js';
-import { Login, PasswordForm } from './login.js';
+import { lazy } from '/common/lazy.js';
 import { Desk } from './desk.js';
 import * as s from './state.js';
 import { loadCanned } from './canned.js';
+
+// Signing in is drawn by its own module, loaded when needed (at once when there is no session).
+const Login = lazy(() => import('./login.js'), 'Login');
+const PasswordForm = lazy(() => import('./login.js'), 'PasswordForm');
 
 /** `loading`, `login`, `password` or `desk`. */
 const screen = signal('loading');
@@ -45,16 +50,21 @@ function signedIn(user, password) {
   }
 }
 
-/** Opens the workspace for `user`: lists, offers, names, then the live stream. */
-function enter(user) {
+/** The longest the spinner waits for the first lists before the desk shows without them. */
+const FIRST_WAIT_MS = 1500;
+
+/**
+ * Opens the workspace for `user`: lists, offers, names, then the live stream. The desk shows
+ * once the names and the list are in (usually already fetched by boot.js), so it is drawn
+ * once, complete, rather than empty and then again.
+ */
+async function enter(user) {
   knownPassword.value = '';
   s.me.value = user;
+  const first = Promise.all([s.loadDirectory(), s.loadList(), s.loadCounts(), s.loadOffers(), loadCanned()]);
+  await Promise.race([first, new Promise((done) => setTimeout(done, FIRST_WAIT_MS))]);
+  if (s.me.value !== user) return; // signed out meanwhile
   screen.value = 'desk';
-  s.loadDirectory();
-  s.loadList();
-  s.loadCounts();
-  s.loadOffers();
-  loadCanned();
   const last = localStorage.getItem(s.OPEN_KEY);
   if (last) s.open(last).catch(() => s.closeConversation());
   stream?.stop();
@@ -117,6 +127,7 @@ async function switchLang(code) {
 async function start() {
   // The strings and the saved session are checked at the same time.
   const me = getToken() ? api('GET', '/api/v1/me') : null;
+  if (!me) Login.preload();
   me?.catch(() => {});
   await loadLang(pickLang());
   const root = document.getElementById('app');

@@ -5,7 +5,7 @@
 
 import { html, useState, useEffect, useRef } from '/common/html.js';
 import { t } from '/common/i18n.js';
-import { describe } from './login.js';
+import { describe } from '/common/problem.js';
 import * as s from './state.js';
 import { CannedList, CannedChosen, matches } from './canned.js';
 import { useUploads, Uploads, AttachButtons } from './uploads.js';

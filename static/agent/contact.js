@@ -7,9 +7,8 @@ import { api } from '/common/api.js';
 import { fetchFile, saveBlob } from '/common/files.js';
 import { Field } from '/common/field.js';
 import { t, currentLang } from '/common/i18n.js';
-import { when } from '/common/format.js';
-import { describe } from './login.js';
-import { initials } from './desk.js';
+import { when, initials } from '/common/format.js';
+import { describe } from '/common/problem.js';
 import { now } from './clock.js';
 import * as s from './state.js';
 

@@ -4,30 +4,25 @@
 
 import { html, useEffect } from '/common/html.js';
 import { t, currentLang, LANGS } from '/common/i18n.js';
+import { initials } from '/common/format.js';
+import { lazy } from '/common/lazy.js';
 import * as s from './state.js';
 import { ConversationList } from './list.js';
-import { ConversationPane } from './conversation.js';
-import { ContactCard } from './contact.js';
 import { Offers } from './offers.js';
-import { SearchPane } from './search.js';
 import { Filters } from './filters.js';
-import { Table } from './table.js';
 import { Help, listen, helpOpen } from './keys.js';
 import { SoundToggle, watch } from './alerts.js';
-import { NewConversation, composing } from './newconv.js';
+
+// What the first screen does not draw loads after it (or at once, when it is asked for first).
+const ConversationPane = lazy(() => import('./conversation.js'), 'ConversationPane');
+const ContactCard = lazy(() => import('./contact.js'), 'ContactCard');
+const SearchPane = lazy(() => import('./search.js'), 'SearchPane');
+const Table = lazy(() => import('./table.js'), 'Table');
+const NewConversation = lazy(() => import('./newconv.js'), 'NewConversation');
+const LATER = [ConversationPane, ContactCard, SearchPane, Table, NewConversation];
 
 const VIEWS = ['mine', 'unassigned', 'all', 'closed', 'search'];
 const STATUSES = ['available', 'away', 'offline'];
-
-/** Up to two initials, from the first letter or digit of the first and last words. */
-export function initials(name) {
-  const firsts = String(name || '')
-    .split(/\s+/)
-    .map((w) => w.match(/[\p{L}\p{N}]/u)?.[0])
-    .filter(Boolean);
-  if (!firsts.length) return '?';
-  return (firsts[0] + (firsts.length > 1 ? firsts[firsts.length - 1] : '')).toUpperCase();
-}
 
 function StatusPicker() {
   const status = s.me.value?.status;
@@ -52,7 +47,7 @@ function StatusPicker() {
 function Nav() {
   const counts = s.counts.value;
   return html`<nav class="nav" aria-label=${t('desk.views')}>
-    <button type="button" class="btn btn-primary btn-sm new" onClick=${() => (composing.value = true)}>${t('new.button')}</button>
+    <button type="button" class="btn btn-primary btn-sm new" onClick=${() => (s.composing.value = true)}>${t('new.button')}</button>
     ${VIEWS.map((v) => {
       const c = counts[v];
       const current = s.view.value === v;
@@ -78,6 +73,10 @@ function Banner() {
   return null;
 }
 
+function Loading() {
+  return html`<div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div>`;
+}
+
 let started = false;
 
 export function Desk({ onSignOut, onLang }) {
@@ -86,6 +85,8 @@ export function Desk({ onSignOut, onLang }) {
     if (!started) {
       started = true;
       watch();
+      // The rest of the desk's code, fetched while the agent reads the list.
+      for (const part of LATER) part.preload();
     }
     return listen();
   }, []);
@@ -127,7 +128,7 @@ export function Desk({ onSignOut, onLang }) {
         ${s.view.value === 'search' ? html`<${SearchPane} />` : html`<${ConversationList} />`}
       </section>
       <section class="pane pane-conversation" aria-label=${t('conversation.label')}>
-        <${ConversationPane} />
+        <${ConversationPane} fallback=${html`<${Loading} />`} />
       </section>
       <aside class="pane pane-contact" aria-label=${t('contact.label')}>
         <${ContactCard} />

@@ -2,7 +2,7 @@
 // timer, unread badge, labels and assignee; sorted as chosen, paged by cursor as it
 // scrolls, refreshed live by state.js. Arrow keys move through it (a listbox).
 
-import { html, useEffect, useRef } from '/common/html.js';
+import { html, useEffect, useRef, useState } from '/common/html.js';
 import { t, currentLang } from '/common/i18n.js';
 import { duration, when } from '/common/format.js';
 import { now } from './clock.js';
@@ -60,10 +60,20 @@ function Item({ c, selected }) {
 }
 
 let marked = false;
+/** Rows drawn in the list's first frame (more than a screen holds); the rest come in the next. */
+const FIRST_ROWS = 16;
 
 export function ConversationList() {
   const list = s.items.value;
   const more = useRef(null);
+  // The first frame draws what the screen shows; the rest of the page follows a frame later.
+  const [whole, setWhole] = useState(false);
+  useEffect(() => {
+    if (whole) return undefined;
+    const frame = requestAnimationFrame(() => setWhole(true));
+    return () => cancelAnimationFrame(frame);
+  }, [whole]);
+  const rows = whole ? list : list.slice(0, FIRST_ROWS);
   // The desk is usable once its list shows: a mark the page figures read (scripts/measure_pages.py).
   useEffect(() => {
     if (!marked && list.length) {
@@ -104,8 +114,8 @@ export function ConversationList() {
     ${list.length === 0 && !s.listLoading.value && !s.listError.value
       ? html`<div class="empty"><p>${t(`empty.${s.view.value}`)}</p></div>`
       : html`<ul class="conv-list" role="listbox" aria-label=${t(`view.${s.view.value}`)} onKeyDown=${keys}>
-          ${list.map((c) => html`<${Item} key=${c.id} c=${c} selected=${c.id === s.selectedId.value} />`)}
+          ${rows.map((c) => html`<${Item} key=${c.id} c=${c} selected=${c.id === s.selectedId.value} />`)}
         </ul>`}
-    ${s.nextCursor.value && html`<div ref=${more} class="more">${t('app.loading')}</div>`}
+    ${whole && s.nextCursor.value && html`<div ref=${more} class="more">${t('app.loading')}</div>`}
     ${s.listLoading.value && list.length === 0 && html`<div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div>`}`;
 }

@@ -5,15 +5,10 @@ import { html, useState, useRef, useEffect } from '/common/html.js';
 import { api, setToken } from '/common/api.js';
 import { t } from '/common/i18n.js';
 import { Field } from '/common/field.js';
+import { describe } from '/common/problem.js';
 
 const MIN_PASSWORD = 8;
 
-export function describe(err) {
-  if (!err || err.network || !err.status) return t('error.network');
-  let text = err.detail || err.title || t('error.generic');
-  if (err.status === 429 && err.retryAfter != null) text += ` ${t('error.retry_after', { seconds: err.retryAfter })}`;
-  return text;
-}
 
 function Brand() {
   return html`<div class="brand brand-lg">

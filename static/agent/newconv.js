@@ -2,14 +2,12 @@
 // contact is found by email or phone, or created; the conversation lands open and assigned
 // to the agent, with the first message sent at once.
 
-import { html, useState, useEffect, useRef, signal } from '/common/html.js';
+import { html, useState, useEffect, useRef } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
-import { describe } from './login.js';
+import { describe } from '/common/problem.js';
 import { Field } from '/common/field.js';
 import * as s from './state.js';
-
-export const composing = signal(false);
 
 export function NewConversation() {
   const ref = useRef(null);
@@ -23,7 +21,7 @@ export function NewConversation() {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   // Read while rendering, so that a change renders this again.
-  const open = composing.value;
+  const open = s.composing.value;
   useEffect(() => {
     const d = ref.current;
     if (open && d && !d.open) d.showModal();
@@ -39,7 +37,7 @@ export function NewConversation() {
       const contact = { name: name.trim() || undefined, email: email.trim() || undefined, phone: phone.trim() || undefined };
       const c = await api('POST', '/api/v1/conversations', { inbox_id: inbox, contact, subject: subject.trim() });
       if (text.trim()) await api('POST', `/api/v1/conversations/${c.id}/messages`, { kind: 'reply', text });
-      composing.value = false;
+      s.composing.value = false;
       s.view.value = 'mine';
       s.loadList();
       s.open(c.id);
@@ -49,7 +47,7 @@ export function NewConversation() {
       setBusy(false);
     }
   }
-  return html`<dialog ref=${ref} class="help card new-conversation" aria-labelledby="new-title" onClose=${() => (composing.value = false)}>
+  return html`<dialog ref=${ref} class="help card new-conversation" aria-labelledby="new-title" onClose=${() => (s.composing.value = false)}>
     ${open && html`<form onSubmit=${submit}>
       <h2 id="new-title">${t('new.title')}</h2>
       <div class="field">
@@ -70,7 +68,7 @@ export function NewConversation() {
       ${error && html`<p class="field-error" role="alert">${error}</p>`}
       <div class="row">
         <button class="btn btn-primary btn-sm" type="submit" disabled=${busy}>${t('new.start')}</button>
-        <button class="btn btn-secondary btn-sm" type="button" onClick=${() => (composing.value = false)}>${t('action.cancel')}</button>
+        <button class="btn btn-secondary btn-sm" type="button" onClick=${() => (s.composing.value = false)}>${t('action.cancel')}</button>
       </div>
     </form>`}
   </dialog>`;

@@ -5,7 +5,7 @@ import { html, useState, useEffect } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
 import { duration } from '/common/format.js';
-import { describe } from './login.js';
+import { describe } from '/common/problem.js';
 import { now } from './clock.js';
 import * as s from './state.js';
 

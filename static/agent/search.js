@@ -6,7 +6,7 @@ import { html, useState } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t, currentLang } from '/common/i18n.js';
 import { when } from '/common/format.js';
-import { describe } from './login.js';
+import { describe } from '/common/problem.js';
 import { now } from './clock.js';
 import * as s from './state.js';
 

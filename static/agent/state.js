@@ -41,6 +41,8 @@ export const showingConversation = signal(false);
 export const offerCount = computed(() => offers.value.length);
 /** Conversations a colleague invited me to (conferences), not joined yet. */
 export const invitations = signal([]);
+/** Whether the new-conversation dialog is open. */
+export const composing = signal(false);
 /** The message the composer's next message replies to. */
 export const replyTo = signal(null);
 

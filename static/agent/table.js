@@ -7,7 +7,7 @@ import { html, useState } from '/common/html.js';
 import { fetchFile, saveBlob } from '/common/files.js';
 import { t, currentLang } from '/common/i18n.js';
 import { dateTime, duration } from '/common/format.js';
-import { describe } from './login.js';
+import { describe } from '/common/problem.js';
 import * as s from './state.js';
 
 const secs = (n) => (n == null ? '' : duration(n * 1000));

@@ -77,7 +77,30 @@ export function list(items, lang) {
   return cached(Intl.ListFormat, lang, { style: 'long', type: 'conjunction' }).format(items);
 }
 
+/**
+ * Makes the formatters a page uses on its first screen (times of day, short dates, plurals,
+ * relative times), so that the first render does not pay for them; a boot script calls it
+ * while the rest of the page's code still loads.
+ */
+export function warm(lang) {
+  const now = Date.now();
+  when(now, now, lang);
+  when(0, now, lang);
+  plural(1, lang);
+  relative(now, now, lang);
+}
+
 /** The plural category of `n` ("one", "other" …). */
 export function plural(n, lang) {
   return cached(Intl.PluralRules, lang, {}).select(n);
+}
+
+/** Up to two initials, from the first letter or digit of the first and last words. */
+export function initials(name) {
+  const firsts = String(name || '')
+    .split(/\s+/)
+    .map((w) => w.match(/[\p{L}\p{N}]/u)?.[0])
+    .filter(Boolean);
+  if (!firsts.length) return '?';
+  return (firsts[0] + (firsts.length > 1 ? firsts[firsts.length - 1] : '')).toUpperCase();
 }

@@ -37,10 +37,20 @@ export function pickLang() {
   return DEFAULT_LANG;
 }
 
-async function fetchStrings(code) {
-  const response = await fetch(`/i18n/${code}.json`);
-  if (!response.ok) throw new Error(`i18n ${code}: HTTP ${response.status}`);
-  return response.json();
+/** Strings being fetched or fetched, by language: a page's boot script may ask first. */
+const fetched = new Map();
+
+function fetchStrings(code) {
+  let answer = fetched.get(code);
+  if (!answer) {
+    answer = fetch(`/i18n/${code}.json`).then((response) => {
+      if (!response.ok) throw new Error(`i18n ${code}: HTTP ${response.status}`);
+      return response.json();
+    });
+    answer.catch(() => fetched.delete(code)); // a failure may be retried
+    fetched.set(code, answer);
+  }
+  return answer;
 }
 
 /** Load a language's strings and set `<html lang>`. Falls back to English. */

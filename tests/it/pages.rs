@@ -123,18 +123,107 @@ async fn pages_are_compressed_cached_and_locked_down() {
     assert!(mime.contains("javascript"), "{mime}");
 }
 
+/// The modules a page module imports: statically (`import … from '…'`, `import '…'`) and
+/// lazily (`import('…')`), as paths under `static/` (bare names through the import map).
+fn imports(path: &str, map: &[(String, String)]) -> (Vec<String>, Vec<String>) {
+    let text =
+        std::fs::read_to_string(root().join(path.trim_start_matches('/'))).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let resolve = |spec: &str| -> String {
+        if let Some((_, to)) = map.iter().find(|(name, _)| name == spec) {
+            return to.clone();
+        }
+        if spec.starts_with('/') {
+            return spec.to_string();
+        }
+        let mut parts: Vec<&str> = path.split('/').collect();
+        parts.pop();
+        for part in spec.split('/') {
+            match part {
+                "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                other => parts.push(other),
+            }
+        }
+        parts.join("/")
+    };
+    let quoted = |rest: &str| rest.split(['\'', '"']).nth(1).map(str::to_string);
+    let (mut eager, mut later) = (Vec::new(), Vec::new());
+    let code =
+        text.lines().map(str::trim).filter(|l| !l.starts_with("//") && !l.starts_with('*') && !l.starts_with("/*"));
+    for line in code {
+        if let Some(at) = line.find("import(") {
+            if let Some(spec) = quoted(&line[at..]) {
+                later.push(resolve(&spec));
+            }
+        } else if (line.starts_with("import ") || line.starts_with("export ") && line.contains(" from "))
+            && let Some(spec) =
+                line.rsplit_once(" from ").map(|(_, r)| r).or(line.strip_prefix("import ")).and_then(quoted)
+        {
+            eager.push(resolve(&spec));
+        }
+    }
+    (eager, later)
+}
+
 #[test]
-fn the_agent_page_preloads_every_module_it_imports() {
+fn the_agent_page_preloads_what_its_first_screen_imports_and_nothing_else() {
     let html = std::fs::read_to_string(root().join("agent/index.html")).expect("page");
+    let map_text =
+        html.split("<script type=\"importmap\">").nth(1).and_then(|r| r.split("</script>").next()).expect("map");
+    let map: serde_json::Value = serde_json::from_str(map_text).expect("import map");
+    let map: Vec<(String, String)> = map["imports"]
+        .as_object()
+        .expect("imports")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+        .collect();
+    let listed = |href: &str| {
+        html.contains(&format!("modulepreload\" href=\"{href}\"")) || html.contains(&format!("src=\"{href}\""))
+    };
+    // Everything app.js and boot.js import, transitively and statically, is preloaded: the
+    // first screen never waits for a second round trip.
+    let mut eager: Vec<String> = vec!["/agent/app.js".into(), "/agent/boot.js".into()];
+    let mut later = Vec::new();
+    let mut i = 0;
+    while i < eager.len() {
+        let (now, then) = imports(&eager[i], &map);
+        for m in now {
+            if !eager.contains(&m) {
+                eager.push(m);
+            }
+        }
+        later.extend(then);
+        i += 1;
+    }
+    for m in &eager {
+        assert!(listed(m), "{m} is not preloaded: opening the page would wait for it in a second round trip");
+    }
+    // What loads lazily (and only what it alone needs) is not preloaded: the first screen
+    // does not wait for it either.
+    let mut lazy_only = Vec::new();
+    let mut i = 0;
+    while i < later.len() {
+        let m = later[i].clone();
+        if !eager.contains(&m) && !lazy_only.contains(&m) {
+            let (now, then) = imports(&m, &map);
+            later.extend(now);
+            later.extend(then);
+            lazy_only.push(m);
+        }
+        i += 1;
+    }
+    assert!(lazy_only.contains(&"/agent/conversation.js".to_string()), "{lazy_only:?}");
+    for m in &lazy_only {
+        assert!(!listed(m), "{m} loads after the first screen, yet the page preloads it");
+    }
+    // And every module of the page is one or the other.
     let mut all = Vec::new();
     files(&root().join("agent"), &mut all);
     for path in all.iter().filter(|p| p.extension().is_some_and(|e| e == "js")) {
-        let name = path.file_name().expect("name").to_string_lossy();
-        let href = format!("/agent/{name}");
-        assert!(
-            html.contains(&format!("modulepreload\" href=\"{href}\"")) || html.contains(&format!("src=\"{href}\"")),
-            "{href} is not preloaded: opening the page would wait for it in a second round trip"
-        );
+        let href = format!("/agent/{}", path.file_name().expect("name").to_string_lossy());
+        assert!(eager.contains(&href) || lazy_only.contains(&href), "{href} is never imported");
     }
 }
 
