@@ -74,6 +74,9 @@ pub struct MessageDto {
     pub text: String,
     /// System entries: the event (`assigned`, `closed`, `reopened` …).
     pub event: Option<String>,
+    /// System entries: what `text` says, as a sentence and its parts, for pages to say it in
+    /// their own language (absent on entries written before Switchboard kept it).
+    pub says: Option<SaysDto>,
     /// The message this one replies to.
     pub reply_to: Option<String>,
     /// Attachment ids.
@@ -101,12 +104,24 @@ impl From<Message> for MessageDto {
             author_id,
             text: m.text,
             event: m.event,
+            says: m.says.map(|s| SaysDto { key: s.key, parts: s.parts }),
             reply_to: m.reply_to,
             attachments: m.attachments,
             reactions: m.reactions,
             created_at: to_time(m.created_at),
         }
     }
+}
+
+/// What a system entry says: the key of a sentence and its parts.
+#[derive(Object)]
+pub struct SaysDto {
+    /// The sentence: the pages say it with their string `system.{key}` (`took`, `assigned`,
+    /// `closed`, `transferred`, `transferred_team`, `offered`, `rona`, `withdrawn_away` …).
+    pub key: String,
+    /// The parts the sentence names: `who`, `to`, `labels`, `subject`, `priority` (a priority
+    /// code), and `reason` and `note`, which follow the sentence as " (reason)" and ": note".
+    pub parts: BTreeMap<String, String>,
 }
 
 /// A page of timeline entries.

@@ -118,7 +118,8 @@ impl Thread {
 
     fn system(&mut self, v: &Viewer, entries: Vec<lifecycle::Entry>, at: Timestamp) {
         for e in entries {
-            self.push(MessageKind::System, Author::User { id: v.id.clone() }, e.text, Some(e.event), at);
+            let m = self.c.next_system_entry(Author::User { id: v.id.clone() }, e, at);
+            self.messages.push(m);
         }
     }
 }

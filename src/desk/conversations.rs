@@ -12,6 +12,7 @@ use crate::domain::conversation::{
 };
 use crate::domain::lifecycle::{Entry, Refusal, Viewer, can_see};
 use crate::domain::metrics::ConversationMetrics;
+use crate::domain::says::Says;
 use crate::domain::workspace::Channel;
 use crate::domain::{EventKind, Timestamp};
 use crate::store::{
@@ -75,9 +76,23 @@ pub(super) fn append_entries(
     now: Timestamp,
 ) -> Result<(), DeskError> {
     for e in entries {
-        append(ch, c, MessageKind::System, Author::User { id: who.to_string() }, e.text, Some(e.event), now)?;
+        append_system(ch, c, Author::User { id: who.to_string() }, e, now)?;
     }
     Ok(())
+}
+
+/// Appends one system entry by `author`.
+pub(super) fn append_system(
+    ch: &mut Changes,
+    c: &mut Conversation,
+    author: Author,
+    e: Entry,
+    now: Timestamp,
+) -> Result<Message, DeskError> {
+    let m = c.next_system_entry(author, e, now);
+    put_message(ch, &m)?;
+    ch.event(EventKind::MessageCreated { conversation_id: c.id.clone(), message_id: m.id.clone(), kind: m.kind });
+    Ok(m)
 }
 
 /// Marks everything the user can see as read for them.
@@ -356,27 +371,18 @@ impl Desk {
                         c.message_count += 1;
                         c.last_message_at = Some(now);
                     }
-                    let text = format!("{bot} handed the conversation over to the team");
-                    append(
+                    let says = Says::new("handed_off").with("who", &bot);
+                    append_system(
                         &mut ch,
                         &mut c,
-                        MessageKind::System,
                         Author::Bot { name: bot },
-                        text,
-                        Some("handed_off"),
+                        Entry { event: "handed_off", says },
                         now,
                     )?;
                 } else {
-                    let text = format!("{} started the conversation", caller.user.name);
-                    append(
-                        &mut ch,
-                        &mut c,
-                        MessageKind::System,
-                        Author::User { id: caller.user.id.clone() },
-                        text,
-                        Some("created"),
-                        now,
-                    )?;
+                    let says = Says::new("started").with("who", &caller.user.name);
+                    let author = Author::User { id: caller.user.id.clone() };
+                    append_system(&mut ch, &mut c, author, Entry { event: "created", says }, now)?;
                 }
                 put_conversation(&mut ch, &c, None)?;
                 Ok::<_, DeskError>((ch, c.id))

@@ -7,6 +7,7 @@ use super::conversations::{ConversationView, append_entries, check_labels, refus
 use super::{Desk, DeskError, Principal};
 use crate::domain::conversation::{Conversation, Priority};
 use crate::domain::lifecycle::{self, Entry, Viewer};
+use crate::domain::says::Says;
 use crate::domain::{EventKind, Role};
 use crate::store::{
     Changes, ConversationReads, ReadMark, Staged, UserReads, WorkspaceReads, put_conversation, put_read_mark,
@@ -216,6 +217,7 @@ impl Desk {
             return Err(DeskError::field("subject", "must be at most 200 characters"));
         }
         self.step(who, id, "updated", false, move |s, _, v, c| {
+            // One entry per change, each a sentence of its own.
             let mut said = Vec::new();
             if let Some(labels) = patch.labels {
                 let labels = check_labels(s, &labels)?;
@@ -223,26 +225,22 @@ impl Desk {
                     let names: Vec<String> =
                         labels.iter().filter_map(|l| s.label(l).ok().flatten().map(|l| l.name)).collect();
                     said.push(if names.is_empty() {
-                        "removed every label".to_string()
+                        Says::new("labels_removed").with("who", &v.name)
                     } else {
-                        format!("set the labels to {}", names.join(", "))
+                        Says::new("labels_set").with("who", &v.name).with("labels", names.join(", "))
                     });
                     c.labels = labels;
                 }
             }
             if let Some(subject) = patch.subject.map(|s| s.trim().to_string()).filter(|s| *s != c.subject) {
-                said.push(format!("changed the subject to {subject:?}"));
+                said.push(Says::new("subject_changed").with("who", &v.name).with("subject", &subject));
                 c.subject = subject;
             }
             if let Some(p) = patch.priority.filter(|p| *p != c.priority) {
-                said.push(format!("set the priority to {}", format!("{p:?}").to_lowercase()));
+                said.push(Says::new("priority_set").with("who", &v.name).with("priority", p.as_str()));
                 c.priority = p;
             }
-            Ok(if said.is_empty() {
-                Vec::new()
-            } else {
-                vec![Entry { event: "updated", text: format!("{} {}", v.name, said.join(", ")) }]
-            })
+            Ok(said.into_iter().map(|says| Entry { event: "updated", says }).collect())
         })
         .await
     }

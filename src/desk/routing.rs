@@ -12,11 +12,11 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 
-use super::conversations::append;
+use super::conversations::append_system;
 use super::{Desk, DeskError};
-use crate::domain::conversation::{Author, Conversation, MessageKind, Sort, Status};
+use crate::domain::conversation::{Author, Conversation, Sort, Status};
 use crate::domain::lifecycle::Entry;
-use crate::domain::routing::{self, Candidate};
+use crate::domain::routing::{self, Candidate, Withdrawal};
 use crate::domain::workspace::{AssignmentMode, Inbox, Team};
 use crate::domain::{Actor, AgentStatus, EventKind, OfferOutcome, Timestamp, User, handover};
 use crate::store::{
@@ -101,7 +101,7 @@ impl<R: Reader> Work<'_, R> {
         let now = self.now;
         let Some((_, c)) = self.convs.get_mut(id) else { return Ok(()) };
         for e in entries {
-            append(&mut self.ch, c, MessageKind::System, Author::System, e.text, Some(e.event), now)?;
+            append_system(&mut self.ch, c, Author::System, e, now)?;
         }
         self.ch.event(EventKind::ConversationChanged {
             conversation_id: id.to_string(),
@@ -151,9 +151,9 @@ impl<R: Reader> Work<'_, R> {
         for (agent, id) in self.r.offers_held(BATCH * 4)? {
             let why = match self.user(&agent)? {
                 Some(u) if u.active && u.status == AgentStatus::Available => continue,
-                Some(u) if !u.active => format!("{} was deactivated", u.name),
-                Some(u) => format!("{} is {}", u.name, status_word(u.status)),
-                None => "the agent no longer exists".to_string(),
+                Some(u) if !u.active => Withdrawal::Deactivated,
+                Some(u) => Withdrawal::Status(u.status),
+                None => Withdrawal::Gone,
             };
             let name = self.name_of(&agent)?;
             let now = self.now;
@@ -161,7 +161,7 @@ impl<R: Reader> Work<'_, R> {
             if !held {
                 continue;
             }
-            let Some(entries) = self.conv(&id)?.and_then(|c| routing::withdraw(c, &name, &why, now)) else { continue };
+            let Some(entries) = self.conv(&id)?.and_then(|c| routing::withdraw(c, &name, why, now)) else { continue };
             self.ch.event(EventKind::OfferEnded {
                 conversation_id: id.clone(),
                 agent_id: agent,
@@ -303,16 +303,6 @@ impl<R: Reader> Work<'_, R> {
             }
         }
         Ok((self.ch, self.done))
-    }
-}
-
-/// A status as a word for sentences.
-pub(super) fn status_word(s: AgentStatus) -> &'static str {
-    match s {
-        AgentStatus::Available => "available",
-        AgentStatus::Away => "away",
-        AgentStatus::Offline => "offline",
-        AgentStatus::Rona => "in RONA (missed an offer)",
     }
 }
 

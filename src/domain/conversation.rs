@@ -276,12 +276,20 @@ impl Conversation {
             author,
             text,
             event: event.map(str::to_string),
+            says: None,
             reply_to: None,
             attachments: Vec::new(),
             reactions: BTreeMap::new(),
             created_at: at,
         };
         self.timeline_len += 1;
+        m
+    }
+
+    /// Adds a system entry saying `e`, by `author`, at the end of the timeline.
+    pub fn next_system_entry(&mut self, author: Author, e: super::lifecycle::Entry, at: Timestamp) -> Message {
+        let mut m = self.next_entry(MessageKind::System, author, e.text(), Some(e.event), at);
+        m.says = Some(e.says);
         m
     }
 
@@ -346,6 +354,9 @@ pub struct Message {
     /// For system entries: the event's machine name (`assigned`, `closed` …).
     #[serde(default)]
     pub event: Option<String>,
+    /// For system entries: the sentence and its parts, for pages to say in their language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub says: Option<super::says::Says>,
     /// The message this one replies to.
     pub reply_to: Option<String>,
     /// Attachment ids.

@@ -4,6 +4,7 @@
 use super::conversation::{Conversation, Detailed, Status};
 use super::lifecycle::{Entry, Refusal, Viewer, add_participant, entry, must_be_online, set_status};
 use super::routing::{self, Candidate};
+use super::says::Says;
 use super::{AgentStatus, Timestamp};
 
 /// The owner, or a supervisor, of an accepted conversation that is not closed.
@@ -25,13 +26,6 @@ fn may_hand_over(c: &Conversation, v: &Viewer, action: &str) -> Result<(), Refus
         )));
     }
     Ok(())
-}
-
-fn with_note(mut text: String, note: Option<&str>) -> String {
-    if let Some(n) = note {
-        text.push_str(&format!(": {n}"));
-    }
-    text
 }
 
 /// Why `target` cannot receive an offer now, if they cannot.
@@ -70,7 +64,10 @@ pub fn transfer_to_agent(
     routing::offer_transfer(c, target, &v.id, note.map(str::to_string), deadline, now);
     c.transfer_count += 1;
     end_conference_quietly(c);
-    Ok(entry("transferred", with_note(format!("{} transferred the conversation to {}", v.name, target.name), note)))
+    Ok(entry(
+        "transferred",
+        Says::new("transferred").with("who", &v.name).with("to", &target.name).with_some("note", note),
+    ))
 }
 
 /// Transfers to a team: the conversation waits in that team's queue (F23).
@@ -93,7 +90,7 @@ pub fn transfer_to_team(
     c.updated_at = now;
     Ok(entry(
         "transferred",
-        with_note(format!("{} transferred the conversation to the team {team_name}", v.name), note),
+        Says::new("transferred_team").with("who", &v.name).with("to", team_name).with_some("note", note),
     ))
 }
 
@@ -119,7 +116,7 @@ pub fn invite(c: &mut Conversation, v: &Viewer, target: &Candidate, now: Timesta
     }
     c.invited.push(target.id.clone());
     c.updated_at = now;
-    Ok(entry("conference_invited", format!("{} invited {} to the conversation", v.name, target.name)))
+    Ok(entry("conference_invited", Says::new("invited").with("who", &v.name).with("to", &target.name)))
 }
 
 /// The invited agent joins: they can read and reply (F24).
@@ -135,7 +132,7 @@ pub fn join(c: &mut Conversation, v: &Viewer, now: Timestamp) -> Result<Vec<Entr
     c.conference.push(v.id.clone());
     add_participant(c, &v.id);
     c.updated_at = now;
-    Ok(entry("conference_joined", format!("{} joined the conversation", v.name)))
+    Ok(entry("conference_joined", Says::new("joined").with("who", &v.name)))
 }
 
 /// The owner (or a supervisor) ends the conference: its members and invitees leave.
@@ -146,7 +143,7 @@ pub fn end_conference(c: &mut Conversation, v: &Viewer, now: Timestamp) -> Resul
     }
     end_conference_quietly(c);
     c.updated_at = now;
-    Ok(entry("conference_ended", format!("{} ended the conference", v.name)))
+    Ok(entry("conference_ended", Says::new("conference_ended").with("who", &v.name)))
 }
 
 /// Since when `c` counts as idle for auto-close (F9), when it may close on its own: answered
@@ -173,7 +170,7 @@ pub fn auto_close(c: &mut Conversation, idle_secs: u32, now: Timestamp) -> Optio
     c.closed_at = Some(now);
     c.waiting_since = None;
     c.updated_at = now;
-    Some(entry("closed", "Closed automatically after no activity".into()))
+    Some(entry("closed", Says::new("auto_closed")))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 pub const MAX_JUSTIFICATION: usize = 2000;
 
 use super::conversation::{Conversation, Detailed, Status};
+use super::says::Says;
 use super::{AgentStatus, Role, Timestamp};
 
 /// The person acting, as the rules need them.
@@ -45,17 +46,24 @@ pub enum Refusal {
     Invalid(&'static str, String),
 }
 
-/// A system entry for the timeline: the event's machine name and a sentence for people.
+/// A system entry for the timeline: the event's machine name and what it says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     /// Machine name, e.g. `assigned`.
     pub event: &'static str,
-    /// What happened, e.g. "Ana Ruiz took the conversation".
-    pub text: String,
+    /// What happened, e.g. `took` with `who` = "Ana Ruiz".
+    pub says: Says,
 }
 
-pub(super) fn entry(event: &'static str, text: String) -> Vec<Entry> {
-    vec![Entry { event, text }]
+impl Entry {
+    /// What happened in English, e.g. "Ana Ruiz took the conversation".
+    pub fn text(&self) -> String {
+        self.says.english()
+    }
+}
+
+pub(crate) fn entry(event: &'static str, says: Says) -> Vec<Entry> {
+    vec![Entry { event, says }]
 }
 
 pub use super::visibility::can_see;
@@ -130,12 +138,12 @@ pub fn assign(
         set_status(c, Status::Open, now);
     }
     c.updated_at = now;
-    let text = if to == v.id {
-        format!("{} took the conversation", v.name)
+    let says = if to == v.id {
+        Says::new("took").with("who", &v.name)
     } else {
-        format!("{} assigned the conversation to {to_name}", v.name)
+        Says::new("assigned").with("who", &v.name).with("to", to_name)
     };
-    Ok(entry("assigned", text))
+    Ok(entry("assigned", says))
 }
 
 /// Puts an assigned conversation back in the queue.
@@ -151,7 +159,7 @@ pub fn unassign(c: &mut Conversation, v: &Viewer, now: Timestamp) -> Result<Vec<
     c.assignee = None;
     set_status(c, Status::Queued, now);
     c.updated_at = now;
-    Ok(entry("unassigned", format!("{} put the conversation back in the queue", v.name)))
+    Ok(entry("unassigned", Says::new("unassigned").with("who", &v.name)))
 }
 
 /// A customer wrote: the conversation waits for an agent again.
@@ -242,14 +250,11 @@ pub fn close(
     c.wrap_up_id = wrap_up.map(|(id, _)| id.to_string());
     c.close_justification = justification.map(str::to_string);
     c.updated_at = now;
-    let mut text = format!("{} closed the conversation", v.name);
-    if let Some((_, name)) = wrap_up {
-        text.push_str(&format!(" ({name})"));
-    }
-    if let Some(j) = justification {
-        text.push_str(&format!(": {j}"));
-    }
-    Ok(entry("closed", text))
+    let says = Says::new("closed")
+        .with("who", &v.name)
+        .with_some("reason", wrap_up.map(|(_, name)| name))
+        .with_some("note", justification);
+    Ok(entry("closed", says))
 }
 
 /// Whether bulk close may close `c`: never one in progress (F8).
@@ -277,7 +282,7 @@ pub fn reopen(c: &mut Conversation, v: &Viewer, now: Timestamp) -> Result<Vec<En
     c.close_justification = None;
     c.reopen_count += 1;
     c.updated_at = now;
-    Ok(entry("reopened", format!("{} reopened the conversation", v.name)))
+    Ok(entry("reopened", Says::new("reopened").with("who", &v.name)))
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod monitor;
 pub mod report;
 pub mod routing;
+pub mod says;
 pub mod throttle;
 pub mod time;
 pub mod user;

@@ -4,6 +4,7 @@
 
 use super::conversation::{Conversation, Offer, Skip, Status, TransferInfo};
 use super::lifecycle::{Entry, Refusal, Viewer, add_participant, entry, must_be_online, set_status};
+use super::says::Says;
 use super::workspace::AssignmentMode;
 use super::{AgentStatus, Timestamp};
 
@@ -90,7 +91,7 @@ pub fn offer(
     c.offer = Some(Offer { agent_id: agent.id.clone(), offered_at: now, deadline, transfer: None });
     set_status(c, Status::Offered, now);
     c.updated_at = now;
-    entry("offered", format!("Offered to {}", agent.name))
+    entry("offered", Says::new("offered").with("to", &agent.name))
 }
 
 fn own_offer<'a>(c: &'a Conversation, v: &Viewer, now: Timestamp) -> Result<&'a Offer, Refusal> {
@@ -115,11 +116,8 @@ pub fn accept(c: &mut Conversation, v: &Viewer, now: Timestamp) -> Result<Vec<En
     c.accepted_at.get_or_insert(now);
     set_status(c, Status::Open, now);
     c.updated_at = now;
-    let text = match transfer {
-        Some(_) => format!("{} accepted the transfer", v.name),
-        None => format!("{} accepted the conversation", v.name),
-    };
-    Ok(entry("accepted", text))
+    let key = if transfer.is_some() { "accepted_transfer" } else { "accepted" };
+    Ok(entry("accepted", Says::new(key).with("who", &v.name)))
 }
 
 /// Puts an offered conversation back in the queue, remembering who was skipped.
@@ -135,7 +133,7 @@ fn requeue(c: &mut Conversation, agent_id: &str, now: Timestamp) {
 pub fn decline(c: &mut Conversation, v: &Viewer, now: Timestamp) -> Result<Vec<Entry>, Refusal> {
     own_offer(c, v, now)?;
     requeue(c, &v.id, now);
-    Ok(entry("declined", format!("{} declined the offer", v.name)))
+    Ok(entry("declined", Says::new("declined").with("who", &v.name)))
 }
 
 /// The deadline passed unanswered (F22): back to the queue; the caller sets the agent `rona`.
@@ -144,17 +142,39 @@ pub fn expire(c: &mut Conversation, agent_name: &str, now: Timestamp) -> Option<
     let o = c.offer.clone().filter(|o| o.deadline <= now)?;
     requeue(c, &o.agent_id, now);
     c.rona_count += 1;
-    Some((
-        o.agent_id,
-        entry("rona", format!("{agent_name} did not answer the offer in time (RONA); back in the queue")),
-    ))
+    Some((o.agent_id, entry("rona", Says::new("rona").with("who", agent_name))))
+}
+
+/// Why an offer is withdrawn before its deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Withdrawal {
+    /// The agent is no longer available (away, offline, RONA).
+    Status(AgentStatus),
+    /// The agent's account was deactivated.
+    Deactivated,
+    /// The agent no longer exists.
+    Gone,
+}
+
+impl Withdrawal {
+    /// The sentence that says it (`system.withdrawn_…`).
+    fn key(self) -> &'static str {
+        match self {
+            Withdrawal::Status(AgentStatus::Away) => "withdrawn_away",
+            Withdrawal::Status(AgentStatus::Offline) => "withdrawn_offline",
+            Withdrawal::Status(AgentStatus::Rona) => "withdrawn_rona",
+            // Never withdrawn for being available; said as gone if it were.
+            Withdrawal::Status(AgentStatus::Available) | Withdrawal::Gone => "withdrawn_gone",
+            Withdrawal::Deactivated => "withdrawn_deactivated",
+        }
+    }
 }
 
 /// The offered agent can no longer take it (away, offline, deactivated): back to the queue.
-pub fn withdraw(c: &mut Conversation, agent_name: &str, why: &str, now: Timestamp) -> Option<Vec<Entry>> {
+pub fn withdraw(c: &mut Conversation, agent_name: &str, why: Withdrawal, now: Timestamp) -> Option<Vec<Entry>> {
     let o = c.offer.clone()?;
     requeue(c, &o.agent_id, now);
-    Some(entry("offer_withdrawn", format!("Offer to {agent_name} withdrawn: {why}")))
+    Some(entry("offer_withdrawn", Says::new(why.key()).with("to", agent_name)))
 }
 
 /// Offers a conversation to a specific agent as a transfer (F23).

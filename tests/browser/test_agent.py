@@ -8,7 +8,7 @@ import time
 
 from playwright.sync_api import expect
 
-from conftest import AGENT_PASSWORD, Server, handoff, shot, sign_in
+from conftest import AGENT_PASSWORD, ROOT, Server, handoff, shot, sign_in
 
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b>bold?</b>"]
 
@@ -39,6 +39,23 @@ def test_each_role_signs_in_to_the_workspace(server, new_page):
         shot(page, f"agent-signed-in-{email.split('@')[0]}")
         page.get_by_role("button", name="Sign out").click()
         expect(page.get_by_role("status")).to_contain_text("You have signed out.")
+
+
+def test_a_reload_asks_the_api_for_nothing_twice(server, new_page):
+    """boot.js starts the desk's first requests while the page's code loads; the desk takes
+    those answers instead of asking again, so each path is requested once."""
+    page = new_page()
+    sign_in(page, server, "ana@example.com")
+    asked = []
+    page.on("request", lambda r: "/api/v1/" in r.url and asked.append(r.url.split("/api/v1/")[1]))
+    page.reload()
+    expect(page.get_by_role("listbox").get_by_role("option").first).to_be_visible()
+    page.wait_for_timeout(1000)
+    firsts = [a for a in asked if not a.startswith("events") and not re.search(r"/timeline\?limit=6$", a)]
+    assert len(firsts) == len(set(firsts)), f"asked twice: {sorted(a for a in firsts if firsts.count(a) > 1)}"
+    # Exactly what boot.js prefetches: a path the desk asks for differently would show here.
+    boot = re.findall(r"'/api/v1/([^']+)'", (ROOT / "static" / "agent" / "boot.js").read_text())
+    assert sorted(firsts) == sorted(boot), (firsts, boot)
 
 
 def test_an_offer_times_out_to_rona_then_is_accepted_after_going_available(server, team, new_page):
@@ -142,6 +159,8 @@ def test_italian_and_spanish_leave_no_english_on_screen(server, new_page):
         page.wait_for_timeout(500)
         ui = " ".join(page.locator("nav, header, .list-head, .composer, .actions, .pane-contact h3, .entry-system > span")
                       .all_inner_texts())
+        said = page.locator(".entry-system > span").all_inner_texts()
+        assert said and all(("conversa" in x or "Offert" in x or "Ofrecid" in x) for x in said), said
         for sentence in ["took the conversation", "handed the conversation", "Offered to", "closed the conversation"]:
             assert sentence not in ui, f"{lang}: a system entry left in English: {ui!r}"
         for word in english:

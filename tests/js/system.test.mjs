@@ -13,20 +13,39 @@ globalThis.fetch = async (url) => ({ ok: true, json: async () => strings(url.mat
 const { loadLang } = await import('../../static/common/i18n.js');
 const { systemText } = await import('../../static/agent/system.js');
 
-test('system entries are said in the page language, their names and notes kept', async () => {
+const says = (key, parts = {}) => ({ key, parts });
+
+test('system entries are said in the page language from their sentence and parts', async () => {
   await loadLang('it');
-  assert.equal(systemText({ event: 'assigned', text: 'Ana Ruiz took the conversation' }), 'Ana Ruiz ha preso la conversazione');
+  assert.equal(systemText({ text: 'Ana Ruiz took the conversation', says: says('took', { who: 'Ana Ruiz' }) }), 'Ana Ruiz ha preso la conversazione');
   assert.equal(
-    systemText({ event: 'closed', text: 'Ana Ruiz closed the conversation (Solved): customer happy' }),
+    systemText({ text: '…', says: says('closed', { who: 'Ana Ruiz', reason: 'Solved', note: 'customer happy' }) }),
     'Ana Ruiz ha chiuso la conversazione (Solved): customer happy',
   );
   assert.equal(
-    systemText({ event: 'transferred', text: 'Ana transferred the conversation to the team Support: VIP' }),
+    systemText({ text: '…', says: says('transferred_team', { who: 'Ana', to: 'Support', note: 'VIP' }) }),
     'Ana ha trasferito la conversazione al team Support: VIP',
   );
+  // A name that looks like the English sentence changes nothing.
+  assert.equal(
+    systemText({ text: '…', says: says('joined', { who: 'Bob took the conversation' }) }),
+    'Bob took the conversation è entrato nella conversazione',
+  );
+  assert.equal(systemText({ text: '…', says: says('priority_set', { who: 'Ana', priority: 'high' }) }), 'Ana ha impostato la priorità a Alta');
   await loadLang('es');
-  assert.equal(systemText({ event: 'offered', text: 'Offered to Marco Bianchi' }), 'Ofrecida a Marco Bianchi');
-  assert.equal(systemText({ event: 'something_new', text: 'A new kind of entry' }), 'A new kind of entry', 'unknown: as written');
+  assert.equal(systemText({ text: 'Offered to Marco Bianchi', says: says('offered', { to: 'Marco Bianchi' }) }), 'Ofrecida a Marco Bianchi');
+  assert.equal(systemText({ text: 'Offer to Ana withdrawn', says: says('withdrawn_away', { to: 'Ana' }) }), 'Oferta a Ana retirada: se ausentó');
+  assert.equal(systemText({ text: 'A new kind of entry', says: says('something_new') }), 'A new kind of entry', 'unknown: as written');
+  assert.equal(systemText({ text: 'Written before says existed' }), 'Written before says existed');
+});
+
+test('in English the page says exactly what the server wrote', async () => {
   await loadLang('en');
-  assert.equal(systemText({ event: 'assigned', text: 'Ana Ruiz took the conversation' }), 'Ana Ruiz took the conversation');
+  // The same examples as domain::says's unit test.
+  assert.equal(systemText({ text: '', says: says('took', { who: 'Ana Ruiz' }) }), 'Ana Ruiz took the conversation');
+  assert.equal(
+    systemText({ text: '', says: says('closed', { who: 'Ana', reason: 'Solved', note: 'all good' }) }),
+    'Ana closed the conversation (Solved): all good',
+  );
+  assert.equal(systemText({ text: '', says: says('priority_set', { who: 'Ana', priority: 'high' }) }), 'Ana set the priority to High');
 });

@@ -50,7 +50,7 @@ fn transfer_to_an_agent_offers_it_and_counts() {
         T0,
     )
     .expect("transfers");
-    assert_eq!(said[0].text, "ANA transferred the conversation to MARCO: wants a refund");
+    assert_eq!(said[0].text(), "ANA transferred the conversation to MARCO: wants a refund");
     assert_eq!((c.status, c.assignee.clone(), c.transfer_count), (Status::Offered, None, 1));
     let o = c.offer.clone().expect("offer");
     assert_eq!((o.agent_id.as_str(), o.deadline), ("marco", d));
@@ -110,7 +110,7 @@ fn conference_invite_join_and_end() {
     assert!(conflict(invite(&mut c, &ana, &cand("marco", AgentStatus::Away, 0), T0)).contains("already invited"));
     assert!(matches!(end_conference(&mut c.clone(), &marco, T0), Err(Refusal::Forbidden(_))), "only the owner ends it");
     let said = join(&mut c, &marco, T0).expect("joins");
-    assert_eq!(said[0].text, "MARCO joined the conversation");
+    assert_eq!(said[0].text(), "MARCO joined the conversation");
     assert_eq!((c.conference.clone(), c.invited.len()), (vec!["marco".to_string()], 0));
     assert!(c.participants.contains(&"marco".to_string()));
     end_conference(&mut c, &ana, T0).expect("ends");

@@ -167,7 +167,7 @@ fn effects_on_times_counts_and_owners() {
     agent_message(&mut c, &ana, Timestamp(13_000)).expect("replies");
     assert_eq!(c.first_response_at, Some(Timestamp(10_000)), "first response is kept");
     let entries = close(&mut c, &ana, Some(("wru_1", "Solved")), true, None, Timestamp(14_000)).expect("closes");
-    assert_eq!(entries[0].text, "ana closed the conversation (Solved)");
+    assert_eq!(entries[0].text(), "ana closed the conversation (Solved)");
     assert_eq!((c.closed_at, c.wrap_up_id.as_deref()), (Some(Timestamp(14_000)), Some("wru_1")));
     reopen(&mut c, &ana, Timestamp(15_000)).expect("reopens");
     assert_eq!((c.reopen_count, c.closed_at, c.wrap_up_id.clone()), (1, None, None));

@@ -124,7 +124,9 @@ fn offer_accept_decline_expire_and_withdraw() {
     assert_eq!((who.as_str(), said[0].event, missed.status, missed.rona_count), ("ana", "rona", Status::Queued, 1));
 
     let mut gone = c;
-    let said = withdraw(&mut gone, "ANA", "ANA is away", T0.plus_secs(3)).expect("withdrawn");
+    let said = withdraw(&mut gone, "ANA", Withdrawal::Status(AgentStatus::Away), T0.plus_secs(3)).expect("withdrawn");
     assert_eq!((said[0].event, gone.status), ("offer_withdrawn", Status::Queued));
-    assert!(withdraw(&mut gone, "ANA", "again", T0).is_none(), "nothing left to withdraw");
+    assert_eq!(said[0].text(), "Offer to ANA withdrawn: they went away");
+    assert_eq!((said[0].says.key.as_str(), said[0].says.parts["to"].as_str()), ("withdrawn_away", "ANA"));
+    assert!(withdraw(&mut gone, "ANA", Withdrawal::Gone, T0).is_none(), "nothing left to withdraw");
 }

@@ -12,6 +12,10 @@
 //! and creation time stores no id ([`IdRow::Derived`], one byte) and has no `message_index`
 //! entry; its creation time is kept relative to the time in the conversation id. Entries with
 //! any other id (imported, or odd) keep it.
+//!
+//! A system entry's sentence and parts ([`Says`]) follow its row in the same entry bytes: the
+//! chunk knows each entry's length, so an entry written before they existed (nothing after the
+//! row) reads as having none, and the chunk format stays 1.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +25,7 @@ use super::{ATT, CONTACT, CONV, Id, MSG, USER, from_body, message_kind_code, mes
 use crate::domain::Timestamp;
 use crate::domain::conversation::{Author, Message};
 use crate::domain::id::message_id;
+use crate::domain::says::Says;
 use crate::store::StoreError;
 
 /// Who wrote an entry (storage form of `Author`).
@@ -86,12 +91,21 @@ pub(crate) fn is_derived(m: &Message) -> bool {
 /// A timeline entry as it sits in a timeline chunk: the row without a format byte, which the
 /// chunk carries once.
 pub(crate) fn encode_entry(m: &Message) -> Result<Vec<u8>, StoreError> {
-    to_body(&message_row(m))
+    let mut bytes = to_body(&message_row(m))?;
+    if let Some(says) = &m.says {
+        bytes.extend(to_body(says)?);
+    }
+    Ok(bytes)
 }
 
 /// A timeline entry from bytes written by [`encode_entry`], its conversation and its index.
 pub(crate) fn decode_entry(conversation_id: &str, index: u32, bytes: &[u8]) -> Result<Message, StoreError> {
-    message_of(conversation_id, index, from_body(bytes)?)
+    let (row, rest): (MessageRow, &[u8]) =
+        postcard::take_from_bytes(bytes).map_err(|e| StoreError::Corrupt(format!("unreadable row: {e}")))?;
+    let says: Option<Says> = if rest.is_empty() { None } else { Some(from_body(rest)?) };
+    let mut m = message_of(conversation_id, index, row)?;
+    m.says = says;
+    Ok(m)
 }
 
 fn message_row(m: &Message) -> MessageRow {
@@ -159,6 +173,7 @@ fn message_of(conversation_id: &str, index: u32, row: MessageRow) -> Result<Mess
         author,
         text: row.text,
         event: row.event,
+        says: None,
         reply_to: row.reply_to.map(|r| r.unpack(MSG)),
         attachments: row.attachments.into_iter().map(|a| a.unpack(ATT)).collect(),
         reactions,

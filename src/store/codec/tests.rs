@@ -25,6 +25,7 @@ fn message(conversation_id: &str, id_: &str, index: u32) -> Message {
         author: Author::Contact { id: id("ct", 1) },
         text: "Hello".into(),
         event: None,
+        says: None,
         reply_to: None,
         attachments: vec![],
         reactions: BTreeMap::new(),
@@ -278,4 +279,30 @@ fn enum_codes_are_stable_and_reversible() {
     assert!(
         message_kind_of(4).is_err() && status_of(5).is_err() && agent_status_of(4).is_err() && outcome_of(4).is_err()
     );
+}
+
+#[test]
+fn a_system_entry_keeps_what_it_says_and_older_entries_read_without_it() {
+    let conv = id("cv", 2);
+    let mut m = message(&conv, &id("msg", 4), 7);
+    m.kind = MessageKind::System;
+    m.event = Some("closed".into());
+    m.says = Some(
+        crate::domain::says::Says::new("closed")
+            .with("who", "Ana Ruiz")
+            .with("reason", "Risolto")
+            .with("note", "ok 😀"),
+    );
+    m.text = "Ana Ruiz closed the conversation (Risolto): ok 😀".into();
+    assert_eq!(round_trip(&m), m);
+    // An entry written before `says` existed is its row alone, and reads as saying nothing.
+    let mut older = m.clone();
+    older.says = None;
+    let bytes = encode_entry(&older).expect("encodes");
+    assert!(encode_entry(&m).expect("encodes").starts_with(&bytes), "the sentence follows the row");
+    assert_eq!(decode_entry(&conv, 7, &bytes).expect("decodes").says, None);
+    // Anything after the sentence is corruption.
+    let mut damaged = encode_entry(&m).expect("encodes");
+    damaged.push(0);
+    assert!(decode_entry(&conv, 7, &damaged).is_err());
 }
