@@ -175,6 +175,30 @@ pub struct MonitorAgentPage {
     pub next_cursor: Option<String>,
 }
 
+/// The monitor's counts at a glance.
+#[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct MonitorSummaryDto {
+    /// Conversations waiting in a queue.
+    pub queued: u32,
+    /// Conversations offered to an agent, waiting for the answer.
+    pub offered: u32,
+    /// Conversations in progress.
+    pub open: u32,
+    /// Conversations waiting for the customer.
+    pub pending: u32,
+    /// Since when the longest-waiting conversation has waited; absent when none waits.
+    pub longest_waiting_since: Option<OffsetDateTime>,
+    /// Active users available.
+    pub agents_available: u32,
+    /// Active users away.
+    pub agents_away: u32,
+    /// Active users in RONA (missed an offer).
+    pub agents_rona: u32,
+    /// Active users offline.
+    pub agents_offline: u32,
+}
+
 /// The supervisor monitor.
 #[derive(Default)]
 pub struct MonitorApi;
@@ -229,6 +253,26 @@ impl MonitorApi {
     /// The live agents tab: every active user with their status and time in it, active
     /// conversations against capacity, transfers made and teams, in creation order. `q`
     /// searches names and emails, ignoring case and accents. Supervisors and admins.
+    /// Monitor summary
+    ///
+    /// The counts at the top of the monitor: conversations not closed by status, since when
+    /// the longest-waiting one has waited, and active users by status. Supervisors and admins.
+    #[oai(path = "/monitor/summary", method = "get", operation_id = "monitorSummary")]
+    async fn summary(&self, auth: BearerAuth, desk: Data<&Desk>) -> ApiResult<Json<MonitorSummaryDto>> {
+        let s = desk.monitor_summary(&auth.0)?;
+        Ok(Json(MonitorSummaryDto {
+            queued: s.queued,
+            offered: s.offered,
+            open: s.open,
+            pending: s.pending,
+            longest_waiting_since: s.longest_waiting_since.map(to_time),
+            agents_available: s.available,
+            agents_away: s.away,
+            agents_rona: s.rona,
+            agents_offline: s.offline,
+        }))
+    }
+
     #[oai(path = "/monitor/agents", method = "get", operation_id = "monitorAgents")]
     #[allow(clippy::too_many_arguments)]
     async fn agents(

@@ -11,7 +11,7 @@ use crate::domain::conversation::{Conversation, Sort, Status};
 use crate::domain::metrics::{ConversationMetrics, secs_between};
 use crate::domain::monitor::Needle;
 use crate::domain::workspace::{Channel, Inbox, Team};
-use crate::domain::{AgentStatus, Role, User};
+use crate::domain::{AgentStatus, Role, Timestamp, User};
 use crate::store::{ContactReads, ConversationReads, Partition, RoutingReads, StoreError, UserReads, WorkspaceReads};
 
 /// Filters shared by both tabs.
@@ -73,6 +73,33 @@ pub struct MonitorAgent {
     pub active: u32,
     /// The teams they belong to.
     pub teams: Vec<Named>,
+}
+
+/// Most conversations the summary counts (far beyond any desk's open work).
+const SUMMARY_MAX: usize = 1_000_000;
+
+/// The monitor's counts at a glance: conversations by status and agents by status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MonitorSummary {
+    /// Waiting in a queue for an agent.
+    pub queued: u32,
+    /// Offered to an agent, waiting for the answer.
+    pub offered: u32,
+    /// In progress with an agent.
+    pub open: u32,
+    /// Waiting for the customer.
+    pub pending: u32,
+    /// Since when the longest-waiting conversation (queued, offered or open with an
+    /// unanswered customer) has waited.
+    pub longest_waiting_since: Option<Timestamp>,
+    /// Active users by status.
+    pub available: u32,
+    /// Away.
+    pub away: u32,
+    /// Missed an offer (RONA).
+    pub rona: u32,
+    /// Offline.
+    pub offline: u32,
 }
 
 /// What the tabs look names up in: the small configuration tables and the users.
@@ -209,6 +236,39 @@ impl Desk {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok((rows, next))
+    }
+
+    /// The counts at the top of the monitor: every conversation not closed, by status, the
+    /// longest wait among them, and active users by status.
+    pub fn monitor_summary(&self, who: &Principal) -> Result<MonitorSummary, DeskError> {
+        who.require(Role::Supervisor, "watch the monitor")?;
+        let snap = self.store.snapshot()?;
+        let dir = Directory::load(&snap)?;
+        let mut p: Vec<Partition> = dir.inboxes.iter().map(|i| Partition::InboxQueue(i.id.clone())).collect();
+        p.extend(dir.users.keys().flat_map(|u| [Partition::AssignedTo(u.clone()), Partition::OfferedTo(u.clone())]));
+        let mut sum = MonitorSummary::default();
+        let (convs, _) = snap.list_conversations(&p, Sort::Waiting, None, SUMMARY_MAX, |c| c.status != Status::Closed)?;
+        for c in &convs {
+            match c.status {
+                Status::Queued => sum.queued += 1,
+                Status::Offered => sum.offered += 1,
+                Status::Open => sum.open += 1,
+                Status::Pending => sum.pending += 1,
+                Status::Closed => {}
+            }
+            if let Some(w) = c.waiting_since {
+                sum.longest_waiting_since = Some(sum.longest_waiting_since.map_or(w, |l| l.min(w)));
+            }
+        }
+        for u in dir.users.values().filter(|u| u.active) {
+            match u.status {
+                AgentStatus::Available => sum.available += 1,
+                AgentStatus::Away => sum.away += 1,
+                AgentStatus::Rona => sum.rona += 1,
+                AgentStatus::Offline => sum.offline += 1,
+            }
+        }
+        Ok(sum)
     }
 
     /// The agents tab: active users in creation order, with their status time, load and teams.

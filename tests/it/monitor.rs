@@ -250,3 +250,35 @@ async fn supervisors_act_from_the_monitor_through_transfer_and_close() {
     );
     assert!(listed(&tab(&h, &d.sup, "conversations").await, "id").is_empty(), "gone from the live tab");
 }
+
+#[tokio::test]
+async fn the_summary_counts_what_the_tabs_list() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let maria = start(&h, &d, &d.web, json!({"name": "María López"})).await;
+    assert_eq!(act(&h, &d.ana, &maria, "assign", json!({})).await.status, 200);
+    h.clock.advance_secs(5);
+    let _bob = start(&h, &d, &d.api, json!({"name": "Bob Stone"})).await;
+    let carla = start(&h, &d, &d.web, json!({"name": "Carla Diaz"})).await;
+    assert_eq!(act(&h, &d.marco, &carla, "assign", json!({})).await.status, 200);
+    assert_eq!(act(&h, &d.marco, &carla, "close", json!({})).await.status, 200);
+    h.clock.advance_secs(30);
+
+    let sum = tab(&h, &d.sup, "summary").await;
+    assert_eq!(sum.status, 200, "{}", sum.text);
+    let n = |k: &str| sum.body[k].as_u64().unwrap_or(u64::MAX);
+    assert_eq!((n("queued"), n("offered"), n("open"), n("pending")), (1, 0, 1, 0), "{}", sum.text);
+    // María has waited since her conversation began, the longest of all.
+    assert_eq!(sum.body["longest_waiting_since"], "2026-01-05T09:00:00Z", "{}", sum.text);
+    // Agents by status: the same as the agents tab says.
+    let agents = tab(&h, &d.sup, "agents?limit=500").await;
+    let statuses: Vec<String> = listed(&agents, "status");
+    for (key, status) in
+        [("agents_available", "available"), ("agents_away", "away"), ("agents_rona", "rona"), ("agents_offline", "offline")]
+    {
+        assert_eq!(n(key), statuses.iter().filter(|s| *s == status).count() as u64, "{key}: {}", sum.text);
+    }
+    // Agents may not watch.
+    let refused = tab(&h, &d.ana, "summary").await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+}
