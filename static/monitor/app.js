@@ -1,0 +1,157 @@
+// app.js — the supervisor's live monitor (/monitor/, F26–F28): the counts at the top, the
+// conversations and agents tabs with one search bar and the filters (kept in the URL), the
+// wallboard, and one event stream per tab keeping it all live. Supervisors and admins; an
+// agent is told the page is not theirs and sent back to the workspace. Signing in uses the
+// workspace's own form, and an ended session comes back to the same view.
+
+import { html, render, signal, useEffect } from '/common/html.js';
+import { api, getToken, clearToken } from '/common/api.js';
+import { pickLang, loadLang, setLang, t, currentLang, LANGS } from '/common/i18n.js';
+import { EventStream } from '/common/sse.js';
+import { lazy } from '/common/lazy.js';
+import * as s from './state.js';
+import { Counts, Wallboard } from './counts.js';
+import { ConversationsTab } from './conversations.js';
+import { AgentsTab } from './agents.js';
+
+const Login = lazy(() => import('/agent/login.js'), 'Login');
+/** `loading`, `login`, `refused` or `monitor`. */
+const screen = signal('loading');
+const notice = signal('');
+const langTick = signal(0);
+let stream = null;
+
+const STATUSES = {
+  conversations: ['queued', 'offered', 'open', 'pending', 'closed'],
+  agents: ['available', 'away', 'rona', 'offline'],
+};
+const CHANNELS = ['livechat', 'api'];
+
+function Filters() {
+  const v = s.view.value;
+  const dir = s.directory.value;
+  const pick = (key, label, options) => html`<label class="filter">
+    <span>${label}</span>
+    <select value=${v[key]} onChange=${(e) => s.setView({ [key]: e.target.value })}>
+      <option value="">${t('monitor.any')}</option>
+      ${options.map(([value, text]) => html`<option value=${value}>${text}</option>`)}
+    </select></label>`;
+  const statusText = (st) => (v.tab === 'agents' ? t(`status.${st}`) : t(`cstatus.${st}`));
+  const statuses = STATUSES[v.tab].map((st) => [st, statusText(st)]);
+  if (v.status && !statuses.some(([x]) => x === v.status)) statuses.unshift([v.status, v.status.split(',').map(statusText).join(' + ')]);
+  return html`<form class="filters-bar" role="search" onSubmit=${(e) => e.preventDefault()}>
+    <label class="filter filter-q"><span>${t('monitor.search')}</span>
+      <input type="search" value=${v.q} placeholder=${t('monitor.search_hint')}
+        onChange=${(e) => s.setView({ q: e.target.value.trim() })} /></label>
+    ${pick('status', t('monitor.status'), statuses)}
+    ${pick('agent_id', t('monitor.agent'), dir.users.map((u) => [u.id, u.name]))}
+    ${pick('team_id', t('monitor.team'), dir.teams.map((x) => [x.id, x.name]))}
+    ${pick('channel', t('monitor.channel'), CHANNELS.map((c) => [c, t(`channel.${c}`)]))}
+  </form>`;
+}
+
+function Monitor() {
+  const v = s.view.value;
+  const me = s.me.value;
+  useEffect(() => document.title = t('monitor.doc_title'));
+  if (v.wall) return html`<${Wallboard} />`;
+  const tab = (name) => html`<button type="button" role="tab" aria-selected=${String(v.tab === name)}
+    class=${`tab${v.tab === name ? ' is-current' : ''}`} onClick=${() => s.setView({ tab: name, status: '' })}>${t(`monitor.tab.${name}`)}</button>`;
+  return html`<div class="monitor">
+    <header class="topbar">
+      <a class="brand" href="/agent/"><svg class="logo" aria-hidden="true"><use href="#sb-logo" /></svg>
+        <span class="brand-name">${t('app.name')}</span></a>
+      <nav class="pages" aria-label=${t('nav.pages')}>
+        <a href="/agent/">${t('nav.workspace')}</a><a href="/monitor/" aria-current="page">${t('nav.monitor')}</a>
+      </nav>
+      <div class="topbar-user">
+        <span class="who-name">${me.name}</span>
+        <div class="lang-switch" role="group" aria-label=${t('lang.label')}>
+          ${LANGS.map((l) => html`<button type="button" lang=${l} aria-pressed=${String(currentLang() === l)}
+            onClick=${async () => { await setLang(l); langTick.value++; }}>${l.toUpperCase()}</button>`)}
+        </div>
+        <button type="button" class="btn btn-secondary btn-sm" onClick=${() => {
+          s.setView({ wall: '1' });
+          document.documentElement.requestFullscreen?.().catch(() => {});
+        }}>${t('monitor.wallboard')}</button>
+      </div>
+    </header>
+    ${s.connection.value === 'reconnecting' && html`<div class="banner" role="status">${t('desk.reconnecting')}</div>`}
+    <main class="monitor-main">
+      <h1 class="sr-only">${t('nav.monitor')}</h1>
+      <${Counts} />
+      <div class="tabs" role="tablist">${tab('conversations')}${tab('agents')}</div>
+      <${Filters} />
+      ${s.error.value && html`<div class="alert" role="alert"><p>${s.error.value}</p></div>`}
+      ${v.tab === 'agents' ? html`<${AgentsTab} />` : html`<${ConversationsTab} />`}
+    </main>
+  </div>`;
+}
+
+function App() {
+  void langTick.value;
+  switch (screen.value) {
+    case 'login':
+      return html`<${Login} notice=${notice.value} onSignedIn=${enter} />`;
+    case 'refused':
+      return html`<div class="view view-center"><div class="card auth-card auth">
+        <h1 class="auth-title">${t('monitor.refused_title')}</h1>
+        <p class="muted">${t('monitor.refused')}</p>
+        <a class="btn btn-primary btn-block" href="/agent/">${t('monitor.to_workspace')}</a></div></div>`;
+    case 'monitor':
+      return html`<${Monitor} />`;
+    default:
+      return html`<div class="view view-center"><div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div></div>`;
+  }
+}
+
+function enter(user) {
+  s.me.value = user;
+  if (user.role === 'agent') {
+    screen.value = 'refused';
+    return;
+  }
+  screen.value = 'monitor';
+  s.loadDirectory();
+  s.load();
+  stream?.stop();
+  stream = new EventStream({
+    url: '/api/v1/events',
+    token: getToken,
+    onEvent: s.onEvent,
+    onState: (state) => {
+      if (state === 'open' && s.connection.value !== 'connecting') s.load();
+      s.connection.value = state;
+    },
+    onReset: s.load,
+    onEnded: () => {
+      stream?.stop();
+      clearToken();
+      notice.value = t('login.session_ended');
+      screen.value = 'login';
+    },
+  });
+  stream.start();
+}
+
+async function start() {
+  const me = getToken() ? api('GET', '/api/v1/me') : null;
+  me?.catch(() => {});
+  await loadLang(pickLang());
+  const root = document.getElementById('app');
+  root.textContent = '';
+  render(html`<${App} />`, root);
+  if (!me) {
+    screen.value = 'login';
+    return;
+  }
+  try {
+    enter(await me);
+  } catch (err) {
+    if (err.status === 401) clearToken();
+    notice.value = err.status === 401 ? t('login.session_ended') : '';
+    screen.value = 'login';
+  }
+}
+
+start();

@@ -1,0 +1,109 @@
+"""The supervisor's live monitor in a real browser: agents refused, a status change seen
+live, search by a phone fragment, filters kept in the URL, ending with a justification, the
+bulk end refusing conversations in progress, Italian and Spanish, and the wallboard."""
+
+import re
+
+from playwright.sync_api import expect
+
+from conftest import AGENT_PASSWORD, handoff, shot, sign_in
+
+
+def open_monitor(page, server, email="supervisor@example.com", query=""):
+    sign_in(page, server, email)
+    page.goto(server.url + "/monitor/" + query)
+
+
+def test_an_agent_is_sent_back_to_the_workspace(server, new_page):
+    page = new_page()
+    open_monitor(page, server, "ana@example.com")
+    expect(page.get_by_role("heading", name="This page is for supervisors")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to the workspace")).to_have_attribute("href", "/agent/")
+    expect(page.get_by_role("table")).to_have_count(0)
+    shot(page, "monitor-refused")
+
+
+def test_an_agents_status_change_shows_live(server, team, new_page):
+    page = new_page()
+    open_monitor(page, server, query="?tab=agents")
+    row = page.get_by_role("row", name=re.compile("Olga"))
+    expect(row).to_be_visible()
+    token = server.login("olga@example.com", AGENT_PASSWORD)
+    server.call("PUT", "/api/v1/me/status", {"status": "away"}, token=token)
+    expect(row).to_contain_text("Away")
+    server.call("PUT", "/api/v1/me/status", {"status": "available"}, token=token)
+    expect(row).to_contain_text("Available")
+    shot(page, "monitor-agents")
+
+
+def test_search_by_phone_fragment_and_filters_survive_a_reload(server, team, new_page):
+    c = handoff(server, team["desk"], "Zelda Phoneton", "ciao")
+    server.call("PATCH", f"/api/v1/contacts/{c['contact']['id']}", {"phone": "+39 347 555 0199"})
+    page = new_page()
+    open_monitor(page, server)
+    page.get_by_label("Search").fill("555 01")
+    page.get_by_label("Search").press("Enter")
+    expect(page.get_by_role("row", name=re.compile("Zelda Phoneton"))).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    page.get_by_label("Status").select_option("queued")
+    expect(page).to_have_url(re.compile(r"q=555\+01.*status=queued|status=queued.*q=555\+01"))
+    page.reload()
+    expect(page.get_by_label("Search")).to_have_value("555 01")
+    expect(page.get_by_label("Status")).to_have_value("queued")
+    expect(page.get_by_role("row", name=re.compile("Zelda Phoneton"))).to_be_visible()
+    shot(page, "monitor-search")
+
+
+def test_ending_needs_a_justification_and_bulk_end_refuses_work_in_progress(server, team, new_page):
+    queued = handoff(server, team["desk"], "Quentin Queue", "hello")
+    busy = handoff(server, team["desk"], "Ines Inprogress", "hello")
+    server.call("POST", f"/api/v1/conversations/{busy['id']}/assign", {},
+                token=server.login("olga@example.com", AGENT_PASSWORD))
+    lone = handoff(server, team["desk"], "Luca Lone", "hello")
+    page = new_page()
+    open_monitor(page, server)
+    # One by one: a justification is required.
+    page.get_by_role("button", name="End the conversation with Luca Lone").click()
+    page.get_by_role("button", name="End", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Say why the conversation is ended.")
+    page.get_by_label("Why it is ended (required)").fill("Duplicate of another request")
+    page.get_by_label("Wrap-up reason").select_option(index=1)  # this inbox requires one
+    page.get_by_role("button", name="End", exact=True).click()
+    expect(page.get_by_role("row", name=re.compile("Luca Lone"))).to_have_count(0)
+    assert server.call("GET", f"/api/v1/conversations/{lone['id']}")["status"] == "closed"
+    # Together: the one in progress is refused, in its row, with the reason.
+    page.get_by_label("Select the conversation with Quentin Queue").check()
+    page.get_by_label("Select the conversation with Ines Inprogress").check()
+    page.get_by_placeholder("Why it is ended (required)").fill("Cleaning up")
+    page.get_by_label("Wrap-up reason").select_option(index=1)
+    page.get_by_role("button", name="End the selected").click()
+    expect(page.get_by_text("1 ended, 1 refused")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Ines Inprogress"))).to_contain_text("in progress")
+    assert server.call("GET", f"/api/v1/conversations/{queued['id']}")["status"] == "closed"
+    assert server.call("GET", f"/api/v1/conversations/{busy['id']}")["status"] == "open"
+    shot(page, "monitor-bulk-end")
+
+
+def test_italian_spanish_and_the_wallboard(server, new_page):
+    for lang, waiting in [("it", "In attesa"), ("es", "En espera")]:
+        page = new_page(locale=lang)
+        page.goto(server.url + "/agent/")
+        page.locator("#login-email").fill("supervisor@example.com")
+        page.locator("#login-password").fill("demo")
+        page.locator("form button[type=submit]").click()
+        page.get_by_role("navigation").first.wait_for()
+        page.goto(server.url + "/monitor/")
+        expect(page.locator(".counts")).to_contain_text(waiting)
+        ui = " ".join(page.locator("header, .counts, .tabs, .filters-bar, thead").all_inner_texts())
+        for word in ["Waiting", "In progress", "Longest wait", "Conversations", "Search", "Customer", "Duration"]:
+            assert not re.search(rf"\b{re.escape(word)}\b", ui), f"{lang}: {word!r} left in {ui!r}"
+        shot(page, f"monitor-{lang}")
+    page = new_page(width=1920, height=1080)
+    open_monitor(page, server)
+    page.get_by_role("button", name="Wallboard").click()
+    wall = page.get_by_role("region", name="Wallboard")
+    expect(wall).to_contain_text("Waiting")
+    expect(page).to_have_url(re.compile("wall=1"))
+    size = page.locator(".wall-value").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 96, f"wallboard numbers are {size}px"
+    shot(page, "monitor-wallboard")
