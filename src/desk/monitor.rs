@@ -247,7 +247,8 @@ impl Desk {
         let mut p: Vec<Partition> = dir.inboxes.iter().map(|i| Partition::InboxQueue(i.id.clone())).collect();
         p.extend(dir.users.keys().flat_map(|u| [Partition::AssignedTo(u.clone()), Partition::OfferedTo(u.clone())]));
         let mut sum = MonitorSummary::default();
-        let (convs, _) = snap.list_conversations(&p, Sort::Waiting, None, SUMMARY_MAX, |c| c.status != Status::Closed)?;
+        let (convs, _) =
+            snap.list_conversations(&p, Sort::Waiting, None, SUMMARY_MAX, |c| c.status != Status::Closed)?;
         for c in &convs {
             match c.status {
                 Status::Queued => sum.queued += 1,

@@ -273,9 +273,12 @@ async fn the_summary_counts_what_the_tabs_list() {
     // Agents by status: the same as the agents tab says.
     let agents = tab(&h, &d.sup, "agents?limit=500").await;
     let statuses: Vec<String> = listed(&agents, "status");
-    for (key, status) in
-        [("agents_available", "available"), ("agents_away", "away"), ("agents_rona", "rona"), ("agents_offline", "offline")]
-    {
+    for (key, status) in [
+        ("agents_available", "available"),
+        ("agents_away", "away"),
+        ("agents_rona", "rona"),
+        ("agents_offline", "offline"),
+    ] {
         assert_eq!(n(key), statuses.iter().filter(|s| *s == status).count() as u64, "{key}: {}", sum.text);
     }
     // Agents may not watch.
