@@ -248,11 +248,6 @@ impl MonitorApi {
         Ok(Json(MonitorConversationPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
     }
 
-    /// Monitor agents
-    ///
-    /// The live agents tab: every active user with their status and time in it, active
-    /// conversations against capacity, transfers made and teams, in creation order. `q`
-    /// searches names and emails, ignoring case and accents. Supervisors and admins.
     /// Monitor summary
     ///
     /// The counts at the top of the monitor: conversations not closed by status, since when
@@ -273,6 +268,11 @@ impl MonitorApi {
         }))
     }
 
+    /// Monitor agents
+    ///
+    /// The live agents tab: every active user with their status and time in it, active
+    /// conversations against capacity, transfers made and teams, in creation order. `q`
+    /// searches names and emails, ignoring case and accents. Supervisors and admins.
     #[oai(path = "/monitor/agents", method = "get", operation_id = "monitorAgents")]
     #[allow(clippy::too_many_arguments)]
     async fn agents(
