@@ -10,61 +10,11 @@ import { html, useState, useEffect } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
 import { describe } from '/common/problem.js';
+import { TransferForm, FormFooter, useTargets } from '/common/transfer.js';
 import * as s from './state.js';
 
-/** Who conversation `id` can go to (agents of its inbox, its teams), read once per form. */
-function useTargets(id, setError) {
-  const [targets, setTargets] = useState(null);
-  useEffect(() => {
-    api('GET', `/api/v1/conversations/${id}/transfer-targets`).then(setTargets, (err) => setError(describe(err)));
-  }, [id]);
-  return targets;
-}
-
-/** A form's error and its submit and cancel buttons. */
-function Footer({ error, submit, onDone }) {
-  return html`${error && html`<p class="field-error" role="alert">${error}</p>`}
-    <div class="row">
-      <button class="btn btn-primary btn-sm" type="submit">${submit}</button>
-      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
-    </div>`;
-}
-
-function TransferForm({ c, onDone }) {
-  const [to, setTo] = useState('');
-  const [note, setNote] = useState('');
-  const [error, setError] = useState('');
-  const targets = useTargets(c.id, setError);
-  async function submit(e) {
-    e.preventDefault();
-    if (!to) return setError(t('transfer.pick'));
-    const [kind, id] = to.split(':');
-    const body = kind === 'agent' ? { agent_id: id } : { team_id: id };
-    if (note.trim()) body.note = note.trim();
-    try {
-      await s.act(c.id, 'transfer', body);
-      onDone();
-    } catch (err) {
-      setError(describe(err));
-    }
-  }
-  const room = (a) => a.status === 'available' && a.active < a.capacity;
-  return html`<form class="popover card" onSubmit=${submit} aria-label=${t('action.transfer')}>
-    <label for="transfer-to">${t('transfer.to')}</label>
-    <select id="transfer-to" value=${to} onChange=${(e) => setTo(e.target.value)}>
-      <option value="">${targets ? t('transfer.choose') : t('app.loading')}</option>
-      ${targets && targets.agents.length > 0 && html`<optgroup label=${t('transfer.agents')}>
-        ${targets.agents.map((a) => html`<option value=${`agent:${a.id}`} disabled=${!room(a)}>
-          ${a.name} · ${t(`status.${a.status}`)} · ${a.active} / ${a.capacity}</option>`)}
-      </optgroup>`}
-      ${targets && targets.teams.length > 0 && html`<optgroup label=${t('transfer.teams')}>
-        ${targets.teams.map((tm) => html`<option value=${`team:${tm.id}`}>${tm.name}</option>`)}
-      </optgroup>`}
-    </select>
-    <label for="transfer-note">${t('transfer.note')}</label>
-    <textarea id="transfer-note" rows="2" value=${note} onInput=${(e) => setNote(e.target.value)} />
-    <${Footer} error=${error} submit=${t('action.transfer')} onDone=${onDone} />
-  </form>`;
+function TransferTo({ c, onDone }) {
+  return html`<${TransferForm} id=${c.id} send=${(body) => s.act(c.id, 'transfer', body)} onDone=${onDone} />`;
 }
 
 function InviteForm({ c, onDone }) {
@@ -89,7 +39,7 @@ function InviteForm({ c, onDone }) {
       ${targets?.agents.filter((a) => !present.has(a.id)).map((a) => html`<option value=${a.id} disabled=${a.status === 'offline'}>
         ${a.name} · ${t(`status.${a.status}`)}</option>`)}
     </select>
-    <${Footer} error=${error} submit=${t('action.invite')} onDone=${onDone} />
+    <${FormFooter} error=${error} submit=${t('action.invite')} onDone=${onDone} />
   </form>`;
 }
 
@@ -171,7 +121,7 @@ function CloseForm({ c, onDone }) {
     </select>
     ${someoneElses && html`<label for="justification">${t('close.justification')}</label>
       <textarea id="justification" rows="2" value=${justification} onInput=${(e) => setJustification(e.target.value)} />`}
-    <${Footer} error=${error} submit=${t('close.confirm')} onDone=${onDone} />
+    <${FormFooter} error=${error} submit=${t('close.confirm')} onDone=${onDone} />
   </form>`;
 }
 
@@ -229,7 +179,7 @@ export function Actions({ c }) {
     </div>
     ${error && html`<p class="action-error" role="alert">${error}</p>`}
     ${form === 'close' && !closed && html`<${CloseForm} c=${c} onDone=${() => setForm('')} />`}
-    ${form === 'transfer' && !closed && html`<${TransferForm} c=${c} onDone=${() => setForm('')} />`}
+    ${form === 'transfer' && !closed && html`<${TransferTo} c=${c} onDone=${() => setForm('')} />`}
     ${form === 'invite' && !closed && html`<${InviteForm} c=${c} onDone=${() => setForm('')} />`}
     ${form === 'details' && html`<${DetailsForm} c=${c} onDone=${() => setForm('')} onUnread=${unread} />`}
   </div>`;

@@ -3,10 +3,10 @@
 // event stream per tab (see /common/sse.js).
 
 import './boot.js';
-import { html, render, signal } from '/common/html.js';
-import { api, getToken, clearToken } from '/common/api.js';
-import { pickLang, loadLang, setLang, t } from '/common/i18n.js';
-import { EventStream } from '/common/sse.js';
+import { html, signal } from '/common/html.js';
+import { api, clearToken } from '/common/api.js';
+import { setLang, t } from '/common/i18n.js';
+import { startPage, liveStream } from '/common/session.js';
 import { lazy } from '/common/lazy.js';
 import { Desk } from './desk.js';
 import * as s from './state.js';
@@ -68,19 +68,7 @@ async function enter(user) {
   const last = localStorage.getItem(s.OPEN_KEY);
   if (last) s.open(last).catch(() => s.closeConversation());
   stream?.stop();
-  stream = new EventStream({
-    url: '/api/v1/events',
-    token: getToken,
-    onEvent: s.onEvent,
-    onState: (state) => {
-      // Back after a drop: what was missed was replayed; the lists catch up too.
-      if (state === 'open' && s.connection.value !== 'connecting') s.reloadAll();
-      s.connection.value = state;
-    },
-    onReset: s.reloadAll,
-    onEnded: () => ended(),
-  });
-  stream.start();
+  stream = liveStream({ onEvent: s.onEvent, reload: s.reloadAll, connection: s.connection, onEnded: ended });
   // Presence follows the page: heartbeats only while it is visible.
   clearInterval(heartbeat);
   heartbeat = setInterval(() => {
@@ -124,28 +112,13 @@ async function switchLang(code) {
   langTick.value++;
 }
 
-async function start() {
-  // The strings and the saved session are checked at the same time.
-  const me = getToken() ? api('GET', '/api/v1/me') : null;
-  if (!me) Login.preload();
-  me?.catch(() => {});
-  await loadLang(pickLang());
-  const root = document.getElementById('app');
-  root.textContent = '';
-  render(html`<${App} />`, root);
-  if (!me) {
+startPage({
+  App,
+  onUser: (user) => signedIn(user, ''),
+  onSignIn: (text) => {
+    notice.value = text;
     screen.value = 'login';
     document.title = t('login.doc_title');
-    return;
-  }
-  try {
-    signedIn(await me, '');
-  } catch (err) {
-    if (err.status === 401) clearToken();
-    notice.value = err.status === 401 ? t('login.session_ended') : '';
-    screen.value = 'login';
-    document.title = t('login.doc_title');
-  }
-}
-
-start();
+  },
+  onNoToken: () => Login.preload(),
+});

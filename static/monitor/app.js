@@ -4,10 +4,10 @@
 // agent is told the page is not theirs and sent back to the workspace. Signing in uses the
 // workspace's own form, and an ended session comes back to the same view.
 
-import { html, render, signal, useEffect } from '/common/html.js';
-import { api, getToken, clearToken } from '/common/api.js';
-import { pickLang, loadLang, setLang, t, currentLang, LANGS } from '/common/i18n.js';
-import { EventStream } from '/common/sse.js';
+import { html, signal, useEffect } from '/common/html.js';
+import { clearToken } from '/common/api.js';
+import { setLang, t, currentLang, LANGS } from '/common/i18n.js';
+import { startPage, liveStream } from '/common/session.js';
 import { lazy } from '/common/lazy.js';
 import * as s from './state.js';
 import { Counts, Wallboard } from './counts.js';
@@ -115,15 +115,10 @@ function enter(user) {
   s.loadDirectory();
   s.load();
   stream?.stop();
-  stream = new EventStream({
-    url: '/api/v1/events',
-    token: getToken,
+  stream = liveStream({
     onEvent: s.onEvent,
-    onState: (state) => {
-      if (state === 'open' && s.connection.value !== 'connecting') s.load();
-      s.connection.value = state;
-    },
-    onReset: s.load,
+    reload: s.load,
+    connection: s.connection,
     onEnded: () => {
       stream?.stop();
       clearToken();
@@ -131,27 +126,14 @@ function enter(user) {
       screen.value = 'login';
     },
   });
-  stream.start();
 }
 
-async function start() {
-  const me = getToken() ? api('GET', '/api/v1/me') : null;
-  me?.catch(() => {});
-  await loadLang(pickLang());
-  const root = document.getElementById('app');
-  root.textContent = '';
-  render(html`<${App} />`, root);
-  if (!me) {
+startPage({
+  App,
+  onUser: enter,
+  onSignIn: (text) => {
+    notice.value = text;
     screen.value = 'login';
-    return;
-  }
-  try {
-    enter(await me);
-  } catch (err) {
-    if (err.status === 401) clearToken();
-    notice.value = err.status === 401 ? t('login.session_ended') : '';
-    screen.value = 'login';
-  }
-}
-
-start();
+  },
+  onNoToken: () => Login.preload(),
+});

@@ -3,48 +3,20 @@
 // once, where each conversation in progress is refused with its reason, shown in its row.
 // Every result shows in the row; the live stream then moves or removes it.
 
-import { html, useState, useEffect } from '/common/html.js';
+import { html, useState } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
 import { describe } from '/common/problem.js';
+import { TransferForm, FormFooter } from '/common/transfer.js';
 import * as s from './state.js';
 
-function TransferForm({ c, onDone }) {
-  const [targets, setTargets] = useState(null);
-  const [to, setTo] = useState('');
-  const [note, setNote] = useState('');
-  const [error, setError] = useState('');
-  useEffect(() => {
-    api('GET', `/api/v1/conversations/${c.id}/transfer-targets`).then(setTargets, (err) => setError(describe(err)));
-  }, [c.id]);
-  async function submit(e) {
-    e.preventDefault();
-    if (!to) return setError(t('transfer.pick'));
-    const [kind, id] = to.split(':');
-    const body = kind === 'team' ? { team_id: id } : { agent_id: id };
-    if (note.trim()) body.note = note.trim();
-    try {
-      await api('POST', `/api/v1/conversations/${c.id}/transfer`, body);
-      s.said(c.id, true, t('monitor.transferred'));
-      onDone();
-      s.load();
-    } catch (err) {
-      setError(describe(err));
-    }
+function TransferRow({ c, onDone }) {
+  async function send(body) {
+    await api('POST', `/api/v1/conversations/${c.id}/transfer`, body);
+    s.said(c.id, true, t('monitor.transferred'));
+    s.load();
   }
-  return html`<form class="row-form" onSubmit=${submit}>
-    <label for=${`to-${c.id}`}>${t('transfer.to')}</label>
-    <select id=${`to-${c.id}`} value=${to} onChange=${(e) => setTo(e.target.value)}>
-      <option value="">${t('transfer.choose')}</option>
-      ${(targets?.agents || []).map((a) => html`<option value=${`agent:${a.id}`}>${a.name} · ${t(`status.${a.status}`)} · ${a.active} / ${a.capacity}</option>`)}
-      ${(targets?.teams || []).map((x) => html`<option value=${`team:${x.id}`}>${t('transfer.team', { name: x.name })}</option>`)}
-    </select>
-    <label for=${`note-${c.id}`}>${t('transfer.note')}</label>
-    <textarea id=${`note-${c.id}`} rows="2" value=${note} onInput=${(e) => setNote(e.target.value)} />
-    ${error && html`<p class="field-error" role="alert">${error}</p>`}
-    <div class="row"><button class="btn btn-primary btn-sm" type="submit">${t('action.transfer')}</button>
-      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button></div>
-  </form>`;
+  return html`<${TransferForm} id=${c.id} send=${send} onDone=${onDone} prefix=${`tr-${c.id}`} className="row-form" />`;
 }
 
 /** The wrap-up reason picker (required by some inboxes). */
@@ -84,9 +56,7 @@ function EndForm({ c, onDone }) {
     <textarea id=${`why-${c.id}`} rows="2" value=${why} aria-invalid=${error ? 'true' : undefined}
       onInput=${(e) => setWhy(e.target.value)} />
     <${Reason} id=${`reason-${c.id}`} value=${reason} set=${setReason} />
-    ${error && html`<p class="field-error" role="alert">${error}</p>`}
-    <div class="row"><button class="btn btn-primary btn-sm" type="submit">${t('monitor.end')}</button>
-      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button></div>
+    <${FormFooter} error=${error} submit=${t('monitor.end')} onDone=${onDone} />
   </form>`;
 }
 
@@ -94,7 +64,7 @@ function EndForm({ c, onDone }) {
 export function RowActions({ c }) {
   const [open, setOpen] = useState('');
   const name = c.customer?.name || `#${c.number}`;
-  if (open === 'transfer') return html`<${TransferForm} c=${c} onDone=${() => setOpen('')} />`;
+  if (open === 'transfer') return html`<${TransferRow} c=${c} onDone=${() => setOpen('')} />`;
   if (open === 'end') return html`<${EndForm} c=${c} onDone=${() => setOpen('')} />`;
   return html`<div class="row">
     <button type="button" class="btn btn-secondary btn-sm" aria-label=${t('monitor.transfer_of', { name })} onClick=${() => setOpen('transfer')}>${t('action.transfer')}</button>
@@ -129,11 +99,7 @@ export function BulkEnd() {
     <strong>${t('monitor.ticked', { count: ids.length })}</strong>
     <label class="sr-only" for="bulk-why">${t('monitor.justification')}</label>
     <input id="bulk-why" placeholder=${t('monitor.justification')} value=${why} onInput=${(e) => setWhy(e.target.value)} />
-    <label class="sr-only" for="bulk-reason">${t('close.reason')}</label>
-    <select id="bulk-reason" value=${reason} onChange=${(e) => setReason(e.target.value)}>
-      <option value="">${t('monitor.no_reason')}</option>
-      ${s.directory.value.wrapUps.map((r) => html`<option value=${r.id}>${r.name}</option>`)}
-    </select>
+    <${Reason} id="bulk-reason" value=${reason} set=${setReason} />
     <button class="btn btn-primary btn-sm" type="submit">${t('monitor.end_ticked')}</button>
     <button class="btn btn-secondary btn-sm" type="button" onClick=${() => (s.selected.value = new Set())}>${t('action.cancel')}</button>
     ${error && html`<p class="field-error" role="status">${error}</p>`}

@@ -54,6 +54,33 @@ def test_search_by_phone_fragment_and_filters_survive_a_reload(server, team, new
     shot(page, "monitor-search")
 
 
+def test_a_transfer_from_a_row_shows_in_the_row(server, team, new_page):
+    waiting = handoff(server, team["desk"], "Wanda Waiting", "hello")
+    c = handoff(server, team["desk"], "Tomas Transferred", "hello")
+    server.call("POST", f"/api/v1/conversations/{c['id']}/assign", {},
+                token=server.login("olga@example.com", AGENT_PASSWORD))
+    page = new_page()
+    open_monitor(page, server)
+    row = page.get_by_role("row", name=re.compile("Tomas Transferred"))
+    row.get_by_role("button", name="Transfer the conversation with Tomas Transferred").click()
+    row.get_by_label("Transfer to").select_option(label="Browser team")
+    row.get_by_label("Note for them (optional)").fill("VIP, <b>handle</b> today")
+    row.get_by_role("button", name="Transfer", exact=True).click()
+    expect(row).to_contain_text("Transferred.")
+    expect(row).to_contain_text("Browser team")
+    got = server.call("GET", f"/api/v1/conversations/{c['id']}")
+    assert (got["team_id"], got["transfer_count"]) == (team["team"], 1)
+    expect(row.locator("td").nth(10)).to_have_text("1")
+    # A refusal is said in the server's words, in the row, and changes nothing.
+    other = page.get_by_role("row", name=re.compile("Wanda Waiting"))
+    other.get_by_role("button", name="Transfer the conversation with Wanda Waiting").click()
+    other.get_by_label("Transfer to").select_option(label="Browser team")
+    other.get_by_role("button", name="Transfer", exact=True).click()
+    expect(other.get_by_role("alert")).to_contain_text("must be accepted before you transfer it")
+    assert server.call("GET", f"/api/v1/conversations/{waiting['id']}")["transfer_count"] == 0
+    shot(page, "monitor-transfer")
+
+
 def test_ending_needs_a_justification_and_bulk_end_refuses_work_in_progress(server, team, new_page):
     queued = handoff(server, team["desk"], "Quentin Queue", "hello")
     busy = handoff(server, team["desk"], "Ines Inprogress", "hello")

@@ -249,3 +249,26 @@ async fn api_json_is_gzipped_for_clients_that_take_it() {
     assert_eq!(serde_json::from_str::<serde_json::Value>(&text).expect("json"), plain.body);
     assert!(bytes.len() * 2 < text.len(), "{} of {} bytes", bytes.len(), text.len());
 }
+
+#[test]
+fn every_page_carries_the_same_import_map() {
+    // The map is inline in each page (allowed by its hash); one page left behind after a
+    // vendor update would load another version of Preact than the rest.
+    let map_of = |page: &str| {
+        let html = std::fs::read_to_string(root().join(page)).expect("page");
+        html.split("<script type=\"importmap\">")
+            .nth(1)
+            .and_then(|r| r.split("</script>").next())
+            .expect("map")
+            .to_string()
+    };
+    let agent = map_of("agent/index.html");
+    let mut pages = Vec::new();
+    files(&root(), &mut pages);
+    let pages: Vec<_> = pages.iter().filter(|p| p.file_name().is_some_and(|n| n == "index.html")).collect();
+    assert!(pages.len() >= 2, "{pages:?}");
+    for page in pages {
+        let rel = page.strip_prefix(root()).expect("under static").to_string_lossy().to_string();
+        assert_eq!(map_of(&rel), agent, "{rel}");
+    }
+}
