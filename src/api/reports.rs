@@ -8,10 +8,11 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use time::{Date, OffsetDateTime};
 
 use super::common::to_time;
-use super::error::{ApiResult, Problem};
-use super::{ApiError, ApiTags, BearerAuth};
-use crate::desk::{Desk, Report, ReportQuery, ReportRow};
+use super::error::ApiResult;
+use super::{ApiTags, BearerAuth};
+use crate::desk::{Desk, Report, ReportQuery, ReportRow, report_csv, report_file_name, report_xlsx};
 use crate::domain::metrics::Summary;
+use crate::domain::report::daily::FIRST_RESPONSE_BOUNDS_SECS;
 use crate::domain::report::{GroupBy, StatusTime};
 
 /// How the rows of a report are grouped.
@@ -119,6 +120,20 @@ pub struct ReportRowDto {
     pub time_to_close: MetricStatsDto,
     /// For `group_by=agent`: the agent's time per status (the total row sums the agents).
     pub status_time: Option<StatusTimeDto>,
+    /// First response times per range of the report's `first_response_bounds_secs`: one
+    /// count more than bounds, the last for times at or past the last bound.
+    pub first_response_ranges: Vec<u32>,
+}
+
+/// Conversations created and closed on one day of the period.
+#[derive(Object)]
+pub struct ReportDayDto {
+    /// The day in the workspace time zone, `YYYY-MM-DD`.
+    pub date: String,
+    /// Conversations created that day.
+    pub created: u32,
+    /// Conversations closed that day (and still closed).
+    pub closed: u32,
 }
 
 /// A conversation report.
@@ -144,6 +159,10 @@ pub struct ConversationReportDto {
     pub rows: Vec<ReportRowDto>,
     /// Every conversation counted once.
     pub total: ReportRowDto,
+    /// Every day of the period, in order.
+    pub days: Vec<ReportDayDto>,
+    /// Upper bounds (exclusive, seconds) of the rows' `first_response_ranges`.
+    pub first_response_bounds_secs: Vec<i64>,
 }
 
 fn row_dto(r: &ReportRow, report: &Report) -> ReportRowDto {
@@ -169,6 +188,7 @@ fn row_dto(r: &ReportRow, report: &Report) -> ReportRowDto {
         duration: (&s.duration).into(),
         time_to_close: (&s.time_to_close).into(),
         status_time: r.status_time.map(Into::into),
+        first_response_ranges: s.first_response_ranges.clone(),
     }
 }
 
@@ -188,6 +208,12 @@ impl From<Report> for ConversationReportDto {
             generated_at: to_time(r.generated_at),
             rows: r.rows.iter().map(|row| row_dto(row, &r)).collect(),
             total: row_dto(&r.total, &r),
+            days: r
+                .days
+                .iter()
+                .map(|d| ReportDayDto { date: d.date.clone(), created: d.created, closed: d.closed })
+                .collect(),
+            first_response_bounds_secs: FIRST_RESPONSE_BOUNDS_SECS.to_vec(),
         }
     }
 }
@@ -206,6 +232,19 @@ pub enum CsvDownload {
 }
 
 /// Conversation reports.
+/// An xlsx download.
+#[derive(ApiResponse)]
+pub enum XlsxDownload {
+    /// The report table as an xlsx workbook.
+    #[oai(status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+    Ok(
+        Binary<Vec<u8>>,
+        /// `attachment; filename="conversations-by-agent-2026-01-01-to-2026-01-31.xlsx"`.
+        #[oai(header = "Content-Disposition")]
+        String,
+    ),
+}
+
 #[derive(Default)]
 pub struct ReportsApi;
 
@@ -252,17 +291,32 @@ impl ReportsApi {
     ) -> ApiResult<CsvDownload> {
         let q = query(from.0, to.0, group_by.0);
         let report = desk.conversation_report(&auth.0, &q)?;
-        let name =
-            format!("conversations-by-{}-{}-to-{}.csv", report.group_by.as_str(), report.period.from, report.period.to);
-        let bytes = csv_of(&report).map_err(|e| {
-            // Writing into memory does not fail in practice; say so plainly if it ever does.
-            tracing::error!(error = %e, "cannot write a report as CSV");
-            ApiError::Unavailable(Json(Problem::new(
-                503,
-                "The CSV could not be written; try again, or read the report as JSON.",
-            )))
-        })?;
+        let name = report_file_name(&report, "csv");
+        let bytes = report_csv(&report)?;
         Ok(CsvDownload::Ok(Binary(bytes), format!("attachment; filename=\"{name}\"")))
+    }
+
+    /// Conversation report as xlsx
+    ///
+    /// The same table as the CSV, as a workbook: a bold, frozen header, the counts and the
+    /// seconds as numbers, the total last.
+    #[oai(path = "/reports/conversations.xlsx", method = "get", operation_id = "downloadConversationReportXlsx")]
+    async fn report_xlsx(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        /// First day, `YYYY-MM-DD`, in the workspace time zone.
+        from: Query<Date>,
+        /// Last day (included).
+        to: Query<Date>,
+        /// Rows per agent (default), team or inbox.
+        group_by: Query<Option<GroupByDto>>,
+    ) -> ApiResult<XlsxDownload> {
+        let q = query(from.0, to.0, group_by.0);
+        let report = desk.conversation_report(&auth.0, &q)?;
+        let name = report_file_name(&report, "xlsx");
+        let bytes = report_xlsx(&report)?;
+        Ok(XlsxDownload::Ok(Binary(bytes), format!("attachment; filename=\"{name}\"")))
     }
 }
 
@@ -274,62 +328,4 @@ fn query(from: Date, to: Date, group_by: Option<GroupByDto>) -> ReportQuery {
         GroupByDto::Inbox => "inbox",
     };
     ReportQuery { from: from.to_string(), to: to.to_string(), group_by: group_by.to_string() }
-}
-
-/// A cell for text a person typed: spreadsheets would run a leading `=`, `+`, `-` or `@` as a
-/// formula, so such text gets a leading `'`.
-fn text_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
-}
-
-/// A number of seconds with at most two decimals, or empty.
-fn secs_cell(v: Option<f64>) -> String {
-    v.map(|v| {
-        let s = format!("{v:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    })
-    .unwrap_or_default()
-}
-
-const METRICS: [&str; 4] = ["accept", "first_response", "duration", "time_to_close"];
-
-/// The report as CSV: a header line, one line per row, the total last.
-fn csv_of(r: &Report) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let agents = r.group_by == GroupBy::Agent;
-    let mut header: Vec<String> = vec![
-        r.group_by.as_str().into(),
-        "id".into(),
-        "created".into(),
-        "closed".into(),
-        "transferred".into(),
-        "with_rona".into(),
-        "reopened".into(),
-    ];
-    for m in METRICS {
-        header.extend(["count", "mean_secs", "median_secs", "p90_secs"].map(|s| format!("{m}_{s}")));
-    }
-    if agents {
-        header.extend(["available_secs", "away_secs", "offline_secs", "rona_secs"].map(String::from));
-    }
-    header.extend(r.wrap_ups.iter().map(|(_, name)| format!("closed: {name}")));
-    w.write_record(&header)?;
-    for row in r.rows.iter().chain(std::iter::once(&r.total)) {
-        let s = &row.stats;
-        let mut line: Vec<String> = vec![text_cell(&row.name), row.id.clone().unwrap_or_default()];
-        line.extend([s.created, s.closed, s.transferred, s.with_rona, s.reopened].map(|n| n.to_string()));
-        for m in [&s.accept, &s.first_response, &s.duration, &s.time_to_close] {
-            line.extend([m.count.to_string(), secs_cell(m.mean), secs_cell(m.median), secs_cell(m.p90)]);
-        }
-        if agents {
-            let t = row.status_time.unwrap_or_default();
-            line.extend([t.available_secs, t.away_secs, t.offline_secs, t.rona_secs].map(|n| n.to_string()));
-        }
-        for (id, _) in &r.wrap_ups {
-            let n = s.closed_by_wrap_up.iter().find(|(w, _)| w == id).map_or(0, |(_, n)| *n);
-            line.push(n.to_string());
-        }
-        w.write_record(&line)?;
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }

@@ -38,7 +38,10 @@ pub use catalog::CannedInput;
 pub use channels::Inbound;
 pub use contacts::ContactInput;
 pub use conversations::{ConversationView, ListQuery, NewConversation, TranscriptLine, View};
-pub use exports::{COLUMNS, CsvExport, EXPORT_PAGE, ExportFile, ExportRow, Transcript, TranscriptEntry, Zone};
+pub use exports::{
+    COLUMNS, CsvExport, EXPORT_PAGE, ExportFile, ExportRow, Transcript, TranscriptEntry, Zone, report_csv,
+    report_file_name, report_xlsx,
+};
 pub use handling::{BulkOutcome, CloseRequest, ConversationPatch};
 pub use handover::{MAX_NOTE_CHARS, TransferTarget};
 pub use idempotency::{IdempotencyRecord, Purged};

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Desk, DeskError, Principal};
 use crate::domain::conversation::Conversation;
 use crate::domain::metrics::ConversationMetrics;
+use crate::domain::report::daily::{Day, Days};
 use crate::domain::report::{self, GroupBy, GroupStats, Period, StatusTime, Tally, counts_in};
 use crate::domain::{FieldError, Role, Timestamp};
 use crate::store::{ConversationReads, StatusLogReads, UserReads, WorkspaceReads};
@@ -54,6 +55,8 @@ pub struct Report {
     /// The wrap-up reasons conversations were closed with in the period, as (id, name), in
     /// the workspace's order; `None` is "closed without a reason".
     pub wrap_ups: Vec<(Option<String>, String)>,
+    /// Conversations created and closed per day of the period.
+    pub days: Vec<Day>,
     /// When it was computed.
     pub generated_at: Timestamp,
 }
@@ -96,6 +99,7 @@ impl Desk {
         let inbox_teams: BTreeMap<String, Vec<String>> =
             inboxes.iter().map(|i| (i.id.clone(), i.team_ids.clone())).collect();
         let mut total = Tally::default();
+        let mut days = Days::new(&period, &tz);
         let mut tallies: BTreeMap<Option<String>, Tally> = BTreeMap::new();
         snap.each_updated_since(period.start, |c| {
             if counts_in(&c, &period) == (false, false) {
@@ -103,6 +107,7 @@ impl Desk {
             }
             let m = ConversationMetrics::of(&c, now);
             total.add(&c, &m, &period);
+            days.add(&c, &period);
             for g in groups_of(&c, by, &inbox_teams) {
                 tallies.entry(g).or_default().add(&c, &m, &period);
             }
@@ -184,6 +189,7 @@ impl Desk {
             rows,
             total: ReportRow { id: None, name: "Total".into(), stats: total, status_time: total_status },
             wrap_ups,
+            days: days.finish(),
             generated_at: now,
         })
     }

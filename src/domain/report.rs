@@ -15,6 +15,8 @@ use super::conversation::{Conversation, Status};
 use super::metrics::{ConversationMetrics, Summary, summarize};
 use super::{AgentStatus, FieldError, Timestamp};
 
+pub mod daily;
+
 /// Longest period a report may span, in days.
 pub const MAX_DAYS: i64 = 366;
 
@@ -169,6 +171,8 @@ pub struct GroupStats {
     pub duration: Summary,
     /// Times to close of the conversations closed in the period.
     pub time_to_close: Summary,
+    /// First response times per range of [`daily::FIRST_RESPONSE_BOUNDS_SECS`].
+    pub first_response_ranges: Vec<u32>,
 }
 
 impl Tally {
@@ -205,6 +209,7 @@ impl Tally {
             first_response: summarize(&self.first_response),
             duration: summarize(&self.duration),
             time_to_close: summarize(&self.time_to_close),
+            first_response_ranges: daily::first_response_ranges(&self.first_response),
         }
     }
 }

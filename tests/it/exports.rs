@@ -10,26 +10,9 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use poem::http::Method;
 use serde_json::json;
 
-/// A download: status, headers and raw bytes.
-struct File {
-    status: u16,
-    content_type: String,
-    disposition: String,
-    bytes: Vec<u8>,
-}
-
-async fn download(h: &Harness, path: &str, token: &str) -> File {
-    let resp = h.client.get(path).header("Authorization", format!("Bearer {token}")).send().await.0;
-    let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let (status, content_type, disposition) =
-        (resp.status().as_u16(), header("content-type"), header("content-disposition"));
-    let bytes = resp.into_body().into_vec().await.expect("body");
-    File { status, content_type, disposition, bytes }
-}
-
 /// The CSV's records, header included.
 async fn csv(h: &Harness, query: &str, token: &str) -> Vec<Vec<String>> {
-    let f = download(h, &format!("/api/v1/conversations/export?{query}"), token).await;
+    let f = h.download(&format!("/api/v1/conversations/export?{query}"), token).await;
     assert_eq!(f.status, 200, "{query}: {}", String::from_utf8_lossy(&f.bytes));
     let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(f.bytes.as_slice());
     r.records().map(|rec| rec.expect("record").iter().map(str::to_string).collect()).collect()
@@ -78,7 +61,7 @@ async fn csv_rows_and_columns_are_exact() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
     let (a, b) = closed_and_queued(&h, &d).await;
-    let f = download(&h, "/api/v1/conversations/export?format=csv&sort=created", &d.sup).await;
+    let f = h.download("/api/v1/conversations/export?format=csv&sort=created", &d.sup).await;
     assert_eq!(f.status, 200);
     assert_eq!(f.content_type, "text/csv; charset=utf-8");
     assert_eq!(f.disposition, "attachment; filename=\"conversations-20260105.csv\"");
@@ -159,7 +142,7 @@ async fn formulas_are_neutralised_in_csv_and_stay_text_in_xlsx() {
     let records = csv(&h, "", &d.sup).await;
     assert_eq!(records[1][2], "'@SUM(1+1)*cmd|' /C calc'!A0");
     assert_eq!(records[1][8], "'=HYPERLINK(\"http://evil.test\",\"click\")");
-    let f = download(&h, "/api/v1/conversations/export?format=xlsx", &d.sup).await;
+    let f = h.download("/api/v1/conversations/export?format=xlsx", &d.sup).await;
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(f.bytes)).expect("xlsx");
     let sheet = book.worksheet_range("Conversations").expect("sheet");
     assert_eq!(
@@ -175,7 +158,7 @@ async fn xlsx_has_the_header_numbers_and_dates() {
     let h = Harness::new().await;
     let d = Desk::new(&h).await;
     let (a, _) = closed_and_queued(&h, &d).await;
-    let f = download(&h, "/api/v1/conversations/export?format=xlsx&sort=created", &d.ana).await;
+    let f = h.download("/api/v1/conversations/export?format=xlsx&sort=created", &d.ana).await;
     assert_eq!(f.status, 200);
     assert_eq!(f.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     assert_eq!(f.disposition, "attachment; filename=\"conversations-20260105.xlsx\"");
@@ -233,7 +216,7 @@ async fn many_pages_stream_every_row_once_in_order() {
     let mut expected = got.clone();
     expected.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(got, expected, "newest first, each once");
-    let f = download(&h, "/api/v1/conversations/export?format=xlsx&status=closed", &d.sup).await;
+    let f = h.download("/api/v1/conversations/export?format=xlsx&status=closed", &d.sup).await;
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(f.bytes)).expect("xlsx");
     let rows = book.worksheet_range("Conversations").expect("sheet").height() - 1;
     assert_eq!(rows, numbers(&csv(&h, "status=closed", &d.sup).await).len());
@@ -250,7 +233,7 @@ async fn transcripts_as_text_and_escaped_printable_html() {
     let xss = "<script>alert('x')</script> & <img src=x onerror=alert(1)>";
     assert_eq!(h.post(&format!("{path}/messages"), &d.ana, json!({"text": xss})).await.status, 201);
 
-    let text = download(&h, &format!("{path}/transcript"), &d.ana).await;
+    let text = h.download(&format!("{path}/transcript"), &d.ana).await;
     assert_eq!((text.status, text.content_type.as_str()), (200, "text/plain; charset=utf-8"));
     assert_eq!(text.disposition, "attachment; filename=\"conversation-1001.txt\"");
     let text = String::from_utf8(text.bytes).expect("UTF-8");
@@ -273,7 +256,7 @@ async fn transcripts_as_text_and_escaped_printable_html() {
         assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
     }
 
-    let page = download(&h, &format!("{path}/transcript?format=html"), &d.ana).await;
+    let page = h.download(&format!("{path}/transcript?format=html"), &d.ana).await;
     assert_eq!((page.status, page.content_type.as_str()), (200, "text/html; charset=utf-8"));
     assert_eq!(page.disposition, "inline; filename=\"conversation-1001.html\"");
     let html = String::from_utf8(page.bytes).expect("UTF-8");
@@ -319,7 +302,7 @@ async fn times_are_in_the_workspace_time_zone() {
     assert_eq!(set.status, 200, "{}", set.text);
 
     // 09:00 UTC on 5 January is 01:00 in Los Angeles, the same day.
-    let f = download(&h, "/api/v1/conversations/export?format=csv&sort=created", &d.sup).await;
+    let f = h.download("/api/v1/conversations/export?format=csv&sort=created", &d.sup).await;
     assert_eq!(f.disposition, "attachment; filename=\"conversations-20260105.csv\"");
     let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(f.bytes.as_slice());
     let first = r.records().map(|rec| rec.expect("record")).find(|rec| &rec[0] == "1001").expect("#1001");
@@ -328,7 +311,7 @@ async fn times_are_in_the_workspace_time_zone() {
         ("1001", "2026-01-05T01:00:00-08:00", "2026-01-05T01:04:00-08:00", "2026-01-05T01:04:00-08:00")
     );
 
-    let f = download(&h, "/api/v1/conversations/export?format=xlsx&sort=created", &d.sup).await;
+    let f = h.download("/api/v1/conversations/export?format=xlsx&sort=created", &d.sup).await;
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(f.bytes)).expect("xlsx");
     let sheet = book.worksheet_range("Conversations").expect("sheet");
     let row = sheet.rows().nth(2).expect("#1001");
@@ -338,14 +321,14 @@ async fn times_are_in_the_workspace_time_zone() {
     let wall_clock = ((created.as_f64() - 25_569.0) * 86_400.0).round() as i64;
     assert_eq!(wall_clock, START.millis() / 1000 - 8 * 3_600, "the wall clock in Los Angeles");
 
-    let text = download(&h, &format!("/api/v1/conversations/{a}/transcript"), &d.ana).await;
+    let text = h.download(&format!("/api/v1/conversations/{a}/transcript"), &d.ana).await;
     let text = String::from_utf8(text.bytes).expect("UTF-8");
     assert!(text.lines().any(|l| l == "Created:  2026-01-05 01:00:00 PST"), "{text}");
     assert!(
         text.lines().any(|l| l == "[2026-01-05 01:04:00 PST] * Ana Ruiz closed the conversation (Solved)"),
         "{text}"
     );
-    let page = download(&h, &format!("/api/v1/conversations/{a}/transcript?format=html"), &d.ana).await;
+    let page = h.download(&format!("/api/v1/conversations/{a}/transcript?format=html"), &d.ana).await;
     let html = String::from_utf8(page.bytes).expect("UTF-8");
     assert!(html.contains("<time datetime=\"2026-01-05T01:01:00-08:00\">2026-01-05 01:01:00 PST</time>"), "{html}");
 }

@@ -4,6 +4,9 @@
 
 use crate::common::desk::{Desk, cid};
 use crate::common::{Answer, Harness};
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use poem::http::Method;
 use serde_json::{Value, json};
 
@@ -403,4 +406,55 @@ async fn only_supervisors_and_admins_read_reports_and_bad_input_names_the_field(
     let long = report(&h, &d.sup, "from=2026-01-01&to=2027-01-02").await;
     assert!(long.detail().contains("at most 366 days"), "{}", long.detail());
     assert_eq!(report(&h, &d.sup, "from=2026-01-01&to=2026-12-31").await.status, 200, "365 days");
+}
+
+#[tokio::test]
+async fn days_and_first_response_ranges_follow_the_time_zone_and_the_xlsx_opens() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    // 09:00 UTC on 5 January is 18:00 in Tokyo.
+    settings(&h, &d, json!({"time_zone": "Asia/Tokyo"})).await;
+    let old = cid(&d.handoff(&h, &d.web, "Olga", "before midnight").await);
+    act(&h, &d.ana, &old, "assign", json!({})).await;
+    d.handoff(&h, &d.web, "Quentin", "never answered").await;
+    h.clock.advance_secs(6 * 3600); // midnight in Tokyo
+    act(&h, &d.ana, &old, "close", json!({"wrap_up_reason_id": d.solved})).await;
+    for (i, fr) in [10i64, 20, 30, 40, 1000].into_iter().enumerate() {
+        let id = cid(&d.handoff(&h, &d.web, &format!("Customer {i}"), "hello").await);
+        act(&h, &d.ana, &id, "assign", json!({})).await;
+        h.clock.advance_secs(fr);
+        reply(&h, &d.ana, &id, "hi").await;
+        if i == 0 {
+            act(&h, &d.ana, &id, "close", json!({"wrap_up_reason_id": d.solved})).await;
+        }
+    }
+    let r = report(&h, &d.sup, "from=2026-01-05&to=2026-01-07&group_by=agent").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["days"],
+        json!([
+            {"date": "2026-01-05", "created": 2, "closed": 0},
+            {"date": "2026-01-06", "created": 5, "closed": 2},
+            {"date": "2026-01-07", "created": 0, "closed": 0}
+        ])
+    );
+    assert_eq!(r.body["first_response_bounds_secs"], json!([60, 300, 900, 3600, 14400]));
+    // Olga's conversation was never answered; the five were, in 10, 20, 30, 40 and 1000 s.
+    assert_eq!(r.body["total"]["first_response_ranges"], json!([4, 0, 0, 1, 0, 0]));
+    assert_eq!(row(&r.body, "Ana Ruiz")["first_response_ranges"], json!([4, 0, 0, 1, 0, 0]));
+
+    // The workbook: the same table as the CSV, numbers as numbers, the total last.
+    let x = h.download("/api/v1/reports/conversations.xlsx?from=2026-01-05&to=2026-01-07&group_by=agent", &d.sup).await;
+    assert_eq!(x.status, 200, "{}", String::from_utf8_lossy(&x.bytes));
+    assert_eq!(x.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert_eq!(x.disposition, "attachment; filename=\"conversations-by-agent-2026-01-05-to-2026-01-07.xlsx\"");
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(x.bytes)).expect("xlsx");
+    let sheet = book.worksheet_range("Report").expect("sheet");
+    let rows: Vec<_> = sheet.rows().collect();
+    let col = |name: &str| rows[0].iter().position(|c| c.to_string() == name).expect("column");
+    let total = rows.last().expect("total");
+    assert_eq!(total[0].to_string(), "Total");
+    assert_eq!((total[col("created")].clone(), total[col("closed")].clone()), (Data::Float(7.0), Data::Float(2.0)));
+    assert_eq!(total[col("first_response_median_secs")], Data::Float(30.0));
+    assert_eq!(h.get("/api/v1/reports/conversations.xlsx?from=2026-01-05&to=2026-01-07", &d.ana).await.status, 403);
 }

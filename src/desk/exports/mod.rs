@@ -11,6 +11,7 @@
 //! ISO 8601 with the offset in CSV, wall-clock date-times in xlsx (a spreadsheet's times carry
 //! no zone), the zone's abbreviation in transcripts.
 
+mod report_file;
 mod table;
 mod transcript;
 mod transcript_render;
@@ -27,6 +28,7 @@ use crate::domain::metrics::ConversationMetrics;
 use crate::domain::report;
 use crate::store::{ContactReads, Reader, UserReads, WorkspaceReads};
 
+pub use report_file::{report_csv, report_file_name, report_xlsx};
 pub use table::{COLUMNS, CsvExport, ExportFile};
 pub use transcript::{Transcript, TranscriptEntry};
 

@@ -23,6 +23,18 @@ pub mod desk;
 /// 2026-01-05T09:00:00Z, a Monday morning.
 pub const START: Timestamp = Timestamp(1_767_603_600_000);
 
+/// A download: status, headers and raw bytes.
+pub struct File {
+    /// Status code.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// `Content-Disposition`.
+    pub disposition: String,
+    /// The body, as sent.
+    pub bytes: Vec<u8>,
+}
+
 /// One HTTP answer.
 #[derive(Debug)]
 pub struct Answer {
@@ -85,6 +97,16 @@ impl Harness {
     pub async fn call_raw(&self, method: Method, path: &str, content_type: &str, body: impl Into<String>) -> Answer {
         let req = self.client.request(method, path).content_type(content_type).body(body.into());
         into_answer(req.send().await.0).await
+    }
+
+    /// GETs a file (any bytes) with `token`.
+    pub async fn download(&self, path: &str, token: &str) -> File {
+        let resp = self.client.get(path).header("Authorization", format!("Bearer {token}")).send().await.0;
+        let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let (status, content_type, disposition) =
+            (resp.status().as_u16(), header("content-type"), header("content-disposition"));
+        let bytes = resp.into_body().into_vec().await.expect("body");
+        File { status, content_type, disposition, bytes }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Answer {
