@@ -101,7 +101,8 @@ export function Desk({ onSignOut, onLang }) {
       <a class="brand" href="/agent/"><svg class="logo" aria-hidden="true"><use href="#sb-logo" /></svg>
         <span class="brand-name">${t('app.name')}</span></a>
       <${StatusPicker} />
-      ${me.role !== 'agent' && html`<a class="btn btn-secondary btn-sm" href="/monitor/">${t('nav.monitor')}</a>`}
+      ${me.role !== 'agent' && html`<a class="btn btn-secondary btn-sm" href="/monitor/">${t('nav.monitor')}</a>
+        <a class="btn btn-secondary btn-sm" href="/reports/">${t('nav.reports')}</a>`}
       <div class="topbar-user">
         <${SoundToggle} />
         <button type="button" class="btn btn-secondary btn-sm" aria-label=${t('keys.title')} onClick=${() => (helpOpen.value = true)}>?</button>

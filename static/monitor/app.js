@@ -6,7 +6,8 @@
 
 import { html, signal, useEffect } from '/common/html.js';
 import { clearToken } from '/common/api.js';
-import { setLang, t, currentLang, LANGS } from '/common/i18n.js';
+import { setLang, t } from '/common/i18n.js';
+import { TopBar, mayOpen } from '/common/topbar.js';
 import { startPage, liveStream } from '/common/session.js';
 import { lazy } from '/common/lazy.js';
 import * as s from './state.js';
@@ -58,24 +59,12 @@ function Monitor() {
   const tab = (name) => html`<button type="button" role="tab" aria-selected=${String(v.tab === name)}
     class=${`tab${v.tab === name ? ' is-current' : ''}`} onClick=${() => s.setView({ tab: name, status: '' })}>${t(`monitor.tab.${name}`)}</button>`;
   return html`<div class="monitor">
-    <header class="topbar">
-      <a class="brand" href="/agent/"><svg class="logo" aria-hidden="true"><use href="#sb-logo" /></svg>
-        <span class="brand-name">${t('app.name')}</span></a>
-      <nav class="pages" aria-label=${t('nav.pages')}>
-        <a href="/agent/">${t('nav.workspace')}</a><a href="/monitor/" aria-current="page">${t('nav.monitor')}</a>
-      </nav>
-      <div class="topbar-user">
-        <span class="who-name">${me.name}</span>
-        <div class="lang-switch" role="group" aria-label=${t('lang.label')}>
-          ${LANGS.map((l) => html`<button type="button" lang=${l} aria-pressed=${String(currentLang() === l)}
-            onClick=${async () => { await setLang(l); langTick.value++; }}>${l.toUpperCase()}</button>`)}
-        </div>
-        <button type="button" class="btn btn-secondary btn-sm" onClick=${() => {
-          s.setView({ wall: '1' });
-          document.documentElement.requestFullscreen?.().catch(() => {});
-        }}>${t('monitor.wallboard')}</button>
-      </div>
-    </header>
+    <${TopBar} current="monitor" me=${me} onLang=${switchLang}>
+      <button type="button" class="btn btn-secondary btn-sm" onClick=${() => {
+        s.setView({ wall: '1' });
+        document.documentElement.requestFullscreen?.().catch(() => {});
+      }}>${t('monitor.wallboard')}</button>
+    <//>
     ${s.connection.value === 'reconnecting' && html`<div class="banner" role="status">${t('desk.reconnecting')}</div>`}
     <main class="monitor-main">
       <h1 class="sr-only">${t('nav.monitor')}</h1>
@@ -86,6 +75,11 @@ function Monitor() {
       ${v.tab === 'agents' ? html`<${AgentsTab} />` : html`<${ConversationsTab} />`}
     </main>
   </div>`;
+}
+
+async function switchLang(code) {
+  await setLang(code);
+  langTick.value++;
 }
 
 function App() {
@@ -107,7 +101,7 @@ function App() {
 
 function enter(user) {
   s.me.value = user;
-  if (user.role === 'agent') {
+  if (!mayOpen(user.role, 'monitor')) {
     screen.value = 'refused';
     return;
   }

@@ -1,0 +1,104 @@
+"""The reports page in a real browser: agents refused; the page's totals equal the API's for
+the demo data; the charts with their tables; CSV and xlsx downloads with the same numbers;
+the period and grouping kept in the URL; Italian and Spanish."""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+
+from playwright.sync_api import expect
+
+from conftest import shot, sign_in
+
+WEEK = (datetime.date.today() - datetime.timedelta(days=6)).isoformat(), datetime.date.today().isoformat()
+
+
+def open_reports(page, server, email="supervisor@example.com", query=""):
+    sign_in(page, server, email)
+    page.goto(server.url + "/reports/" + query)
+
+
+def tile(page, label):
+    return page.locator(".tile", has=page.get_by_text(label, exact=True)).locator(".tile-value")
+
+
+def test_an_agent_is_sent_back(server, new_page):
+    page = new_page()
+    open_reports(page, server, "ana@example.com")
+    expect(page.get_by_role("heading", name="This page is for supervisors")).to_be_visible()
+
+
+def test_the_page_says_what_the_api_says_and_the_files_agree(server, new_page):
+    token = server.login("supervisor@example.com")
+    api = server.call("GET", f"/api/v1/reports/conversations?from={WEEK[0]}&to={WEEK[1]}&group_by=agent", token=token)
+    assert api["total"]["created"] > 0, "the demo desk has conversations this week"
+    page = new_page(width=1280, height=1000)
+    open_reports(page, server)
+    expect(tile(page, "Created")).to_have_text(str(api["total"]["created"]))
+    expect(tile(page, "Closed")).to_have_text(str(api["total"]["closed"]))
+    expect(tile(page, "Transferred")).to_have_text(str(api["total"]["transferred"]))
+    # The charts, each with the same numbers in a table.
+    per_day = page.get_by_role("figure", name="Conversations per day")
+    expect(per_day.locator("rect")).to_have_count(2 * len(api["days"]))
+    per_day.get_by_text("The numbers").click()
+    last = api["days"][-1]
+    expect(per_day.get_by_role("row", name=re.compile(last["date"][5:]))).to_contain_text(str(last["created"]))
+    expect(page.get_by_role("figure", name="How long the first response took")).to_be_visible()
+    expect(page.get_by_role("figure", name="Time per status, per agent (hours)")).to_be_visible()
+    # The table: one row per group, the total last.
+    table = page.locator(".report-table")
+    for row in api["rows"][:3]:
+        expect(table.get_by_role("row", name=re.compile(re.escape(row["name"])))).to_contain_text(str(row["created"]))
+    expect(table.locator("tfoot")).to_contain_text("Total")
+    shot(page, "reports")
+    page.get_by_role("figure", name="Time per status, per agent (hours)").scroll_into_view_if_needed()
+    shot(page, "reports-status-time")
+    table.scroll_into_view_if_needed()
+    shot(page, "reports-table")
+    # CSV: the total line holds the API's counts.
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Download CSV").click()
+    lines = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8").read())))
+    head, total = lines[0], lines[-1]
+    assert got.value.suggested_filename == f"conversations-by-agent-{WEEK[0]}-to-{WEEK[1]}.csv"
+    assert (total[head.index("created")], total[head.index("closed")]) == (str(api["total"]["created"]), str(api["total"]["closed"]))
+    # xlsx: a workbook holding the same header.
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Download xlsx").click()
+    assert got.value.suggested_filename.endswith(".xlsx")
+    with zipfile.ZipFile(got.value.path()) as z:
+        text = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+    assert "first_response_median_secs" in text and "created" in text
+
+
+def test_the_period_and_grouping_stay_in_the_url(server, new_page):
+    page = new_page()
+    open_reports(page, server)
+    page.get_by_label("Group by").select_option("inbox")
+    expect(page.locator(".report-table thead")).to_contain_text("Inbox")
+    expect(page).to_have_url(re.compile("group_by=inbox"))
+    page.reload()
+    expect(page.get_by_label("Group by")).to_have_value("inbox")
+    # A bad period is refused in words, and the page stays usable.
+    page.get_by_label("From", exact=True).fill("2026-12-31")
+    page.get_by_label("To", exact=True).fill("2026-01-01")
+    page.get_by_label("To", exact=True).dispatch_event("change")
+    expect(page.get_by_role("alert")).to_contain_text("must be on or after")
+
+
+def test_italian_and_spanish(server, new_page):
+    for lang, created in [("it", "Create"), ("es", "Creadas")]:
+        page = new_page(locale=lang)
+        page.goto(server.url + "/agent/")
+        page.locator("#login-email").fill("supervisor@example.com")
+        page.locator("#login-password").fill("demo")
+        page.locator("form button[type=submit]").click()
+        page.get_by_role("navigation").first.wait_for()
+        page.goto(server.url + "/reports/")
+        expect(page.locator(".tiles")).to_contain_text(created)
+        ui = " ".join(page.locator("header, .filters-bar, .tiles, figcaption, .report-table thead, .report-table tfoot").all_inner_texts())
+        for word in ["Created", "Closed", "Conversations per day", "Group by", "Download", "median", "Time to close"]:
+            assert not re.search(rf"\b{re.escape(word)}\b", ui), f"{lang}: {word!r} left in {ui!r}"
+        shot(page, f"reports-{lang}")
