@@ -451,7 +451,7 @@ async fn days_and_first_response_ranges_follow_the_time_zone_and_the_xlsx_opens(
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(x.bytes)).expect("xlsx");
     let sheet = book.worksheet_range("Report").expect("sheet");
     let rows: Vec<_> = sheet.rows().collect();
-    let col = |name: &str| rows[0].iter().position(|c| c.to_string() == name).expect("column");
+    let col = |name: &str| rows[0].iter().position(|c| *c == name).expect("column");
     let total = rows.last().expect("total");
     assert_eq!(total[0].to_string(), "Total");
     assert_eq!((total[col("created")].clone(), total[col("closed")].clone()), (Data::Float(7.0), Data::Float(2.0)));
