@@ -10,7 +10,8 @@ import { html, useState, useEffect } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
 import { describe } from '/common/problem.js';
-import { TransferForm, FormFooter, useTargets } from '/common/transfer.js';
+import { TransferForm, useTargets } from '/common/transfer.js';
+import { FormFooter } from '/common/field.js';
 import * as s from './state.js';
 
 function TransferTo({ c, onDone }) {

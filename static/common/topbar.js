@@ -1,6 +1,6 @@
 // topbar.js — the header of the supervisors' and admins' pages: the brand, the pages the
 // role may open (the workspace for everyone; the monitor and reports for supervisors and
-// admins), the signed-in name, the language switch and whatever the page adds.
+// admins; the admin pages for admins), the signed-in name, the language switch and whatever the page adds.
 
 import { html } from './html.js';
 import { t, currentLang, LANGS } from './i18n.js';
@@ -10,6 +10,7 @@ const PAGES = [
   ['workspace', '/agent/', 'agent'],
   ['monitor', '/monitor/', 'supervisor'],
   ['reports', '/reports/', 'supervisor'],
+  ['admin', '/admin/', 'admin'],
 ];
 const RANK = { agent: 0, supervisor: 1, admin: 2 };
 

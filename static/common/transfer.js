@@ -1,12 +1,12 @@
 // transfer.js — handing a conversation over, the same form wherever it is done (the agent's
 // conversation, a row of the monitor): an agent of its inbox (with their status and load;
-// those without room cannot be chosen) or one of its teams, and a note. Also the footer
-// every small form of the pages ends with.
+// those without room cannot be chosen) or one of its teams, and a note.
 
 import { html, useState, useEffect } from './html.js';
 import { api } from './api.js';
 import { t } from './i18n.js';
 import { describe } from './problem.js';
+import { FormFooter } from './field.js';
 
 /** Who conversation `id` can go to (agents of its inbox, its teams), read once per form. */
 export function useTargets(id, setError) {
@@ -15,15 +15,6 @@ export function useTargets(id, setError) {
     api('GET', `/api/v1/conversations/${id}/transfer-targets`).then(setTargets, (err) => setError(describe(err)));
   }, [id]);
   return targets;
-}
-
-/** A form's error and its submit and cancel buttons. */
-export function FormFooter({ error, submit, onDone }) {
-  return html`${error && html`<p class="field-error" role="alert">${error}</p>`}
-    <div class="row">
-      <button class="btn btn-primary btn-sm" type="submit">${submit}</button>
-      <button class="btn btn-secondary btn-sm" type="button" onClick=${onDone}>${t('action.cancel')}</button>
-    </div>`;
 }
 
 /**

@@ -7,7 +7,8 @@ import { html, useState } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
 import { describe } from '/common/problem.js';
-import { TransferForm, FormFooter } from '/common/transfer.js';
+import { TransferForm } from '/common/transfer.js';
+import { FormFooter } from '/common/field.js';
 import * as s from './state.js';
 
 function TransferRow({ c, onDone }) {

@@ -1,0 +1,103 @@
+// form.js — the admin pages' forms, written once from a list of fields: text, email, number,
+// long text, colour, a choice, a yes/no box and a set of ticks (teams, members). Each field
+// carries the limits the server checks (required, lengths, ranges), so the browser refuses
+// what the server would; what the server still refuses comes back as problem+json and each
+// of its field errors is shown under its field, the rest above the buttons.
+
+import { html, useState } from '/common/html.js';
+import { t } from '/common/i18n.js';
+import { describe } from '/common/problem.js';
+import { FormFooter } from '/common/field.js';
+
+/** The value a field starts with in a new record. */
+function initial(f) {
+  if (f.default !== undefined) return f.default;
+  if (f.type === 'checkbox') return false;
+  if (f.type === 'ticks') return [];
+  return '';
+}
+
+/** A record's values for the form's fields (a new one when `record` is null). */
+export function valuesOf(fields, record) {
+  return Object.fromEntries(fields.map((f) => [f.name, record ? (f.read ? f.read(record) : record[f.name]) ?? initial(f) : initial(f)]));
+}
+
+/** The request body: numbers as numbers, empty optional text left out, fields not shown dropped. */
+export function bodyOf(fields, values) {
+  const body = {};
+  for (const f of fields) {
+    if (f.when && !f.when(values)) continue;
+    let v = values[f.name];
+    if (f.type === 'number') v = v === '' ? undefined : Number(v);
+    if ((f.type === 'text' || f.type === 'textarea' || f.type === 'email') && v === '' && !f.required) v = undefined;
+    if (f.write) v = f.write(v);
+    if (v !== undefined) body[f.name] = v;
+  }
+  return body;
+}
+
+function Input({ f, id, value, set, invalid }) {
+  const common = { id, required: f.required, 'aria-invalid': invalid ? 'true' : undefined, 'aria-describedby': invalid ? `${id}-error` : undefined };
+  switch (f.type) {
+    case 'textarea':
+      return html`<textarea ...${common} rows="4" maxlength=${f.max} value=${value} onInput=${(e) => set(e.target.value)} />`;
+    case 'select':
+      return html`<select ...${common} value=${value} onChange=${(e) => set(e.target.value)}>
+        ${f.options().map(([v, label]) => html`<option value=${v}>${label}</option>`)}</select>`;
+    case 'checkbox':
+      return html`<input ...${common} type="checkbox" checked=${Boolean(value)} onChange=${(e) => set(e.target.checked)} />`;
+    case 'ticks':
+      return html`<fieldset class="ticks" id=${id}>
+        ${f.options().map(([v, label]) => html`<label class="tick"><input type="checkbox" checked=${value.includes(v)}
+          onChange=${(e) => set(e.target.checked ? [...value, v] : value.filter((x) => x !== v))} />${label}</label>`)}
+        ${f.options().length === 0 && html`<span class="muted small">${t('admin.none_yet')}</span>`}
+      </fieldset>`;
+    default:
+      return html`<input ...${common} type=${f.type || 'text'} minlength=${f.min_len} maxlength=${f.max} min=${f.min} max=${f.maxValue}
+        value=${value} onInput=${(e) => set(e.target.value)} />`;
+  }
+}
+
+/**
+ * A form of `fields` for `record` (null: a new one). `save(body)` sends it (and throws the
+ * server's refusal); `onDone` follows a save or a cancel. `extra` is drawn above the buttons.
+ */
+export function RecordForm({ fields, record, save, onDone, submit, idPrefix, extra }) {
+  const shown = fields.filter((f) => !(record ? f.createOnly : f.editOnly));
+  const [values, setValues] = useState(() => valuesOf(shown, record));
+  const [errors, setErrors] = useState({});
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  async function onSubmit(e) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await save(bodyOf(shown, values), values);
+      onDone();
+    } catch (err) {
+      const byField = Object.fromEntries((err.errors || []).map((x) => [x.field, x.message]));
+      setErrors(byField);
+      const placed = Object.keys(byField).some((k) => shown.some((f) => f.name === k));
+      setError(placed ? t('admin.fix_fields') : describe(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return html`<form class="record-form card" onSubmit=${onSubmit} noValidate=${false}>
+    ${shown.filter((f) => !f.when || f.when(values)).map((f) => {
+      const id = `${idPrefix}-${f.name}`;
+      const invalid = errors[f.name];
+      return html`<div class=${`field${f.type === 'checkbox' ? ' field-check' : ''}`}>
+        <label for=${id}>${t(f.label)}</label>
+        <${Input} f=${f} id=${id} value=${values[f.name]} invalid=${invalid}
+          set=${(v) => setValues({ ...values, [f.name]: v })} />
+        ${f.hint && html`<p class="hint">${t(f.hint)}</p>`}
+        ${invalid && html`<p class="field-error" id=${`${id}-error`}>${invalid}</p>`}
+      </div>`;
+    })}
+    ${extra?.(values)}
+    <div aria-busy=${busy ? 'true' : undefined}>
+      <${FormFooter} error=${error} submit=${submit} onDone=${onDone} />
+    </div>
+  </form>`;
+}
