@@ -20,7 +20,9 @@ use switchboard::clock::{Clock, SystemClock};
 use switchboard::demo::phrases::Lang;
 use switchboard::demo::{Plan, PlanAgent, PlanInbox, generate};
 use switchboard::desk::{Desk, DeskConfig, NewUser};
-use switchboard::domain::workspace::{AssignmentMode, Channel, Inbox, Label, Team, WrapUpReason};
+use switchboard::domain::workspace::{
+    AssignmentMode, Channel, DEFAULT_WAIT_AMBER_SECS, DEFAULT_WAIT_RED_SECS, Inbox, Label, Team, WrapUpReason,
+};
 use switchboard::domain::{Actor, Role};
 use switchboard::store::{Changes, RecordChanges, Store, StoreError, put_contact, put_conversation, take_numbers};
 use switchboard::{AppState, app};
@@ -79,6 +81,8 @@ async fn fill(store: &Store, desk: &Desk, conversations: usize, contacts: usize)
                 auto_close_secs: 86_400,
                 wrap_up_required: false,
                 team_ids: vec![team.id.clone()],
+                wait_amber_secs: DEFAULT_WAIT_AMBER_SECS,
+                wait_red_secs: DEFAULT_WAIT_RED_SECS,
                 created_at: now,
                 updated_at: now,
             };

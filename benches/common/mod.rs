@@ -13,7 +13,9 @@ use switchboard::demo::{Plan, PlanAgent, PlanInbox, generate};
 use switchboard::desk::{Desk, DeskConfig, ImportReport, NewUser};
 use switchboard::domain::Role;
 use switchboard::domain::id::IdState;
-use switchboard::domain::workspace::{AssignmentMode, Channel, Inbox, Team};
+use switchboard::domain::workspace::{
+    AssignmentMode, Channel, DEFAULT_WAIT_AMBER_SECS, DEFAULT_WAIT_RED_SECS, Inbox, Team,
+};
 use switchboard::store::{Changes, RecordChanges, Store};
 
 /// An environment variable as a number, or the default.
@@ -144,6 +146,8 @@ pub async fn load(dir: &std::path::Path, conversations: usize, contacts: usize) 
                 auto_close_secs: 86_400,
                 wrap_up_required: false,
                 team_ids: Vec::new(),
+                wait_amber_secs: DEFAULT_WAIT_AMBER_SECS,
+                wait_red_secs: DEFAULT_WAIT_RED_SECS,
                 created_at: now,
                 updated_at: now,
             };

@@ -93,6 +93,10 @@ pub struct InboxDto {
     pub wrap_up_required: bool,
     /// Teams serving this inbox.
     pub team_ids: Vec<String>,
+    /// A wait this long (seconds) turns a conversation amber in the monitor.
+    pub wait_amber_secs: u32,
+    /// A wait this long (seconds) turns it red.
+    pub wait_red_secs: u32,
     /// Created.
     pub created_at: OffsetDateTime,
     /// Last changed.
@@ -110,6 +114,8 @@ impl From<Inbox> for InboxDto {
             auto_close_secs: i.auto_close_secs,
             wrap_up_required: i.wrap_up_required,
             team_ids: i.team_ids,
+            wait_amber_secs: i.wait_amber_secs,
+            wait_red_secs: i.wait_red_secs,
             created_at: to_time(i.created_at),
             updated_at: to_time(i.updated_at),
         }
@@ -138,6 +144,12 @@ pub struct CreateInbox {
     /// Teams serving the inbox (at most 100).
     #[oai(validator(max_items = 100))]
     pub team_ids: Option<Vec<String>>,
+    /// A wait this long turns a conversation amber in the monitor: 10 s – 1 day (default 120).
+    #[oai(validator(minimum(value = "10"), maximum(value = "86400")))]
+    pub wait_amber_secs: Option<u32>,
+    /// A wait this long turns it red: longer than the amber wait, at most 1 day (default 300).
+    #[oai(validator(minimum(value = "11"), maximum(value = "86400")))]
+    pub wait_red_secs: Option<u32>,
 }
 
 impl From<CreateInbox> for InboxInput {
@@ -150,6 +162,8 @@ impl From<CreateInbox> for InboxInput {
             auto_close_secs: b.auto_close_secs,
             wrap_up_required: b.wrap_up_required,
             team_ids: b.team_ids,
+            wait_amber_secs: b.wait_amber_secs,
+            wait_red_secs: b.wait_red_secs,
         }
     }
 }
@@ -174,6 +188,12 @@ pub struct UpdateInbox {
     /// Teams serving the inbox (at most 100); replaces the list.
     #[oai(validator(max_items = 100))]
     pub team_ids: Option<Vec<String>>,
+    /// A wait this long turns a conversation amber in the monitor: 10 s – 1 day.
+    #[oai(validator(minimum(value = "10"), maximum(value = "86400")))]
+    pub wait_amber_secs: Option<u32>,
+    /// A wait this long turns it red: longer than the amber wait, at most 1 day.
+    #[oai(validator(minimum(value = "11"), maximum(value = "86400")))]
+    pub wait_red_secs: Option<u32>,
 }
 
 impl From<UpdateInbox> for InboxInput {
@@ -186,6 +206,8 @@ impl From<UpdateInbox> for InboxInput {
             auto_close_secs: b.auto_close_secs,
             wrap_up_required: b.wrap_up_required,
             team_ids: b.team_ids,
+            wait_amber_secs: b.wait_amber_secs,
+            wait_red_secs: b.wait_red_secs,
         }
     }
 }

@@ -105,7 +105,8 @@ impl Desk {
         use crate::demo::phrases::Lang;
         use crate::demo::{Plan, PlanAgent, PlanInbox, generate};
         use crate::domain::workspace::{
-            AssignmentMode, CannedResponse, CannedScope, Channel, Inbox, Label, Team, WrapUpReason,
+            AssignmentMode, CannedResponse, CannedScope, Channel, DEFAULT_WAIT_AMBER_SECS, DEFAULT_WAIT_RED_SECS,
+            Inbox, Label, Team, WrapUpReason,
         };
         use crate::store::{RecordChanges, WorkspaceReads};
 
@@ -145,6 +146,8 @@ impl Desk {
             auto_close_secs: 86_400,
             wrap_up_required: false,
             team_ids: teams,
+            wait_amber_secs: DEFAULT_WAIT_AMBER_SECS,
+            wait_red_secs: DEFAULT_WAIT_RED_SECS,
             created_at: now,
             updated_at: now,
         };

@@ -5,7 +5,8 @@ use super::{Desk, DeskError, Principal};
 use crate::domain::event::ConfigAction;
 use crate::domain::validation::{Checks, check_name};
 use crate::domain::workspace::{
-    AssignmentMode, Channel, DEFAULT_AUTO_CLOSE_SECS, DEFAULT_OFFER_TIMEOUT_SECS, Inbox, Team, check_inbox_times,
+    AssignmentMode, Channel, DEFAULT_AUTO_CLOSE_SECS, DEFAULT_OFFER_TIMEOUT_SECS, DEFAULT_WAIT_AMBER_SECS,
+    DEFAULT_WAIT_RED_SECS, Inbox, Team, check_inbox_times,
 };
 use crate::domain::{EventKind, Role};
 use crate::store::{Changes, ConversationReads, RecordChanges, Staged, UserReads, WorkspaceReads};
@@ -94,6 +95,10 @@ pub struct InboxInput {
     pub wrap_up_required: Option<bool>,
     /// Teams serving the inbox (replaces the list).
     pub team_ids: Option<Vec<String>>,
+    /// Wait that turns a conversation amber in the monitor.
+    pub wait_amber_secs: Option<u32>,
+    /// Wait that turns it red.
+    pub wait_red_secs: Option<u32>,
 }
 
 impl Desk {
@@ -248,6 +253,8 @@ impl Desk {
                     auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
                     wrap_up_required: false,
                     team_ids: Vec::new(),
+                    wait_amber_secs: DEFAULT_WAIT_AMBER_SECS,
+                    wait_red_secs: DEFAULT_WAIT_RED_SECS,
                     created_at: now,
                     updated_at: now,
                 });
@@ -281,8 +288,16 @@ impl Desk {
                         fields.push("team_ids");
                     }
                 }
+                if let Some(w) = input.wait_amber_secs.filter(|w| *w != inbox.wait_amber_secs) {
+                    inbox.wait_amber_secs = w;
+                    fields.push("wait_amber_secs");
+                }
+                if let Some(w) = input.wait_red_secs.filter(|w| *w != inbox.wait_red_secs) {
+                    inbox.wait_red_secs = w;
+                    fields.push("wait_red_secs");
+                }
                 let mut checks = Checks::new();
-                check_inbox_times(&mut checks, inbox.offer_timeout_secs, inbox.auto_close_secs);
+                check_inbox_times(&mut checks, &inbox);
                 checks.finish().map_err(DeskError::Invalid)?;
                 let mut c = Changes::new(now, actor);
                 if old.is_some() && fields.is_empty() {

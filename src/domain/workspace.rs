@@ -62,6 +62,17 @@ pub enum AssignmentMode {
 pub const DEFAULT_OFFER_TIMEOUT_SECS: u32 = 30;
 /// Default idle time before auto-close, seconds (24 h).
 pub const DEFAULT_AUTO_CLOSE_SECS: u32 = 86_400;
+/// Default wait after which the monitor shows a conversation amber, seconds.
+pub const DEFAULT_WAIT_AMBER_SECS: u32 = 120;
+/// Default wait after which the monitor shows a conversation red, seconds.
+pub const DEFAULT_WAIT_RED_SECS: u32 = 300;
+
+fn default_wait_amber() -> u32 {
+    DEFAULT_WAIT_AMBER_SECS
+}
+fn default_wait_red() -> u32 {
+    DEFAULT_WAIT_RED_SECS
+}
 
 /// A mailbox / queue / channel that conversations arrive in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +93,12 @@ pub struct Inbox {
     pub wrap_up_required: bool,
     /// Teams whose members serve this inbox.
     pub team_ids: Vec<String>,
+    /// A wait this long turns the conversation amber in the monitor (seconds).
+    #[serde(default = "default_wait_amber")]
+    pub wait_amber_secs: u32,
+    /// A wait this long turns it red (seconds; more than `wait_amber_secs`).
+    #[serde(default = "default_wait_red")]
+    pub wait_red_secs: u32,
     /// Created.
     pub created_at: Timestamp,
     /// Last changed.
@@ -261,8 +278,15 @@ pub fn check_shortcut(field: &str, code: &str) -> Result<(), FieldError> {
 }
 
 /// Checks inbox numbers: offer timeout 5 s – 10 min; auto-close 0 (never) or 5 min – 30 days.
-pub fn check_inbox_times(c: &mut Checks, offer_timeout_secs: u32, auto_close_secs: u32) {
+pub fn check_inbox_times(c: &mut Checks, i: &Inbox) {
+    let (offer_timeout_secs, auto_close_secs) = (i.offer_timeout_secs, i.auto_close_secs);
     c.require((5..=600).contains(&offer_timeout_secs), "offer_timeout_secs", "must be between 5 and 600 seconds");
+    c.require((10..=86_400).contains(&i.wait_amber_secs), "wait_amber_secs", "must be between 10 seconds and a day");
+    c.require(
+        i.wait_red_secs > i.wait_amber_secs && i.wait_red_secs <= 86_400,
+        "wait_red_secs",
+        "must be longer than the amber wait and at most a day",
+    );
     c.require(
         auto_close_secs == 0 || (300..=30 * 86_400).contains(&auto_close_secs),
         "auto_close_secs",
@@ -373,8 +397,26 @@ mod tests {
         for (tz, ok) in [("Europe/Rome", true), ("America/Argentina/Buenos_Aires", true), ("Europe/Atlantis", false)] {
             assert_eq!(check_settings(&Settings { time_zone: tz.into(), ..Settings::default() }).is_ok(), ok, "{tz}");
         }
+        let inbox = Inbox {
+            id: "inb_1".into(),
+            name: "Web".into(),
+            channel: Channel::Livechat,
+            assignment: AssignmentMode::Manual,
+            offer_timeout_secs: 4,
+            auto_close_secs: 60,
+            wrap_up_required: false,
+            team_ids: vec![],
+            wait_amber_secs: 300,
+            wait_red_secs: 300,
+            created_at: Timestamp(0),
+            updated_at: Timestamp(0),
+        };
         let mut c = Checks::new();
-        check_inbox_times(&mut c, 4, 60);
-        assert_eq!(c.finish().unwrap_err().len(), 2);
+        check_inbox_times(&mut c, &inbox);
+        let fields: Vec<_> = c.finish().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["offer_timeout_secs", "wait_red_secs", "auto_close_secs"]);
+        let mut c = Checks::new();
+        check_inbox_times(&mut c, &Inbox { offer_timeout_secs: 30, auto_close_secs: 0, wait_red_secs: 301, ..inbox });
+        assert!(c.finish().is_ok());
     }
 }

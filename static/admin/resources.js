@@ -62,6 +62,8 @@ export const RESOURCES = {
       { name: 'assignment', label: 'admin.f.assignment', type: 'select', default: 'manual', options: () => ['manual', 'round_robin', 'least_busy'].map((a) => [a, t(`admin.assignment.${a}`)]) },
       { name: 'offer_timeout_secs', label: 'admin.f.offer_timeout_secs', type: 'number', min: 5, maxValue: 600, default: '30' },
       { name: 'auto_close_secs', label: 'admin.f.auto_close_secs', type: 'number', min: 0, maxValue: 2592000, default: '86400', hint: 'admin.h.auto_close' },
+      { name: 'wait_amber_secs', label: 'admin.f.wait_amber_secs', type: 'number', min: 10, maxValue: 86400, default: '120', hint: 'admin.h.waits' },
+      { name: 'wait_red_secs', label: 'admin.f.wait_red_secs', type: 'number', min: 11, maxValue: 86400, default: '300' },
       { name: 'wrap_up_required', label: 'admin.f.wrap_up_required', type: 'checkbox' },
       { name: 'team_ids', label: 'admin.f.team_ids', type: 'ticks', options: teamOptions },
     ],

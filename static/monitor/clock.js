@@ -1,6 +1,6 @@
 // clock.js — the present as a signal ticking once a second (times in status and durations
 // move in the page, with no polling), and how long a wait may last before its row turns
-// amber, then red.
+// amber, then red (each inbox says; these are the defaults).
 
 import { signal } from '/common/html.js';
 
@@ -9,14 +9,12 @@ setInterval(() => {
   now.value = Date.now();
 }, 1000);
 
-/** A wait longer than this is amber. */
-export const AMBER_MS = 2 * 60e3;
-/** A wait longer than this is red. */
-export const RED_MS = 5 * 60e3;
+/** The default thresholds, seconds (an inbox without its own). */
+export const DEFAULT_WAITS = { wait_amber_secs: 120, wait_red_secs: 300 };
 
-/** `ok`, `amber` or `red` for a wait of `ms`. */
-export function level(ms) {
-  if (ms >= RED_MS) return 'red';
-  if (ms >= AMBER_MS) return 'amber';
+/** `ok`, `amber` or `red` for a wait of `ms` against an inbox's thresholds. */
+export function level(ms, waits = DEFAULT_WAITS) {
+  if (ms >= waits.wait_red_secs * 1000) return 'red';
+  if (ms >= waits.wait_amber_secs * 1000) return 'amber';
   return 'ok';
 }

@@ -35,7 +35,8 @@ function Row({ c }) {
   const lang = currentLang();
   const outcome = s.outcomes.value[c.id];
   const person = c.agent?.name || (c.offered_to ? t('monitor.offered_to', { name: c.offered_to.name }) : '—');
-  return html`<tr class=${`wait-${c.waiting_since ? level(waitMs) : 'ok'}`}>
+  const waits = s.directory.value.inboxes[c.inbox?.id];
+  return html`<tr class=${`wait-${c.waiting_since ? level(waitMs, waits) : 'ok'}`}>
     <td><input type="checkbox" checked=${ticked} aria-label=${t('monitor.tick', { name: c.customer?.name || `#${c.number}` })}
       onChange=${(e) => {
         const next = new Set(s.selected.value);

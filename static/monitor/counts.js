@@ -20,9 +20,19 @@ function items(sum) {
   ];
 }
 
+/** The strictest thresholds of any inbox: the longest wait is coloured as it would be there. */
+function strictest() {
+  const all = Object.values(s.directory.value.inboxes);
+  if (!all.length) return undefined;
+  return {
+    wait_amber_secs: Math.min(...all.map((i) => i.wait_amber_secs)),
+    wait_red_secs: Math.min(...all.map((i) => i.wait_red_secs)),
+  };
+}
+
 function Longest({ since }) {
   const ms = since ? now.value - Date.parse(since) : 0;
-  return html`<span class=${`count-value wait-${since ? level(ms) : 'ok'}`}>${since ? duration(ms) : '—'}</span>`;
+  return html`<span class=${`count-value wait-${since ? level(ms, strictest()) : 'ok'}`}>${since ? duration(ms) : '—'}</span>`;
 }
 
 /** The row of counts above the tabs. */

@@ -18,8 +18,9 @@ export const conversations = signal([]);
 export const agents = signal([]);
 export const loading = signal(false);
 export const error = signal('');
-/** Names for the filters (users, teams) and the wrap-up reasons an end may give. */
-export const directory = signal({ users: [], teams: [], wrapUps: [] });
+/** Names for the filters (users, teams), the wrap-up reasons an end may give, and the inboxes
+ * (with their wait thresholds) by id. */
+export const directory = signal({ users: [], teams: [], wrapUps: [], inboxes: {} });
 /** What the last action on a row said, by conversation id: `{ ok, text }`. */
 export const outcomes = signal({});
 /** What the last bulk action said, above the table. */
@@ -83,13 +84,15 @@ export async function load() {
 /** The names the filters offer. */
 export async function loadDirectory() {
   const none = () => ({ items: [] });
-  const [users, teams, wrapUps] = await Promise.all([
+  const [users, teams, wrapUps, inboxes] = await Promise.all([
     api('GET', '/api/v1/users?limit=500').catch(none),
     api('GET', '/api/v1/teams').catch(none),
     api('GET', '/api/v1/wrap-up-reasons').catch(none),
+    api('GET', '/api/v1/inboxes').catch(none),
   ]);
   const reasons = (wrapUps.items || []).filter((r) => !r.archived);
-  directory.value = { users: users.items || [], teams: teams.items || [], wrapUps: reasons };
+  const byId = Object.fromEntries((inboxes.items || []).map((i) => [i.id, i]));
+  directory.value = { users: users.items || [], teams: teams.items || [], wrapUps: reasons, inboxes: byId };
 }
 
 let timer = null;

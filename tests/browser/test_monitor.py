@@ -134,3 +134,20 @@ def test_italian_spanish_and_the_wallboard(server, new_page):
     size = page.locator(".wall-value").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 96, f"wallboard numbers are {size}px"
     shot(page, "monitor-wallboard")
+
+
+def test_each_inbox_sets_when_a_wait_turns_amber_and_red(server, new_page):
+    # The demo's waiting conversations have waited for hours. Chat Italia turns amber after a
+    # minute and red after a day; Web chat keeps the defaults, 2 and 5 minutes.
+    inboxes = {i["name"]: i["id"] for i in server.call("GET", "/api/v1/inboxes")["items"]}
+    server.call("PATCH", f"/api/v1/inboxes/{inboxes['Chat Italia']}", {"wait_amber_secs": 60, "wait_red_secs": 86400})
+    token = server.login("supervisor@example.com")
+    rows = server.call("GET", "/api/v1/monitor/conversations?limit=500", token=token)["items"]
+    waiting = lambda name: next(r for r in rows if r["inbox"]["name"] == name and r.get("waiting_since")
+                                and r["customer"]["name"] not in {x["customer"]["name"] for x in rows if x["id"] != r["id"]})
+    italian, web = waiting("Chat Italia"), waiting("Web chat")
+    page = new_page()
+    open_monitor(page, server)
+    expect(page.get_by_role("row", name=re.compile(re.escape(italian["customer"]["name"])))).to_have_class("wait-amber")
+    expect(page.get_by_role("row", name=re.compile(re.escape(web["customer"]["name"])))).to_have_class("wait-red")
+    shot(page, "monitor-thresholds")

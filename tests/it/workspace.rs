@@ -76,6 +76,17 @@ async fn inboxes_have_defaults_limits_and_lose_deleted_teams() {
     let fields: Vec<_> = bad.body["errors"].as_array().expect("errors").iter().map(|e| e["field"].clone()).collect();
     assert_eq!(fields, [json!("offer_timeout_secs"), json!("auto_close_secs")]);
     assert_eq!(h.get(&path, &admin).await.body["offer_timeout_secs"], 30, "nothing changed");
+    // The monitor's wait thresholds: 2 and 5 minutes unless set; red must come after amber.
+    assert_eq!((inbox.body["wait_amber_secs"].as_u64(), inbox.body["wait_red_secs"].as_u64()), (Some(120), Some(300)));
+    let late = h.call(Method::PATCH, &path, Some(&admin), Some(json!({"wait_amber_secs": 600}))).await;
+    assert_eq!(late.status, 422, "{}", late.text);
+    assert_eq!(late.body["errors"][0]["field"], "wait_red_secs", "{}", late.text);
+    let set =
+        h.call(Method::PATCH, &path, Some(&admin), Some(json!({"wait_amber_secs": 60, "wait_red_secs": 90}))).await;
+    assert_eq!(
+        (set.status, set.body["wait_amber_secs"].as_u64(), set.body["wait_red_secs"].as_u64()),
+        (200, Some(60), Some(90))
+    );
     // An inbox's channel cannot change: changes have no such field.
     let channel = h.call(Method::PATCH, &path, Some(&admin), Some(json!({"channel": "api"}))).await;
     assert_eq!(channel.status, 400);
