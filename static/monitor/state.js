@@ -1,7 +1,8 @@
 // state.js — the monitor's state as signals: the tab, search and filters (kept in the URL,
 // so a view can be bookmarked and shared), the counts at the top, the rows of both tabs, and
-// what each row's last action said. Live events reload what they may have changed, at most
-// a few times a second, so a busy desk costs a few requests rather than one per event.
+// what each row's last action said. Live events reload what they may have changed: at once
+// after a quiet spell, at most four times a second in a burst, so a busy desk costs a few
+// requests rather than one per event.
 
 import { api } from '/common/api.js';
 import { signal, batch } from '/common/html.js';
@@ -96,15 +97,20 @@ export async function loadDirectory() {
 }
 
 let timer = null;
-/** Most reloads a second while events arrive. */
+let last = 0;
+/** Fewest milliseconds between two reloads while events arrive. */
 const RELOAD_MS = 250;
-/** An event: the rows and counts are read again shortly (one read for a burst). */
+/**
+ * An event: the rows and counts are read again at once after a quiet spell, and at most every
+ * RELOAD_MS during a burst (the events in between are covered by the next read).
+ */
 export function onEvent() {
   if (timer) return;
   timer = setTimeout(() => {
     timer = null;
+    last = Date.now();
     load();
-  }, RELOAD_MS);
+  }, Math.max(0, last + RELOAD_MS - Date.now()));
 }
 
 /** Records what an action on conversation `id` said. */

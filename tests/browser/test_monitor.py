@@ -151,3 +151,18 @@ def test_each_inbox_sets_when_a_wait_turns_amber_and_red(server, new_page):
     expect(page.get_by_role("row", name=re.compile(re.escape(italian["customer"]["name"])))).to_have_class("wait-amber")
     expect(page.get_by_role("row", name=re.compile(re.escape(web["customer"]["name"])))).to_have_class("wait-red")
     shot(page, "monitor-thresholds")
+
+
+def test_an_ended_session_signs_in_again_to_the_same_view(server, new_page):
+    page = new_page()
+    open_monitor(page, server, query="?tab=agents&status=offline")
+    expect(page.get_by_role("tab", name="Agents")).to_have_attribute("aria-selected", "true")
+    token = page.evaluate("localStorage.getItem('switchboard.token')")
+    server.call("POST", "/api/v1/auth/logout", token=token)
+    expect(page.get_by_role("status")).to_contain_text("Your session has ended", timeout=20_000)
+    page.get_by_label("Email").fill("supervisor@example.com")
+    page.get_by_label("Password", exact=True).fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("tab", name="Agents")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_label("Status")).to_have_value("offline")
+    expect(page).to_have_url(re.compile(r"tab=agents.*status=offline|status=offline.*tab=agents"))
