@@ -6,6 +6,7 @@ import { html, useEffect } from '/common/html.js';
 import { t, currentLang, LANGS } from '/common/i18n.js';
 import { initials } from '/common/format.js';
 import { lazy } from '/common/lazy.js';
+import { mayOpen } from '/common/topbar.js';
 import * as s from './state.js';
 import { ConversationList } from './list.js';
 import { Offers } from './offers.js';
@@ -101,8 +102,9 @@ export function Desk({ onSignOut, onLang }) {
       <a class="brand" href="/agent/"><svg class="logo" aria-hidden="true"><use href="#sb-logo" /></svg>
         <span class="brand-name">${t('app.name')}</span></a>
       <${StatusPicker} />
-      ${me.role !== 'agent' && html`<a class="btn btn-secondary btn-sm" href="/monitor/">${t('nav.monitor')}</a>
-        <a class="btn btn-secondary btn-sm" href="/reports/">${t('nav.reports')}</a>`}
+      ${me.role !== 'agent' && html`<nav class="desk-pages" aria-label=${t('nav.pages')}>
+        ${['monitor', 'reports', 'admin'].filter((p) => mayOpen(me.role, p)).map((p) => html`<a class="btn btn-secondary btn-sm"
+          href=${`/${p}/`}>${t(`nav.${p}`)}</a>`)}</nav>`}
       <div class="topbar-user">
         <${SoundToggle} />
         <button type="button" class="btn btn-secondary btn-sm" aria-label=${t('keys.title')} onClick=${() => (helpOpen.value = true)}>?</button>

@@ -1,7 +1,7 @@
 """The admin pages in a real browser: a user invited with a one-time password who then signs
 in, a team with that user, an inbox served by the team and a canned response, all used from
 the agent workspace; field errors next to their fields; refusals in words; markup as text;
-supervisors refused; Italian."""
+supervisors refused; Italian and Spanish."""
 
 import re
 
@@ -139,3 +139,15 @@ def test_supervisors_are_refused_and_italian_has_no_english(server, new_page):
     for word in ["Users", "Inboxes", "Teams", "Settings", "New inbox", "Name", "Assignment", "Actions"]:
         assert not re.search(rf"\b{re.escape(word)}\b", ui), f"{word!r} left in {ui!r}"
     shot(page, "admin-it")
+    page = new_page(locale="es")
+    page.goto(server.url + "/agent/")
+    page.locator("#login-email").fill("admin@example.com")
+    page.locator("#login-password").fill("demo")
+    page.locator("form button[type=submit]").click()
+    page.get_by_role("navigation").first.wait_for()
+    page.goto(server.url + "/admin/?s=users")
+    page.get_by_role("button", name="Invitar a un usuario").click()
+    ui = " ".join(page.locator("header, .admin-nav, .section-head, thead, .record-form").all_inner_texts())
+    for word in ["Users", "Invite", "Name", "Role", "Capacity", "Create", "Cancel", "Actions"]:
+        assert not re.search(rf"\b{re.escape(word)}\b", ui), f"{word!r} left in {ui!r}"
+    shot(page, "admin-es")

@@ -52,6 +52,13 @@ def test_search_by_phone_fragment_and_filters_survive_a_reload(server, team, new
     expect(page.get_by_label("Status")).to_have_value("queued")
     expect(page.get_by_role("row", name=re.compile("Zelda Phoneton"))).to_be_visible()
     shot(page, "monitor-search")
+    # By a part of an email, ignoring case.
+    handoff(server, team["desk"], "Emil Mailer", "hi", email="emil.mailer@example.org")
+    page.get_by_label("Status").select_option("")
+    page.get_by_label("Search").fill("MAILER@EXAMPLE")
+    page.get_by_label("Search").press("Enter")
+    expect(page.get_by_role("row", name=re.compile("Emil Mailer"))).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(1)
 
 
 def test_a_transfer_from_a_row_shows_in_the_row(server, team, new_page):
