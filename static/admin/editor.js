@@ -6,7 +6,7 @@ import { html, useState, useEffect } from '/common/html.js';
 import { api } from '/common/api.js';
 import { t } from '/common/i18n.js';
 import { describe } from '/common/problem.js';
-import { RecordForm } from './form.js';
+import { RecordForm, Said } from './form.js';
 import { RESOURCES } from './resources.js';
 import * as s from './state.js';
 import { UserActions, createUser, Secret } from './users.js';
@@ -76,8 +76,7 @@ export function Editor({ name }) {
       <button type="button" class="btn btn-primary btn-sm" onClick=${() => setEditing('new')}>${t(`admin.new.${name}`)}</button>
     </div>
     ${r.note && html`<p class="muted small">${t(r.note)}</p>`}
-    ${said && html`<div class=${said.ok ? 'notice' : 'alert'} role=${said.ok ? 'status' : 'alert'}><p>${said.text}</p>
-      ${said.secret && html`<${Secret} label=${t('admin.one_time_password')} value=${said.secret} />`}</div>`}
+    <${Said} said=${said}>${said?.secret && html`<${Secret} label=${t('admin.one_time_password')} value=${said.secret} />`}<//>
     ${editing === 'new' && form}
     ${error && html`<div class="alert" role="alert"><p>${error}</p></div>`}
     ${items === null && !error && html`<div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div>`}

@@ -8,6 +8,7 @@ import { t, currentLang } from '/common/i18n.js';
 import { dateTime } from '/common/format.js';
 import { describe } from '/common/problem.js';
 import { ApiError } from '/common/api.js';
+import { Said } from './form.js';
 
 const KINDS = ['document', 'image', 'sticker', 'audio', 'video'];
 
@@ -57,7 +58,7 @@ export function Files() {
           ${KINDS.map((k) => html`<option value=${k}>${t(`admin.kind.${k}`)}</option>`)}</select>
         <label class="btn btn-primary btn-sm file-pick">${t('admin.upload')}<input type="file" class="sr-only" onChange=${onFile} /></label>
       </div></div>
-    ${said && html`<div class=${said.ok ? 'notice' : 'alert'} role=${said.ok ? 'status' : 'alert'}><p>${said.text}</p></div>`}
+    <${Said} said=${said} />
     ${items && items.length === 0 && html`<div class="empty"><p>${t('admin.empty')}</p></div>`}
     ${items && items.length > 0 && html`<div class="table-wrap"><table class="grid">
       <thead><tr>${['admin.c.file', 'admin.f.kind', 'admin.c.size', 'admin.c.created'].map((k) => html`<th>${t(k)}</th>`)}</tr></thead>

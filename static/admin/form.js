@@ -101,3 +101,9 @@ export function RecordForm({ fields, record, save, onDone, submit, idPrefix, ext
     </div>
   </form>`;
 }
+
+/** What the last change said: a notice, or an alert for a refusal; `children` follow it. */
+export function Said({ said, children }) {
+  if (!said) return null;
+  return html`<div class=${said.ok ? 'notice' : 'alert'} role=${said.ok ? 'status' : 'alert'}><p>${said.text}</p>${children}</div>`;
+}

@@ -6,7 +6,7 @@ import { api } from '/common/api.js';
 import { t, currentLang } from '/common/i18n.js';
 import { dateTime } from '/common/format.js';
 import { describe } from '/common/problem.js';
-import { RecordForm } from './form.js';
+import { RecordForm, Said } from './form.js';
 import { Secret } from './users.js';
 
 const FIELDS = [
@@ -35,8 +35,7 @@ export function Tokens() {
   return html`<section class="admin-section" aria-labelledby="h-tokens">
     <div class="section-head"><h2 id="h-tokens">${t('admin.s.tokens')}</h2>
       <button type="button" class="btn btn-primary btn-sm" onClick=${() => setAdding(true)}>${t('admin.new.tokens')}</button></div>
-    ${said && html`<div class=${said.ok ? 'notice' : 'alert'} role=${said.ok ? 'status' : 'alert'}><p>${said.text}</p>
-      ${said.secret && html`<${Secret} label=${t('admin.token_secret')} value=${said.secret} />`}</div>`}
+    <${Said} said=${said}>${said?.secret && html`<${Secret} label=${t('admin.token_secret')} value=${said.secret} />`}<//>
     ${adding && html`<${RecordForm} fields=${FIELDS} record=${null} idPrefix="token" submit=${t('admin.create')}
       onDone=${() => setAdding(false)}
       save=${async (body) => {

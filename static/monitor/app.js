@@ -4,22 +4,16 @@
 // agent is told the page is not theirs and sent back to the workspace. Signing in uses the
 // workspace's own form, and an ended session comes back to the same view.
 
-import { html, signal, useEffect } from '/common/html.js';
-import { clearToken } from '/common/api.js';
-import { setLang, t } from '/common/i18n.js';
-import { TopBar, mayOpen } from '/common/topbar.js';
-import { startPage, liveStream } from '/common/session.js';
-import { lazy } from '/common/lazy.js';
+import { html, useEffect } from '/common/html.js';
+import { t } from '/common/i18n.js';
+import { TopBar } from '/common/topbar.js';
+import { liveStream } from '/common/session.js';
+import { openPage, switchLang } from '/common/gate.js';
 import * as s from './state.js';
 import { Counts, Wallboard } from './counts.js';
 import { ConversationsTab } from './conversations.js';
 import { AgentsTab } from './agents.js';
 
-const Login = lazy(() => import('/agent/login.js'), 'Login');
-/** `loading`, `login`, `refused` or `monitor`. */
-const screen = signal('loading');
-const notice = signal('');
-const langTick = signal(0);
 let stream = null;
 
 const STATUSES = {
@@ -77,57 +71,24 @@ function Monitor() {
   </div>`;
 }
 
-async function switchLang(code) {
-  await setLang(code);
-  langTick.value++;
-}
-
-function App() {
-  void langTick.value;
-  switch (screen.value) {
-    case 'login':
-      return html`<${Login} notice=${notice.value} onSignedIn=${enter} />`;
-    case 'refused':
-      return html`<div class="view view-center"><div class="card auth-card auth">
-        <h1 class="auth-title">${t('monitor.refused_title')}</h1>
-        <p class="muted">${t('monitor.refused')}</p>
-        <a class="btn btn-primary btn-block" href="/agent/">${t('monitor.to_workspace')}</a></div></div>`;
-    case 'monitor':
-      return html`<${Monitor} />`;
-    default:
-      return html`<div class="view view-center"><div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div></div>`;
-  }
-}
-
-function enter(user) {
-  s.me.value = user;
-  if (!mayOpen(user.role, 'monitor')) {
-    screen.value = 'refused';
-    return;
-  }
-  screen.value = 'monitor';
-  s.loadDirectory();
-  s.load();
-  stream?.stop();
-  stream = liveStream({
-    onEvent: s.onEvent,
-    reload: s.load,
-    connection: s.connection,
-    onEnded: () => {
-      stream?.stop();
-      clearToken();
-      notice.value = t('login.session_ended');
-      screen.value = 'login';
-    },
-  });
-}
-
-startPage({
-  App,
-  onUser: enter,
-  onSignIn: (text) => {
-    notice.value = text;
-    screen.value = 'login';
+const page = openPage({
+  name: 'monitor',
+  Page: Monitor,
+  refusedTitle: 'monitor.refused_title',
+  refused: 'monitor.refused',
+  onEnter(user) {
+    s.me.value = user;
+    s.loadDirectory();
+    s.load();
+    stream?.stop();
+    stream = liveStream({
+      onEvent: s.onEvent,
+      reload: s.load,
+      connection: s.connection,
+      onEnded: () => {
+        stream?.stop();
+        page.ended();
+      },
+    });
   },
-  onNoToken: () => Login.preload(),
 });

@@ -5,18 +5,13 @@
 
 import { html, signal, useEffect } from '/common/html.js';
 import { api } from '/common/api.js';
-import { setLang, t } from '/common/i18n.js';
+import { t } from '/common/i18n.js';
 import { describe } from '/common/problem.js';
-import { startPage } from '/common/session.js';
-import { lazy } from '/common/lazy.js';
-import { TopBar, mayOpen } from '/common/topbar.js';
+import { TopBar } from '/common/topbar.js';
+import { openPage, switchLang } from '/common/gate.js';
 import { fetchFile, saveBlob } from '/common/files.js';
 import { Report } from './report.js';
 
-const Login = lazy(() => import('/agent/login.js'), 'Login');
-const screen = signal('loading');
-const notice = signal('');
-const langTick = signal(0);
 const me = signal(null);
 const report = signal(null);
 const error = signal('');
@@ -83,7 +78,7 @@ function Page() {
   useEffect(() => (document.title = t('reports.doc_title')));
   const r = report.value;
   return html`<div class="reports">
-    <${TopBar} current="reports" me=${me.value} onLang=${async (l) => { await setLang(l); langTick.value++; }} />
+    <${TopBar} current="reports" me=${me.value} onLang=${switchLang} />
     <main class="reports-main">
       <h1>${t('nav.reports')}</h1>
       <${Controls} />
@@ -95,39 +90,13 @@ function Page() {
   </div>`;
 }
 
-function App() {
-  void langTick.value;
-  switch (screen.value) {
-    case 'login':
-      return html`<${Login} notice=${notice.value} onSignedIn=${enter} />`;
-    case 'refused':
-      return html`<div class="view view-center"><div class="card auth-card auth">
-        <h1 class="auth-title">${t('monitor.refused_title')}</h1>
-        <p class="muted">${t('reports.refused')}</p>
-        <a class="btn btn-primary btn-block" href="/agent/">${t('monitor.to_workspace')}</a></div></div>`;
-    case 'reports':
-      return html`<${Page} />`;
-    default:
-      return html`<div class="view view-center"><div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div></div>`;
-  }
-}
-
-function enter(user) {
-  me.value = user;
-  if (!mayOpen(user.role, 'reports')) {
-    screen.value = 'refused';
-    return;
-  }
-  screen.value = 'reports';
-  load();
-}
-
-startPage({
-  App,
-  onUser: enter,
-  onSignIn: (text) => {
-    notice.value = text;
-    screen.value = 'login';
+openPage({
+  name: 'reports',
+  Page,
+  refusedTitle: 'monitor.refused_title',
+  refused: 'reports.refused',
+  onEnter(user) {
+    me.value = user;
+    load();
   },
-  onNoToken: () => Login.preload(),
 });

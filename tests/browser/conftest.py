@@ -169,6 +169,15 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
+def sign_in_any_language(page, server, email, password="demo"):
+    """Signs in through the form by its fields' ids, whatever language the page speaks."""
+    page.goto(server.url + "/agent/")
+    page.locator("#login-email").fill(email)
+    page.locator("#login-password").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.get_by_role("navigation").first.wait_for()
+
+
 def sign_in(page, server, email, password=None):
     password = password or (PASSWORD if email.endswith("@example.com") and email.split("@")[0] in DEMO else AGENT_PASSWORD)
     page.goto(server.url + "/agent/")

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import shot, sign_in
+from conftest import shot, sign_in, sign_in_any_language
 
 XSS = "<img src=x onerror=alert(1)> Team"
 
@@ -128,11 +128,7 @@ def test_supervisors_are_refused_and_italian_has_no_english(server, new_page):
     open_admin(page, server, email="supervisor@example.com")
     expect(page.get_by_role("heading", name="This page is for administrators")).to_be_visible()
     page = new_page(locale="it")
-    page.goto(server.url + "/agent/")
-    page.locator("#login-email").fill("admin@example.com")
-    page.locator("#login-password").fill("demo")
-    page.locator("form button[type=submit]").click()
-    page.get_by_role("navigation").first.wait_for()
+    sign_in_any_language(page, server, "admin@example.com")
     page.goto(server.url + "/admin/?s=inboxes")
     expect(page.get_by_role("heading", name="Caselle")).to_be_visible()
     ui = " ".join(page.locator("header, .admin-nav, .section-head, thead").all_inner_texts())
@@ -140,11 +136,7 @@ def test_supervisors_are_refused_and_italian_has_no_english(server, new_page):
         assert not re.search(rf"\b{re.escape(word)}\b", ui), f"{word!r} left in {ui!r}"
     shot(page, "admin-it")
     page = new_page(locale="es")
-    page.goto(server.url + "/agent/")
-    page.locator("#login-email").fill("admin@example.com")
-    page.locator("#login-password").fill("demo")
-    page.locator("form button[type=submit]").click()
-    page.get_by_role("navigation").first.wait_for()
+    sign_in_any_language(page, server, "admin@example.com")
     page.goto(server.url + "/admin/?s=users")
     page.get_by_role("button", name="Invitar a un usuario").click()
     ui = " ".join(page.locator("header, .admin-nav, .section-head, thead, .record-form").all_inner_texts())

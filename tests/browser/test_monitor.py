@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import AGENT_PASSWORD, handoff, shot, sign_in
+from conftest import AGENT_PASSWORD, handoff, shot, sign_in, sign_in_any_language
 
 
 def open_monitor(page, server, email="supervisor@example.com", query=""):
@@ -121,11 +121,7 @@ def test_ending_needs_a_justification_and_bulk_end_refuses_work_in_progress(serv
 def test_italian_spanish_and_the_wallboard(server, new_page):
     for lang, waiting in [("it", "In attesa"), ("es", "En espera")]:
         page = new_page(locale=lang)
-        page.goto(server.url + "/agent/")
-        page.locator("#login-email").fill("supervisor@example.com")
-        page.locator("#login-password").fill("demo")
-        page.locator("form button[type=submit]").click()
-        page.get_by_role("navigation").first.wait_for()
+        sign_in_any_language(page, server, "supervisor@example.com")
         page.goto(server.url + "/monitor/")
         expect(page.locator(".counts")).to_contain_text(waiting)
         ui = " ".join(page.locator("header, .counts, .tabs, .filters-bar, thead").all_inner_texts())

@@ -10,7 +10,7 @@ import zipfile
 
 from playwright.sync_api import expect
 
-from conftest import shot, sign_in
+from conftest import shot, sign_in, sign_in_any_language
 
 WEEK = (datetime.date.today() - datetime.timedelta(days=6)).isoformat(), datetime.date.today().isoformat()
 
@@ -91,11 +91,7 @@ def test_the_period_and_grouping_stay_in_the_url(server, new_page):
 def test_italian_and_spanish(server, new_page):
     for lang, created in [("it", "Create"), ("es", "Creadas")]:
         page = new_page(locale=lang)
-        page.goto(server.url + "/agent/")
-        page.locator("#login-email").fill("supervisor@example.com")
-        page.locator("#login-password").fill("demo")
-        page.locator("form button[type=submit]").click()
-        page.get_by_role("navigation").first.wait_for()
+        sign_in_any_language(page, server, "supervisor@example.com")
         page.goto(server.url + "/reports/")
         expect(page.locator(".tiles")).to_contain_text(created)
         ui = " ".join(page.locator("header, .filters-bar, .tiles, figcaption, .report-table thead, .report-table tfoot").all_inner_texts())
