@@ -113,6 +113,13 @@ impl Endpoint for StaticFiles {
             .header(CONTENT_SECURITY_POLICY, &file.csp)
             .header("x-content-type-options", "nosniff")
             .header("referrer-policy", "same-origin");
+        // The widget runs inside other sites' pages and loads its modules, styles and strings
+        // from here: those files (public anyway) may be read cross-origin.
+        let builder = if key.starts_with("widget/") || key.starts_with("vendor/") {
+            builder.header("access-control-allow-origin", "*")
+        } else {
+            builder
+        };
         if matches {
             return Ok(builder.status(StatusCode::NOT_MODIFIED).finish());
         }

@@ -168,7 +168,7 @@ async fn read_form(form: UploadForm, library: bool) -> Result<NewUpload, ApiErro
     Ok(NewUpload { kind: form.kind.into(), filename, declared_mime, content, library })
 }
 
-fn disposition(a: &Attachment) -> String {
+pub(super) fn disposition(a: &Attachment) -> String {
     let kind = if inline_type(&a.mime) { "inline" } else { "attachment" };
     let ascii: String = a
         .filename

@@ -119,6 +119,13 @@ impl From<DeskError> for ApiError {
             DeskError::NotFound(d) => ApiError::NotFound(Json(Problem::new(404, d))),
             DeskError::Conflict(d) => ApiError::Conflict(Json(Problem::new(409, d))),
             DeskError::TooLarge(d) => ApiError::PayloadTooLarge(Json(Problem::new(413, d))),
+            // Only customer uploads refuse a type this way, and their operation answers 415
+            // itself; anywhere else it is a field error.
+            DeskError::UnsupportedType(d) => {
+                let mut p = Problem::new(422, format!("file {d}"));
+                p.errors = Some(vec![FieldProblem { field: "file".into(), message: d }]);
+                ApiError::Invalid(Json(p))
+            }
             DeskError::TooManyRequests { retry_after_secs, detail } => {
                 ApiError::TooManyRequests(Json(Problem::new(429, detail)), retry_after_secs)
             }

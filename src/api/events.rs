@@ -22,7 +22,7 @@ use super::{ApiTags, BearerAuth};
 use crate::desk::{Desk, Principal, StreamSlot};
 use crate::domain::EventKind;
 use crate::domain::conversation::Author;
-use crate::realtime::Delivery;
+use crate::realtime::{Delivery, Typing, Typist};
 
 /// How often a comment line keeps idle streams open through proxies.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -58,6 +58,21 @@ pub enum LiveKind {
     /// `contact_id`).
     #[oai(rename = "contact.updated")]
     ContactUpdated,
+    /// `typing`: the customer (`from: customer`) or another agent is typing (`active`) or
+    /// stopped, in `conversation_id`. Passing: no `id:`, `seq` is 0, never replayed. Clear a
+    /// hint after 6 s without a new one.
+    #[oai(rename = "typing")]
+    Typing,
+}
+
+/// Who is typing.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum TypistDto {
+    /// The conversation's customer.
+    Customer,
+    /// An agent (see `agent_id`).
+    Agent,
 }
 
 /// The conversation an event is about, as it is now.
@@ -129,6 +144,12 @@ pub struct LiveEvent {
     pub to_status: Option<StatusDto>,
     /// The contact (contact changes).
     pub contact_id: Option<String>,
+    /// The conversation (`typing`).
+    pub conversation_id: Option<String>,
+    /// Typing or stopped (`typing`).
+    pub active: Option<bool>,
+    /// Who is typing (`typing`).
+    pub from: Option<TypistDto>,
 }
 
 impl LiveEvent {
@@ -194,8 +215,40 @@ impl LiveEvent {
             from_status: from,
             to_status: to,
             contact_id,
+            conversation_id: None,
+            active: None,
+            from: None,
         })
     }
+
+    fn typing(t: &Typing) -> LiveEvent {
+        let (from, agent_id) = match &t.typist {
+            Typist::Customer => (TypistDto::Customer, None),
+            Typist::Agent { id, .. } => (TypistDto::Agent, Some(id.clone())),
+        };
+        LiveEvent {
+            seq: 0,
+            at: OffsetDateTime::now_utc(),
+            kind: LiveKind::Typing,
+            action: None,
+            conversation: None,
+            message: None,
+            agent_id,
+            from_status: None,
+            to_status: None,
+            contact_id: None,
+            conversation_id: Some(t.conversation.id.clone()),
+            active: Some(t.active),
+            from: Some(from),
+        }
+    }
+}
+
+/// Whether a typing signal goes to `viewer`: they may see the conversation and are not the
+/// one typing.
+fn sees_typing(t: &Typing, viewer: &crate::domain::lifecycle::Viewer) -> bool {
+    let own = matches!(&t.typist, Typist::Agent { id, .. } if *id == viewer.id);
+    !own && crate::domain::lifecycle::can_see(viewer, &t.conversation)
 }
 
 /// Sends the deliveries in `(cursor, upto]` that `who` may see; returns the new cursor.
@@ -221,6 +274,7 @@ async fn catch_up(
 /// event committed after `now` can be missed; everything up to `now` comes from the log.
 struct Start {
     live: broadcast::Receiver<Arc<Delivery>>,
+    typing: broadcast::Receiver<Arc<Typing>>,
     now: u64,
     after: Option<u64>,
     /// The stream's place among its credential's open streams, freed when the pump ends.
@@ -231,7 +285,7 @@ struct Start {
 /// standing (signed out, revoked, expired, password changed, user deactivated).
 async fn pump(desk: Desk, who: Principal, start: Start, tx: mpsc::Sender<LiveEvent>) {
     // The slot is held (not read) until the pump ends.
-    let Start { mut live, now, after, slot: _slot } = start;
+    let Start { mut live, mut typing, now, after, slot: _slot } = start;
     // A revocation committed between the authentication and the subscription.
     if !desk.still_valid(&who) {
         return;
@@ -258,6 +312,11 @@ async fn pump(desk: Desk, who: Principal, start: Start, tx: mpsc::Sender<LiveEve
                 if desk.stream_heartbeat(&who).await.is_err() { return }
                 match desk.live_viewer(&who) { Ok(v) => viewer = v, Err(_) => return }
             }
+            got = typing.recv() => match got {
+                Ok(t) => if sees_typing(&t, &viewer) && tx.send(LiveEvent::typing(&t)).await.is_err() { return },
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
             got = live.recv() => match got {
                 Ok(d) => {
                     if d.event.seq <= cursor { continue }
@@ -336,14 +395,22 @@ impl EventsApi {
         who.ready()?;
         let (tx, mut rx) = mpsc::channel::<LiveEvent>(256);
         let slot = desk.open_stream(&who)?;
-        let start = Start { live: desk.hub().subscribe(), now: desk.hub().last_seq(), after: last_event_id.0, slot };
+        let hub = desk.hub();
+        let start = Start {
+            live: hub.subscribe(),
+            typing: hub.subscribe_typing(),
+            now: hub.last_seq(),
+            after: last_event_id.0,
+            slot,
+        };
         tokio::spawn(pump(desk.0.clone(), who, start, tx));
         let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
         Ok(EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, LiveEvent>)
             .keep_alive(KEEP_ALIVE)
             .to_event(|e| {
                 let name = e.kind.to_json().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-                SseEvent::message(e.to_json_string()).id(e.seq.to_string()).event_type(name)
+                let ev = SseEvent::message(e.to_json_string()).event_type(name);
+                if e.kind == LiveKind::Typing { ev } else { ev.id(e.seq.to_string()) }
             }))
     }
 }

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use super::auth::NoContent;
 use super::common::to_time;
 use super::error::ApiResult;
+use super::widget_settings::{WidgetSettingsDto, WidgetSettingsPatch};
 use super::{ApiTags, BearerAuth};
 use crate::desk::{Desk, InboxInput};
 use crate::domain::workspace::{AssignmentMode, Channel, Inbox};
@@ -97,6 +98,8 @@ pub struct InboxDto {
     pub wait_amber_secs: u32,
     /// A wait this long (seconds) turns it red.
     pub wait_red_secs: u32,
+    /// The widget's settings (live-chat inboxes only).
+    pub widget: Option<WidgetSettingsDto>,
     /// Created.
     pub created_at: OffsetDateTime,
     /// Last changed.
@@ -116,6 +119,7 @@ impl From<Inbox> for InboxDto {
             team_ids: i.team_ids,
             wait_amber_secs: i.wait_amber_secs,
             wait_red_secs: i.wait_red_secs,
+            widget: (i.channel == Channel::Livechat).then(|| WidgetSettingsDto::from(&i.widget)),
             created_at: to_time(i.created_at),
             updated_at: to_time(i.updated_at),
         }
@@ -150,6 +154,8 @@ pub struct CreateInbox {
     /// A wait this long turns it red: longer than the amber wait, at most 1 day (default 300).
     #[oai(validator(minimum(value = "11"), maximum(value = "86400")))]
     pub wait_red_secs: Option<u32>,
+    /// The widget's settings (live-chat inboxes only).
+    pub widget: Option<WidgetSettingsPatch>,
 }
 
 impl From<CreateInbox> for InboxInput {
@@ -164,6 +170,7 @@ impl From<CreateInbox> for InboxInput {
             team_ids: b.team_ids,
             wait_amber_secs: b.wait_amber_secs,
             wait_red_secs: b.wait_red_secs,
+            widget: b.widget.map(Into::into),
         }
     }
 }
@@ -194,6 +201,8 @@ pub struct UpdateInbox {
     /// A wait this long turns it red: longer than the amber wait, at most 1 day.
     #[oai(validator(minimum(value = "11"), maximum(value = "86400")))]
     pub wait_red_secs: Option<u32>,
+    /// The widget's settings (live-chat inboxes only).
+    pub widget: Option<WidgetSettingsPatch>,
 }
 
 impl From<UpdateInbox> for InboxInput {
@@ -208,6 +217,7 @@ impl From<UpdateInbox> for InboxInput {
             team_ids: b.team_ids,
             wait_amber_secs: b.wait_amber_secs,
             wait_red_secs: b.wait_red_secs,
+            widget: b.widget.map(Into::into),
         }
     }
 }

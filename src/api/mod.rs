@@ -28,7 +28,10 @@ mod settings;
 mod spec;
 mod teams;
 mod tokens;
+mod typing;
 mod users;
+mod widget;
+mod widget_settings;
 mod wrap_ups;
 
 use poem_openapi::{OpenApiService, Tags};
@@ -82,8 +85,14 @@ pub enum ApiTags {
 /// Signing in, the signed-in user, tokens, users and teams.
 type PeopleApis = (auth::AuthApi, me::MeApi, tokens::TokensApi, users::UsersApi, teams::TeamsApi);
 /// How the workspace is set up: inboxes, labels, canned responses, wrap-up reasons, settings.
-type SetupApis =
-    (inboxes::InboxesApi, labels::LabelsApi, canned::CannedApi, wrap_ups::WrapUpsApi, settings::SettingsApi);
+type SetupApis = (
+    inboxes::InboxesApi,
+    widget_settings::WidgetSecretApi,
+    labels::LabelsApi,
+    canned::CannedApi,
+    wrap_ups::WrapUpsApi,
+    settings::SettingsApi,
+);
 /// The desk: contacts, conversations, their handover, messages, channels and files.
 type DeskApis = (
     contacts::ContactsApi,
@@ -91,6 +100,7 @@ type DeskApis = (
     conversations::ConversationsApi,
     handover::HandoverApi,
     messages::MessagesApi,
+    typing::TypingApi,
     channels::ChannelsApi,
     attachments::AttachmentsApi,
 );
@@ -118,10 +128,18 @@ pub fn service() -> OpenApiService<Apis, ()> {
         ))
 }
 
-/// The generated spec as pretty JSON, exactly as committed in `openapi/openapi.json`.
+pub use widget::{CustomerToken, service as widget_service};
+
+/// The generated spec as pretty JSON, exactly as committed in `openapi/openapi.json`: the
+/// staff API and the customer API (`/api/widget/v1`) in one document.
 pub fn spec_json() -> String {
-    let mut spec: serde_json::Value = match serde_json::from_str(&service().spec()) {
-        Ok(v) => v,
+    let parsed = serde_json::from_str::<serde_json::Value>(&service().spec())
+        .and_then(|main| Ok((main, serde_json::from_str::<serde_json::Value>(&widget::service().spec())?)));
+    let mut spec = match parsed {
+        Ok((mut main, customer)) => {
+            spec::merge(&mut main, customer);
+            main
+        }
         Err(e) => return format!("{{\"error\": \"the generated spec is not JSON: {e}\"}}\n"),
     };
     spec::post_process(&mut spec);

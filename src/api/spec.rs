@@ -34,6 +34,7 @@ const DOWNLOADS: &[(&str, &[&str])] = &[
     ),
     ("getConversationTranscript", &["text/plain; charset=utf-8", "text/html; charset=utf-8"]),
     ("downloadAttachment", &["*/*"]),
+    ("downloadWidgetAttachment", &["*/*"]),
 ];
 
 /// Rewrites a generated spec in place.
@@ -126,6 +127,12 @@ fn unsupported_media_type(op: &mut Value) {
 /// Describes one server-sent event: its `id` (the sequence number), its `event` (the kind)
 /// and its `data`, a `LiveEvent` as JSON.
 fn event_stream(op: &mut Value) {
+    let customer = op.get("operationId").and_then(Value::as_str) == Some("streamWidgetEvents");
+    let (kind, data) = if customer {
+        ("`WidgetEvent.type`", "a `WidgetEvent` (see the schema of that name); typing events have no `id`")
+    } else {
+        ("`LiveEvent.type`", "a `LiveEvent` (see the schema of that name)")
+    };
     let Some(schema) = op.pointer_mut("/responses/200/content/text~1event-stream/schema") else { return };
     *schema = json!({
         "type": "object",
@@ -133,11 +140,41 @@ fn event_stream(op: &mut Value) {
         "required": ["data"],
         "properties": {
             "id": {"type": "string", "description": "The event's sequence number; send it back as `Last-Event-ID`."},
-            "event": {"type": "string", "description": "The event's type, as in `LiveEvent.type`."},
-            "data": {"type": "string", "description": "The event as JSON: a `LiveEvent` (see the schema of that name)."},
+            "event": {"type": "string", "description": format!("The event's type, as in {kind}.")},
+            "data": {"type": "string", "description": format!("The event as JSON: {data}.")},
             "retry": {"type": "integer", "description": "Milliseconds to wait before reconnecting."}
         }
     });
+}
+
+/// Merges the customer API's spec into the staff API's: its paths, schemas, security scheme
+/// and tag. The customer API's schema names never clash with the staff API's (they start with
+/// `Widget`, `Session`, `Rating`, `Typing` or `Customer`); a clash would keep the staff one.
+pub fn merge(main: &mut Value, other: Value) {
+    for (section, key) in [("paths", None), ("components", Some("schemas")), ("components", Some("securitySchemes"))] {
+        let from = match key {
+            Some(k) => other.get(section).and_then(|s| s.get(k)),
+            None => other.get(section),
+        };
+        let Some(from) = from.and_then(Value::as_object).cloned() else { continue };
+        let into = match key {
+            Some(k) => &mut main[section][k],
+            None => &mut main[section],
+        };
+        if !into.is_object() {
+            *into = json!({});
+        }
+        if let Some(into) = into.as_object_mut() {
+            for (name, v) in from {
+                into.entry(name).or_insert(v);
+            }
+        }
+    }
+    if let (Some(tags), Some(more)) =
+        (main.get_mut("tags").and_then(Value::as_array_mut), other.get("tags").and_then(Value::as_array))
+    {
+        tags.extend(more.iter().cloned());
+    }
 }
 
 /// The names of the component schemas `v` refers to.

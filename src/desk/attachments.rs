@@ -47,6 +47,18 @@ impl Desk {
         if up.library {
             who.require(Role::Supervisor, "add files to the library")?;
         }
+        self.store_upload(who.user.id.clone(), who.actor(), up, false).await
+    }
+
+    /// Checks and stores a file for `uploaded_by`. For customers (`customer`), a type the
+    /// workspace does not take is a `415` rather than a field error.
+    pub(super) async fn store_upload(
+        &self,
+        uploaded_by: String,
+        actor: crate::domain::Actor,
+        up: NewUpload,
+        customer: bool,
+    ) -> Result<Attachment, DeskError> {
         let settings = self.store.snapshot()?.settings()?;
         let limits =
             MediaLimits { max_bytes: settings.max_upload_bytes, allowed_types: settings.allowed_upload_types.clone() };
@@ -61,6 +73,9 @@ impl Desk {
             (&mut content).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(|e| unreadable(&e))?;
             let checked = check_file(kind, declared.as_deref(), &name, size, &head, &limits).map_err(|e| match e {
                 MediaError::TooLarge { .. } => DeskError::TooLarge(e.to_string()),
+                MediaError::TypeNotAllowed { .. } | MediaError::UnknownType { .. } if customer => {
+                    DeskError::UnsupportedType(format!("{e} (rule: {})", e.rule()))
+                }
                 other => DeskError::field("file", format!("{other} (rule: {})", other.rule())),
             })?;
             drop(head);
@@ -81,12 +96,12 @@ impl Desk {
             size,
             width: checked.width,
             height: checked.height,
-            uploaded_by: who.user.id.clone(),
+            uploaded_by,
             created_at: now,
             library: up.library,
             conversation_id: None,
         };
-        let (record, actor) = (att.clone(), who.actor());
+        let record = att.clone();
         self.store
             .write(move |_| {
                 let mut c = Changes::new(now, actor);

@@ -25,6 +25,7 @@ mod targets;
 mod teams;
 mod throttle;
 mod users;
+pub mod widget;
 
 use std::sync::{Arc, Mutex};
 
@@ -56,6 +57,7 @@ pub use setup::{DEMO_ACCOUNTS, DEMO_PASSWORD, FirstAdmin};
 pub use streams::{MAX_STREAMS_PER_CREDENTIAL, MAX_STREAMS_PER_USER, StreamSlot};
 pub use targets::{TargetAgent, TargetTeam, Targets};
 pub use teams::{InboxInput, TeamInput};
+pub use throttle::address_group;
 pub use users::{NewUser, UserPatch};
 
 /// Why a use case refused or failed. Each maps to one HTTP status.
@@ -79,6 +81,9 @@ pub enum DeskError {
     /// The upload is larger than allowed (413).
     #[error("{0}")]
     TooLarge(String),
+    /// The upload's type is not one the workspace takes (415).
+    #[error("{0}")]
+    UnsupportedType(String),
     /// Too many attempts (429); retry after this many seconds.
     #[error("{detail}")]
     TooManyRequests {
@@ -180,6 +185,8 @@ pub struct Desk {
     hub: Arc<std::sync::OnceLock<crate::realtime::Hub>>,
     search: Arc<std::sync::OnceLock<Result<crate::search::SearchIndex, String>>>,
     closing: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Rate limits of the customer API.
+    widget_limits: Arc<widget::limits::Limits>,
 }
 
 impl Desk {
@@ -196,6 +203,7 @@ impl Desk {
             hub: Arc::default(),
             search: Arc::default(),
             closing: Arc::new(tokio::sync::watch::channel(false).0),
+            widget_limits: Arc::default(),
         }
     }
 

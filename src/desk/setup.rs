@@ -148,6 +148,7 @@ impl Desk {
             team_ids: teams,
             wait_amber_secs: DEFAULT_WAIT_AMBER_SECS,
             wait_red_secs: DEFAULT_WAIT_RED_SECS,
+            widget: Default::default(),
             created_at: now,
             updated_at: now,
         };

@@ -99,6 +99,8 @@ pub struct InboxInput {
     pub wait_amber_secs: Option<u32>,
     /// Wait that turns it red.
     pub wait_red_secs: Option<u32>,
+    /// Widget settings (live-chat inboxes).
+    pub widget: Option<super::widget::WidgetPatch>,
 }
 
 impl Desk {
@@ -255,6 +257,7 @@ impl Desk {
                     team_ids: Vec::new(),
                     wait_amber_secs: DEFAULT_WAIT_AMBER_SECS,
                     wait_red_secs: DEFAULT_WAIT_RED_SECS,
+                    widget: Default::default(),
                     created_at: now,
                     updated_at: now,
                 });
@@ -295,6 +298,12 @@ impl Desk {
                 if let Some(w) = input.wait_red_secs.filter(|w| *w != inbox.wait_red_secs) {
                     inbox.wait_red_secs = w;
                     fields.push("wait_red_secs");
+                }
+                if let Some(w) = input.widget {
+                    if inbox.channel != Channel::Livechat {
+                        return Err(DeskError::field("widget", "only live-chat inboxes have a widget"));
+                    }
+                    super::widget::apply_widget(&mut inbox, w, &mut fields)?;
                 }
                 let mut checks = Checks::new();
                 check_inbox_times(&mut checks, &inbox);

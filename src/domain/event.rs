@@ -215,6 +215,13 @@ pub enum EventKind {
         /// Names of the fields that changed.
         fields: Vec<String>,
     },
+    /// A customer rated a closed conversation (F31).
+    RatingCreated {
+        /// The conversation.
+        conversation_id: String,
+        /// 1 to 5.
+        score: u8,
+    },
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod time;
 pub mod user;
 pub mod validation;
 pub mod visibility;
+pub mod widget;
 pub mod workspace;
 
 pub use credential::{Credential, CredentialKind};

@@ -99,6 +99,9 @@ pub struct Inbox {
     /// A wait this long turns it red (seconds; more than `wait_amber_secs`).
     #[serde(default = "default_wait_red")]
     pub wait_red_secs: u32,
+    /// The live-chat widget's settings (live-chat inboxes).
+    #[serde(default)]
+    pub widget: super::widget::WidgetSettings,
     /// Created.
     pub created_at: Timestamp,
     /// Last changed.
@@ -408,6 +411,7 @@ mod tests {
             team_ids: vec![],
             wait_amber_secs: 300,
             wait_red_secs: 300,
+            widget: Default::default(),
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
         };

@@ -42,7 +42,8 @@ const UPLOAD_ENVELOPE: usize = 64 * 1024;
 
 /// Paths that take file uploads and so get the upload limit.
 fn is_upload(method: &Method, path: &str) -> bool {
-    method == Method::POST && (path == "/api/v1/attachments" || path == "/api/v1/library")
+    method == Method::POST
+        && (path == "/api/v1/attachments" || path == "/api/v1/library" || path == "/api/widget/v1/attachments")
 }
 
 fn request_id(req: &Request) -> String {

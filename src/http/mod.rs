@@ -4,6 +4,7 @@
 
 mod client;
 mod compress;
+mod cors;
 pub(crate) mod headers;
 mod idempotency;
 mod middleware;
@@ -83,6 +84,13 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
     let docs = move |_: poem::Request| headers::docs_page(&docs, &policy);
     let routes = Route::new()
         .nest("/api/v1", api::service())
+        .nest(
+            "/api/widget/v1",
+            cors::WidgetCors {
+                inner: poem::IntoEndpoint::into_endpoint(api::widget_service()),
+                desk: state.desk.clone(),
+            },
+        )
         .at(
             "/api/openapi.json",
             get(make_sync(move |_| {

@@ -68,6 +68,7 @@ fn wanted(kind: &EventKind) -> bool {
             | EventKind::OfferEnded { .. }
             | EventKind::AgentStatusChanged { .. }
             | EventKind::ContactUpdated { .. }
+            | EventKind::RatingCreated { .. }
     )
 }
 
@@ -78,7 +79,8 @@ fn conversation_of(kind: &EventKind) -> Option<&str> {
         | EventKind::MessageCreated { conversation_id, .. }
         | EventKind::MessageChanged { conversation_id, .. }
         | EventKind::OfferMade { conversation_id, .. }
-        | EventKind::OfferEnded { conversation_id, .. } => Some(conversation_id),
+        | EventKind::OfferEnded { conversation_id, .. }
+        | EventKind::RatingCreated { conversation_id, .. } => Some(conversation_id),
         _ => None,
     }
 }

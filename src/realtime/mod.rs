@@ -18,10 +18,40 @@ use crate::store::{Store, WeakStore};
 /// catches up from the log instead.
 const CHANNEL: usize = 4096;
 
-/// Fan-out of committed events to live subscribers; cheap to clone.
+/// How many signals the broadcast keeps; a subscriber that falls behind loses the oldest,
+/// which for typing hints only means a hint shown late or not at all.
+const SIGNALS: usize = 1024;
+
+/// Who is typing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Typist {
+    /// The conversation's customer.
+    Customer,
+    /// An agent.
+    Agent {
+        /// The agent's id.
+        id: String,
+        /// Their first name, as the customer is told.
+        first_name: String,
+    },
+}
+
+/// A passing signal, never stored in the event log: someone is typing (or stopped).
+#[derive(Clone, Debug)]
+pub struct Typing {
+    /// The conversation, as it is now (for who may see the signal).
+    pub conversation: crate::domain::conversation::Conversation,
+    /// Who.
+    pub typist: Typist,
+    /// `true` while typing, `false` when they stopped.
+    pub active: bool,
+}
+
+/// Fan-out of committed events (and passing typing signals) to live subscribers; cheap to clone.
 #[derive(Clone)]
 pub struct Hub {
     tx: broadcast::Sender<Arc<Delivery>>,
+    signals: broadcast::Sender<Arc<Typing>>,
     store: WeakStore,
 }
 
@@ -29,7 +59,7 @@ impl Hub {
     /// Starts the tailing task on the current tokio runtime. It stops when the store closes.
     pub fn start(store: &Store) -> Hub {
         let (tx, _) = broadcast::channel(CHANNEL);
-        let hub = Hub { tx: tx.clone(), store: store.downgrade() };
+        let hub = Hub { tx: tx.clone(), signals: broadcast::channel(SIGNALS).0, store: store.downgrade() };
         let mut seq = store.watch_seq();
         let weak = store.downgrade();
         let mut last = *seq.borrow();
@@ -63,6 +93,16 @@ impl Hub {
     /// Receives every delivery from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Delivery>> {
         self.tx.subscribe()
+    }
+
+    /// Passes a typing signal to the live subscribers (nobody listening is not an error).
+    pub fn typing(&self, t: Typing) {
+        let _ = self.signals.send(Arc::new(t));
+    }
+
+    /// Receives every typing signal from now on.
+    pub fn subscribe_typing(&self) -> broadcast::Receiver<Arc<Typing>> {
+        self.signals.subscribe()
     }
 
     /// Deliveries for events after `after` up to `upto`, read from the log (resume and catch

@@ -22,6 +22,7 @@ mod routing;
 mod status_log;
 mod tables;
 mod users;
+mod widget;
 mod workspace;
 mod writer;
 
@@ -50,6 +51,7 @@ pub use status_log::StatusLogReads;
 pub use tables::SCHEMA_VERSION;
 use tables::Tbl;
 pub use users::{UserChanges, UserReads};
+pub use widget::{WidgetChanges, WidgetReads};
 pub use workspace::{WorkspaceReads, put_settings};
 pub use writer::Staged;
 

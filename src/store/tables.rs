@@ -80,11 +80,22 @@ pub enum Tbl {
     /// user moved to: every `AgentStatusChanged` event, derived in the event's transaction,
     /// so time per status is a range read per agent (see `store::status_log`).
     StatusLog,
+    /// `SHA-256 of a customer token (hex) → CustomerSession`: the widget's sessions.
+    CustomerSessions,
+    /// `conversation id → Rating`: satisfaction ratings (F31).
+    Ratings,
+    /// `webhook id → Webhook`: webhook subscriptions (F35).
+    Webhooks,
+    /// `webhook id/delivery id → WebhookDelivery`: every delivery and its log, delivery ids
+    /// sorting in the order of the events they carry.
+    WebhookDeliveries,
+    /// `webhook id/delivery id → ""`: the deliveries still to make, oldest first.
+    WebhookQueue,
 }
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 24] = [
+    pub const ALL: [Tbl; 29] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -109,6 +120,11 @@ impl Tbl {
         Tbl::Library,
         Tbl::Routing,
         Tbl::StatusLog,
+        Tbl::CustomerSessions,
+        Tbl::Ratings,
+        Tbl::Webhooks,
+        Tbl::WebhookDeliveries,
+        Tbl::WebhookQueue,
     ];
 
     /// The redb definition of this table.
@@ -138,6 +154,11 @@ impl Tbl {
             Tbl::Library => "library",
             Tbl::Routing => "routing_index",
             Tbl::StatusLog => "status_log",
+            Tbl::CustomerSessions => "customer_sessions",
+            Tbl::Ratings => "ratings",
+            Tbl::Webhooks => "webhooks",
+            Tbl::WebhookDeliveries => "webhook_deliveries",
+            Tbl::WebhookQueue => "webhook_queue",
         })
     }
 }
@@ -173,5 +194,7 @@ pub const META_SETTINGS: &str = "settings";
 pub const META_NEXT_NUMBER: &str = "next_conversation_number";
 /// Meta key holding the next partition code to hand out (see `store::partition_codes`).
 pub const META_NEXT_PARTITION_CODE: &str = "next_partition_code";
+/// Meta key holding the last event the webhook dispatcher has turned into deliveries (`u64`).
+pub const META_WEBHOOK_SEQ: &str = "webhook_seq";
 /// Meta key set when the data folder was created with `--demo`.
 pub const META_DEMO: &str = "demo";
