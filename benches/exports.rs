@@ -83,6 +83,7 @@ async fn fill(store: &Store, desk: &Desk, conversations: usize, contacts: usize)
                 team_ids: vec![team.id.clone()],
                 wait_amber_secs: DEFAULT_WAIT_AMBER_SECS,
                 wait_red_secs: DEFAULT_WAIT_RED_SECS,
+                widget: Default::default(),
                 created_at: now,
                 updated_at: now,
             };

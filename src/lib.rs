@@ -18,5 +18,6 @@ pub mod search;
 pub mod store;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 
 pub use http::{AppState, app, bind, serve};

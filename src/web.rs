@@ -115,7 +115,7 @@ impl Endpoint for StaticFiles {
             .header("referrer-policy", "same-origin");
         // The widget runs inside other sites' pages and loads its modules, styles and strings
         // from here: those files (public anyway) may be read cross-origin.
-        let builder = if key.starts_with("widget/") || key.starts_with("vendor/") {
+        let builder = if key.starts_with("widget/") || key.starts_with("vendor/") || key.starts_with("common/") {
             builder.header("access-control-allow-origin", "*")
         } else {
             builder

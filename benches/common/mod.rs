@@ -148,6 +148,7 @@ pub async fn load(dir: &std::path::Path, conversations: usize, contacts: usize) 
                 team_ids: Vec::new(),
                 wait_amber_secs: DEFAULT_WAIT_AMBER_SECS,
                 wait_red_secs: DEFAULT_WAIT_RED_SECS,
+                widget: Default::default(),
                 created_at: now,
                 updated_at: now,
             };

@@ -256,6 +256,20 @@ pub struct ConversationDto {
     pub invited: Vec<String>,
     /// Its metrics (F29), computed when it was read.
     pub metrics: ConversationMetricsDto,
+    /// The customer's satisfaction rating, once given after the close (F31).
+    pub rating: Option<RatingDto>,
+}
+
+/// A customer's satisfaction rating.
+#[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RatingDto {
+    /// 1 (bad) to 5 (excellent).
+    pub score: u8,
+    /// The customer's words.
+    pub comment: Option<String>,
+    /// When it was given.
+    pub created_at: OffsetDateTime,
 }
 
 /// The metrics of one conversation (F29), in whole seconds, computed at the moment of the
@@ -370,6 +384,11 @@ impl From<ConversationView> for ConversationDto {
             conference: c.conference,
             invited: c.invited,
             metrics: v.metrics.into(),
+            rating: v.rating.map(|r| RatingDto {
+                score: r.score,
+                comment: Some(r.comment).filter(|c| !c.is_empty()),
+                created_at: to_time(r.created_at),
+            }),
         }
     }
 }

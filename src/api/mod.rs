@@ -30,6 +30,7 @@ mod teams;
 mod tokens;
 mod typing;
 mod users;
+mod webhooks;
 mod widget;
 mod widget_settings;
 mod wrap_ups;
@@ -80,6 +81,8 @@ pub enum ApiTags {
     Reports,
     /// Full-text search of ticket history.
     Search,
+    /// Webhook subscriptions and their delivery log (admins).
+    Webhooks,
 }
 
 /// Signing in, the signed-in user, tokens, users and teams.
@@ -104,8 +107,9 @@ type DeskApis = (
     channels::ChannelsApi,
     attachments::AttachmentsApi,
 );
-/// Live events, the monitor, reports and search.
-type InsightApis = (events::EventsApi, monitor::MonitorApi, reports::ReportsApi, search::SearchApi);
+/// Live events, the monitor, reports, search and webhooks.
+type InsightApis =
+    (events::EventsApi, monitor::MonitorApi, reports::ReportsApi, search::SearchApi, webhooks::WebhooksApi);
 
 /// Every API group, mounted together (nested: poem-openapi takes at most 16 in one tuple).
 pub type Apis = (PeopleApis, SetupApis, DeskApis, InsightApis);

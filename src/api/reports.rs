@@ -123,6 +123,13 @@ pub struct ReportRowDto {
     /// First response times per range of the report's `first_response_bounds_secs`: one
     /// count more than bounds, the last for times at or past the last bound.
     pub first_response_ranges: Vec<u32>,
+    /// Satisfaction ratings customers gave in the period (F31), for the conversation's agent,
+    /// team or inbox.
+    pub ratings: u32,
+    /// Their mean score, 1–5 (absent without ratings).
+    pub rating_mean: Option<f64>,
+    /// The share of 4s and 5s, 0–1 (absent without ratings).
+    pub rating_good_share: Option<f64>,
 }
 
 /// Conversations created and closed on one day of the period.
@@ -189,6 +196,9 @@ fn row_dto(r: &ReportRow, report: &Report) -> ReportRowDto {
         time_to_close: (&s.time_to_close).into(),
         status_time: r.status_time.map(Into::into),
         first_response_ranges: s.first_response_ranges.clone(),
+        ratings: s.ratings.count,
+        rating_mean: s.ratings.mean().map(|m| (m * 100.0).round() / 100.0),
+        rating_good_share: s.ratings.good_share().map(|g| (g * 1000.0).round() / 1000.0),
     }
 }
 

@@ -205,7 +205,7 @@ fn bound_ids(schema: &mut Value) {
     for (name, prop) in props.iter_mut() {
         let target = if name.ends_with("_id") || name == "reply_to" {
             Some(prop)
-        } else if ID_LISTS.contains(&name.as_str()) {
+        } else if ID_LISTS.contains(&name.as_str()) || name.ends_with("_ids") {
             prop.get_mut("items")
         } else {
             None

@@ -111,13 +111,14 @@ impl From<&WidgetSettings> for WidgetSettingsDto {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct WidgetSettingsPatch {
     /// Accent colour, `#rrggbb`.
-    #[oai(validator(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    #[oai(validator(max_length = 7, pattern = r"^#[0-9a-fA-F]{6}$"))]
     pub color: Option<String>,
     /// Greeting, at most 500 characters.
     #[oai(validator(max_length = 500))]
     pub greeting: Option<String>,
-    /// Allowed origins (`https://host[:port]`, at most 50); replaces the list.
-    #[oai(validator(max_items = 50))]
+    /// Allowed origins (`https://host[:port]`, at most 50 of at most 300 characters);
+    /// replaces the list.
+    #[oai(validator(max_items = 50, max_length = 300))]
     pub allowed_origins: Option<Vec<String>>,
     /// Whether the pre-chat form asks for a name.
     pub prechat_name: Option<FieldRuleDto>,

@@ -116,6 +116,8 @@ pub struct ConversationView {
     pub metrics: ConversationMetrics,
     /// Its latest customer or agent message, or note, for the list's preview.
     pub last_message: Option<Message>,
+    /// The customer's satisfaction rating (closed conversations, F31).
+    pub rating: Option<crate::domain::widget::Rating>,
 }
 
 /// Timeline entries looked at, from the end, for the latest message (system entries such as
@@ -146,6 +148,11 @@ pub(super) fn view_of(
         unread,
         metrics,
         last_message: last_message(s, &c)?,
+        rating: if c.status == crate::domain::conversation::Status::Closed {
+            crate::store::WidgetReads::rating(s, &c.id)?
+        } else {
+            None
+        },
         conversation: c,
     })
 }

@@ -25,6 +25,7 @@ mod targets;
 mod teams;
 mod throttle;
 mod users;
+mod webhooks;
 pub mod widget;
 
 use std::sync::{Arc, Mutex};
@@ -59,6 +60,7 @@ pub use targets::{TargetAgent, TargetTeam, Targets};
 pub use teams::{InboxInput, TeamInput};
 pub use throttle::address_group;
 pub use users::{NewUser, UserPatch};
+pub use webhooks::WebhookInput;
 
 /// Why a use case refused or failed. Each maps to one HTTP status.
 #[derive(Clone, Debug, thiserror::Error)]
@@ -187,6 +189,8 @@ pub struct Desk {
     closing: Arc<tokio::sync::watch::Sender<bool>>,
     /// Rate limits of the customer API.
     widget_limits: Arc<widget::limits::Limits>,
+    /// Wakes the webhook worker when a subscription changes.
+    webhook_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Desk {
@@ -204,6 +208,7 @@ impl Desk {
             search: Arc::default(),
             closing: Arc::new(tokio::sync::watch::channel(false).0),
             widget_limits: Arc::default(),
+            webhook_wake: Arc::default(),
         }
     }
 

@@ -11,9 +11,9 @@ use super::{Desk, DeskError, Principal};
 use crate::domain::conversation::Conversation;
 use crate::domain::metrics::ConversationMetrics;
 use crate::domain::report::daily::{Day, Days};
-use crate::domain::report::{self, GroupBy, GroupStats, Period, StatusTime, Tally, counts_in};
+use crate::domain::report::{self, GroupBy, GroupStats, Period, RatingStats, StatusTime, Tally, counts_in};
 use crate::domain::{FieldError, Role, Timestamp};
-use crate::store::{ConversationReads, StatusLogReads, UserReads, WorkspaceReads};
+use crate::store::{ConversationReads, StatusLogReads, UserReads, WidgetReads, WorkspaceReads};
 
 /// What a report is asked for, as given (validated here).
 #[derive(Clone, Debug)]
@@ -114,6 +114,28 @@ impl Desk {
             Ok(())
         })?;
 
+        // Ratings given in the period, counted for the group of the conversation they rate.
+        let mut rated: BTreeMap<Option<String>, RatingStats> = BTreeMap::new();
+        let mut total_rated = RatingStats::default();
+        for r in snap.ratings()? {
+            if r.created_at < period.start || r.created_at >= period.end {
+                continue;
+            }
+            total_rated.add(r.score);
+            let groups = match by {
+                GroupBy::Agent => vec![r.agent_id.clone()],
+                GroupBy::Inbox => vec![Some(r.inbox_id.clone())],
+                GroupBy::Team => {
+                    let mut teams: BTreeSet<String> =
+                        inbox_teams.get(&r.inbox_id).into_iter().flatten().cloned().collect();
+                    teams.extend(r.team_id.clone());
+                    if teams.is_empty() { vec![None] } else { teams.into_iter().map(Some).collect() }
+                }
+            };
+            for g in groups {
+                rated.entry(g).or_default().add(r.score);
+            }
+        }
         // Every group is listed, with or without conversations; named from the snapshot.
         let mut names: BTreeMap<Option<String>, String> = BTreeMap::new();
         match by {
@@ -124,7 +146,8 @@ impl Desk {
                 loop {
                     let page = snap.users_page(after.as_deref(), 500)?;
                     for u in &page {
-                        if (u.active && u.role == Role::Agent) || tallies.contains_key(&Some(u.id.clone())) {
+                        let id = Some(u.id.clone());
+                        if (u.active && u.role == Role::Agent) || tallies.contains_key(&id) || rated.contains_key(&id) {
                             names.insert(Some(u.id.clone()), u.name.clone());
                         }
                     }
@@ -135,7 +158,7 @@ impl Desk {
                 }
             }
         }
-        for g in tallies.keys() {
+        for g in tallies.keys().chain(rated.keys()) {
             if !names.contains_key(g) {
                 let fallback = match (g, by) {
                     (None, GroupBy::Agent) => "Unassigned".to_string(),
@@ -163,12 +186,14 @@ impl Desk {
                 }
                 _ => None,
             };
-            let stats = tallies.get(&id).map(Tally::finish).unwrap_or_default();
+            let mut stats = tallies.get(&id).map(Tally::finish).unwrap_or_default();
+            stats.ratings = rated.get(&id).copied().unwrap_or_default();
             rows.push(ReportRow { id, name, stats, status_time });
         }
         rows.sort_by_cached_key(|r| (r.id.is_none(), r.name.to_lowercase(), r.id.clone()));
 
-        let total = total.finish();
+        let mut total = total.finish();
+        total.ratings = total_rated;
         let closed_with: BTreeSet<Option<String>> = total.closed_by_wrap_up.iter().map(|(id, _)| id.clone()).collect();
         let mut wrap_ups: Vec<(Option<String>, String)> = snap
             .wrap_ups()?

@@ -23,6 +23,7 @@ pub mod time;
 pub mod user;
 pub mod validation;
 pub mod visibility;
+pub mod webhook;
 pub mod widget;
 pub mod workspace;
 

@@ -173,6 +173,36 @@ pub struct GroupStats {
     pub time_to_close: Summary,
     /// First response times per range of [`daily::FIRST_RESPONSE_BOUNDS_SECS`].
     pub first_response_ranges: Vec<u32>,
+    /// Satisfaction ratings given in the period (F31).
+    pub ratings: RatingStats,
+}
+
+/// Satisfaction ratings of a group: how many, how many 4 or 5, and their sum.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RatingStats {
+    /// Ratings.
+    pub count: u32,
+    /// Ratings of 4 or 5.
+    pub good: u32,
+    /// Sum of the scores.
+    pub sum: u32,
+}
+
+impl RatingStats {
+    /// Counts one score.
+    pub fn add(&mut self, score: u8) {
+        self.count += 1;
+        self.good += u32::from(score >= 4);
+        self.sum += u32::from(score);
+    }
+    /// The mean score, when there are ratings.
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| f64::from(self.sum) / f64::from(self.count))
+    }
+    /// The share of 4s and 5s (0–1), when there are ratings.
+    pub fn good_share(&self) -> Option<f64> {
+        (self.count > 0).then(|| f64::from(self.good) / f64::from(self.count))
+    }
 }
 
 impl Tally {
@@ -210,6 +240,7 @@ impl Tally {
             duration: summarize(&self.duration),
             time_to_close: summarize(&self.time_to_close),
             first_response_ranges: daily::first_response_ranges(&self.first_response),
+            ratings: RatingStats::default(),
         }
     }
 }

@@ -52,7 +52,27 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Operations whose successful answer carries a secret, which is never stored (a test checks
 /// this list against every answer schema of the spec).
-pub const SECRET_ANSWERS: [(&str, &str); 2] = [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/tokens")];
+pub const SECRET_ANSWERS: [(&str, &str); 6] = [
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/tokens"),
+    ("POST", "/api/v1/webhooks"),
+    ("POST", "/api/v1/webhooks/{id}/secret"),
+    ("POST", "/api/v1/inboxes/{id}/widget_secret"),
+    ("POST", "/api/widget/v1/sessions"),
+];
+
+/// Whether `path` is an instance of the spec path `template` (`{name}` matches one segment).
+fn instance_of(path: &str, template: &str) -> bool {
+    let (mut a, mut b) = (path.split('/'), template.split('/'));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(t)) if t.starts_with('{') && t.ends_with('}') && !x.is_empty() => {}
+            (Some(x), Some(t)) if x == t => {}
+            _ => return false,
+        }
+    }
+}
 
 /// What the middleware needs to handle a keyed request.
 pub struct Keyed {
@@ -99,7 +119,7 @@ pub async fn prepare(req: &mut Request, desk: &Desk) -> Result<Option<Keyed>, Pr
     h.update(&body);
     req.set_body(Body::from_bytes(body));
     let scope = who.credential.id.clone();
-    let secret = SECRET_ANSWERS.iter().any(|(m, p)| req.method().as_str() == *m && req.uri().path() == *p);
+    let secret = SECRET_ANSWERS.iter().any(|(m, p)| req.method().as_str() == *m && instance_of(req.uri().path(), p));
     Ok(Some(Keyed { scope_key: format!("{scope}/{key}"), scope, key, fingerprint: hex(&h.finalize()), secret, who }))
 }
 

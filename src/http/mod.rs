@@ -128,8 +128,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Serves `app(state)` on `acceptor` until `shutdown` resolves, then lets in-flight requests
 /// finish (up to [`SHUTDOWN_GRACE`]).
-/// The scheduler (offer deadlines, presence, auto-close) and the search indexer run while the
-/// server does.
+/// The scheduler (offer deadlines, presence, auto-close), the search indexer and the webhook
+/// deliveries run while the server does.
 pub async fn serve(
     state: AppState,
     acceptor: TcpAcceptor,
@@ -137,6 +137,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let scheduler = crate::jobs::spawn(state.desk.clone());
     let indexer = crate::jobs::indexer::spawn(state.desk.clone());
+    let webhooks = crate::webhooks::spawn(state.desk.clone());
     let desk = state.desk.clone();
     let shutdown = async move {
         shutdown.await;
@@ -153,7 +154,9 @@ pub async fn serve(
     let served = server::run(acceptor, app(state).boxed(), limits, shutdown, SHUTDOWN_GRACE, exempt).await;
     scheduler.abort();
     indexer.abort();
+    webhooks.abort();
     let _ = scheduler.await;
     let _ = indexer.await;
+    let _ = webhooks.await;
     served
 }

@@ -1,7 +1,7 @@
-// app.js — the admin pages (/admin/, admins): users, teams, inboxes, labels, canned
-// responses, wrap-up reasons, workspace settings, API tokens and the file library, one
-// section at a time (kept in the URL), under the header every page shares. Others are sent
-// back to the workspace.
+// app.js — the admin pages (/admin/, admins): users, teams, inboxes (with the live-chat
+// widget's settings), labels, canned responses, wrap-up reasons, workspace settings, API
+// tokens, webhooks and the file library, one section at a time (kept in the URL), under the
+// header every page shares. Others are sent back to the workspace.
 
 import { html, useEffect } from '/common/html.js';
 import { t } from '/common/i18n.js';
@@ -12,6 +12,7 @@ import { Editor } from './editor.js';
 import { Settings } from './settings.js';
 import { Tokens } from './tokens.js';
 import { Files } from './files.js';
+import { Webhooks } from './webhooks.js';
 
 
 function Section() {
@@ -22,6 +23,8 @@ function Section() {
       return html`<${Tokens} />`;
     case 'files':
       return html`<${Files} />`;
+    case 'webhooks':
+      return html`<${Webhooks} />`;
     default:
       return html`<${Editor} key=${s.section.value} name=${s.section.value} />`;
   }
@@ -29,6 +32,10 @@ function Section() {
 
 function Admin() {
   useEffect(() => (document.title = t('admin.doc_title')));
+  // On a phone the sections are one scrolling row: the open one is brought into it.
+  useEffect(() => {
+    document.querySelector('.admin-nav .is-current')?.scrollIntoView({ block: 'nearest', inline: 'center' });
+  }, [s.section.value]);
   return html`<div class="admin">
     <${TopBar} current="admin" me=${s.me.value} onLang=${switchLang} />
     <div class="admin-body">

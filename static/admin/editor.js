@@ -68,7 +68,7 @@ export function Editor({ name }) {
   }
   const form = editing && html`<${RecordForm} key=${editing === 'new' ? 'new' : editing.id} fields=${r.fields}
     record=${editing === 'new' ? null : editing} idPrefix=${name} save=${save} onDone=${() => setEditing(null)}
-    submit=${editing === 'new' ? t('admin.create') : t('admin.save')}
+    submit=${editing === 'new' ? t('admin.create') : t('admin.save')} groups=${r.groups?.(editing === 'new' ? null : editing)}
     extra=${r.preview ? (values) => html`<${Preview} body=${values.body} />` : null} />`;
   return html`<section class="admin-section" aria-labelledby=${`h-${name}`}>
     <div class="section-head">
@@ -81,10 +81,10 @@ export function Editor({ name }) {
     ${error && html`<div class="alert" role="alert"><p>${error}</p></div>`}
     ${items === null && !error && html`<div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div>`}
     ${items && items.length === 0 && html`<div class="empty"><p>${t('admin.empty')}</p></div>`}
-    ${items && items.length > 0 && html`<div class="table-wrap"><table class="grid">
+    ${items && items.length > 0 && html`<div class="table-wrap"><table class="grid stacks">
       <thead><tr>${r.columns.map(([label]) => html`<th>${t(label)}</th>`)}<th>${t('monitor.col.actions')}</th></tr></thead>
       <tbody>${items.map((x) => html`<tr key=${x.id}>
-        ${r.columns.map(([, cell]) => html`<td>${cell(x)}</td>`)}
+        ${r.columns.map(([label, cell]) => html`<td data-label=${t(label)}><div>${cell(x)}</div></td>`)}
         <td class="row-actions"><div class="row">
           <button type="button" class="btn btn-secondary btn-sm" aria-label=${t('admin.edit_of', { name: x.name || x.title })}
             onClick=${() => setEditing(x)}>${t('admin.edit')}</button>

@@ -1,10 +1,12 @@
 // resources.js — what the admin pages edit, described once: for each kind of record, where
 // it lives in the API, the columns of its list and the fields of its form (with the limits
-// the server checks), and how it is removed (deleted, or archived where history must stay).
+// the server checks; a live-chat inbox adds its widget's, see widget.js), and how it is
+// removed (deleted, or archived where history must stay).
 
 import { html } from '/common/html.js';
 import { t } from '/common/i18n.js';
 import * as s from './state.js';
+import { WIDGET_FIELDS, widgetGroups } from './widget.js';
 
 const teamOptions = () => s.teams.value.map((x) => [x.id, x.name]);
 const userOptions = () => s.users.value.filter((u) => u.active).map((u) => [u.id, u.name]);
@@ -66,9 +68,11 @@ export const RESOURCES = {
       { name: 'wait_red_secs', label: 'admin.f.wait_red_secs', type: 'number', min: 11, maxValue: 86400, default: '300' },
       { name: 'wrap_up_required', label: 'admin.f.wrap_up_required', type: 'checkbox' },
       { name: 'team_ids', label: 'admin.f.team_ids', type: 'ticks', options: teamOptions },
+      // Live-chat inboxes only: the widget's settings, sent as the inbox's `widget`.
+      ...WIDGET_FIELDS,
     ],
+    groups: widgetGroups,
     removeLabel: 'admin.delete',
-    note: 'admin.h.widget_later',
   },
   labels: {
     list: '/api/v1/labels',

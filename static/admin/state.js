@@ -4,7 +4,7 @@
 import { api } from '/common/api.js';
 import { signal } from '/common/html.js';
 
-export const SECTIONS = ['users', 'teams', 'inboxes', 'labels', 'canned', 'wrapups', 'settings', 'tokens', 'files'];
+export const SECTIONS = ['users', 'teams', 'inboxes', 'labels', 'canned', 'wrapups', 'settings', 'tokens', 'webhooks', 'files'];
 
 export const me = signal(null);
 export const users = signal([]);

@@ -15,16 +15,25 @@ export async function createUser(body) {
   return password;
 }
 
+/** A button that copies `value`; `label` names what it copies for screen readers. */
+export function CopyButton({ value, label }) {
+  const [state, setState] = useState(''); // '', 'copied' or 'failed'
+  const copy = () => {
+    const done = navigator.clipboard ? navigator.clipboard.writeText(value) : Promise.reject(new Error('no clipboard'));
+    done.then(() => setState('copied'), () => setState('failed'));
+  };
+  const text = state === 'copied' ? t('admin.copied') : state === 'failed' ? t('admin.copy_by_hand') : t('admin.copy');
+  return html`<button type="button" class="btn btn-secondary btn-sm" aria-label=${label ? `${text}: ${label}` : undefined}
+    onClick=${copy}>${text}</button>`;
+}
+
 /** A secret shown once, with a button that copies it. */
-export function Secret({ label, value }) {
-  const [copied, setCopied] = useState(false);
+export function Secret({ label, value, hint }) {
   return html`<div class="secret">
     <span class="secret-label">${label}</span>
     <code class="secret-value">${value}</code>
-    <button type="button" class="btn btn-secondary btn-sm" onClick=${() =>
-      navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false))}>
-      ${copied ? t('admin.copied') : t('admin.copy')}</button>
-    <p class="hint">${t('admin.shown_once')}</p>
+    <${CopyButton} value=${value} label=${label} />
+    <p class="hint">${hint || t('admin.shown_once')}</p>
   </div>`;
 }
 

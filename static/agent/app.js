@@ -5,7 +5,7 @@
 import './boot.js';
 import { html, signal } from '/common/html.js';
 import { api, clearToken } from '/common/api.js';
-import { setLang, t } from '/common/i18n.js';
+import { setLang, t, currentLang } from '/common/i18n.js';
 import { startPage, liveStream } from '/common/session.js';
 import { lazy } from '/common/lazy.js';
 import { Desk } from './desk.js';
@@ -27,13 +27,17 @@ let heartbeat = null;
 
 function App() {
   void langTick.value; // subscribe: a language change renders everything again
+  // Keyed by the language: a component that reads signals is not redrawn by its parent when
+  // its props stay the same, so the screen is drawn anew (drafts and the open conversation
+  // live outside it).
+  const lang = currentLang();
   switch (screen.value) {
     case 'login':
-      return html`<${Login} notice=${notice.value} onSignedIn=${signedIn} />`;
+      return html`<${Login} key=${lang} notice=${notice.value} onSignedIn=${signedIn} />`;
     case 'password':
-      return html`<${PasswordForm} user=${s.me.value} known=${knownPassword.value} onDone=${enter} onSignOut=${signOut} />`;
+      return html`<${PasswordForm} key=${lang} user=${s.me.value} known=${knownPassword.value} onDone=${enter} onSignOut=${signOut} />`;
     case 'desk':
-      return html`<${Desk} onSignOut=${signOut} onLang=${switchLang} />`;
+      return html`<${Desk} key=${lang} onSignOut=${signOut} onLang=${switchLang} />`;
     default:
       return html`<div class="view view-center"><div class="spinner" role="status"><span class="sr-only">${t('app.loading')}</span></div></div>`;
   }

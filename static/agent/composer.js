@@ -1,7 +1,8 @@
 // composer.js — writing a reply or an internal note. Enter sends, Ctrl+Enter (or
 // Shift+Enter) adds a line. A draft is kept per conversation and mode in localStorage, so
 // it survives switching conversations and reloading; a failed send keeps the text and says
-// why, in the server's words.
+// why, in the server's words. While a reply is typed the customer is told so (typing.js);
+// a note never is.
 
 import { html, useState, useEffect, useRef } from '/common/html.js';
 import { t } from '/common/i18n.js';
@@ -54,6 +55,8 @@ export function Composer({ c }) {
     setError('');
     setCanned(null);
     u.clear();
+    // Another conversation, a note, or the composer gone: the customer no longer sees typing.
+    return () => s.typingSender.stopped();
   }, [c.id, mode]);
   const list = mode === 'reply' && !canned ? matches(text) : null;
 
@@ -67,6 +70,7 @@ export function Composer({ c }) {
   function edit(value) {
     setText(value);
     saveDraft(c.id, mode, value);
+    s.typingSender.typed(c.id, mode, value);
   }
 
   function insert(piece) {
@@ -91,6 +95,7 @@ export function Composer({ c }) {
       if (files.length) what.attachments = files;
       if (s.replyTo.value?.conversation_id === c.id) what.reply_to = s.replyTo.value.id;
       await s.send(c.id, mode, what);
+      s.typingSender.stopped();
       setText('');
       setCanned(null);
       u.clear();

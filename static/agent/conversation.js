@@ -1,6 +1,7 @@
 // conversation.js — the open conversation: its header with the actions (see actions.js) and
-// the timeline with customer messages, replies, internal notes (unmistakably different) and
-// system entries, separated by day.
+// the customer's rating, and the timeline with customer messages, replies, internal notes
+// (unmistakably different), system entries and ratings (rating.js), separated by day, with
+// "… is typing" at its foot while the customer writes.
 
 import { html, useEffect, useRef } from '/common/html.js';
 import { t, currentLang } from '/common/i18n.js';
@@ -10,6 +11,7 @@ import { systemText } from './system.js';
 import { today } from './clock.js';
 import { Composer } from './composer.js';
 import { Actions } from './actions.js';
+import { RatingEntry, Stars } from './rating.js';
 import * as s from './state.js';
 
 function author(m) {
@@ -21,6 +23,7 @@ function author(m) {
 }
 
 function Row({ m }) {
+  if (m.kind === 'system' && m.says?.key === 'rated') return html`<${RatingEntry} m=${m} />`;
   if (m.kind === 'system') {
     return html`<li class="entry entry-system" id=${`m-${m.id}`}><span>${systemText(m)}</span><${Time} at=${m.created_at} /></li>`;
   }
@@ -64,6 +67,17 @@ function Timeline() {
     ${out}<li ref=${end} class="timeline-end"></li></ol>`;
 }
 
+/** "Maria is typing…" while the customer writes; an empty live region otherwise. */
+function TypingHint({ c }) {
+  const typing = Boolean(s.customerTyping.value[c.id]);
+  return html`<div class="typing-slot">
+    <p class=${`typing-hint${typing ? ' is-on' : ''}`} role="status" aria-live="polite">
+      ${typing && html`<span class="typing-dots" aria-hidden="true"><i></i><i></i><i></i></span>
+        ${t('typing.customer', { name: c.contact?.name || t('contact.unnamed') })}`}
+    </p>
+  </div>`;
+}
+
 export function ConversationPane() {
   const c = s.conversation.value;
   if (!s.selectedId.value) return html`<div class="empty empty-big"><p>${t('conversation.none')}</p></div>`;
@@ -74,11 +88,13 @@ export function ConversationPane() {
       <button class="btn btn-link back" type="button" onClick=${() => (s.showingConversation.value = false)}>${t('conversation.back')}</button>
       <div class="conversation-title">
         <h2>${c.contact?.name || t('contact.unnamed')} <span class="muted">#${c.number}</span></h2>
-        <p class="muted">${[c.subject, inbox?.name].filter(Boolean).map((x) => `${x} · `)}<span class=${`status-${c.status}`}>${t(`cstatus.${c.status}`)}</span></p>
+        <p class="muted">${[c.subject, inbox?.name].filter(Boolean).map((x) => `${x} · `)}<span class=${`status-${c.status}`}>${t(`cstatus.${c.status}`)}</span>
+          ${c.rating && html` · <${Stars} value=${c.rating.score} title=${c.rating.comment} />`}</p>
       </div>
       <${Actions} c=${c} />
     </header>
     <${Timeline} />
+    <${TypingHint} c=${c} />
     ${c.status !== 'closed' && html`<${Composer} c=${c} />`}
   </div>`;
 }

@@ -3,10 +3,12 @@
 // never holds a stale copy of another view's data.
 //
 // Live events reload what they touch: the open list (debounced, so a burst of events costs
-// one request), the open conversation and its timeline, and the offers waiting for me.
+// one request), the open conversation and its timeline, and the offers waiting for me; a
+// customer's typing only marks its conversation for a few seconds (typing.js).
 
 import { api } from '/common/api.js';
 import { signal, computed, batch } from '/common/html.js';
+import { TypingWatch, TypingSender } from './typing.js';
 
 export const me = signal(null);
 /** `mine`, `unassigned`, `all`, `closed` or `search`. */
@@ -45,6 +47,13 @@ export const invitations = signal([]);
 export const composing = signal(false);
 /** The message the composer's next message replies to. */
 export const replyTo = signal(null);
+/** The conversations whose customer is typing now, by id. */
+export const customerTyping = signal({});
+const typingWatch = new TypingWatch({ onChange: (typing) => (customerTyping.value = typing) });
+/** Tells the customer this agent is typing a reply (the composer calls it; never for notes). */
+export const typingSender = new TypingSender({
+  post: (id, active) => api('POST', `/api/v1/conversations/${id}/typing`, { active }).catch(() => {}),
+});
 
 /** Puts a changed message in the open timeline. */
 export function replaceMessage(m) {
@@ -273,6 +282,10 @@ export function scheduleRefresh() {
 
 /** Applies one live event. */
 export function onEvent({ event, data }) {
+  if (event === 'typing') {
+    typingWatch.event(data);
+    return;
+  }
   if (event === 'contact.updated') {
     if (data.contact_id === conversation.value?.contact?.id) contactVersion.value++;
     scheduleRefresh();
@@ -284,6 +297,8 @@ export function onEvent({ event, data }) {
     me.value = { ...me.value, status: data.to_status };
     return;
   }
+  // The customer's message ends their typing.
+  if (event === 'message.created' && id && data.message?.kind === 'customer') typingWatch.stop(id);
   if (event === 'message.created' && id && id === selectedId.value && data.message) {
     if (!timeline.value.some((m) => m.id === data.message.id)) refreshOpen(id);
   } else if (id && id === selectedId.value) {

@@ -1,10 +1,11 @@
 // gate.js — how the supervisors' and admins' pages open: a spinner while the saved session is
 // checked, the workspace's sign-in form when there is none (or it ended), a page saying it is
 // not for this role (with the way back to the workspace), else the page itself. The language
-// switch redraws whichever is shown.
+// switch draws whichever is shown anew: it is keyed by the language, because a component that
+// reads signals is not redrawn by its parent when its props stay the same.
 
 import { html, signal } from './html.js';
-import { setLang, t } from './i18n.js';
+import { setLang, t, currentLang } from './i18n.js';
 import { clearToken } from './api.js';
 import { startPage } from './session.js';
 import { lazy } from './lazy.js';
@@ -45,14 +46,14 @@ export function openPage({ name, Page, onEnter, refusedTitle, refused }) {
     void langTick.value;
     switch (screen.value) {
       case 'login':
-        return html`<${Login} notice=${notice.value} onSignedIn=${enter} fallback=${html`<${Spinner} />`} />`;
+        return html`<${Login} key=${currentLang()} notice=${notice.value} onSignedIn=${enter} fallback=${html`<${Spinner} />`} />`;
       case 'refused':
         return html`<div class="view view-center"><div class="card auth-card auth">
           <h1 class="auth-title">${t(refusedTitle)}</h1>
           <p class="muted">${t(refused)}</p>
           <a class="btn btn-primary btn-block" href="/agent/">${t('monitor.to_workspace')}</a></div></div>`;
       case 'page':
-        return html`<${Page} />`;
+        return html`<${Page} key=${currentLang()} />`;
       default:
         return html`<${Spinner} />`;
     }

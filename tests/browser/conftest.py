@@ -185,3 +185,20 @@ def sign_in(page, server, email, password=None):
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("navigation", name="Conversation views").wait_for()
+
+
+def customer(server, path, body=None, token=None, method="POST"):
+    """The widget's customer API (`/api/widget/v1`) as a customer's browser calls it: JSON, and
+    the customer's token in `X-Customer-Token` (never a bearer token)."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(server.url + "/api/widget/v1" + path, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    req.add_header("Origin", server.url)
+    if token:
+        req.add_header("X-Customer-Token", token)
+    try:
+        with urllib.request.urlopen(req) as r:
+            text = r.read().decode()
+            return json.loads(text) if text else None
+    except urllib.error.HTTPError as e:
+        raise AssertionError(f"{method} {path}: {e.code} {e.read().decode()}") from None

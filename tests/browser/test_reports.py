@@ -1,6 +1,7 @@
 """The reports page in a real browser: agents refused; the page's totals equal the API's for
 the demo data; the charts with their tables; CSV and xlsx downloads with the same numbers;
-the period and grouping kept in the URL; Italian and Spanish."""
+the period and grouping kept in the URL; Italian and Spanish; customers' ratings as the
+satisfaction tile and columns."""
 
 import csv
 import datetime
@@ -10,7 +11,7 @@ import zipfile
 
 from playwright.sync_api import expect
 
-from conftest import shot, sign_in, sign_in_any_language
+from conftest import customer, shot, sign_in, sign_in_any_language
 
 WEEK = (datetime.date.today() - datetime.timedelta(days=6)).isoformat(), datetime.date.today().isoformat()
 
@@ -98,3 +99,40 @@ def test_italian_and_spanish(server, new_page):
         for word in ["Created", "Closed", "Conversations per day", "Group by", "Download", "median", "Time to close"]:
             assert not re.search(rf"\b{re.escape(word)}\b", ui), f"{lang}: {word!r} left in {ui!r}"
         shot(page, f"reports-{lang}")
+
+
+def test_satisfaction_is_the_share_of_four_and_five_stars(server, new_page):
+    inbox = server.call("POST", "/api/v1/inboxes", {"name": "Rated inbox", "channel": "livechat"})
+    # Closing needs the admin on duty; an earlier test may have left them offline.
+    server.call("PUT", "/api/v1/me/status", {"status": "available"})
+    for i, score in enumerate([5, 4, 2]):
+        token = customer(server, "/sessions", {"inbox_id": inbox["id"], "name": f"Rater {i}"})["token"]
+        cid = customer(server, "/messages", {"text": "Thanks for the help"}, token=token)["conversation"]["id"]
+        server.call("POST", f"/api/v1/conversations/{cid}/close", {"justification": "Answered"})
+        customer(server, f"/conversations/{cid}/rating", {"score": score}, token=token)
+    api = server.call("GET", f"/api/v1/reports/conversations?from={WEEK[0]}&to={WEEK[1]}&group_by=inbox",
+                      token=server.login("supervisor@example.com"))
+    total = api["total"]
+    assert total["ratings"] >= 3, total
+    row = next(r for r in api["rows"] if r.get("id") == inbox["id"])
+    assert (row["ratings"], round(row["rating_mean"], 2), round(row["rating_good_share"], 2)) == (3, 3.67, 0.67), row
+    page = new_page(width=1280, height=1000)
+    open_reports(page, server, query=f"?from={WEEK[0]}&to={WEEK[1]}&group_by=inbox")
+    sat = page.locator(".tile", has=page.get_by_text("Satisfaction (4–5 stars)", exact=True))
+    expect(sat.locator(".tile-value")).to_have_text(f"{round(total['rating_good_share'] * 100)}%")
+    expect(sat).to_contain_text(f"mean {total['rating_mean']:.1f} · {total['ratings']} ratings")
+    table = page.locator(".report-table")
+    expect(table.get_by_role("row", name=re.compile("Rated inbox"))).to_contain_text("3.7")
+    expect(table.get_by_role("row", name=re.compile("Rated inbox"))).to_contain_text("67%")
+    expect(table.locator("thead")).to_contain_text("Satisfaction")
+    assert "NaN" not in table.inner_text()
+    shot(page, "reports-satisfaction")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sat.scroll_into_view_if_needed()
+    shot(page, "reports-satisfaction-390")
+    for lang, label in [("it", "Soddisfazione (4–5 stelle)"), ("es", "Satisfacción (4–5 estrellas)")]:
+        page = new_page(locale=lang)
+        sign_in_any_language(page, server, "supervisor@example.com")
+        page.goto(server.url + "/reports/?group_by=inbox")
+        expect(page.locator(".tiles")).to_contain_text(label)
+        shot(page, f"reports-satisfaction-{lang}")

@@ -34,4 +34,7 @@ mod snapshots;
 mod spec;
 mod users;
 mod visibility;
+mod webhooks;
+mod widget;
+mod widget_live;
 mod workspace;

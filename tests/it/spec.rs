@@ -28,7 +28,10 @@ fn every_operation_has_an_id_summary_tag_and_error_responses() {
     let mut ids = std::collections::HashSet::new();
     let mut count = 0;
     for (path, ops) in spec["paths"].as_object().expect("paths") {
-        assert!(path.starts_with("/api/v1/"), "{path} lacks the /api/v1 prefix");
+        assert!(
+            path.starts_with("/api/v1/") || path.starts_with("/api/widget/v1/"),
+            "{path} lacks the /api/v1 (or the customer API's /api/widget/v1) prefix"
+        );
         for (method, op) in ops.as_object().expect("operations") {
             count += 1;
             let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
@@ -42,10 +45,15 @@ fn every_operation_has_an_id_summary_tag_and_error_responses() {
                 assert!(r["content"]["application/problem+json"].is_object(), "{id} {code} is not problem+json");
             }
             let secured = op.get("security").is_some();
-            assert_eq!(secured, id != "login", "{id}: only login is open");
+            // Open: signing in, and the two calls a customer makes before having a token.
+            let open = ["login", "getWidgetInbox", "startWidgetSession"].contains(&id);
+            assert_eq!(secured, !open, "{id}: only sign-in and the start of a chat are open");
+            if path.starts_with("/api/widget/v1/") && secured {
+                assert_eq!(op["security"], serde_json::json!([{"CustomerToken": []}]), "{id} takes a customer token");
+            }
         }
     }
-    assert_eq!(count, 83, "operations in the spec");
+    assert_eq!(count, 105, "operations in the spec");
 }
 
 #[tokio::test]

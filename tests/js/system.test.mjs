@@ -36,6 +36,7 @@ test('system entries are said in the page language from their sentence and parts
   assert.equal(systemText({ text: 'Offered to Marco Bianchi', says: says('offered', { to: 'Marco Bianchi' }) }), 'Ofrecida a Marco Bianchi');
   assert.equal(systemText({ text: 'Offer to Ana withdrawn', says: says('withdrawn_away', { to: 'Ana' }) }), 'Oferta a Ana retirada: se ausentó');
   assert.equal(systemText({ text: 'A new kind of entry', says: says('something_new') }), 'A new kind of entry', 'unknown: as written');
+  assert.equal(systemText({ text: '…', says: says('rated', { score: '4', note: 'muy amable' }) }), 'El cliente valoró la conversación con 4 de 5: muy amable');
   assert.equal(systemText({ text: 'Written before says existed' }), 'Written before says existed');
 });
 
@@ -48,4 +49,5 @@ test('in English the page says exactly what the server wrote', async () => {
     'Ana closed the conversation (Solved): all good',
   );
   assert.equal(systemText({ text: '', says: says('priority_set', { who: 'Ana', priority: 'high' }) }), 'Ana set the priority to High');
+  assert.equal(systemText({ text: '', says: says('rated', { score: '5' }) }), 'The customer rated the conversation 5 out of 5');
 });

@@ -33,6 +33,7 @@ fn table(r: &Report) -> (Vec<String>, Vec<Vec<Value>>) {
     for m in METRICS {
         header.extend(["count", "mean_secs", "median_secs", "p90_secs"].map(|s| format!("{m}_{s}")));
     }
+    header.extend(["ratings", "rating_mean", "rating_good_share"].map(String::from));
     if agents {
         header.extend(["available_secs", "away_secs", "offline_secs", "rona_secs"].map(String::from));
     }
@@ -45,6 +46,12 @@ fn table(r: &Report) -> (Vec<String>, Vec<Vec<Value>>) {
         for m in [&s.accept, &s.first_response, &s.duration, &s.time_to_close] {
             line.extend([Value::Count(m.count as i64), Value::Secs(m.mean), Value::Secs(m.median), Value::Secs(m.p90)]);
         }
+        // Plain numbers, written like the seconds: at most two decimals, empty without ratings.
+        line.extend([
+            Value::Count(s.ratings.count.into()),
+            Value::Secs(s.ratings.mean()),
+            Value::Secs(s.ratings.good_share()),
+        ]);
         if agents {
             let t = row.status_time.unwrap_or_default();
             line.extend([t.available_secs, t.away_secs, t.offline_secs, t.rona_secs].map(Value::Count));

@@ -69,6 +69,14 @@ impl Limits {
         slot.1 += 1;
         Ok(())
     }
+
+    /// Forgets `key`'s window for `rule` (a typing signal that stopped: the next start passes).
+    pub fn forget(&self, rule: Rule, key: &str) {
+        let k = crate::desk::throttle::key(rule.what, &[key]);
+        if let Ok(mut map) = self.windows.lock() {
+            map.remove(&k);
+        }
+    }
 }
 
 #[cfg(test)]

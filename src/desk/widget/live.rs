@@ -15,9 +15,9 @@ use crate::store::ConversationReads;
 #[derive(Clone, Debug)]
 pub enum CustomerLive {
     /// A new entry they may see.
-    Message(CustomerEntry),
+    Message(Box<CustomerEntry>),
     /// Their conversation changed (opened, taken, closed, reopened, rated).
-    Conversation(CustomerConversation),
+    Conversation(Box<CustomerConversation>),
 }
 
 impl Desk {
@@ -29,7 +29,11 @@ impl Desk {
             .conversation(id)?
             .filter(|c| c.contact_id == who.session.contact_id && c.inbox_id == who.session.inbox_id)
             .ok_or_else(|| DeskError::NotFound(format!("no conversation with id {id} in this chat")))?;
-        if active && self.widget_limits.take(limits::TYPING_PER_TOKEN, &who.session.id, self.now().millis()).is_err() {
+        // Repeated starts within a second are dropped; a stop always passes and lets the
+        // next start through at once.
+        if !active {
+            self.widget_limits.forget(limits::TYPING_PER_TOKEN, &who.session.id);
+        } else if self.widget_limits.take(limits::TYPING_PER_TOKEN, &who.session.id, self.now().millis()).is_err() {
             return Ok(());
         }
         self.hub().typing(Typing { conversation: c, typist: Typist::Customer, active });
@@ -42,7 +46,9 @@ impl Desk {
         let snap = self.store.snapshot()?;
         let c = visible(&snap, &viewer(&snap, who)?, id)?;
         let key = format!("agent:{}", who.user.id);
-        if active && self.widget_limits.take(limits::TYPING_PER_TOKEN, &key, self.now().millis()).is_err() {
+        if !active {
+            self.widget_limits.forget(limits::TYPING_PER_TOKEN, &key);
+        } else if self.widget_limits.take(limits::TYPING_PER_TOKEN, &key, self.now().millis()).is_err() {
             return Ok(());
         }
         let typist = Typist::Agent { id: who.user.id.clone(), first_name: agent_first_name(&who.user.name) };
@@ -60,12 +66,12 @@ impl Desk {
         let snap = self.store.snapshot().ok()?;
         match &d.event.kind {
             EventKind::MessageCreated { .. } => {
-                customer_entry(&snap, d.message.clone()?).ok().flatten().map(CustomerLive::Message)
+                customer_entry(&snap, d.message.clone()?).ok().flatten().map(|e| CustomerLive::Message(Box::new(e)))
             }
             EventKind::ConversationCreated { .. }
             | EventKind::ConversationChanged { .. }
             | EventKind::RatingCreated { .. } => {
-                customer_conversation(&snap, c.clone()).ok().map(CustomerLive::Conversation)
+                customer_conversation(&snap, c.clone()).ok().map(|c| CustomerLive::Conversation(Box::new(c)))
             }
             _ => None,
         }

@@ -355,7 +355,8 @@ impl Desk {
     }
 }
 
-/// A new contact for an unsigned session. The email is kept on the card only when no other
+/// A new contact for an unsigned session, named "Visitor XXXX" when it gave no name or email.
+/// The email is kept on the card only when no other
 /// contact has it: a typed email proves nothing, so it never joins someone else's history
 /// (it is then kept as the `email_given` attribute for agents to see).
 fn new_customer(
@@ -368,12 +369,15 @@ fn new_customer(
 ) -> Result<Contact, DeskError> {
     let mut input = ContactInput { name, ..ContactInput::default() };
     if let Some(e) = email {
-        let taken = s.contact_by_email(&e)?.is_some();
-        if taken {
+        if s.contact_by_email(&e)?.is_some() {
             input.attributes.insert("email_given".into(), Some(crate::domain::contact::AttrValue::Text(e)));
         } else {
             input.email = Some(e);
         }
+    }
+    if input.name.is_none() && input.email.is_none() {
+        // A customer who gave nothing usable is still someone agents can tell apart.
+        input.name = Some(format!("Visitor {}", id[id.len().saturating_sub(4)..].to_uppercase()));
     }
     save_contact_in(s, ch, None, id, input, now)
 }
