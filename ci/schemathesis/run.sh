@@ -15,8 +15,12 @@ token=$(curl -sf -X POST -H 'content-type: application/json' -H "Authorization: 
 SWITCHBOARD_TOKEN=$(echo "$token" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 SWITCHBOARD_TOKEN_ID=$(echo "$token" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 SWITCHBOARD_USER_ID=$(curl -sf -H "Authorization: Bearer $SWITCHBOARD_TOKEN" "$url/api/v1/me" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-export SWITCHBOARD_TOKEN SWITCHBOARD_TOKEN_ID SWITCHBOARD_USER_ID
-# Signing out would end the session the run uses; the operation is tested in cargo test.
+inbox=$(curl -sf -H "Authorization: Bearer $SWITCHBOARD_TOKEN" "$url/api/v1/inboxes" | "$venv/bin/python" -c 'import json,sys; print(next(i["id"] for i in json.load(sys.stdin)["items"] if i["channel"] == "livechat"))')
+SWITCHBOARD_CUSTOMER_TOKEN=$(curl -sf -X POST -H 'content-type: application/json' -d "{\"inbox_id\":\"$inbox\",\"name\":\"Schemathesis\"}" \
+  "$url/api/widget/v1/sessions" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+export SWITCHBOARD_TOKEN SWITCHBOARD_TOKEN_ID SWITCHBOARD_USER_ID SWITCHBOARD_CUSTOMER_TOKEN
+# Signing out (and ending the customer's chat session) would end the credentials the run
+# uses; both operations are tested in cargo test.
 "$venv/bin/schemathesis" --config-file ci/schemathesis/schemathesis.toml run "$url/api/openapi.json" \
-  --max-examples "$examples" --workers 2 --no-color --exclude-operation-id logout \
+  --max-examples "$examples" --workers 2 --no-color --exclude-operation-id logout --exclude-operation-id endWidgetSession \
   --seed "${SCHEMATHESIS_SEED:-20261205}" --generation-database none

@@ -225,4 +225,27 @@ impl ContactsApi {
         let input = body.0.into_input()?;
         Ok(Json(desk.save_contact(&auth.0, Some(&id.0), input).await?.into()))
     }
+
+    /// End a contact's chat sessions (supervisors)
+    ///
+    /// Every live-chat widget session of the contact stops working at once, on every device
+    /// (their customer tokens are revoked): for a contact who abuses the chat, or whose device
+    /// was lost. They can start a new chat, as a new visitor unless your site signs them in.
+    #[oai(path = "/contacts/:id/chat_sessions", method = "delete", operation_id = "endContactChatSessions")]
+    async fn end_chats(
+        &self,
+        auth: BearerAuth,
+        desk: Data<&Desk>,
+        id: Path<String>,
+    ) -> ApiResult<Json<ChatSessionsEnded>> {
+        let revoked = desk.revoke_contact_sessions(&auth.0, &id.0).await?;
+        Ok(Json(ChatSessionsEnded { revoked }))
+    }
+}
+
+/// What ending a contact's chat sessions did.
+#[derive(Object)]
+pub struct ChatSessionsEnded {
+    /// How many sessions were ended.
+    pub revoked: u32,
 }

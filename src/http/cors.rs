@@ -58,9 +58,24 @@ impl<E: Endpoint> Endpoint for WidgetCors<E> {
             allow(&mut resp, &origin);
             return Ok(resp);
         }
+        // The path as sent (inside the nest, the request's own path has lost its prefix).
+        let (rid, path) = match req.extensions().get::<super::middleware::RequestId>() {
+            Some(r) => (r.id.clone(), r.path.clone()),
+            None => (String::new(), req.uri().path().to_string()),
+        };
+        let method = req.method().clone();
+        // Errors become problem+json here, as the outer layer would make them, so that they
+        // too carry the CORS headers a widget needs to read them.
         let mut resp = match self.inner.call(req).await {
             Ok(r) => r.into_response(),
-            Err(e) => e.into_response(),
+            Err(e) => {
+                let op = e.data::<poem_openapi::OperationId>().copied();
+                let mut resp = super::middleware::problem_from_error(e, &method, &path, &rid).await;
+                if let Some(op) = op {
+                    resp.set_data(op);
+                }
+                resp
+            }
         };
         if let (Some(origin), Some(true)) = (origin, known) {
             allow(&mut resp, &origin);

@@ -150,8 +150,18 @@ async fn strict_types(req: &mut Request, method: &Method, path: &str, injected: 
     if problems.is_empty() { Ok(()) } else { Err(super::validation::problem(problems)) }
 }
 
+/// The request id and the path as sent, for layers inside this one (in the request's
+/// extensions).
+#[derive(Clone, Debug)]
+pub struct RequestId {
+    /// The id (also in `X-Request-Id`).
+    pub id: String,
+    /// The path as the client sent it.
+    pub path: String,
+}
+
 /// Turns any error into a problem+json response with a detail a person can act on.
-async fn problem_from_error(err: poem::Error, method: &Method, path: &str, rid: &str) -> Response {
+pub(super) async fn problem_from_error(err: poem::Error, method: &Method, path: &str, rid: &str) -> Response {
     let status = err.status();
     let invalid = if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
         super::validation::field_problem(None, &e.reason)
@@ -166,6 +176,8 @@ async fn problem_from_error(err: poem::Error, method: &Method, path: &str, rid: 
         Some(format!("The request body is not valid: {}", e.reason))
     } else if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
         Some(format!("The parameter `{}` is not valid: {}", e.name, e.reason))
+    } else if err.is::<poem_openapi::error::AuthorizationError>() && path.starts_with("/api/widget/") {
+        Some("Start a chat first: send `X-Customer-Token` with a token from POST /api/widget/v1/sessions.".to_string())
     } else if err.is::<poem_openapi::error::AuthorizationError>() {
         Some(
             "Sign in first: send `Authorization: Bearer <token>` with a token from POST /api/v1/auth/login."
@@ -242,6 +254,7 @@ impl<E: Endpoint> Endpoint for Layer<E> {
         let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
         let client = super::client::ClientAddr(self.trusted_proxies.client(peer, &forwarded));
         req.extensions_mut().insert(client);
+        req.extensions_mut().insert(RequestId { id: rid.clone(), path: path.clone() });
         let span = tracing::info_span!("request", id = %rid, method = %method, path = %path);
         async move {
             let upload = is_upload(&method, &path);

@@ -66,6 +66,7 @@ pub fn pattern_words(pattern: &str) -> String {
         }
         r"^\s*$|^[^0-9]*(?:[0-9][^0-9]*){5,20}$" => "must hold 5 to 20 digits, e.g. +39 02 1234 5678",
         r"^\s*(?:https?://\S*)?\s*$" => "must be an http(s) URL",
+        r"^https?://[^\s/?#]+\S*$" => "must be an http:// or https:// URL, like https://example.com/hooks",
         "^[0-9a-f]{16}$" => "must be a next_cursor this API gave (16 hex digits)",
         "^[0-9]{1,10}$" => "must be a next_cursor this API gave (digits)",
         "^#[0-9a-fA-F]{6}$|^$" => "must be a colour like #3b82f6",

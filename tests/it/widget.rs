@@ -270,6 +270,12 @@ async fn cors_and_origins_follow_the_inbox_settings() {
     assert_eq!(got.status, 200, "{}", got.text);
     assert_eq!(got.header("access-control-allow-origin"), Some(shop));
     assert_eq!(got.body["color"], "#10b981");
+    // Refusals are problem+json that the widget on the allowed site may read.
+    let missing = call(&h, Method::GET, "/session", None, Some(shop), None).await;
+    assert_eq!(missing.status, 401, "{}", missing.text);
+    assert_eq!(missing.header("content-type"), Some("application/problem+json"));
+    assert_eq!(missing.header("access-control-allow-origin"), Some(shop));
+    assert!(missing.detail().contains("X-Customer-Token"), "{}", missing.text);
     // Another site, and an allowed site on another inbox, are refused.
     let evil =
         call(&h, Method::POST, "/sessions", None, Some("https://evil.example"), Some(json!({"inbox_id": d.web}))).await;
@@ -396,4 +402,26 @@ pub(crate) fn hex_hmac(key: &[u8], msg: &[u8]) -> String {
     let ih = Sha256::digest(&inner);
     let outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).chain(ih.iter().copied()).collect();
     Sha256::digest(&outer).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn a_supervisor_ends_a_contacts_chat_sessions_everywhere() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let token = session(&h, &d.web, json!({"name": "Troll"})).await;
+    say(&h, &token, "spam").await;
+    let contact =
+        h.get("/api/v1/contacts?q=Troll", &d.sup).await.body["items"][0]["id"].as_str().expect("contact").to_string();
+    assert_eq!(
+        h.call(Method::DELETE, &format!("/api/v1/contacts/{contact}/chat_sessions"), Some(&d.ana), None).await.status,
+        403
+    );
+    let ended = h.call(Method::DELETE, &format!("/api/v1/contacts/{contact}/chat_sessions"), Some(&d.sup), None).await;
+    assert_eq!((ended.status, ended.body["revoked"].as_u64()), (200, Some(1)), "{}", ended.text);
+    let after = call(&h, Method::POST, "/messages", Some(&token), None, Some(json!({"text": "more spam"}))).await;
+    assert_eq!(after.status, 401, "{}", after.text);
+    // Ending one's own session works the same way.
+    let other = session(&h, &d.web, json!({})).await;
+    assert_eq!(call(&h, Method::DELETE, "/session", Some(&other), None, None).await.status, 204);
+    assert_eq!(call(&h, Method::GET, "/session", Some(&other), None, None).await.status, 401);
 }
