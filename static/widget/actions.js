@@ -1,8 +1,4 @@
-// actions.js — what the customer does, through the customer API: start (the saved session,
-// or a new one for a signed-in customer), write (a session is made on the first message),
-// fill the pre-chat or away form, read older messages, rate a closed conversation.
-// Refusals are shown in the server's words; a refused signature stops the widget, so a
-// signed-in customer is never quietly treated as someone else.
+// actions.js — what the customer does: start, write, fill a form, read older messages, rate.
 
 import { batch } from './kit.js';
 import * as api from './api.js';
@@ -20,7 +16,6 @@ async function adopt(state) {
   if (c) page = await api.call('GET', `/conversations/${c.id}/messages?limit=${PAGE}`);
   batch(() => {
     s.hasSession.value = true;
-    s.contact.value = state.contact || null;
     s.conversation.value = c;
     s.messages.value = page.items || [];
     s.older.value = page.next_cursor || null;
@@ -98,7 +93,6 @@ export function sessionEnded() {
   api.forget();
   batch(() => {
     s.hasSession.value = false;
-    s.contact.value = null;
     s.conversation.value = null;
     s.messages.value = [];
     s.older.value = null;
@@ -228,8 +222,7 @@ export function begin({ name, email, text }, away = false) {
     if (name) fields.name = name;
     if (email) fields.email = email;
     await newSession(fields);
-    // The message shows at once in the chat (with a retry if it fails); the away form,
-    // which stays up until a conversation exists, says the failure itself.
+    // The chat shows a failed message with a retry; the away form says the failure itself.
     const failed = await send(text);
     if (failed && away) {
       s.pending.value = [];

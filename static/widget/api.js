@@ -1,10 +1,5 @@
 // api.js — the widget's client of the customer API (/api/widget/v1 on the desk's origin).
-//
-// The customer's token is kept in the host page's localStorage under
-// `switchboard.widget.<inbox id>` (with the signed-in customer it belongs to and when the
-// customer last looked), and it travels only in the `X-Customer-Token` header: never in a
-// URL, never in a cookie (requests go without credentials). Error answers are thrown as
-// WidgetError with the problem+json fields and `retryAfter`; `describe()` says them in words.
+// The token lives in localStorage and travels only in X-Customer-Token: never in a URL or a cookie.
 
 import { tx } from './i18n.js';
 
@@ -24,8 +19,7 @@ export function configure(origin, inboxId, customer = '') {
   base = `${origin}/api/widget/v1`;
   storageKey = `switchboard.widget.${inboxId}`;
   saved = read();
-  // A token made for another signed-in customer (or for one who has since signed out of
-  // the host site) is not this visitor's: forget it rather than show its conversations.
+  // A token made for another signed-in customer (or one since signed out) is not this visitor's.
   if (saved.token && (saved.customer || '') !== (customer || '')) forget();
   saved.customer = customer || '';
 }
@@ -48,7 +42,6 @@ function write() {
   }
 }
 
-export const STORAGE_PREFIX = 'switchboard.widget.';
 export const key = () => storageKey;
 export const token = () => saved.token;
 /** When the customer last saw the conversation (an RFC 3339 time, or ''). */

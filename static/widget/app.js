@@ -1,12 +1,5 @@
-// app.js — the widget's panel, loaded by widget.js the first time the customer opens the chat
-// (or in the background when this visitor already has a conversation, to count unread
-// replies). `mount(host)` reads the strings, styles the shadow root, starts the session and
-// draws the panel into the dialog the loader made; the loader then calls `opened()` and
-// `closed()` as the customer opens and shuts it.
-//
-// Drawing: every view reads signals (store.js), and one effect redraws the whole panel when
-// any signal it read changes. Preact compares the trees, so only what changed is touched.
-// (The widget cannot load Preact's hooks or its signals integration: see kit.js.)
+// app.js — the panel, loaded by widget.js: mount(host) styles it, starts the session and draws it.
+// One effect redraws the whole panel when a signal it read changes (no hooks: see kit.js).
 
 import { html, render, effect, signal, untracked } from './kit.js';
 import { connect, disconnect } from './live.js';
@@ -64,12 +57,9 @@ function watchSeen() {
  *   customerId, customerSignature, close(), setUnread(n), setAccent(color) }
  */
 export async function mount(host) {
-  // First, before anything is changed: without its words the panel cannot show, and the
-  // loader offers to try again.
+  // First: without its words the panel cannot show (and the loader offers a retry).
   await loadStrings(host.base, host.lang);
   Object.assign(s.config, {
-    origin: host.origin,
-    base: host.base,
     inboxId: host.inboxId,
     customerId: host.customerId || '',
     customerSignature: host.customerSignature || '',
@@ -88,8 +78,7 @@ export async function mount(host) {
   });
   effect(() => host.setUnread(s.isOpen.value ? 0 : s.unread.value));
   watchSeen();
-  // A visitor with a conversation is followed at once (unread replies); the rest start when
-  // they open the panel (a signed-in customer's session is made then, not on a hover).
+  // A visitor with a conversation is followed at once (unread replies); the rest start on opening.
   if (api.token()) await actions.start();
   const focusFirst = () => {
     const first = host.root.querySelector('.compose-box, .start input, .start textarea, .rating input, .problem button');

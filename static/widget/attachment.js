@@ -1,7 +1,5 @@
-// attachment.js — a file in a message. The desk serves it only with the customer's token
-// in a header, so an <img src> or <a href> could not fetch it: images are fetched once, kept
-// as blob URLs and shown inline (a click opens them full size); other files show their name
-// and size and are fetched when the customer asks to save them.
+// attachment.js — a file in a message: images shown inline, other files saved on request.
+// The token is a header, so an <img src> or <a href> could not fetch them: blob URLs instead.
 
 import { html, signal } from './kit.js';
 import * as api from './api.js';
@@ -52,14 +50,12 @@ async function save(a, event) {
   link.remove();
 }
 
-export const isImage = (a) => /^image\/(png|jpe?g|gif|webp|avif|bmp)$/i.test(a.content_type || '');
+const isImage = (a) => /^image\/(png|jpe?g|gif|webp|avif|bmp)$/i.test(a.content_type || '');
 
 export function Attachment({ a }) {
-  const size = bytes(a.size || 0, currentLang());
+  const file = got.value[a.id];
   if (isImage(a)) {
-    // Drawing the message asks for its image; Preact calls this during the render, and the
-    // fetch's answer lands in a signal, which redraws.
-    const file = got.value[a.id];
+    // Asked for during the render; the answer lands in a signal, which redraws.
     if (!file) queueMicrotask(() => fetchOnce(a.id));
     if (file?.url) {
       return html`<a class="att-image" href=${file.url} target="_blank" rel="noopener" title=${a.name}>
@@ -68,7 +64,7 @@ export function Attachment({ a }) {
     if (file?.error) return html`<span class="att-file att-missing">${tx('attachment.unavailable', { name: a.name })}</span>`;
     return html`<span class="att-image att-loading" role="img" aria-label=${tx('attachment.loading', { name: a.name })}></span>`;
   }
-  const file = got.value[a.id];
+  const size = bytes(a.size || 0, currentLang());
   return html`<span class="att-file">
     <span class="att-icon"><${FileIcon} /></span>
     <span class="att-meta"><span class="att-name">${a.name}</span><span class="att-size">${file?.error || size}</span></span>

@@ -1,16 +1,12 @@
-// composer.js — where the customer writes: a box that grows with the text (Enter sends,
-// Shift+Enter starts a line), a clip to attach files, the emoji picker and the send button.
-// While the customer types, the desk hears "typing" at most every 3 s (typing.js), and
-// "stopped" when the message goes. A counter appears near the inbox's length limit.
+// composer.js — where the customer writes: a growing box, files, the emoji picker, send (Enter).
 
-import { html, createRef } from './kit.js';
+import { html, Component, createRef } from './kit.js';
 import * as s from './store.js';
 import * as api from './api.js';
 import * as actions from './actions.js';
 import * as uploads from './uploads.js';
 import { tx } from './i18n.js';
-import { TypingSignal } from './typing.js';
-import { EmojiPicker } from './emoji.js';
+import { TypingSignal } from './text.js';
 import { Clip, Smile, Send, Close } from './icons.js';
 
 const box = createRef();
@@ -85,6 +81,48 @@ function paste(e) {
   if (list.length) {
     e.preventDefault();
     uploads.add(list);
+  }
+}
+
+/** The emoji picker's set: faces and signs people use in support chats, 8 to a row. */
+const EMOJI = [
+  '😀', '😄', '😊', '🙂', '😉', '😍', '🥰', '😎',
+  '🤔', '😅', '😂', '🙃', '😮', '😢', '😭', '😡',
+  '👍', '👎', '👏', '🙏', '👋', '🤝', '💪', '👌',
+  '❤️', '🎉', '✨', '🔥', '✅', '❌', '⭐', '💡',
+  '📦', '🚚', '💳', '🧾', '📎', '📷', '⏰', '🎁',
+];
+const COLUMNS = 8;
+
+/** The emoji grid: arrow keys move, Enter or a click inserts at the caret, Escape closes it. */
+class EmojiPicker extends Component {
+  constructor() {
+    super();
+    this.grid = createRef();
+  }
+
+  componentDidMount() {
+    this.grid.current?.querySelector('button')?.focus();
+  }
+
+  keys(e) {
+    const buttons = [...this.grid.current.querySelectorAll('button')];
+    const at = buttons.indexOf(e.target);
+    const move = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: COLUMNS, ArrowUp: -COLUMNS }[e.key];
+    if (move && at >= 0) {
+      e.preventDefault();
+      buttons[Math.min(buttons.length - 1, Math.max(0, at + move))].focus();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      this.props.onClose();
+    }
+  }
+
+  render({ onPick }) {
+    return html`<div class="emoji-pop" role="group" aria-label=${tx('composer.emoji')} ref=${this.grid} onKeyDown=${(e) => this.keys(e)}>
+      ${EMOJI.map((e, i) => html`<button type="button" class="emoji" tabindex=${i ? -1 : 0} onClick=${() => onPick(e)}>${e}</button>`)}
+    </div>`;
   }
 }
 

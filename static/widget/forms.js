@@ -1,8 +1,4 @@
-// forms.js — the two ways into a conversation that ask first: the pre-chat form (name and
-// email, each off, optional or required as the inbox says, then the first message) and,
-// when nobody is available and the inbox says so, the away form ("we'll reply by email":
-// name, email and message, all required). Checked here first, then by the server, whose
-// refusals are shown under their fields.
+// forms.js — the pre-chat and away ("we'll reply by email") forms, checked here, then by the server.
 
 import { html, Component, createRef } from './kit.js';
 import * as s from './store.js';

@@ -1,9 +1,5 @@
-// i18n.js — the widget's words in English, Italian and Spanish, from widget/i18n/{lang}.json
-// on the desk's server. The language is the tag's `data-lang`, else the first of the
-// browser's languages we speak, else English. `tx(key, vars)` fills `{name}` placeholders
-// and picks `key.one` / `key.other` by Intl.PluralRules when `vars.count` is a number.
-// (It is not called `t` so the desk pages' string check, which reads static/i18n/, leaves
-// it alone; tests/js/widget-i18n.test.mjs checks these keys instead.)
+// i18n.js — the widget's words (en, it, es) from i18n/{lang}.json; tx() fills {name} and plurals.
+// Not `t`: the desk pages' string check would read it (tests/js/widget-i18n.test.mjs checks these).
 
 export const LANGS = ['en', 'it', 'es'];
 

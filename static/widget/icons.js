@@ -1,5 +1,4 @@
-// icons.js — the panel's few line icons as inline SVG (no icon font, no image requests).
-// Decorative: each sits in a control that carries its own accessible name.
+// icons.js — the panel's line icons as inline SVG; decorative (each control has its own name).
 
 import { html } from './kit.js';
 
@@ -15,7 +14,6 @@ export const Smile = () =>
 export const FileIcon = () => svg(html`<path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" /><path d="M14 3v5h5" />`, 22);
 export const Download = () => svg(html`<path d="M12 4v11M7 10.5l5 5 5-5M5 20h14" />`, 18);
 export const Alert = () => svg(html`<circle cx="12" cy="12" r="9" /><path d="M12 7.5v5.5M12 16.5h.01" />`, 18);
-export const Check = () => svg(html`<path d="M5 12.5l4.5 4.5L19 7.5" />`, 18);
 export const Mail = () => svg(html`<rect x="3" y="5" width="18" height="14" rx="2.5" /><path d="M4 7l8 6 8-6" />`, 22);
 
 /** A star, filled or outlined. */

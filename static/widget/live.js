@@ -1,8 +1,5 @@
-// live.js — the customer's live events: the desk's replies, the conversation's changes
-// (assigned, closed, rated) and "an agent is typing", over one `text/event-stream` read with
-// `fetch` (EventSource cannot send the X-Customer-Token header), resumed with Last-Event-ID
-// after a drop. The stream itself is the desk pages' (common/sse.js, which imports nothing);
-// only the header differs. The typing hint goes after 6 s without a new `active: true`.
+// live.js — the customer's live events (replies, changes, typing) over common/sse.js.
+// fetch, not EventSource: EventSource cannot send the X-Customer-Token header.
 
 import { EventStream } from '../common/sse.js';
 import { batch } from './kit.js';
@@ -33,8 +30,7 @@ export function onEvent({ event, data }) {
         actions.received(m);
       });
     } else if (!(m.from === 'customer' && actions.twinOf(m))) {
-      // A conversation this page does not show yet, begun in another tab: load it. (This
-      // tab's own first message brings its conversation with the answer to the send.)
+      // Begun in another tab: load it (this tab's own first message comes with the send's answer).
       actions.reload();
     }
   } else if (event === 'conversation.updated' && data.conversation) {

@@ -1,9 +1,4 @@
-// messages.js — the conversation as a list of bubbles: the greeting when it is empty, a day
-// separator per day, the customer's messages on the right in the inbox colour and the desk's
-// on the left with the agent's name, times, files, messages still on their way (with a retry
-// when one failed), and "Ana is typing…". The list is an ARIA live log, so a screen reader
-// reads new replies; it keeps to the bottom as messages arrive unless the customer scrolled
-// up to read, and keeps its place when older messages load above.
+// messages.js — the conversation as bubbles, in an ARIA live log that follows new replies.
 
 import { html, Component, createRef } from './kit.js';
 import * as s from './store.js';

@@ -1,8 +1,5 @@
-// panel.js — the chat panel inside the widget's dialog: a header in the inbox colour (who
-// answers, whether anyone is there, a close button), then the screen for the moment:
-// loading, a problem, the pre-chat or away form, or the conversation with its composer (or
-// the rating, once the desk has closed it). Files dropped anywhere on it are attached.
-// (Escape, which closes it, is the loader's: it works before this module is in.)
+// panel.js — the chat panel: a header in the inbox colour, then loading, a problem, a form or chat.
+// Escape, which closes it, is the loader's: it works before this module is in.
 
 import { html } from './kit.js';
 import * as s from './store.js';

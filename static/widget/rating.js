@@ -1,6 +1,4 @@
-// rating.js — after the desk closes the conversation: "How did we do?" with one to five
-// stars (a radio group, so arrow keys choose) and an optional comment, sent once. "Not now"
-// puts the composer back; writing again starts a new conversation.
+// rating.js — after the desk closes the conversation: one to five stars and an optional comment.
 
 import { html, Component, createRef, signal } from './kit.js';
 import * as s from './store.js';

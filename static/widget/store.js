@@ -1,11 +1,9 @@
-// store.js — the widget's state, as signals. Components read these and call the actions in
-// actions.js, uploads.js and live.js; nothing else writes them. `view` says which screen the
-// panel shows; `unread` counts the desk's messages the customer has not seen.
+// store.js — the widget's state, as signals; components read them, the actions write them.
 
 import { signal, computed } from './kit.js';
 
-/** What the loader (widget.js) passed in: origin, base, inbox id, identity, launcher hooks. */
-export const config = { origin: '', base: '', inboxId: '', customerId: '', customerSignature: '', host: null };
+/** What the loader (widget.js) passed in: inbox id, identity, launcher hooks. */
+export const config = { inboxId: '', customerId: '', customerSignature: '', host: null };
 
 /** The inbox as the widget sees it (GET /inboxes/{id}): colour, greeting, pre-chat, availability. */
 export const inbox = signal(null);
@@ -16,7 +14,6 @@ export const fatal = signal('');
 export const fatalDetail = signal('');
 /** Whether this visitor has a customer token (a session). */
 export const hasSession = signal(false);
-export const contact = signal(null);
 /** The conversation shown: the open one, else the last closed one. */
 export const conversation = signal(null);
 /** Its messages, oldest first, and the cursor to older ones. */

@@ -1,8 +1,5 @@
-// styles.js — the panel's CSS, adopted into the widget's shadow root by app.js (a string in a
-// module rather than a stylesheet: constructable sheets need no `style-src` exception on the
-// host's page). Sizes are px, fonts the system's, colours our own: nothing here depends on
-// the host page's CSS, and nothing here reaches it. `--sb-accent` is the inbox colour and
-// `--sb-on-accent` the text colour that reads on it (set on the host element by widget.js).
+// styles.js — the panel's CSS, adopted into the shadow root by app.js.
+// A string, not a stylesheet: constructable sheets need no `style-src` exception on the host page.
 
 export const CSS = `
 .root { flex: 1; min-height: 0; display: flex; flex-direction: column; }
@@ -66,15 +63,10 @@ ol, ul { list-style: none; }
 .theirs:not(.last) .avatar.small { visibility: hidden; }
 .author { font-size: 12px; color: #667085; margin: 0 0 3px 4px; }
 .bubble { padding: 8px 12px; border-radius: 18px; font-size: 14px; line-height: 1.45; min-width: 0; max-width: 100%; }
-.mine .bubble { background: var(--sb-accent); color: var(--sb-on-accent); }
-.theirs .bubble { background: #fff; color: #101828; box-shadow: 0 0 0 1px #e4e7ec; }
-.mine.first .bubble { border-top-right-radius: 18px; }
-.mine:not(.last) .bubble { border-bottom-right-radius: 6px; }
+.mine .bubble { background: var(--sb-accent); color: var(--sb-on-accent); border-bottom-right-radius: 6px; }
+.theirs .bubble { background: #fff; color: #101828; box-shadow: 0 0 0 1px #e4e7ec; border-bottom-left-radius: 6px; }
 .mine:not(.first) .bubble { border-top-right-radius: 6px; }
-.theirs:not(.last) .bubble { border-bottom-left-radius: 6px; }
 .theirs:not(.first) .bubble { border-top-left-radius: 6px; }
-.mine.last .bubble { border-bottom-right-radius: 6px; }
-.theirs.last .bubble { border-bottom-left-radius: 6px; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal; }
 .text a { color: inherit; text-decoration: underline; text-underline-offset: 2px; }
 .time { display: flex; align-items: center; gap: 4px; margin: 4px 4px 0; font-size: 11px; color: #98a2b3; }
@@ -166,9 +158,8 @@ ol, ul { list-style: none; }
 .stars { display: flex; justify-content: center; gap: 4px; }
 .star { position: relative; display: inline-flex; padding: 3px; border-radius: 8px; cursor: pointer; }
 .star-input { position: absolute; inset: 0; width: 100%; height: 100%; margin: 0; opacity: 0; cursor: pointer; }
-.star-shape { pointer-events: none; }
 .star:has(input:focus-visible) { outline: 2px solid var(--sb-accent); outline-offset: 1px; }
-.star-shape { fill: none; stroke: #98a2b3; transition: transform 0.12s ease; }
+.star-shape { pointer-events: none; fill: none; stroke: #98a2b3; transition: transform 0.12s ease; }
 .star-shape.on { fill: #fdb022; stroke: #f79009; }
 .star:hover .star-shape { transform: scale(1.12); }
 .star-word { min-height: 18px; font-size: 12.5px; color: #667085; }

@@ -1,7 +1,5 @@
-// text.js — pure helpers for the widget's views: links in message text, file sizes, times
-// and days, initials, the inbox colour, and the message list's rows (day separators, runs
-// by one author). Unit-tested with node (tests/js/widget-text.test.mjs).
-// (The times repeat a few lines of common/format.js so the panel loads less from the desk.)
+// text.js — pure helpers: links, sizes, times, initials, the inbox colour, the list's rows, typing.
+// The times repeat a few lines of common/format.js: importing it would load ~1.6 KB more.
 
 const LINK = /\bhttps?:\/\/[^\s<>"']+/gi;
 /** Closing punctuation that ends a sentence, not a link. */
@@ -116,4 +114,37 @@ export function merge(list, m) {
   }
   out[i] = m;
   return out;
+}
+
+/** When to tell the desk the customer types: `true` at most every 3 s, then `false` once. */
+export class TypingSignal {
+  /**
+   * @param {(active: boolean) => void} send
+   * @param {{ every?: number, now?: () => number }} [o]
+   */
+  constructor(send, o = {}) {
+    this.send = send;
+    this.every = o.every ?? 3000;
+    this.now = o.now || (() => Date.now());
+    this.last = null;
+    this.active = false;
+  }
+
+  /** The text changed; `text` is what the box holds now. */
+  input(text) {
+    if (!String(text).trim()) return this.stop();
+    const now = this.now();
+    if (this.last !== null && now - this.last < this.every) return;
+    this.last = now;
+    this.active = true;
+    this.send(true);
+  }
+
+  /** The message was sent or the box emptied: one `active: false` if the desk heard `true`. */
+  stop() {
+    this.last = null;
+    if (!this.active) return;
+    this.active = false;
+    this.send(false);
+  }
 }

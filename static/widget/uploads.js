@@ -1,7 +1,4 @@
-// uploads.js — files for the customer's next message: picked with the clip button, dropped
-// on the panel or pasted. Each is uploaded at once (POST /attachments, multipart) and shown
-// as a chip; one over the inbox's limit is refused before sending, and the server's own
-// refusal (too large, a type it does not take) is shown in its words.
+// uploads.js — files for the next message (clip, drop or paste), uploaded at once, shown as chips.
 
 import * as api from './api.js';
 import * as s from './store.js';

@@ -1,11 +1,10 @@
 // Unit tests of static/widget/text.js (links in messages, sizes, the inbox colour, the
-// list's rows) and static/widget/typing.js (when "typing" goes to the desk).
+// list's rows, when "typing" goes to the desk).
 // Run: node --test tests/js/
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parts, bytes, accent, rows, merge, clock, day, initials } from '../../static/widget/text.js';
-import { TypingSignal } from '../../static/widget/typing.js';
+import { parts, bytes, accent, rows, merge, clock, day, initials, TypingSignal } from '../../static/widget/text.js';
 
 test('links are found in text; everything else stays text, markup included', () => {
   assert.deepEqual(parts('see https://example.com/a?b=1. thanks'), [
