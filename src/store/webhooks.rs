@@ -28,13 +28,31 @@ pub trait WebhookReads: Reader + Sized {
     fn webhook_position(&self) -> Result<Option<u64>, StoreError> {
         self.get_json(Tbl::Meta, META_WEBHOOK_SEQ)
     }
-    /// Up to `limit` queued deliveries of a subscription, oldest first.
-    fn queued_deliveries(&self, webhook_id: &str, limit: usize) -> Result<Vec<Delivery>, StoreError> {
-        let keys = self.scan_raw(Tbl::WebhookQueue, &format!("{webhook_id}/"), None, limit)?;
-        let mut out = Vec::with_capacity(keys.len());
-        for (k, _) in keys {
+    /// The deliveries of a subscription that may go now: among the first `scan` waiting
+    /// ones, oldest first, each conversation's oldest if it is due at `now_ms` (a later one
+    /// never overtakes it), at most `max`. Reads only the queue's small rows, then the chosen
+    /// deliveries.
+    fn due_deliveries(
+        &self,
+        webhook_id: &str,
+        scan: usize,
+        now_ms: i64,
+        max: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let rows = self.scan_raw(Tbl::WebhookQueue, &format!("{webhook_id}/"), None, scan)?;
+        let mut lines = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for (k, v) in rows {
+            let v = String::from_utf8_lossy(&v);
+            let (due, line) = v.split_once('|').unwrap_or(("0", k.as_str()));
+            if !lines.insert(line.to_string()) || due.parse::<i64>().unwrap_or(0) > now_ms {
+                continue;
+            }
             if let Some(d) = self.get_json(Tbl::WebhookDeliveries, &k)? {
                 out.push(d);
+            }
+            if out.len() >= max {
+                break;
             }
         }
         Ok(out)
@@ -90,7 +108,9 @@ impl WebhookChanges for Changes {
         let key = delivery_key(&d.webhook_id, d.seq);
         self.put_json(Tbl::WebhookDeliveries, &key, d)?;
         if d.status == crate::domain::webhook::DeliveryStatus::Pending {
-            self.put_str(Tbl::WebhookQueue, &key, "");
+            // When it is due, and the line it keeps its place in (its conversation).
+            let line = d.conversation_id.clone().unwrap_or_else(|| format!("{}:{}", d.event, d.seq));
+            self.put_str(Tbl::WebhookQueue, &key, &format!("{}|{line}", d.next_attempt_at.millis()));
         } else {
             self.delete(Tbl::WebhookQueue, &key);
         }

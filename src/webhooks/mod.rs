@@ -7,7 +7,6 @@
 mod payload;
 mod send;
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::desk::Desk;
@@ -20,7 +19,9 @@ pub use send::Sender;
 /// Most events read per pass.
 const READ_CHUNK: usize = 500;
 /// Most deliveries in flight per subscription.
-const IN_FLIGHT: usize = 16;
+const IN_FLIGHT: usize = 64;
+/// Waiting deliveries looked at per subscription and pass (their small queue rows only).
+const SCAN: usize = 5000;
 /// How often the worker looks for due retries when nothing wakes it.
 const TICK: Duration = Duration::from_millis(200);
 
@@ -39,13 +40,18 @@ pub fn spawn(desk: Desk) -> tokio::task::JoinHandle<()> {
         let mut closing = desk.closing();
         let mut position = None;
         loop {
-            match enqueue(&desk, &mut position).await {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "webhooks could not read the event log; retrying"),
-            }
-            if let Err(e) = send_due(&desk, &sender).await {
+            // Reading the log and sending take turns, so a burst of events never holds back
+            // the deliveries already waiting.
+            let more = enqueue(&desk, &mut position).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "webhooks could not read the event log; retrying");
+                false
+            });
+            let sent = send_due(&desk, &sender).await.unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "webhook deliveries could not be recorded; retrying");
+                0
+            });
+            if more || sent >= IN_FLIGHT {
+                continue;
             }
             tokio::select! {
                 _ = seq.changed() => {}
@@ -91,35 +97,26 @@ fn snap_position(desk: &Desk) -> Result<u64, crate::desk::DeskError> {
 }
 
 /// Sends every due delivery that is first in line for its conversation, up to [`IN_FLIGHT`]
-/// per active subscription, and records the outcomes in one write.
-async fn send_due(desk: &Desk, sender: &Sender) -> Result<(), crate::desk::DeskError> {
+/// per active subscription, and records the outcomes in one write; returns how many went.
+async fn send_due(desk: &Desk, sender: &Sender) -> Result<usize, crate::desk::DeskError> {
     let now = desk.now();
     let snap = desk.store().snapshot()?;
     let mut batch = Vec::new();
     for hook in snap.webhooks()?.into_iter().filter(|h| h.active) {
-        let mut lines: HashSet<String> = HashSet::new();
-        let mut picked = 0;
-        for d in snap.queued_deliveries(&hook.id, 500)? {
-            let line = d.conversation_id.clone().unwrap_or_else(|| format!("{}:{}", d.event, d.seq));
-            // Only the oldest waiting delivery of a conversation may go: order per conversation.
-            if !lines.insert(line) || d.next_attempt_at > now {
-                continue;
-            }
+        for d in snap.due_deliveries(&hook.id, SCAN, now.millis(), IN_FLIGHT)? {
             batch.push((hook.clone(), d));
-            picked += 1;
-            if picked >= IN_FLIGHT {
-                break;
-            }
         }
     }
     drop(snap);
+    let n = batch.len();
     if batch.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let attempts = futures_util::future::join_all(batch.into_iter().map(|(hook, d)| async move {
         let a = sender.send(&hook, &d, desk.now()).await;
         (d, a)
     }))
     .await;
-    desk.record_attempts(attempts, desk.now()).await
+    desk.record_attempts(attempts, desk.now()).await?;
+    Ok(n)
 }
