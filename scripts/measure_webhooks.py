@@ -47,6 +47,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -122,7 +123,7 @@ def summary(values):
 
 
 def rfc3339(text):
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    return datetime.fromisoformat(text).timestamp()
 
 
 # --- the receiver (runs in its own process) -------------------------------------------------
@@ -239,7 +240,7 @@ class Server:
 
     def check_alive(self):
         if self.proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {self.proc.returncode}; see its log")
+            raise RuntimeError(f"the server exited with {self.proc.returncode}; see {FIGURES}/webhooks_server.log")
 
     def stop(self):
         if self.proc.poll() is None:
@@ -377,6 +378,10 @@ def receiver_get(port, path):
 
 
 def main():
+    # SIGTERM (and SIGINT, which a background job may have ignored) unwind through the
+    # `finally` below, which stops the server and the receiver.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     binary = pick_binary()
     FIGURES.mkdir(parents=True, exist_ok=True)
     result = {"binary": str(binary.relative_to(ROOT) if binary.is_relative_to(ROOT) else binary),
@@ -409,6 +414,7 @@ def main():
         probe.start()
         wait_until(lambda: len(probe.samples) >= 15, 30, "15 idle samples")
         usage_before = server.usage()
+        client_cpu_before = sum(os.times()[:2])
 
         probe.phase = "ingest"
         ingest_start = time.time()
@@ -437,6 +443,7 @@ def main():
         probe.stopping.set()
         probe.join(timeout=30)
         usage_after = server.usage()
+        usage_after["load_generator_cpu_secs"] = sum(os.times()[:2]) - client_cpu_before
 
         # Nothing pending on the server any more: no more duplicates can come.
         def drained():
@@ -570,14 +577,19 @@ def main():
 
 def report(r):
     i, d, s = r["ingest"], r["delivery"], r["server_delivery_log"]
-    f = lambda x, unit="", nd=1: "—" if x is None else f"{x:,.{nd}f}{unit}"  # noqa: E731
-    ms = lambda x: f"median {f(x.get('median'))}  p99 {f(x.get('p99'))}  max {f(x.get('max'))} ms" if x.get("n") else "—"  # noqa: E731
+
+    def f(x, unit="", nd=1):
+        return "—" if x is None else f"{x:,.{nd}f}{unit}"
+
+    def ms(x):
+        return f"median {f(x.get('median'))}  p99 {f(x.get('p99'))}  max {f(x.get('max'))} ms" if x.get("n") else "—"
+
     rows = [
         ("binary", r["binary"], f"built {r['binary_mtime']}"),
         ("burst", f"{r['messages']:,} messages", f"{r['contacts']} contacts, {r['concurrency']} client threads"),
         ("messages acknowledged (201)", f"{i['acknowledged']:,}",
-         f"{i['refused_or_failed']} refused or failed; {i['conversations']} conversations "
-         f"({i['conversations_created']} opened by the burst)"),
+         (f"{i['refused_or_failed']} refused or failed; {i['conversations']} conversations "
+          f"({i['conversations_created']} opened by the burst)")),
         ("ingest rate", f(i["rate_per_sec"], " msg/s"), f"over {f(i['seconds'], ' s')}; POST {ms(i['post_ms'])}"),
         ("all delivered", "yes" if d["complete"] else f"NO ({d['missing']} missing)",
          f"{d['delivered_unique']:,} of {d['expected']:,} message ids received and answered 204"),
@@ -588,14 +600,15 @@ def report(r):
         ("lag (receive − created_at)", f(d["lag_ms"].get("median"), " ms"), ms(d["lag_ms"])),
         ("  delivered at the first attempt", f(d["lag_ms_first_attempt"].get("median"), " ms"), ms(d["lag_ms_first_attempt"])),
         ("  delivered after a failed attempt", f(d["lag_ms_after_a_retry"].get("median"), " ms"), ms(d["lag_ms_after_a_retry"])),
-        ("receiver requests", f"{d['receiver_requests']:,}", f"{d['answered_500']:,} answered 500, all retried and "
-         f"later delivered: {d['failed_attempts_later_delivered']:,} ({d['messages_that_needed_a_retry']:,} messages)"),
+        ("receiver requests", f"{d['receiver_requests']:,}",
+         (f"{d['answered_500']:,} answered 500, of which {d['failed_attempts_later_delivered']:,} were retried "
+          f"until delivered ({d['messages_that_needed_a_retry']:,} messages)")),
         ("duplicates", f"{d['duplicates']['extra_deliveries']:,}", f"{d['duplicates']['messages']} message ids answered 204 more than once"),
         ("bad signatures / unknown ids", f"{d['bad_signatures']} / {d['unknown_message_ids']}", ""),
         ("out of order within a conversation", str(d["out_of_order_within_a_conversation"]), ""),
         ("server's delivery log", f"{s['deliveries']:,} deliveries",
-         f"{s['by_status']}; {s['attempts']:,} attempts, {s['retries']:,} retries, at most {s['max_attempts']} for one; "
-         f"pending after: {s['webhook_after'].get('pending')}"),
+         (f"{s['by_status']}; {s['attempts']:,} attempts, {s['retries']:,} retries, at most {s['max_attempts']} "
+          f"for one; pending after: {s['webhook_after'].get('pending')}")),
         ("  next_cursor at limit=200", "yes" if s["next_cursor_given_at_limit_200"] else "NO",
          f"first page {s['first_page_at_limit_200']} items of {s['deliveries']:,}"),
         ("first delivery", f(d["first_delivery_after_burst_start_secs"], " s", 2), "after the burst's first POST"),
@@ -610,7 +623,8 @@ def report(r):
     if u.get("after_delivery") and u.get("before_burst"):
         rows.append(("server CPU during burst and delivery",
                      f(u["after_delivery"]["cpu_secs"] - u["before_burst"]["cpu_secs"], " s"),
-                     f"peak RSS {f(u['after_delivery'].get('peak_rss_mb'), ' MB')}"))
+                     (f"peak RSS {f(u['after_delivery'].get('peak_rss_mb'), ' MB')}; this script's threads (client "
+                      f"and probe, not the receiver): {f(u['after_delivery'].get('load_generator_cpu_secs'), ' s')} CPU")))
     rows.append(("server log", f"{r['server_log_problem_lines']} WARN/ERROR", f"exit code {r['server_exit_code']}"))
     width = max(len(x[0]) for x in rows)
     for name, value, note in rows:

@@ -49,8 +49,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from conftest import CHROMIUM_ARGS  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from conftest import CHROMIUM_ARGS
+from playwright.sync_api import sync_playwright
 
 N = int(os.environ.get("REPLIES", "100"))
 PORTS = range(18800, 18900)
@@ -114,7 +114,7 @@ class Server:
     def ready(self, timeout=60):
         def up():
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.proc.returncode}; see {self.log_path}")
+                raise RuntimeError(f"the server exited with {self.proc.returncode}; see {FIGURES}/widget_server.log")
             try:
                 return urllib.request.urlopen(self.url + "/readyz", timeout=1).status == 200
             except OSError:
@@ -214,10 +214,13 @@ def gzip_size(url):
 
 
 def main():
+    # SIGTERM (and SIGINT, which a background job may have ignored) unwind through the
+    # `finally` below, which stops the server and the browser.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     binary = pick_binary()
     FIGURES.mkdir(parents=True, exist_ok=True)
     server = Server(binary)
-    browser = None
     result = {"binary": str(binary.relative_to(ROOT) if binary.is_relative_to(ROOT) else binary),
               "binary_mtime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(binary.stat().st_mtime)),
               "load_average_at_start": os.getloadavg()}
@@ -233,6 +236,7 @@ def main():
         server.call("PUT", f"/api/v1/users/{agent}/status", {"status": "available"})
         result["inbox"] = {"id": inbox["id"], "name": inbox["name"], "assignment": inbox["assignment"]}
 
+        # Leaving this block, even by an exception, closes the browser (Playwright stops it).
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
@@ -313,7 +317,6 @@ def main():
                               "loaded": "at page load" if url in at_load else "after the panel opened"})
             ctx.close()
             browser.close()
-            browser = None
 
         lat = summary(delays)
         paint = summary(painted)
@@ -334,11 +337,6 @@ def main():
                       "total_plain": sum(f["plain_bytes"] for f in files)},
         })
     finally:
-        if browser is not None:
-            try:
-                browser.close()
-            except Exception:  # noqa: BLE001 -- the browser may already be gone
-                pass
         server.stop()
         problems = server.log_problems()
         result["server_log_warnings_and_errors"] = problems[:50]
@@ -357,7 +355,7 @@ def main():
     print(f"binary: {result['binary']} (built {result['binary_mtime']}); inbox {inbox['name']} ({inbox['assignment']})")
     print(f"clock offset page−python: {c['offset_ms_before']:+.2f} ms (±{c['uncertainty_ms_before']:.2f}) before, "
           f"{c['offset_ms_after']:+.2f} ms (±{c['uncertainty_ms_after']:.2f}) after")
-    print(f"{'agent reply → text in the widget (N=%d)' % N:<44} median {lat['median']:6.1f}  p90 {lat['p90']:6.1f}  "
+    print(f"{f'agent reply → text in the widget (N={N})':<44} median {lat['median']:6.1f}  p90 {lat['p90']:6.1f}  "
           f"p99 {lat['p99']:6.1f}  max {lat['max']:6.1f} ms")
     print(f"{'  … → next animation frame':<44} median {paint['median']:6.1f}  p90 {paint['p90']:6.1f}  "
           f"p99 {paint['p99']:6.1f}  max {paint['max']:6.1f} ms")
@@ -370,8 +368,9 @@ def main():
     for f in b["files"]:
         print(f"  {f['path']:<32} {f['bytes']:>7} B  ({f['encoding']}, {f['plain_bytes']} B plain)  {f['loaded']}")
     n_load = sum(1 for f in b["files"] if f["loaded"] == "at page load")
-    print(f"  {'at page load (%d file%s)' % (n_load, '' if n_load == 1 else 's'):<32} {b['loader_gzip']:>7} B")
-    print(f"  {'after the panel opens (%d files)' % (len(b['files']) - n_load):<32} {b['after_open_gzip']:>7} B")
+    first, rest = f"at page load ({n_load} file{'' if n_load == 1 else 's'})", f"after the panel opens ({len(b['files']) - n_load} files)"
+    print(f"  {first:<32} {b['loader_gzip']:>7} B")
+    print(f"  {rest:<32} {b['after_open_gzip']:>7} B")
     print(f"  {'total':<32} {b['total_gzip']:>7} B  ({b['total_gzip'] / 1024:.1f} KiB; {b['total_plain'] / 1024:.1f} KiB plain)")
     print(f"server log: {result['server_log_problem_lines']} WARN/ERROR lines; exit code {result['server_exit_code']}")
     for line in result["server_log_warnings_and_errors"][:10]:

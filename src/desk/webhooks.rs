@@ -179,7 +179,8 @@ impl Desk {
         who.require(Role::Admin, "manage webhooks")?;
         let snap = self.store.snapshot()?;
         snap.webhook(id)?.ok_or_else(|| not_found(id))?;
-        Ok(snap.delivery_log(id, before, limit.clamp(1, 200))?)
+        // One more than a page, so the caller knows whether there is a next one.
+        Ok(snap.delivery_log(id, before, limit.clamp(1, 201))?)
     }
 
     /// Stores new deliveries and the dispatcher's position in one transaction (the worker).

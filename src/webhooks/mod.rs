@@ -1,13 +1,19 @@
 //! Webhook deliveries (F35, F34's outbound half): one task tails the event log from a position
-//! kept in redb, turns the events subscriptions want into deliveries in an outbox (redb), and
-//! sends them: signed JSON POSTs with timeouts, retried with exponential backoff, in order per
-//! conversation, across restarts. It never sits on the write path: a slow or dead receiver
-//! only delays its own deliveries.
+//! kept in redb and turns the events subscriptions want into deliveries in an outbox (redb);
+//! one lane per active subscription sends them: signed JSON POSTs with timeouts, retried with
+//! exponential backoff, in order per conversation, across restarts. Nothing here sits on the
+//! write path, and each subscription has its own lane: a slow or dead receiver only delays its
+//! own deliveries.
 
 mod payload;
 mod send;
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::task::{AbortHandle, JoinSet};
 
 use crate::desk::Desk;
 use crate::domain::webhook::Delivery;
@@ -25,7 +31,8 @@ const SCAN: usize = 5000;
 /// How often the worker looks for due retries when nothing wakes it.
 const TICK: Duration = Duration::from_millis(200);
 
-/// Starts the worker; it ends when the desk's streams close (shutdown).
+/// Starts the worker; it ends when the desk's streams close (shutdown). Aborting it aborts
+/// its lanes too (they live in its `JoinSet`).
 pub fn spawn(desk: Desk) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let sender = match Sender::new() {
@@ -39,18 +46,28 @@ pub fn spawn(desk: Desk) -> tokio::task::JoinHandle<()> {
         let wake = desk.webhook_waker();
         let mut closing = desk.closing();
         let mut position = None;
+        let queued = Arc::new(Notify::new());
+        let mut lanes: JoinSet<()> = JoinSet::new();
+        let mut running: HashMap<String, AbortHandle> = HashMap::new();
         loop {
-            // Reading the log and sending take turns, so a burst of events never holds back
-            // the deliveries already waiting.
             let more = enqueue(&desk, &mut position).await.unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "webhooks could not read the event log; retrying");
                 false
             });
-            let sent = send_due(&desk, &sender).await.unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "webhook deliveries could not be recorded; retrying");
-                0
-            });
-            if more || sent >= IN_FLIGHT {
+            queued.notify_waiters();
+            // One lane per active subscription; a lane ends when its subscription is turned
+            // off or deleted, and starts again when it is back.
+            while lanes.try_join_next().is_some() {}
+            running.retain(|_, h| !h.is_finished());
+            if let Ok(hooks) = desk.store().snapshot().and_then(|s| s.webhooks()) {
+                for h in hooks.into_iter().filter(|h| h.active) {
+                    if !running.contains_key(&h.id) {
+                        let lane = lane(desk.clone(), sender.clone(), h.id.clone(), queued.clone());
+                        running.insert(h.id, lanes.spawn(lane));
+                    }
+                }
+            }
+            if more {
                 continue;
             }
             tokio::select! {
@@ -61,6 +78,29 @@ pub fn spawn(desk: Desk) -> tokio::task::JoinHandle<()> {
             }
         }
     })
+}
+
+/// Sends one subscription's deliveries as they fall due, until it is turned off or deleted.
+async fn lane(desk: Desk, sender: Sender, id: String, queued: Arc<Notify>) {
+    loop {
+        let waiting = queued.notified();
+        tokio::pin!(waiting);
+        waiting.as_mut().enable();
+        let sent = match send_due(&desk, &sender, &id).await {
+            Ok(Some(n)) => n,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(webhook = %id, error = %e, "webhook deliveries could not be recorded; retrying");
+                0
+            }
+        };
+        if sent == 0 {
+            tokio::select! {
+                () = &mut waiting => {}
+                () = tokio::time::sleep(TICK) => {}
+            }
+        }
+    }
 }
 
 /// Turns the next events into deliveries; `true` when there may be more to read now.
@@ -96,27 +136,30 @@ fn snap_position(desk: &Desk) -> Result<u64, crate::desk::DeskError> {
     Ok(desk.store().snapshot()?.webhook_position()?.unwrap_or(0))
 }
 
-/// Sends every due delivery that is first in line for its conversation, up to [`IN_FLIGHT`]
-/// per active subscription, and records the outcomes in one write; returns how many went.
-async fn send_due(desk: &Desk, sender: &Sender) -> Result<usize, crate::desk::DeskError> {
+/// Sends the subscription's due deliveries that are first in line for their conversation, up
+/// to [`IN_FLIGHT`] at once, and records the outcomes in one write; how many went, or `None`
+/// when the subscription is off or gone.
+async fn send_due(desk: &Desk, sender: &Sender, id: &str) -> Result<Option<usize>, crate::desk::DeskError> {
     let now = desk.now();
     let snap = desk.store().snapshot()?;
-    let mut batch = Vec::new();
-    for hook in snap.webhooks()?.into_iter().filter(|h| h.active) {
-        for d in snap.due_deliveries(&hook.id, SCAN, now.millis(), IN_FLIGHT)? {
-            batch.push((hook.clone(), d));
-        }
-    }
+    let Some(hook) = snap.webhook(id)?.filter(|h| h.active) else { return Ok(None) };
+    let due = snap.due_deliveries(id, SCAN, now.millis(), IN_FLIGHT)?;
     drop(snap);
-    let n = batch.len();
-    if batch.is_empty() {
-        return Ok(0);
+    if due.is_empty() {
+        return Ok(Some(0));
     }
-    let attempts = futures_util::future::join_all(batch.into_iter().map(|(hook, d)| async move {
-        let a = sender.send(&hook, &d, desk.now()).await;
-        (d, a)
+    let n = due.len();
+    let attempts = futures_util::future::join_all(due.into_iter().map(|d| {
+        let hook = &hook;
+        async move {
+            let a = sender.send(hook, &d, desk.now()).await;
+            if let Some(e) = &a.error {
+                tracing::info!(webhook = %hook.id, delivery = %d.id, attempts = d.attempts + 1, error = %e, "webhook delivery failed; it will be retried");
+            }
+            (d, a)
+        }
     }))
     .await;
     desk.record_attempts(attempts, desk.now()).await?;
-    Ok(n)
+    Ok(Some(n))
 }

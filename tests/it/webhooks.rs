@@ -37,6 +37,14 @@ fn receive(headers: &HeaderMap, body: String, inbox: Data<&Shared>) -> Response 
     Response::builder().status(StatusCode::NO_CONTENT).finish()
 }
 
+/// Answers after 8 s (a receiver under strain), counting the answers it has given.
+#[handler]
+async fn dawdle(answered: Data<&Arc<std::sync::atomic::AtomicU32>>) -> Response {
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    Response::builder().status(StatusCode::NO_CONTENT).finish()
+}
+
 /// A receiver on a free loopback port (or `port`); returns its URL and what it records.
 async fn receiver(port: u16) -> (String, Shared) {
     let shared = Shared::default();
@@ -203,6 +211,13 @@ async fn a_failing_receiver_is_retried_with_backoff_in_order_per_conversation() 
     assert_eq!(texts, ["one", "two", "three"]);
     let items = log(&h, &d.admin, &id).await;
     assert_eq!(items[2]["attempts"], 4);
+    // The log pages newest first.
+    let page = h.get(&format!("/api/v1/webhooks/{id}/deliveries?limit=2"), &d.admin).await.body;
+    let cursor = page["next_cursor"].as_str().expect("a next page").to_string();
+    let rest = h.get(&format!("/api/v1/webhooks/{id}/deliveries?limit=2&cursor={cursor}"), &d.admin).await.body;
+    assert_eq!((page["items"].as_array().map(Vec::len), rest["items"].as_array().map(Vec::len)), (Some(2), Some(1)));
+    assert_eq!(rest["items"][0]["id"], items[2]["id"]);
+    assert!(rest.get("next_cursor").is_none());
     assert_eq!(h.get(&format!("/api/v1/webhooks/{id}"), &d.admin).await.body["failure_streak"], 0);
     worker.abort();
 }
@@ -299,6 +314,32 @@ async fn a_day_of_failures_disables_a_subscription_and_resuming_sends_what_waite
     let texts: Vec<String> =
         bodies(&got).iter().map(|b| b["data"]["message"]["text"].as_str().unwrap_or("").to_string()).collect();
     assert_eq!(texts, ["first", "second"]);
+    worker.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_receiver_delays_only_its_own_deliveries_and_never_the_desk() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    let worker = switchboard::webhooks::spawn(h.desk.clone());
+    let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.expect("binds");
+    let slow = format!("http://{}/hook", acceptor.local_addr()[0].as_socket_addr().expect("tcp"));
+    let answered = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let app = poem::EndpointExt::data(Route::new().at("/hook", poem::post(dawdle)), answered.clone());
+    tokio::spawn(Server::new_with_acceptor(acceptor).run(app));
+    let (fast, got) = receiver(0).await;
+    subscribe(&h, &d, json!({"url": slow, "events": ["message.created"]})).await;
+    subscribe(&h, &d, json!({"url": fast, "events": ["message.created"]})).await;
+    let token = session(&h, &d.web, json!({"name": "Alice"})).await;
+    say(&h, &token, "one").await;
+    until("the fast receiver's delivery", || got.lock().expect("lock").got.len() == 1).await;
+    say(&h, &token, "two").await;
+    until("the next one", || got.lock().expect("lock").got.len() == 2).await;
+    assert_eq!(
+        answered.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "both went out while the slow receiver still held the first"
+    );
     worker.abort();
 }
 
