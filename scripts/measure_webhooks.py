@@ -192,6 +192,9 @@ def receiver_main(conn):
                     out = {k: state[k] for k in ("requests", "failed", "acked", "bad")}
             self.answer(200, json.dumps(out).encode())
 
+    # socketserver's default listen backlog is 5: the desk opens up to 64 connections at once,
+    # and connections past the backlog would wait a SYN retransmit (1 s) to get in.
+    ThreadingHTTPServer.request_queue_size = 256
     httpd = None
     for port in PORTS:
         try:

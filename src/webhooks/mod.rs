@@ -61,9 +61,8 @@ pub fn spawn(desk: Desk) -> tokio::task::JoinHandle<()> {
             running.retain(|_, h| !h.is_finished());
             if let Ok(hooks) = desk.store().snapshot().and_then(|s| s.webhooks()) {
                 for h in hooks.into_iter().filter(|h| h.active) {
-                    if !running.contains_key(&h.id) {
-                        let lane = lane(desk.clone(), sender.clone(), h.id.clone(), queued.clone());
-                        running.insert(h.id, lanes.spawn(lane));
+                    if let std::collections::hash_map::Entry::Vacant(slot) = running.entry(h.id.clone()) {
+                        slot.insert(lanes.spawn(lane(desk.clone(), sender.clone(), h.id, queued.clone())));
                     }
                 }
             }
