@@ -191,6 +191,8 @@ pub struct Desk {
     widget_limits: Arc<widget::limits::Limits>,
     /// Wakes the webhook worker when a subscription changes.
     webhook_wake: Arc<tokio::sync::Notify>,
+    /// The last event the webhook worker has read (`u64::MAX` before it runs).
+    webhook_read: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Desk {
@@ -209,6 +211,7 @@ impl Desk {
             closing: Arc::new(tokio::sync::watch::channel(false).0),
             widget_limits: Arc::default(),
             webhook_wake: Arc::default(),
+            webhook_read: Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX)),
         }
     }
 

@@ -231,6 +231,30 @@ impl Desk {
         Ok(())
     }
 
+    /// Deliveries waiting across subscriptions (counted up to 1,000,000), and how many events
+    /// the dispatcher has yet to read (0 without subscriptions), for `/metrics`.
+    pub fn webhook_backlog(&self) -> Result<(u64, u64), DeskError> {
+        use crate::store::Reader;
+        let snap = self.store.snapshot()?;
+        let hooks = snap.webhooks()?;
+        let mut pending = 0u64;
+        for h in &hooks {
+            pending += snap.queued_count(&h.id, 1_000_000)? as u64;
+        }
+        let read = self.webhook_read.load(std::sync::atomic::Ordering::Relaxed);
+        let lag = match (hooks.is_empty(), read) {
+            (true, _) => 0,
+            (false, u64::MAX) => snap.last_seq()?.saturating_sub(snap.webhook_position()?.unwrap_or(0)),
+            (false, r) => snap.last_seq()?.saturating_sub(r),
+        };
+        Ok((pending, lag))
+    }
+
+    /// Notes how far the webhook worker has read the event log (for `/metrics`).
+    pub fn note_webhook_read(&self, seq: u64) {
+        self.webhook_read.store(seq, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Wakes the delivery worker (a subscription changed).
     pub fn webhook_waker(&self) -> std::sync::Arc<tokio::sync::Notify> {
         self.webhook_wake.clone()

@@ -77,6 +77,7 @@ pub fn metrics(
         ));
     }
     let last_seq = desk.store().snapshot().and_then(|s| s.last_seq()).unwrap_or(0) as f64;
+    let (hooks_pending, hooks_lag) = desk.webhook_backlog().unwrap_or((0, 0));
     let text = metrics.render(&[
         ("switchboard_event_log_last_seq", "Sequence number of the newest committed event.", last_seq),
         (
@@ -88,6 +89,16 @@ pub fn metrics(
             "switchboard_live_subscribers",
             "Open live-event streams (GET /api/v1/events).",
             desk.live_subscribers() as f64,
+        ),
+        (
+            "switchboard_webhook_deliveries_pending",
+            "Webhook deliveries waiting for their first attempt or a retry, all subscriptions.",
+            hooks_pending as f64,
+        ),
+        (
+            "switchboard_webhook_lag_events",
+            "Events committed that the webhook dispatcher has not read yet (0 without subscriptions).",
+            hooks_lag as f64,
         ),
     ]);
     Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(text)

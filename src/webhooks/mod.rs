@@ -55,6 +55,9 @@ pub fn spawn(desk: Desk) -> tokio::task::JoinHandle<()> {
                 false
             });
             queued.notify_waiters();
+            if let Some(p) = position {
+                desk.note_webhook_read(p);
+            }
             // One lane per active subscription; a lane ends when its subscription is turned
             // off or deleted, and starts again when it is back.
             while lanes.try_join_next().is_some() {}

@@ -219,6 +219,8 @@ async fn a_failing_receiver_is_retried_with_backoff_in_order_per_conversation() 
     assert_eq!(rest["items"][0]["id"], items[2]["id"]);
     assert!(rest.get("next_cursor").is_none());
     assert_eq!(h.get(&format!("/api/v1/webhooks/{id}"), &d.admin).await.body["failure_streak"], 0);
+    let metrics = h.client.get("/metrics").send().await.0.into_body().into_string().await.expect("metrics");
+    assert!(metrics.contains("switchboard_webhook_deliveries_pending 0\n"), "{metrics}");
     worker.abort();
 }
 
