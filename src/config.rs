@@ -39,6 +39,12 @@ pub enum Command {
     /// Shrink the database file (the server must be stopped): rewrite the fragmented tables in
     /// key order and give the freed space back. Prints the file size before and after.
     Compact(CompactArgs),
+    /// Take an online backup from a running server (`GET /api/v1/backup` with an admin's API
+    /// token) and write it to a file, with a progress bar.
+    Backup(BackupArgs),
+    /// Rebuild a data folder from a backup, search index included. The folder must not exist
+    /// or be empty; a damaged or foreign archive is refused and the folder left untouched.
+    Restore(RestoreArgs),
     /// Print the OpenAPI spec of the REST API as JSON.
     ExportOpenapi {
         /// Write to this file instead of standard output.
@@ -157,6 +163,30 @@ pub struct ReindexArgs {
     /// Data folder and config file.
     #[command(flatten)]
     pub common: DataArgs,
+}
+
+/// Flags of `backup`.
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The server's base URL.
+    #[arg(long, env = "SWITCHBOARD_URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// An admin's API token (`POST /api/v1/tokens`).
+    #[arg(long, env = "SWITCHBOARD_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// The file to write (it must not exist).
+    #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+/// Flags of `restore`.
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup archive.
+    pub file: PathBuf,
+    /// The data folder to create (it must not exist, or be empty).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
 }
 
 /// Flags of `compact`.

@@ -1,4 +1,5 @@
-//! The `switchboard` executable: `serve`, `user add`, `reindex`, `compact` and `export-openapi`.
+//! The `switchboard` executable: `serve`, `user add`, `reindex`, `compact`, `backup`, `restore`
+//! and `export-openapi`.
 //!
 //! Console messages meant for the operator at start-up (the first admin's one-time password,
 //! the demo accounts) are written to standard error once; everything else is logged.
@@ -9,7 +10,9 @@ use std::sync::Arc;
 
 use clap::Parser;
 use switchboard::clock::SystemClock;
-use switchboard::config::{Cli, Command, CompactArgs, Config, ReindexArgs, UserAddArgs, UserCommand};
+use switchboard::config::{
+    BackupArgs, Cli, Command, CompactArgs, Config, ReindexArgs, RestoreArgs, UserAddArgs, UserCommand,
+};
 use switchboard::desk::{DEMO_ACCOUNTS, DEMO_PASSWORD, Desk, DeskConfig, DeskError, NewUser};
 use switchboard::domain::{Actor, Role};
 use switchboard::store::{Store, StoreError};
@@ -29,6 +32,8 @@ fn main() -> ExitCode {
         Command::User { command: UserCommand::Add(args) } => user_add(args),
         Command::Reindex(args) => reindex(args),
         Command::Compact(args) => compact(args),
+        Command::Backup(args) => backup(args),
+        Command::Restore(args) => restore(args),
         Command::ExportOpenapi { output } => export_openapi(output),
     };
     match result {
@@ -180,14 +185,97 @@ fn user_add(args: UserAddArgs) -> Result<(), String> {
 fn reindex(args: ReindexArgs) -> Result<(), String> {
     let file = args.common.file()?;
     let dir = args.common.data_dir(&file);
-    let store = open_store(&dir)?;
-    let index = switchboard::search::SearchIndex::open(&dir).map_err(|e| e.to_string())?;
+    reindex_folder(&dir)
+}
+
+/// A progress bar for a terminal (hidden when standard error is not one).
+fn bar(template: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(0);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "reindexing [{bar:40}] {pos}/{len} conversations, {per_sec}, {eta} left",
-    ) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
+    bar
+}
+
+fn backup(args: BackupArgs) -> Result<(), String> {
+    use std::io::Write;
+    let url = format!("{}/api/v1/backup", args.url.trim_end_matches('/'));
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&args.output)
+        .map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
+    let started = std::time::Instant::now();
+    let written = runtime()?.block_on(async {
+        switchboard::webhooks::install_tls();
+        let client = reqwest::Client::new();
+        let mut resp =
+            client.get(&url).bearer_auth(&args.token).send().await.map_err(|e| format!("cannot reach {url}: {e}"))?;
+        if !resp.status().is_success() {
+            let status = resp.status();
+            let body = resp.text().await.unwrap_or_default();
+            let detail = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["detail"].as_str().map(str::to_string))
+                .unwrap_or(body);
+            return Err(format!("the server refused the backup ({status}): {detail}"));
+        }
+        let bar = bar("backing up [{bar:40}] {bytes}/{total_bytes}, {bytes_per_sec}, {eta} left");
+        bar.set_length(resp.content_length().unwrap_or(0));
+        let mut n = 0u64;
+        while let Some(chunk) = resp.chunk().await.map_err(|e| format!("the download broke off: {e}"))? {
+            out.write_all(&chunk).map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
+            n += chunk.len() as u64;
+            bar.set_position(n);
+        }
+        bar.finish_and_clear();
+        out.sync_all().map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
+        Ok::<_, String>(n)
+    });
+    let written = match written {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&args.output);
+            return Err(e);
+        }
+    };
+    println!(
+        "wrote {} ({:.1} MB) in {:.1} s",
+        args.output.display(),
+        written as f64 / 1_000_000.0,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn restore(args: RestoreArgs) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let bar = bar("restoring {spinner} {msg}");
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar.set_message(format!("unpacking and checking {}", args.file.display()));
+    let manifest = switchboard::store::restore_archive(&args.file, &args.data).map_err(|e| {
+        let why = match e {
+            StoreError::Unavailable(m) => m,
+            other => other.to_string(),
+        };
+        format!("restore refused, and {} was left as it was: {why}", args.data.display())
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "restored {} rows, {} files and events up to {} into {} ({:.1} s); rebuilding the search index",
+        manifest.rows,
+        manifest.files.len(),
+        manifest.last_seq,
+        args.data.display(),
+        started.elapsed().as_secs_f64()
+    );
+    reindex_folder(&args.data)
+}
+
+fn reindex_folder(dir: &std::path::Path) -> Result<(), String> {
+    let store = open_store(dir)?;
+    let index = switchboard::search::SearchIndex::open(dir).map_err(|e| e.to_string())?;
+    let bar = bar("reindexing [{bar:40}] {pos}/{len} conversations, {per_sec}, {eta} left");
     let started = std::time::Instant::now();
     let done = index
         .rebuild(&store, &mut |done, total| {

@@ -4,6 +4,7 @@
 
 mod attachments;
 mod auth;
+mod backup;
 mod canned;
 mod channels;
 mod common;
@@ -95,6 +96,7 @@ type SetupApis = (
     canned::CannedApi,
     wrap_ups::WrapUpsApi,
     settings::SettingsApi,
+    backup::BackupApi,
 );
 /// The desk: contacts, conversations, their handover, messages, channels and files.
 type DeskApis = (

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod auth;
+mod backup;
 mod catalog;
 mod channels;
 mod contacts;
@@ -36,6 +37,7 @@ use crate::store::{Store, StoreError};
 
 pub use attachments::NewUpload;
 pub use auth::{ClientInfo, LoginOutcome, NewToken};
+pub use backup::BackupFile;
 pub use catalog::CannedInput;
 pub use channels::Inbound;
 pub use contacts::ContactInput;

@@ -5,6 +5,7 @@
 //! closures that decide against the current state and return [`Changes`]; [`Store::write`]
 //! answers only after the change and its events are committed.
 
+mod backup;
 mod changes;
 mod codec;
 mod contacts;
@@ -34,6 +35,7 @@ use std::thread::JoinHandle;
 use redb::{Database, ReadTransaction, ReadableDatabase};
 use tokio::sync::{oneshot, watch};
 
+pub use backup::{Manifest, restore_archive};
 pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
 pub use conversations::{ConversationReads, ReadMark, put_conversation, put_read_mark, take_number, take_numbers};

@@ -20,7 +20,7 @@ use crate::domain::webhook::Delivery;
 use crate::store::{Reader, WebhookReads};
 
 pub use payload::event_type;
-pub use send::Sender;
+pub use send::{Sender, install_tls};
 
 /// Most events read per pass.
 const READ_CHUNK: usize = 500;

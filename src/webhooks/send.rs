@@ -17,13 +17,17 @@ pub struct Sender {
     client: reqwest::Client,
 }
 
+/// Makes rustls's ring provider the process's TLS crypto (once; later calls change nothing).
+/// ring rather than aws-lc-rs: no C toolchain beyond cc on the build path.
+pub fn install_tls() {
+    #[allow(deprecated)]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl Sender {
     /// A client with the timeouts, TLS by rustls (ring) and the system's roots.
     pub fn new() -> Result<Sender, String> {
-        // Another part of the process may have installed it first; either way one is there.
-        // ring rather than aws-lc-rs: no C toolchain beyond cc on the build path.
-        #[allow(deprecated)]
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls();
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)

@@ -5,6 +5,7 @@ mod common;
 
 mod attachments;
 mod auth;
+mod backup;
 mod cli;
 mod compact;
 mod contacts;
