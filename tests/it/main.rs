@@ -10,6 +10,7 @@ mod cli;
 mod compact;
 mod contacts;
 mod conversations;
+mod crash;
 mod demo;
 mod errors;
 mod events;
