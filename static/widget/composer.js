@@ -1,13 +1,11 @@
-// composer.js — where the customer writes: a growing box, files, the emoji picker, send (Enter).
+// composer.js — the customer's composer: a growing box, files, the emoji picker, send with Enter,
+// and the typing signal (at most every 3 s, stopped on send).
 
-import { html, Component, createRef } from './kit.js';
+import { html, Component, createRef, Clip, Smile, Send, Close } from './kit.js';
 import * as s from './store.js';
-import * as api from './api.js';
-import * as actions from './actions.js';
-import * as uploads from './uploads.js';
-import { tx } from './i18n.js';
-import { TypingSignal } from './text.js';
-import { Clip, Smile, Send, Close } from './icons.js';
+import { signal } from './store.js';
+import * as desk from './desk.js';
+import { tx, rows, TypingSignal } from './text.js';
 
 const box = createRef();
 const picker = createRef();
@@ -15,8 +13,8 @@ const fileInput = createRef();
 
 const typing = new TypingSignal((active) => {
   const c = s.conversation.value;
-  if (!c || c.status !== 'open' || !api.token()) return;
-  api.call('POST', `/conversations/${c.id}/typing`, { active }).catch(() => {});
+  if (!c || c.status !== 'open' || !desk.token()) return;
+  desk.call('POST', `/conversations/${c.id}/typing`, { active }).catch(() => {});
 });
 
 /** Lets the box grow with its text, up to five lines or so. */
@@ -35,9 +33,9 @@ function submit(e) {
   e?.preventDefault();
   const text = s.draft.value.trim();
   const limit = s.inbox.value.max_message_chars || Infinity;
-  if ((!text && !s.files.value.some((f) => f.id)) || uploads.busy() || text.length > limit) return;
+  if ((!text && !s.files.value.some((f) => f.id)) || desk.uploading() || text.length > limit) return;
   typing.stop();
-  const files = uploads.take();
+  const files = desk.takeFiles();
   s.draft.value = '';
   s.emojiOpen.value = false;
   if (box.current) {
@@ -45,7 +43,7 @@ function submit(e) {
     fit(box.current);
     box.current.focus();
   }
-  actions.send(text, files);
+  desk.send(text, files);
 }
 
 function keys(e) {
@@ -72,7 +70,7 @@ function closePicker() {
 }
 
 function pick(e) {
-  uploads.add([...e.target.files]);
+  desk.addFiles([...e.target.files]);
   e.target.value = '';
 }
 
@@ -80,7 +78,7 @@ function paste(e) {
   const list = [...(e.clipboardData?.files || [])];
   if (list.length) {
     e.preventDefault();
-    uploads.add(list);
+    desk.addFiles(list);
   }
 }
 
@@ -130,12 +128,12 @@ export function Composer() {
   const text = s.draft.value;
   const limit = s.inbox.value.max_message_chars || Infinity;
   const over = text.trim().length > limit;
-  const ready = (text.trim() || s.files.value.some((f) => f.id)) && !uploads.busy() && !over;
+  const ready = (text.trim() || s.files.value.some((f) => f.id)) && !desk.uploading() && !over;
   return html`<form class="composer" onSubmit=${submit}>
     ${s.files.value.length > 0 && html`<ul class="chips" aria-label=${tx('upload.files')}>
       ${s.files.value.map((f) => html`<li class=${`chip${f.busy ? ' busy' : ''}`} key=${f.key}>
         <span class="chip-name">${f.busy ? tx('upload.sending', { name: f.name }) : f.name}</span>
-        <button type="button" class="chip-x" aria-label=${tx('upload.remove', { name: f.name })} onClick=${() => uploads.remove(f.key)}><${Close} /></button>
+        <button type="button" class="chip-x" aria-label=${tx('upload.remove', { name: f.name })} onClick=${() => desk.removeFile(f.key)}><${Close} /></button>
       </li>`)}
     </ul>`}
     ${s.fileErrors.value.map((m) => html`<p class="inline-error" role="alert">${m}</p>`)}

@@ -1,6 +1,90 @@
-// store.js — the widget's state, as signals; components read them, the actions write them.
+// store.js — the widget's state as signals: values that rerun the effects which read them (a small
+// stand-in for Preact's signals). Components read the state, the actions write it.
 
-import { signal, computed } from './kit.js';
+let running = null; // the effect being run: the signals it reads note it
+let depth = 0; // open batches: the effects they wake wait for the outermost one to end
+let flushing = false;
+const due = new Set();
+
+class Signal {
+  constructor(value) {
+    this.current = value;
+    this.readers = new Set();
+  }
+
+  get value() {
+    if (running) {
+      this.readers.add(running);
+      running.reads.add(this);
+    }
+    return this.current;
+  }
+
+  set value(next) {
+    if (Object.is(next, this.current)) return;
+    this.current = next;
+    batch(() => this.readers.forEach((e) => due.add(e)));
+  }
+
+  /** The value, without making the running effect depend on it. */
+  peek() {
+    return this.current;
+  }
+}
+
+export const signal = (value) => new Signal(value);
+
+/** A value worked out from signals at each read (so whoever reads it depends on those). */
+export const computed = (fn) => ({
+  get value() {
+    return fn();
+  },
+});
+
+/** Runs `fn` now and again whenever a signal it read last time changes (its own writes wait for its end). */
+export function effect(fn) {
+  const e = {
+    reads: new Set(),
+    run() {
+      e.reads.forEach((s) => s.readers.delete(e));
+      e.reads.clear();
+      const outer = running;
+      running = e;
+      try {
+        fn();
+      } finally {
+        running = outer;
+      }
+    },
+  };
+  batch(e.run);
+}
+
+/** Runs `fn`; the effects its writes wake run once, when it ends (a write alone runs them at once). */
+export function batch(fn) {
+  depth++;
+  try {
+    return fn();
+  } finally {
+    if (--depth === 0 && !flushing) {
+      flushing = true;
+      try {
+        // An effect's own writes may wake more effects (itself included): run until none is due.
+        for (let n = 0; due.size; n++) {
+          const [e] = due;
+          due.delete(e);
+          if (n > 1000) {
+            due.clear();
+            throw new Error('Switchboard widget: effects keep waking each other');
+          }
+          e.run();
+        }
+      } finally {
+        flushing = false;
+      }
+    }
+  }
+}
 
 /** What the loader (widget.js) passed in: inbox id, identity, launcher hooks. */
 export const config = { inboxId: '', customerId: '', customerSignature: '', host: null };
@@ -14,9 +98,9 @@ export const fatal = signal('');
 export const fatalDetail = signal('');
 /** Whether this visitor has a customer token (a session). */
 export const hasSession = signal(false);
-/** The conversation shown: the open one, else the last closed one. */
+/** The conversation shown (the open one, else the last closed one), its messages, oldest
+ * first, and the cursor to older ones. */
 export const conversation = signal(null);
-/** Its messages, oldest first, and the cursor to older ones. */
 export const messages = signal([]);
 export const older = signal(null);
 export const loadingOlder = signal(false);
@@ -24,9 +108,9 @@ export const loadingOlder = signal(false);
 export const pending = signal([]);
 /** The agent typing now: `{ name }`, or null. */
 export const agentTyping = signal(null);
-/** The event stream: idle, connecting, open, down, reconnecting, ended. */
-export const connection = signal('idle');
-/** A passing problem to show above the composer (a refused send, a full upload …). */
+/** The event stream has been down for a while (it reconnects by itself). */
+export const reconnecting = signal(false);
+/** A passing problem shown above the composer (a refused send, a full upload …). */
 export const notice = signal('');
 /** The address an away message's answer will go to, once sent through the email form. */
 export const awaySentTo = signal('');

@@ -1,15 +1,14 @@
-// styles.js — the panel's CSS, adopted into the shadow root by app.js.
-// A string, not a stylesheet: constructable sheets need no `style-src` exception on the host page.
+// styles.js — the panel's CSS, adopted into the shadow root by app.js (next to the loader's, whose
+// .center, .spinner, .secondary and .sr-only it uses). A string: no host `style-src` exception needed.
 
 export const CSS = `
 .root { flex: 1; min-height: 0; display: flex; flex-direction: column; }
-.panel-inner { flex: 1; min-height: 0; display: flex; flex-direction: column; background: #f7f8fa; }
+.panel-inner { flex: 1; min-height: 0; display: flex; flex-direction: column; }
 button, input, textarea { font: inherit; color: inherit; letter-spacing: inherit; }
 button { cursor: pointer; }
 button:disabled { cursor: default; }
 :focus { outline: none; }
 :focus-visible { outline: 2px solid var(--sb-accent); outline-offset: 2px; }
-.sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 .icon { flex: none; display: block; }
 p, h2, h3, ol, ul, fieldset, legend { margin: 0; padding: 0; }
 ol, ul { list-style: none; }
@@ -31,10 +30,7 @@ ol, ul { list-style: none; }
 .brand { flex: none; padding: 6px 0 8px; text-align: center; font-size: 11px; color: #98a2b3; background: #fff; }
 
 /* ---- states ---- */
-.center { flex: 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 14px; padding: 24px; text-align: center; color: #475467; }
-.spinner { width: 28px; height: 28px; border-radius: 50%; border: 3px solid #e4e7ec; border-top-color: var(--sb-accent); animation: sb-spin 0.8s linear infinite; }
 .mini-spinner { width: 14px; height: 14px; border-radius: 50%; border: 2px solid #d0d5dd; border-top-color: var(--sb-accent); animation: sb-spin 0.8s linear infinite; }
-@keyframes sb-spin { to { transform: rotate(360deg); } }
 .problem-icon { display: inline-flex; padding: 10px; border-radius: 50%; background: #fef3f2; color: #b42318; }
 .problem-icon .icon { width: 24px; height: 24px; }
 .problem p { max-width: 280px; color: #344054; overflow-wrap: anywhere; }
@@ -148,8 +144,6 @@ ol, ul { list-style: none; }
 .primary { margin: 0; padding: 10px 16px; border: 0; border-radius: 10px; background: var(--sb-accent); color: var(--sb-on-accent); font-weight: 600; font-size: 14px; }
 .primary:hover:not(:disabled) { filter: brightness(0.94); }
 .primary:disabled { opacity: 0.55; }
-.secondary { margin: 0; padding: 8px 16px; border: 1px solid #d0d5dd; border-radius: 10px; background: #fff; color: #101828; font-weight: 600; }
-.secondary:hover { background: #f9fafb; }
 
 /* ---- rating ---- */
 .rating { flex: none; display: flex; flex-direction: column; gap: 10px; padding: 14px 16px 12px; background: #fff; border-top: 1px solid #eaecf0; }

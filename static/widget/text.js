@@ -1,5 +1,44 @@
-// text.js — pure helpers: links, sizes, times, initials, the inbox colour, the list's rows, typing.
-// The times repeat a few lines of common/format.js: importing it would load ~1.6 KB more.
+// text.js — the widget's words (i18n/{lang}.json, with tx() to fill {name} and plurals) and pure
+// text helpers: links, sizes, times, initials, the list's rows, when to say "typing".
+
+let strings = {};
+let fallback = {};
+let lang = 'en';
+
+/** Uses `table` (with English as the fallback for missing keys) from now on. */
+export function setStrings(code, table, english = table) {
+  lang = code;
+  strings = table || {};
+  fallback = english || {};
+}
+
+/** Fetches the strings of `code` (the loader's choice) from `base`, the widget's folder; English if that fails. */
+export async function loadStrings(base, code) {
+  const one = async (c) => {
+    const r = await fetch(new URL(`i18n/${c}.json`, base));
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return r.json();
+  };
+  // Each file has every key (tests/js/widget-i18n.test.mjs), so one file is enough.
+  const table = await one(code).catch(() => null);
+  if (table) setStrings(code, table);
+  else setStrings('en', await one('en'));
+}
+
+export const currentLang = () => lang;
+
+/** The text of `key` with `{name}` replaced by `vars.name`; with a numeric `count`, its plural form.
+ * Not `t`: the desk pages' string check would read it (widget-i18n.test.mjs checks these). */
+export function tx(key, vars = {}) {
+  if (typeof vars.count === 'number') {
+    const has = (k) => k in strings || k in fallback;
+    const form = `${key}.${intl(Intl.PluralRules, lang, {}).select(vars.count)}`;
+    if (has(form)) key = form;
+    else if (has(`${key}.other`)) key = `${key}.other`;
+  }
+  const text = strings[key] ?? fallback[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+}
 
 const LINK = /\bhttps?:\/\/[^\s<>"']+/gi;
 /** Closing punctuation that ends a sentence, not a link. */
@@ -25,7 +64,8 @@ export function parts(value) {
 }
 
 const made = new Map();
-/** One Intl formatter per kind, language and options (they are costly to make). */
+/** One Intl formatter per kind, language and options (they are costly to make). The times repeat
+ * a few lines of common/format.js: importing it would load ~1.6 KB more. */
 function intl(Kind, lang, options) {
   const key = `${Kind.name}|${lang}|${JSON.stringify(options)}`;
   if (!made.has(key)) made.set(key, new Kind(lang, options));
@@ -57,23 +97,10 @@ export function initials(name) {
 
 /** "820 B", "14 kB", "2.5 MB" in the widget's language. */
 export function bytes(n, lang) {
-  const units = [
-    ['kilobyte', 1e3],
-    ['megabyte', 1e6],
-    ['gigabyte', 1e9],
-  ];
   if (n < 1e3) return `${intl(Intl.NumberFormat, lang, {}).format(n)} B`;
-  let [unit, size] = units[0];
-  for (const u of units) if (n >= u[1]) [unit, size] = u;
+  const [unit, size] = n < 1e6 ? ['kilobyte', 1e3] : n < 1e9 ? ['megabyte', 1e6] : ['gigabyte', 1e9];
   const value = n / size;
   return intl(Intl.NumberFormat, lang, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
-}
-
-export const DEFAULT_ACCENT = '#4f46e5';
-
-/** The inbox colour when it is a `#rrggbb` colour, else the default indigo. */
-export function accent(color) {
-  return /^#[0-9a-f]{6}$/i.test(String(color || '')) ? color.toLowerCase() : DEFAULT_ACCENT;
 }
 
 /** Messages closer than this, by the same author, form one run (one name, one time). */

@@ -1,20 +1,11 @@
-// widget.js — the live-chat widget's loader, the one script a web site embeds:
-//
-//   <script src="https://desk.example.com/widget/widget.js" data-inbox="INBOX_ID" async></script>
-//
-// optional: data-lang="en|it|es" (else the browser's language); for customers signed in on
-// the host site, data-customer-id and data-customer-signature (the lowercase hex
-// HMAC-SHA256 of the id with the inbox's identity secret, computed by the host's server).
-//
-// A classic script, kept small: it reads the inbox's settings, then draws the launcher
-// button (and later the panel) inside an open shadow root on its own element, reset with
-// `:host { all: initial }` and sized in px, so the host page's CSS does not reach in and
-// ours does not leak out. The panel's code (app.js and the modules it imports, Preact among
-// them) loads from this script's own origin only when the customer first opens the chat, or
-// in the background when this visitor already has a conversation (to show unread replies).
-// The customer's token lives in the host page's localStorage under
-// `switchboard.widget.<inbox id>`; no cookies. One global name: `window.SwitchboardWidget`,
-// with open(), close() and toggle().
+// widget.js — the live-chat widget's loader, the one script a web site embeds (README.md, "The
+// live-chat widget"): `<script src="https://desk.example.com/widget/widget.js" data-inbox="ID" async>`.
+// A classic script, kept small: it reads the inbox's settings and draws the launcher (and later the
+// panel) in an open shadow root reset with `:host { all: initial }`, so no CSS crosses either way.
+// The panel's code (app.js and its imports) loads from this script's origin when the customer first
+// opens the chat, or in the background when this visitor has a conversation (for unread replies).
+// The token lives in the host page's localStorage (`switchboard.widget.<inbox id>`), no cookies;
+// one global name: `window.SwitchboardWidget`, with open(), close() and toggle().
 (() => {
   'use strict';
   if (window.SwitchboardWidget) return; // the tag is on the page twice
@@ -31,8 +22,7 @@
   }
   const KEY = `switchboard.widget.${inboxId}`;
 
-  // The loader's own words (the panel's are in i18n/*.json; these are copies of the
-  // `launcher.*` keys there, which tests/js/widget-i18n.test.mjs keeps equal).
+  // The launcher's words (the panel's are in i18n/*.json; widget-i18n.test.mjs checks both).
   const WORDS = /*words*/ {
     "en": {
       "launcher.open": "Chat with us",
@@ -63,9 +53,11 @@
     }
   } /*end words*/;
 
-  const lang = [data.lang, ...(navigator.languages || [navigator.language])]
-    .map((tag) => String(tag || '').toLowerCase().split(/[-_]/)[0])
-    .find((code) => code in WORDS) || 'en';
+  /** The language: data-lang if we speak it, else the browser's first that we speak, else English. */
+  function pickLang(tags) {
+    return tags.map((tag) => String(tag || '').toLowerCase().split(/[-_]/)[0]).find((code) => code in WORDS) || 'en';
+  }
+  const lang = pickLang([data.lang, ...(navigator.languages || [navigator.language])]);
   const say = (key, count) => {
     if (count !== undefined) {
       const form = `${key}.${new Intl.PluralRules(lang).select(count)}`;
@@ -74,6 +66,8 @@
     return WORDS[lang][key].replace('{count}', String(count));
   };
 
+  // The launcher, and the panel's frame while its code loads; the panel's own rules (styles.js)
+  // use this sheet's .center, .spinner, .secondary and .sr-only too.
   const CSS = `
 :host { all: initial !important; }
 *, *::before, *::after { box-sizing: border-box; }
@@ -85,7 +79,6 @@
   background: var(--sb-accent, #4f46e5); color: var(--sb-on-accent, #fff);
   box-shadow: 0 8px 24px rgba(16, 24, 40, 0.24), 0 2px 6px rgba(16, 24, 40, 0.14);
   transition: transform 0.16s ease, box-shadow 0.16s ease; -webkit-tap-highlight-color: transparent;
-  font: 600 12px/1 ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
 }
 .launcher:hover { transform: translateY(-1px) scale(1.04); box-shadow: 0 10px 28px rgba(16, 24, 40, 0.28), 0 2px 6px rgba(16, 24, 40, 0.14); }
 .launcher:active { transform: scale(0.97); }
@@ -104,7 +97,7 @@
   position: fixed; right: 20px; bottom: 88px; z-index: 2147483000;
   width: 360px; height: 560px; max-height: calc(100vh - 108px); min-height: 320px;
   display: flex; flex-direction: column; overflow: hidden;
-  background: #fff; color: #101828; border-radius: 16px;
+  background: #f7f8fa; color: #101828; border-radius: 16px;
   box-shadow: 0 16px 48px rgba(16, 24, 40, 0.20), 0 2px 8px rgba(16, 24, 40, 0.10);
   font: 400 14px/1.45 ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif;
   text-align: left; letter-spacing: normal; -webkit-font-smoothing: antialiased;
@@ -122,41 +115,28 @@
 .boot-head button { width: 36px; height: 36px; margin: 0 -4px 0 0; padding: 6px; border: 0; border-radius: 10px; background: transparent; color: inherit; cursor: pointer; }
 .boot-head button:focus-visible { outline: 2px solid var(--sb-on-accent, #fff); outline-offset: -2px; }
 .boot-head svg { width: 24px; height: 24px; }
-.boot { flex: 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 14px; padding: 24px; text-align: center; color: #475467; background: #f7f8fa; }
-.boot-spin { width: 28px; height: 28px; border-radius: 50%; border: 3px solid #e4e7ec; border-top-color: var(--sb-accent, #4f46e5); animation: sb-spin 0.8s linear infinite; }
+.center { flex: 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 14px; padding: 24px; text-align: center; color: #475467; }
+.spinner { width: 28px; height: 28px; border-radius: 50%; border: 3px solid #e4e7ec; border-top-color: var(--sb-accent); animation: sb-spin 0.8s linear infinite; }
 @keyframes sb-spin { to { transform: rotate(360deg); } }
-.boot button {
-  margin: 0; padding: 8px 16px; border: 1px solid #d0d5dd; border-radius: 10px; background: #fff; color: #101828;
-  font: inherit; font-weight: 600; cursor: pointer;
-}
-.boot button:focus-visible { outline: 2px solid var(--sb-accent, #4f46e5); outline-offset: 2px; }
-.sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.secondary { margin: 0; padding: 8px 16px; border: 1px solid #d0d5dd; border-radius: 10px; background: #fff; color: #101828; font: inherit; font-weight: 600; cursor: pointer; }
+.secondary:hover { background: #f9fafb; }
+.secondary:focus-visible { outline: 2px solid var(--sb-accent); outline-offset: 2px; }
+.sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 `;
 
-  const SVG = 'http://www.w3.org/2000/svg';
-  function icon(cls, paths) {
-    const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('class', cls);
-    svg.setAttribute('viewBox', '0 0 24 24');
-    svg.setAttribute('aria-hidden', 'true');
-    svg.setAttribute('focusable', 'false');
-    for (const d of paths) {
-      const path = document.createElementNS(SVG, 'path');
-      path.setAttribute('d', d);
-      path.setAttribute('fill', 'none');
-      path.setAttribute('stroke', 'currentColor');
-      path.setAttribute('stroke-width', '1.9');
-      path.setAttribute('stroke-linecap', 'round');
-      path.setAttribute('stroke-linejoin', 'round');
-      svg.append(path);
-    }
-    return svg;
-  }
   function el(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
+    const node = tag === 'svg' || tag === 'path' ? document.createElementNS('http://www.w3.org/2000/svg', tag) : document.createElement(tag);
     for (const [k, v] of Object.entries(props)) node.setAttribute(k, v);
     node.append(...children);
     return node;
+  }
+  const icon = (cls, paths) =>
+    el('svg', { class: cls, viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' }, ...paths.map((d) =>
+      el('path', { d, fill: 'none', stroke: 'currentColor', 'stroke-width': '1.9', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' })));
+
+  /** The inbox colour when it is a `#rrggbb` colour, else the default indigo. */
+  function accent(color) {
+    return /^#[0-9a-f]{6}$/i.test(color) ? color : '#4f46e5';
   }
 
   /** White or near-black on the accent, whichever contrasts more (WCAG). */
@@ -183,8 +163,9 @@
   const launcher = el('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false', 'aria-controls': 'sb-panel', 'aria-label': say('launcher.open') },
     icon('i-chat', ['M5 5.5h14a1.5 1.5 0 0 1 1.5 1.5v8.5a1.5 1.5 0 0 1-1.5 1.5h-7l-4.5 3.5V17H5a1.5 1.5 0 0 1-1.5-1.5V7A1.5 1.5 0 0 1 5 5.5z', 'M8 10.5h8M8 13.5h5']),
     icon('i-close', ['M6 6l12 12M18 6L6 18']), badge);
-  const status = el('span', { class: 'sr', role: 'status' });
-  const boot = el('div', { class: 'boot' }, el('div', { class: 'boot-spin', 'aria-hidden': 'true' }), status);
+  const status = el('span', { class: 'sr-only', role: 'status' });
+  const spinner = () => el('span', { class: 'spinner', 'aria-hidden': 'true' });
+  const boot = el('div', { class: 'center' }, spinner(), status);
   const root = el('div', { class: 'root' });
   // Until the panel's code is in: the inbox's name and a way out (on a phone it fills the screen).
   const bootName = el('span');
@@ -219,6 +200,7 @@
     launcher.setAttribute('aria-label', unread && !isOpen ? `${name} (${say('launcher.unread', unread)})` : name);
   }
   function setAccent(color) {
+    color = accent(color);
     host.style.setProperty('--sb-accent', color);
     host.style.setProperty('--sb-on-accent', onAccent(color));
   }
@@ -256,9 +238,9 @@
   }
 
   function failed() {
-    const retry = el('button', { type: 'button' }, say('launcher.retry'));
+    const retry = el('button', { type: 'button', class: 'secondary' }, say('launcher.retry'));
     retry.addEventListener('click', () => {
-      boot.replaceChildren(el('div', { class: 'boot-spin', 'aria-hidden': 'true' }), status);
+      boot.replaceChildren(spinner(), status);
       open({ again: true });
     });
     boot.replaceChildren(el('p', { role: 'alert' }, say('launcher.failed')), retry);
@@ -322,7 +304,7 @@
     const known = hasToken();
     // Nobody there and the inbox says hide: no launcher (unless this visitor has a chat).
     if (!inbox.available && inbox.offline === 'hide' && !known) return;
-    setAccent(/^#[0-9a-f]{6}$/i.test(inbox.color || '') ? inbox.color : '#4f46e5');
+    setAccent(inbox.color);
     panel.setAttribute('aria-label', inbox.name || say('launcher.open'));
     bootName.textContent = inbox.name || '';
     document.documentElement.append(host);

@@ -276,7 +276,10 @@ def test_a_customer_on_a_hostile_site_chats_with_an_agent_live(desk, new_page):
     expect(dialog.get_by_role("alert")).to_contain_text("tool.exe was not attached")
     agent.locator("label.attach", has_text="Attach").locator("input").set_input_files(
         files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}])
-    expect(agent.get_by_role("list", name="Files for this message")).to_contain_text("invoice.pdf")
+    files = agent.get_by_role("list", name="Files for this message")
+    expect(files).to_contain_text("invoice.pdf")
+    # Uploaded, not "Uploading invoice.pdf…": the agent's Send does nothing while a file is on its way.
+    expect(files).not_to_contain_text("Uploading")
     agent.get_by_role("button", name="Send").click()
     save = dialog.get_by_role("button", name="Download invoice.pdf")
     expect(save).to_be_visible()

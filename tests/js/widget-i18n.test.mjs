@@ -1,11 +1,11 @@
 // The widget's strings (static/widget/i18n/{en,it,es}.json): the three files have the same
-// keys and placeholders, every `tx('key')` the widget's code asks for exists, the loader's
-// copy of the launcher's words matches the files, and the language follows data-lang, then
-// the browser. Run: node --test tests/js/
+// keys and placeholders, every `tx('key')` the widget's code asks for exists, so do the
+// loader's launcher words in each language, and the language follows data-lang, then the
+// browser. Run: node --test tests/js/
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { pickLang, setStrings, tx } from '../../static/widget/i18n.js';
+import { setStrings, tx } from '../../static/widget/text.js';
 
 const dir = new URL('../../static/widget/', import.meta.url);
 const read = (name) => readFileSync(new URL(name, dir), 'utf8');
@@ -41,20 +41,37 @@ test('every string the widget asks for exists', () => {
   assert.ok(asked > 50, `${asked} strings`);
 });
 
-test("the loader's launcher words are the files' launcher.* keys", () => {
-  const loader = read('widget.js');
-  const words = JSON.parse(loader.slice(loader.indexOf('/*words*/') + 9, loader.indexOf('/*end words*/')));
-  for (const l of ['en', 'it', 'es']) {
-    const fromFile = Object.fromEntries(Object.entries(langs[l]).filter(([k]) => k.startsWith('launcher.')));
-    assert.deepEqual(words[l], fromFile, l);
+const loader = read('widget.js');
+const words = JSON.parse(loader.slice(loader.indexOf('/*words*/') + 9, loader.indexOf('/*end words*/')));
+
+test("the loader's launcher words: the same keys and placeholders in each language", () => {
+  const keys = Object.keys(words.en).sort();
+  assert.deepEqual(Object.keys(words).sort(), ['en', 'es', 'it']);
+  for (const l of ['it', 'es']) {
+    assert.deepEqual(Object.keys(words[l]).sort(), keys, l);
+    for (const k of keys) {
+      assert.deepEqual(placeholders(words[l][k]), placeholders(words.en[k]), `${l}: ${k}`);
+      assert.notEqual(words[l][k], words.en[k], `${l}: ${k} is untranslated`);
+    }
   }
+  let asked = 0;
+  for (const m of loader.matchAll(/\bsay\('([^']+)'/g)) {
+    assert.ok(m[1] in words.en || `${m[1]}.other` in words.en, `the loader asks for ${m[1]}`);
+    asked++;
+  }
+  assert.ok(asked >= 5, `${asked} strings`);
+  // Only the loader shows them: the panel's files do not carry copies.
+  for (const l of ['en', 'it', 'es']) assert.deepEqual(Object.keys(langs[l]).filter((k) => k.startsWith('launcher.')), [], l);
 });
 
 test('the language: data-lang, else the browser, else English', () => {
-  assert.equal(pickLang('it', ['es-ES']), 'it');
-  assert.equal(pickLang('', ['de-DE', 'es-MX', 'en']), 'es');
-  assert.equal(pickLang('fr', ['pt-BR']), 'en');
-  assert.equal(pickLang(undefined, ['IT_it']), 'it');
+  // The loader is one closure: its pickLang is read out of its text.
+  const source = /function pickLang\(tags\) \{[\s\S]*?\n  \}/.exec(loader)[0];
+  const pickLang = new Function('WORDS', `${source}; return pickLang;`)(words);
+  assert.equal(pickLang(['it', 'es-ES']), 'it');
+  assert.equal(pickLang(['', 'de-DE', 'es-MX', 'en']), 'es');
+  assert.equal(pickLang(['fr', 'pt-BR']), 'en');
+  assert.equal(pickLang([undefined, 'IT_it']), 'it');
 });
 
 test('placeholders and plurals', () => {

@@ -1,10 +1,10 @@
-// Unit tests of static/widget/text.js (links in messages, sizes, the inbox colour, the
-// list's rows, when "typing" goes to the desk).
+// Unit tests of static/widget/text.js (links in messages, sizes, the list's rows, when
+// "typing" goes to the desk) and of the loader's inbox colour.
 // Run: node --test tests/js/
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parts, bytes, accent, rows, merge, clock, day, initials, TypingSignal } from '../../static/widget/text.js';
+import { parts, bytes, rows, merge, clock, day, initials, TypingSignal } from '../../static/widget/text.js';
 
 test('links are found in text; everything else stays text, markup included', () => {
   assert.deepEqual(parts('see https://example.com/a?b=1. thanks'), [
@@ -50,9 +50,14 @@ test('times, days and initials in three languages', () => {
 
 test('the inbox colour, and a readable colour on it (the loader picks it)', () => {
   const loader = readFileSync(new URL('../../static/widget/widget.js', import.meta.url), 'utf8');
-  const source = /function onAccent\(hex\) \{[\s\S]*?\n  \}/.exec(loader)[0];
-  const onAccent = new Function(`${source}; return onAccent;`)();
-  assert.equal(accent('#0E7490'), '#0e7490');
+  // The loader is one closure: its pure functions are read out of its text.
+  const pick = (name) => {
+    const source = new RegExp(`function ${name}\\(\\w+\\) \\{[\\s\\S]*?\\n  \\}`).exec(loader)[0];
+    return new Function(`${source}; return ${name};`)();
+  };
+  const accent = pick('accent');
+  const onAccent = pick('onAccent');
+  assert.equal(accent('#0E7490'), '#0E7490');
   assert.equal(accent('red'), '#4f46e5');
   assert.equal(accent('#fff'), '#4f46e5');
   assert.equal(accent(undefined), '#4f46e5');

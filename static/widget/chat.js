@@ -1,12 +1,11 @@
-// messages.js — the conversation as bubbles, in an ARIA live log that follows new replies.
+// chat.js — the conversation: its messages as bubbles in an ARIA live log that follows new replies,
+// and their files (fetched with the token as blob URLs: an <img src> cannot send a header).
 
-import { html, Component, createRef } from './kit.js';
+import { html, Component, createRef, Bubble, Alert, FileIcon, Download } from './kit.js';
 import * as s from './store.js';
-import * as actions from './actions.js';
-import { tx, currentLang } from './i18n.js';
-import { rows, parts, clock, day, initials } from './text.js';
-import { Attachment } from './attachment.js';
-import { Bubble as BubbleIcon, Alert } from './icons.js';
+import { signal } from './store.js';
+import * as desk from './desk.js';
+import { tx, currentLang, rows, parts, clock, day, initials, bytes } from './text.js';
 
 /** Message text with its web links drawn as links (opened in a new tab), the rest as text. */
 function Text({ text }) {
@@ -43,8 +42,8 @@ function Pending({ p }) {
       </div>
       ${p.failed
         ? html`<span class="time error"><${Alert} /> ${p.error}
-            <button type="button" class="link" onClick=${() => actions.retry(p.key)}>${tx('message.retry')}</button>
-            <button type="button" class="link" onClick=${() => actions.discard(p.key)}>${tx('message.discard')}</button></span>`
+            <button type="button" class="link" onClick=${() => desk.retry(p.key)}>${tx('message.retry')}</button>
+            <button type="button" class="link" onClick=${() => desk.discard(p.key)}>${tx('message.discard')}</button></span>`
         : html`<span class="time">${tx('message.sending')}</span>`}
     </div>
   </li>`;
@@ -53,7 +52,7 @@ function Pending({ p }) {
 function Greeting() {
   const i = s.inbox.value;
   return html`<li class="greeting">
-    <span class="avatar big" aria-hidden="true"><${BubbleIcon} /></span>
+    <span class="avatar big" aria-hidden="true"><${Bubble} /></span>
     <p class="greeting-title">${i.greeting || tx('empty.greeting')}</p>
     <p class="greeting-note">${i.available ? tx('empty.available') : tx('empty.away')}</p>
   </li>`;
@@ -120,7 +119,7 @@ export class MessageList extends Component {
 
   older() {
     this.grewAbove = true;
-    actions.loadOlder();
+    desk.loadOlder();
   }
 
   render() {
@@ -146,4 +145,73 @@ export class MessageList extends Component {
       ${c?.rating && html`<p class="note ok">${tx('rating.thanks', { score: c.rating.score })}</p>`}
     </div>`;
   }
+}
+
+// ---- files in messages: images inline, other files saved on request ----
+
+/** What the widget knows of each attachment, by id: `{ busy }`, `{ url }` or `{ error }`. */
+const got = signal({});
+/** The fetches, by id: each file is fetched once and resolves to its blob URL (or null). */
+const fetches = new Map();
+
+function note(id, value) {
+  got.value = { ...got.value, [id]: value };
+}
+
+function fetchOnce(id) {
+  if (!fetches.has(id)) {
+    note(id, { busy: true });
+    const answer = desk.blob(id).then(
+      (b) => {
+        const url = URL.createObjectURL(b);
+        note(id, { url });
+        return url;
+      },
+      (err) => {
+        fetches.delete(id); // asked again, it is fetched again
+        note(id, { error: desk.describe(err) });
+        return null;
+      },
+    );
+    fetches.set(id, answer);
+  }
+  return fetches.get(id);
+}
+
+/** Saves a file: fetched (once), then handed to the browser as a download. */
+async function save(a, event) {
+  const host = event.currentTarget.parentNode;
+  const url = await fetchOnce(a.id);
+  if (!url) return;
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = a.name || 'file';
+  link.hidden = true;
+  host.append(link);
+  link.click();
+  link.remove();
+}
+
+const isImage = (a) => /^image\/(png|jpe?g|gif|webp|avif|bmp)$/i.test(a.content_type || '');
+
+function Attachment({ a }) {
+  const file = got.value[a.id];
+  if (isImage(a)) {
+    // Asked for during the render; the answer lands in a signal, which redraws.
+    if (!file) queueMicrotask(() => fetchOnce(a.id));
+    if (file?.url) {
+      return html`<a class="att-image" href=${file.url} target="_blank" rel="noopener" title=${a.name}>
+        <img src=${file.url} alt=${a.name} /></a>`;
+    }
+    if (file?.error) return html`<span class="att-file att-missing">${tx('attachment.unavailable', { name: a.name })}</span>`;
+    return html`<span class="att-image att-loading" role="img" aria-label=${tx('attachment.loading', { name: a.name })}></span>`;
+  }
+  const size = bytes(a.size || 0, currentLang());
+  return html`<span class="att-file">
+    <span class="att-icon"><${FileIcon} /></span>
+    <span class="att-meta"><span class="att-name">${a.name}</span><span class="att-size">${file?.error || size}</span></span>
+    <button type="button" class="att-save" aria-label=${tx('attachment.save', { name: a.name })} onClick=${(e) => save(a, e)}>
+      ${file?.busy ? html`<span class="mini-spinner" aria-hidden="true"></span>` : html`<${Download} />`}
+    </button>
+  </span>`;
 }
