@@ -12,9 +12,10 @@ use crate::desk::Desk;
 /// A backup archive.
 #[derive(ApiResponse)]
 pub enum BackupArchive {
-    /// A tar archive: `manifest.json`, the database and the attachment files. Restore it with
+    /// A tar archive (sent as `application/octet-stream`): `manifest.json`, the database and
+    /// the attachment files. Restore it with
     /// `switchboard restore FILE --data DIR`.
-    #[oai(status = 200, content_type = "application/x-tar")]
+    #[oai(status = 200, content_type = "application/octet-stream")]
     Ok(
         Binary<Body>,
         /// `attachment` with a file name holding the date and time.

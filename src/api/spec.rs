@@ -35,7 +35,7 @@ const DOWNLOADS: &[(&str, &[&str])] = &[
     ("getConversationTranscript", &["text/plain; charset=utf-8", "text/html; charset=utf-8"]),
     ("downloadAttachment", &["*/*"]),
     ("downloadWidgetAttachment", &["*/*"]),
-    ("takeBackup", &["application/x-tar"]),
+    ("takeBackup", &["application/octet-stream"]),
 ];
 
 /// Rewrites a generated spec in place.
