@@ -168,7 +168,16 @@ async fn read_form(form: UploadForm, library: bool) -> Result<NewUpload, ApiErro
     Ok(NewUpload { kind: form.kind.into(), filename, declared_mime, content, library })
 }
 
-pub(super) fn disposition(a: &Attachment) -> String {
+impl Download {
+    /// A stored file as its download: its type, inline or as a file, never sniffed, cached
+    /// privately for an hour.
+    pub(super) fn of(att: &Attachment, file: std::fs::File) -> Download {
+        let body = Body::from_async_read(tokio::fs::File::from_std(file));
+        Download::Ok(Binary(body), att.mime.clone(), disposition(att), "nosniff".into(), "private, max-age=3600".into())
+    }
+}
+
+fn disposition(a: &Attachment) -> String {
     let kind = if inline_type(&a.mime) { "inline" } else { "attachment" };
     let ascii: String = a
         .filename
@@ -212,14 +221,7 @@ impl AttachmentsApi {
     #[oai(path = "/attachments/:id", method = "get", operation_id = "downloadAttachment")]
     async fn download(&self, auth: BearerAuth, desk: Data<&Desk>, id: Path<String>) -> ApiResult<Download> {
         let (att, file) = desk.open_attachment(&auth.0, &id.0)?;
-        let body = Body::from_async_read(tokio::fs::File::from_std(file));
-        Ok(Download::Ok(
-            Binary(body),
-            att.mime.clone(),
-            disposition(&att),
-            "nosniff".into(),
-            "private, max-age=3600".into(),
-        ))
+        Ok(Download::of(&att, file))
     }
 
     /// List the library

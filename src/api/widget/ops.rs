@@ -1,14 +1,14 @@
 //! The customer API's operations: the inbox's widget settings, sessions, the customer's
 //! conversation and messages, files, typing and ratings.
 
+use poem::Request;
 use poem::web::Data;
-use poem::{Body, Request};
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::{Binary, Json};
+use poem_openapi::payload::Json;
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiResponse, Multipart, OpenApi};
 
-use super::super::attachments::{Download, disposition};
+use super::super::attachments::Download;
 use super::super::error::{ApiError, ApiResult, Problem};
 use super::dto::{
     RatingBody, SessionBody, TypingBody, WidgetAttachment, WidgetConversation, WidgetInboxDto, WidgetMessage,
@@ -246,13 +246,6 @@ impl WidgetApi {
     #[oai(path = "/attachments/:id", method = "get", operation_id = "downloadWidgetAttachment")]
     async fn download(&self, auth: CustomerToken, desk: Data<&Desk>, id: Path<String>) -> ApiResult<Download> {
         let (att, file) = desk.customer_attachment(&auth.0, &id.0)?;
-        let body = Body::from_async_read(tokio::fs::File::from_std(file));
-        Ok(Download::Ok(
-            Binary(body),
-            att.mime.clone(),
-            disposition(&att),
-            "nosniff".into(),
-            "private, max-age=3600".into(),
-        ))
+        Ok(Download::of(&att, file))
     }
 }
