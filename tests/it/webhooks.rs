@@ -74,6 +74,20 @@ async fn log(h: &Harness, admin: &str, id: &str) -> Value {
     h.get(&format!("/api/v1/webhooks/{id}/deliveries"), admin).await.body["items"].clone()
 }
 
+/// The delivery log once at least `n` deliveries are recorded as delivered: a receiver
+/// sees a request before the lane has written down its answer.
+async fn delivered(h: &Harness, admin: &str, id: &str, n: usize) -> Value {
+    for _ in 0..500 {
+        let items = log(h, admin, id).await;
+        let done = items.as_array().map_or(0, |a| a.iter().filter(|i| i["status"] == "delivered").count());
+        if done >= n {
+            return items;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{n} deliveries never recorded as delivered: {:#}", log(h, admin, id).await)
+}
+
 async fn hook(h: &Harness, admin: &str, id: &str) -> Value {
     h.get(&format!("/api/v1/webhooks/{id}"), admin).await.body
 }
@@ -160,8 +174,8 @@ async fn deliveries_are_signed_filtered_and_carry_agent_replies_for_the_api_chan
         assert_eq!(t.parse::<i64>().ok(), Some(h.desk.now().millis() / 1000));
         assert!(headers.get("x-switchboard-event").is_some());
     }
-    let log = h.get(&format!("/api/v1/webhooks/{id}/deliveries"), &d.admin).await;
-    let first = &log.body["items"][0];
+    let items = delivered(&h, &d.admin, &id, 5).await;
+    let first = &items[0];
     assert_eq!(
         (first["status"].as_str(), first["attempts"].as_u64(), first["last_status_code"].as_u64()),
         (Some("delivered"), Some(1), Some(204))
@@ -209,7 +223,7 @@ async fn a_failing_receiver_is_retried_with_backoff_in_order_per_conversation() 
     let texts: Vec<String> =
         bodies(&got).iter().map(|b| b["data"]["message"]["text"].as_str().unwrap_or("").to_string()).collect();
     assert_eq!(texts, ["one", "two", "three"]);
-    let items = log(&h, &d.admin, &id).await;
+    let items = delivered(&h, &d.admin, &id, 3).await;
     assert_eq!(items[2]["attempts"], 4);
     // The log pages newest first.
     let page = h.get(&format!("/api/v1/webhooks/{id}/deliveries?limit=2"), &d.admin).await.body;
