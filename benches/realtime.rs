@@ -1,10 +1,12 @@
 //! Benchmark of the real-time paths on a real listener, with raw HTTP/1.1 clients.
 //!
 //! 1. SSE fan-out: 1,000 subscribers on `GET /api/v1/events` (admin and supervisor tokens, so
-//!    each sees every event), then 200 agent replies posted to one conversation at a steady
-//!    pace. For every subscriber × message it takes the delay from the moment the POST's answer
-//!    arrived to the moment that subscriber read the `message.created` event (0 when the event
-//!    came first), and prints median, p99 and how many deliveries never arrived.
+//!    each sees every event; the server holds at most 10 streams a token and 30 a user, so it
+//!    creates admin users with a session and two API tokens each until there are enough), then
+//!    200 agent replies posted to one conversation at a steady pace. For every subscriber ×
+//!    message it takes the delay from the moment the POST's answer arrived to the moment that
+//!    subscriber read the `message.created` event (0 when the event came first), and prints
+//!    median, p99 and how many deliveries never arrived.
 //! 2. Routing: 200 signed-in agents in one team serving a round-robin inbox; times 300 bot
 //!    hand-offs (`POST /api/v1/conversations`, which routes before answering, so each answer
 //!    should be `offered`), the same hand-off into manual inboxes (no routing) as a baseline,
@@ -22,7 +24,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use switchboard::clock::{Clock, SystemClock};
-use switchboard::desk::{Desk, DeskConfig};
+use switchboard::desk::{Desk, DeskConfig, MAX_STREAMS_PER_CREDENTIAL, MAX_STREAMS_PER_USER};
 use switchboard::domain::Actor;
 use switchboard::domain::workspace::AssignmentMode;
 use switchboard::store::{Changes, RecordChanges, Store, StoreError, WorkspaceReads};
@@ -240,6 +242,22 @@ fn sse(server_rt: &Runtime, client_rt: &Runtime) {
         for who in ["supervisor", "admin", "supervisor"] {
             tokens.push(c.login(&format!("{who}@example.com"), "demo").await.0);
         }
+        // At most MAX_STREAMS_PER_CREDENTIAL streams a token and MAX_STREAMS_PER_USER a user: more
+        // admins, each with a session and API tokens up to its share, until every stream has room.
+        let (t, mut users) = (Instant::now(), 0);
+        while tokens.len() * MAX_STREAMS_PER_CREDENTIAL < subs {
+            users += 1;
+            let email = format!("sse{users}@bench.test");
+            let body = json!({"email": email, "name": format!("SSE {users}"), "role": "admin", "password": "longpassword1"});
+            c.ok("POST", "/api/v1/users", &admin, body, 201).await;
+            let (session, _) = c.login(&email, "longpassword1").await;
+            for k in 1..MAX_STREAMS_PER_USER / MAX_STREAMS_PER_CREDENTIAL {
+                let v = c.ok("POST", "/api/v1/tokens", &session, json!({"name": format!("sse {k}")}), 201).await;
+                tokens.push(v["token"].as_str().expect("token").to_string());
+            }
+            tokens.push(session);
+        }
+        println!("sse: {users} admins added, {} tokens in {:.1} s", tokens.len(), t.elapsed().as_secs_f64());
         let team = id(&c.ok("POST", "/api/v1/teams", &admin, json!({"name": "Support", "members": []}), 201).await);
         let inbox = id(&c.ok("POST", "/api/v1/inboxes", &admin, json!({"name": "Web", "team_ids": [team]}), 201).await);
 

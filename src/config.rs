@@ -45,6 +45,12 @@ pub enum Command {
     /// Rebuild a data folder from a backup, search index included. The folder must not exist
     /// or be empty; a damaged or foreign archive is refused and the folder left untouched.
     Restore(RestoreArgs),
+    /// Import history (the server must not be running on the same data folder; while it runs,
+    /// use `POST /api/v1/imports`): `jsonl` reads a folder with `conversations.jsonl` (see
+    /// docs/import.md), `mbox` a mail archive file, `maildir` a Maildir folder. Importing again
+    /// (or after an interruption) makes nothing twice; what is left out is listed with the
+    /// reason.
+    Import(ImportArgs),
     /// Print the OpenAPI spec of the REST API as JSON.
     ExportOpenapi {
         /// Write to this file instead of standard output.
@@ -132,6 +138,14 @@ pub struct ServeArgs {
     /// [default: 256].
     #[arg(long, env = "SWITCHBOARD_MAX_CONNECTIONS_PER_ADDRESS", value_name = "N")]
     pub max_connections_per_address: Option<usize>,
+    /// Megabytes of the database's page cache (memory for pages read and written; more keeps
+    /// more of a large desk in memory) [default: 32].
+    #[arg(long, env = "SWITCHBOARD_CACHE_MB", value_name = "MB")]
+    pub cache_mb: Option<usize>,
+    /// Megabytes the search index may buffer before writing a segment [default: 64, at least
+    /// 32].
+    #[arg(long, env = "SWITCHBOARD_SEARCH_HEAP_MB", value_name = "MB")]
+    pub search_heap_mb: Option<usize>,
     /// Print the effective configuration as TOML and exit.
     #[arg(long)]
     pub print_config: bool,
@@ -189,6 +203,37 @@ pub struct RestoreArgs {
     pub data: PathBuf,
 }
 
+/// The formats `import` reads.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// A folder with `conversations.jsonl`.
+    Jsonl,
+    /// An mbox file.
+    Mbox,
+    /// A Maildir folder.
+    Maildir,
+}
+
+/// Flags of `import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// What the source is.
+    #[arg(value_enum)]
+    pub format: ImportFormat,
+    /// The file or folder to import.
+    pub source: PathBuf,
+    /// Data folder and config file.
+    #[command(flatten)]
+    pub common: DataArgs,
+    /// The inbox (name or id) for conversations that name none: every mail thread goes there.
+    #[arg(long)]
+    pub inbox: Option<String>,
+    /// Mail from this address is the desk's reply rather than the customer's (repeatable);
+    /// mail from a user's address always is.
+    #[arg(long = "desk-address", value_name = "EMAIL")]
+    pub desk_addresses: Vec<String>,
+}
+
 /// Flags of `compact`.
 #[derive(Args, Debug)]
 pub struct CompactArgs {
@@ -229,6 +274,10 @@ pub struct FileConfig {
     pub max_connections: Option<usize>,
     /// Connection cap per client address.
     pub max_connections_per_address: Option<usize>,
+    /// Database page cache, MB.
+    pub cache_mb: Option<usize>,
+    /// Search indexing buffer, MB.
+    pub search_heap_mb: Option<usize>,
 }
 
 /// The effective configuration of `serve`.
@@ -263,6 +312,10 @@ pub struct Config {
     pub max_connections: usize,
     /// Connection cap per client address.
     pub max_connections_per_address: usize,
+    /// Database page cache, MB.
+    pub cache_mb: usize,
+    /// Search indexing buffer, MB.
+    pub search_heap_mb: usize,
 }
 
 /// Reads a configuration file, with errors that name the file and the problem.
@@ -309,7 +362,15 @@ impl Config {
                 .max_connections_per_address
                 .or(file.max_connections_per_address)
                 .unwrap_or(256),
+            cache_mb: args.cache_mb.or(file.cache_mb).unwrap_or(crate::store::DEFAULT_CACHE_BYTES >> 20),
+            search_heap_mb: args
+                .search_heap_mb
+                .or(file.search_heap_mb)
+                .unwrap_or(crate::search::DEFAULT_WRITER_HEAP >> 20),
         };
+        if !(4..=65_536).contains(&config.cache_mb) || !(32..=4096).contains(&config.search_heap_mb) {
+            return Err("cache_mb must be 4 to 65536 and search_heap_mb 32 to 4096".into());
+        }
         crate::http::TrustedProxies::parse(&config.trusted_proxies).map_err(|e| format!("trusted_proxies: {e}"))?;
         if !(1..=3600).contains(&config.header_timeout_secs) || !(1..=86_400).contains(&config.idle_timeout_secs) {
             return Err("header_timeout_secs must be 1 to 3600 and idle_timeout_secs 1 to 86400".into());

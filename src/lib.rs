@@ -11,6 +11,7 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod http;
+pub mod import;
 pub mod jobs;
 pub mod metrics;
 pub mod realtime;

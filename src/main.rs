@@ -1,5 +1,5 @@
-//! The `switchboard` executable: `serve`, `user add`, `reindex`, `compact`, `backup`, `restore`
-//! and `export-openapi`.
+//! The `switchboard` executable: `serve`, `user add`, `reindex`, `compact`, `backup`, `restore`,
+//! `import` and `export-openapi`.
 //!
 //! Console messages meant for the operator at start-up (the first admin's one-time password,
 //! the demo accounts) are written to standard error once; everything else is logged.
@@ -11,7 +11,8 @@ use std::sync::Arc;
 use clap::Parser;
 use switchboard::clock::SystemClock;
 use switchboard::config::{
-    BackupArgs, Cli, Command, CompactArgs, Config, ReindexArgs, RestoreArgs, UserAddArgs, UserCommand,
+    BackupArgs, Cli, Command, CompactArgs, Config, ImportArgs, ImportFormat, ReindexArgs, RestoreArgs, UserAddArgs,
+    UserCommand,
 };
 use switchboard::desk::{DEMO_ACCOUNTS, DEMO_PASSWORD, Desk, DeskConfig, DeskError, NewUser};
 use switchboard::domain::{Actor, Role};
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Command::Compact(args) => compact(args),
         Command::Backup(args) => backup(args),
         Command::Restore(args) => restore(args),
+        Command::Import(args) => import(args),
         Command::ExportOpenapi { output } => export_openapi(output),
     };
     match result {
@@ -53,10 +55,14 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 fn open_store(dir: &std::path::Path) -> Result<Store, String> {
-    Store::open(dir).map_err(|e| match e {
+    Store::open(dir).map_err(|e| opening(dir, e))
+}
+
+fn opening(dir: &std::path::Path, e: StoreError) -> String {
+    match e {
         StoreError::InUse(_) => format!("{e}: stop it first, or use the REST API of the running server"),
         other => format!("cannot open the data folder {}: {other}", dir.display()),
-    })
+    }
 }
 
 fn describe(e: DeskError) -> String {
@@ -72,10 +78,18 @@ fn serve(config: Config) -> Result<(), String> {
     telemetry::init(config.log_format, &config.log_level)?;
     let rt = runtime()?;
     rt.block_on(async move {
-        let store = open_store(&config.data)?;
+        let store = Store::open_with_cache(&config.data, config.cache_mb << 20).map_err(|e| opening(&config.data, e))?;
         tracing::info!(data = %config.data.display(), "data folder open");
-        let desk_config = DeskConfig { session_ttl_secs: i64::from(config.session_ttl_hours) * 3600 };
+        let desk_config = DeskConfig {
+            session_ttl_secs: i64::from(config.session_ttl_hours) * 3600,
+            search_heap_bytes: config.search_heap_mb << 20,
+        };
         let desk = Desk::new(store, Arc::new(SystemClock), desk_config);
+        match desk.fail_interrupted_imports().await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(imports = n, "imports were running when the server stopped; marked failed (send the files again to finish them)"),
+            Err(e) => tracing::warn!(error = %e, "cannot check for interrupted imports"),
+        }
         if config.demo {
             let created = desk.seed_demo_accounts().await.map_err(describe)?;
             if let Some(r) = desk.seed_demo_workspace().await.map_err(describe)? {
@@ -286,6 +300,70 @@ fn reindex_folder(dir: &std::path::Path) -> Result<(), String> {
     bar.finish_and_clear();
     let mb = index.disk_bytes() as f64 / 1_048_576.0;
     println!("reindexed {done} conversations in {:.1} s; the index takes {mb:.1} MB", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn import(args: ImportArgs) -> Result<(), String> {
+    use switchboard::import::{Format, Options, run, size_of};
+    let file = args.common.file()?;
+    let dir = args.common.data_dir(&file);
+    let format = match args.format {
+        ImportFormat::Jsonl => Format::Jsonl,
+        ImportFormat::Mbox => Format::Mbox,
+        ImportFormat::Maildir => Format::Maildir,
+    };
+    if !args.source.exists() {
+        return Err(format!("{} does not exist", args.source.display()));
+    }
+    let rt = runtime()?;
+    let _entered = rt.enter();
+    let store = open_store(&dir)?;
+    let desk = Desk::new(store.clone(), Arc::new(SystemClock), DeskConfig::default());
+    let opts = Options {
+        inbox: args.inbox,
+        desk_addresses: args.desk_addresses,
+        uploaded_by: "import".into(),
+        source_name: None,
+    };
+    let total = size_of(&args.source);
+    let shown = bar("importing [{bar:40}] {bytes}/{total_bytes}, {eta} left, {msg}");
+    shown.set_length(total);
+    let job = switchboard::domain::import::ImportJob {
+        format: format.as_str().into(),
+        bytes_total: total,
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let done = run(&desk, rt.handle(), format, &args.source, &opts, job, &mut |j| {
+        shown.set_position(j.bytes_read);
+        shown.set_message(format!("{} conversations, {} messages", j.conversations, j.messages));
+    })?;
+    shown.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "imported {} conversations, {} messages and {} files in {secs:.1} s ({:.0} messages/s); {} conversations were imported before",
+        done.conversations,
+        done.messages,
+        done.files,
+        done.messages as f64 / secs.max(0.001),
+        done.already_imported
+    );
+    if done.skipped > 0 {
+        println!("left out or changed ({}):", done.skipped);
+        for s in &done.skips {
+            println!("  {}: {}", s.at, s.reason);
+        }
+        if done.skipped > done.skips.len() as u64 {
+            println!("  … and {} more", done.skipped - done.skips.len() as u64);
+        }
+    }
+    let index = switchboard::search::SearchIndex::open(&dir).map_err(|e| e.to_string())?;
+    let spinner = bar("indexing for search {spinner} {elapsed}");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let indexed =
+        index.catch_up(&store).map_err(|e| format!("indexing failed (the server catches up on start): {e}"))?;
+    spinner.finish_and_clear();
+    println!("indexed {indexed} changes for search");
     Ok(())
 }
 

@@ -41,8 +41,8 @@ impl Metrics {
         }
     }
 
-    /// The metrics in Prometheus text format, followed by `extra` gauges (name, help, value).
-    pub fn render(&self, extra: &[(&str, &str, f64)]) -> String {
+    /// The metrics in Prometheus text format, followed by `extra` series.
+    pub fn render(&self, extra: &[Gauge<'_>]) -> String {
         let mut out = String::new();
         let map = match self.series.lock() {
             Ok(map) => map,
@@ -69,11 +69,50 @@ impl Metrics {
             let _ = writeln!(out, "switchboard_http_request_duration_seconds_sum{{{labels}}} {}", s.sum_secs);
             let _ = writeln!(out, "switchboard_http_request_duration_seconds_count{{{labels}}} {}", s.count);
         }
-        for (name, help, value) in extra {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
+        for g in extra {
+            let _ = writeln!(out, "# HELP {} {}\n# TYPE {} {}", g.name, g.help, g.name, g.kind);
+            for (labels, value) in &g.samples {
+                match labels.is_empty() {
+                    true => {
+                        let _ = writeln!(out, "{} {value}", g.name);
+                    }
+                    false => {
+                        let _ = writeln!(out, "{}{{{labels}}} {value}", g.name);
+                    }
+                }
+            }
         }
         out
     }
+}
+
+/// A series beside the request metrics: a gauge or counter with one or more samples.
+pub struct Gauge<'a> {
+    /// The metric's name.
+    pub name: &'a str,
+    /// Its help line.
+    pub help: &'a str,
+    /// `gauge` or `counter`.
+    pub kind: &'a str,
+    /// Samples: the labels (`inbox="…"`, empty for none) and the value.
+    pub samples: Vec<(String, f64)>,
+}
+
+impl<'a> Gauge<'a> {
+    /// A gauge with one unlabelled value.
+    pub fn one(name: &'a str, help: &'a str, value: f64) -> Gauge<'a> {
+        Gauge { name, help, kind: "gauge", samples: vec![(String::new(), value)] }
+    }
+
+    /// A counter with one unlabelled value.
+    pub fn counter(name: &'a str, help: &'a str, value: f64) -> Gauge<'a> {
+        Gauge { name, help, kind: "counter", samples: vec![(String::new(), value)] }
+    }
+}
+
+/// A label value escaped for the text format (backslash, quote, newline).
+pub fn label_value(v: &str) -> String {
+    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
 /// Resident memory of this process in bytes, from `/proc/self/statm` (0 where unavailable).
@@ -95,7 +134,14 @@ mod tests {
         m.observe("getMe", "GET", 200, Duration::from_millis(3));
         m.observe("getMe", "GET", 200, Duration::from_millis(30));
         m.observe("getMe", "GET", 401, Duration::from_millis(1));
-        let text = m.render(&[("switchboard_event_log_last_seq", "Newest event.", 7.0)]);
+        let labelled = Gauge {
+            name: "switchboard_queue_length",
+            help: "Queued.",
+            kind: "gauge",
+            samples: vec![(format!("inbox=\"{}\"", label_value("Web \"chat\"")), 3.0)],
+        };
+        let text = m.render(&[Gauge::one("switchboard_event_log_last_seq", "Newest event.", 7.0), labelled]);
+        assert!(text.contains("switchboard_queue_length{inbox=\"Web \\\"chat\\\"\"} 3\n"), "{text}");
         assert!(
             text.contains("switchboard_http_requests_total{route=\"getMe\",method=\"GET\",status=\"200\"} 2\n"),
             "{text}"

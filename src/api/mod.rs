@@ -15,6 +15,7 @@ pub mod error;
 mod events;
 mod exports;
 mod handover;
+mod imports;
 mod inboxes;
 mod labels;
 mod links;
@@ -97,6 +98,7 @@ type SetupApis = (
     wrap_ups::WrapUpsApi,
     settings::SettingsApi,
     backup::BackupApi,
+    imports::ImportsApi,
 );
 /// The desk: contacts, conversations, their handover, messages, channels and files.
 type DeskApis = (

@@ -9,8 +9,10 @@ mod channels;
 mod contacts;
 mod conversations;
 mod exports;
+mod gauges;
 mod handling;
 mod handover;
+mod history;
 mod idempotency;
 mod import;
 mod messages;
@@ -46,8 +48,10 @@ pub use exports::{
     COLUMNS, CsvExport, EXPORT_PAGE, ExportFile, ExportRow, Transcript, TranscriptEntry, Zone, report_csv,
     report_file_name, report_xlsx,
 };
+pub use gauges::Gauges;
 pub use handling::{BulkOutcome, CloseRequest, ConversationPatch};
 pub use handover::{MAX_NOTE_CHARS, TransferTarget};
+pub use history::ImportBatch;
 pub use idempotency::{IdempotencyRecord, Purged};
 pub use import::ImportReport;
 pub use messages::OutgoingMessage;
@@ -113,11 +117,13 @@ impl DeskError {
 pub struct DeskConfig {
     /// How long a session token lives after sign-in, in seconds.
     pub session_ttl_secs: i64,
+    /// The search index's indexing buffer, bytes.
+    pub search_heap_bytes: usize,
 }
 
 impl Default for DeskConfig {
     fn default() -> Self {
-        DeskConfig { session_ttl_secs: 12 * 3600 }
+        DeskConfig { session_ttl_secs: 12 * 3600, search_heap_bytes: crate::search::DEFAULT_WRITER_HEAP }
     }
 }
 

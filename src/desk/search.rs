@@ -89,7 +89,9 @@ fn parse_cursor(c: Option<&str>) -> Result<usize, DeskError> {
 impl Desk {
     /// The search index of this data folder, opened on first use.
     pub fn search_index(&self) -> Result<&SearchIndex, DeskError> {
-        let opened = self.search.get_or_init(|| SearchIndex::open(self.store.dir()).map_err(|e| e.to_string()));
+        let opened = self.search.get_or_init(|| {
+            SearchIndex::open_with_heap(self.store.dir(), self.config.search_heap_bytes).map_err(|e| e.to_string())
+        });
         opened.as_ref().map_err(|e| DeskError::Storage(StoreError::Unavailable(e.clone())))
     }
 

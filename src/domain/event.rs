@@ -19,6 +19,9 @@ pub enum Actor {
     System,
     /// An operator at the command line (`switchboard user add`).
     Cli,
+    /// An import of history (`switchboard import`, `POST /imports`): its events feed search
+    /// and reports but are not news, so webhooks do not send them.
+    Import,
 }
 
 /// One committed change, as stored in the event log.

@@ -11,6 +11,7 @@ pub mod credential;
 pub mod event;
 pub mod handover;
 pub mod id;
+pub mod import;
 pub mod lifecycle;
 pub mod media;
 pub mod metrics;

@@ -46,6 +46,14 @@ fn is_upload(method: &Method, path: &str) -> bool {
         && (path == "/api/v1/attachments" || path == "/api/v1/library" || path == "/api/widget/v1/attachments")
 }
 
+/// Imports of history: archives far larger than any other body, streamed to a file.
+fn is_import(method: &Method, path: &str) -> bool {
+    method == Method::POST && path == "/api/v1/imports"
+}
+
+/// The largest archive `POST /api/v1/imports` takes (larger ones: `switchboard import`).
+pub const MAX_IMPORT_BYTES: usize = 4 << 30;
+
 fn request_id(req: &Request) -> String {
     let incoming = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
     match incoming {
@@ -257,9 +265,12 @@ impl<E: Endpoint> Endpoint for Layer<E> {
         req.extensions_mut().insert(RequestId { id: rid.clone(), path: path.clone() });
         let span = tracing::info_span!("request", id = %rid, method = %method, path = %path);
         async move {
-            let upload = is_upload(&method, &path);
+            let import = is_import(&method, &path);
+            let upload = is_upload(&method, &path) || import;
             let tripped = Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let limit = if upload {
+            let limit = if import {
+                MAX_IMPORT_BYTES
+            } else if upload {
                 // The workspace's own limit, plus room for the multipart envelope.
                 let workspace = usize::try_from(self.desk.max_upload_bytes()).unwrap_or(usize::MAX);
                 self.max_upload_body_bytes.min(workspace.saturating_add(UPLOAD_ENVELOPE))

@@ -9,7 +9,7 @@ use super::middleware::problem_response;
 use crate::api::Problem;
 use crate::desk::Desk;
 use crate::http::ClientAddr;
-use crate::metrics::{Metrics, resident_memory_bytes};
+use crate::metrics::{Gauge, Metrics, label_value, resident_memory_bytes};
 use crate::store::Reader;
 use poem::http::header::AUTHORIZATION;
 use sha2::{Digest, Sha256};
@@ -78,27 +78,62 @@ pub fn metrics(
     }
     let last_seq = desk.store().snapshot().and_then(|s| s.last_seq()).unwrap_or(0) as f64;
     let (hooks_pending, hooks_lag) = desk.webhook_backlog().unwrap_or((0, 0));
+    let g = desk.gauges().unwrap_or_default();
+    let queued = g
+        .queued
+        .iter()
+        .map(|(id, name, n)| (format!("inbox_id=\"{}\",inbox=\"{}\"", label_value(id), label_value(name)), *n as f64))
+        .collect();
+    let agents = g.agents.iter().map(|(status, n)| (format!("status=\"{status}\""), *n as f64)).collect();
     let text = metrics.render(&[
-        ("switchboard_event_log_last_seq", "Sequence number of the newest committed event.", last_seq),
-        (
+        Gauge::one("switchboard_event_log_last_seq", "Sequence number of the newest committed event.", last_seq),
+        Gauge::one(
             "switchboard_process_resident_memory_bytes",
             "Resident memory of the server process.",
             resident_memory_bytes(),
         ),
-        (
+        Gauge::one(
             "switchboard_live_subscribers",
             "Open live-event streams (GET /api/v1/events).",
             desk.live_subscribers() as f64,
         ),
-        (
+        Gauge::one(
             "switchboard_webhook_deliveries_pending",
             "Webhook deliveries waiting for their first attempt or a retry, all subscriptions.",
             hooks_pending as f64,
         ),
-        (
+        Gauge::one(
             "switchboard_webhook_lag_events",
             "Events committed that the webhook dispatcher has not read yet (0 without subscriptions).",
             hooks_lag as f64,
+        ),
+        Gauge {
+            name: "switchboard_queue_length",
+            help: "Conversations waiting in each inbox's queue.",
+            kind: "gauge",
+            samples: queued,
+        },
+        Gauge { name: "switchboard_agents", help: "Active users by status.", kind: "gauge", samples: agents },
+        Gauge::one("switchboard_offers_pending", "Offers waiting for the agent's answer.", g.offers_pending as f64),
+        Gauge::one(
+            "switchboard_search_index_lag_events",
+            "Events committed that the search index has not taken in yet.",
+            g.index_lag_events as f64,
+        ),
+        Gauge::counter(
+            "switchboard_writer_batches_total",
+            "Write transactions committed (each holds the commands that queued during the previous one).",
+            g.writer_batches as f64,
+        ),
+        Gauge::counter(
+            "switchboard_writer_commands_total",
+            "Commands committed; divided by the batches, the mean batch size.",
+            g.writer_commands as f64,
+        ),
+        Gauge::counter(
+            "switchboard_writer_commit_seconds_total",
+            "Time spent committing (durably, fsync included); divided by the batches, the mean commit time.",
+            g.writer_commit_secs,
         ),
     ]);
     Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(text)

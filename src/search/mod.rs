@@ -45,7 +45,7 @@ use schema::{Fields, INDEX_VERSION};
 /// The index's folder inside the data folder.
 pub const INDEX_DIR: &str = "search";
 /// Memory the index writer may buffer before it flushes a segment.
-const WRITER_HEAP: usize = 96 << 20;
+pub const DEFAULT_WRITER_HEAP: usize = 64 << 20;
 /// Events read per step while catching up.
 const EVENT_CHUNK: usize = 5_000;
 
@@ -99,6 +99,12 @@ impl SearchIndex {
     /// Opens the index of a data folder, creating it (empty, at seq 0) when missing or when it
     /// was written by another version of the schema.
     pub fn open(data_dir: &Path) -> Result<SearchIndex, SearchError> {
+        SearchIndex::open_with_heap(data_dir, DEFAULT_WRITER_HEAP)
+    }
+
+    /// Opens the index with an indexing buffer of `heap` bytes (at least 32 MB: tantivy
+    /// wants 15 MB for each of its indexing threads).
+    pub fn open_with_heap(data_dir: &Path, heap: usize) -> Result<SearchIndex, SearchError> {
         let dir = data_dir.join(INDEX_DIR);
         let io = |e: std::io::Error| SearchError::Index(format!("cannot use {}: {e}", dir.display()));
         std::fs::create_dir_all(&dir).map_err(io)?;
@@ -119,7 +125,7 @@ impl SearchIndex {
         };
         schema::register(&index);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let writer = index.writer(WRITER_HEAP)?;
+        let writer = index.writer(heap)?;
         Ok(SearchIndex {
             inner: Arc::new(Inner {
                 reader,

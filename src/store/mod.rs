@@ -12,6 +12,7 @@ mod contacts;
 mod conv_scan;
 mod conversations;
 mod files;
+mod imports;
 mod keys;
 mod messages;
 mod migrations;
@@ -40,6 +41,7 @@ pub use changes::Changes;
 pub use contacts::{ContactReads, put_contact};
 pub use conversations::{ConversationReads, ReadMark, put_conversation, put_read_mark, take_number, take_numbers};
 pub use files::FileStore;
+pub use imports::{ImportChanges, ImportReads};
 pub use keys::{Partition, cursor_of, is_cursor};
 pub use messages::put_message;
 pub use reader::Reader;
@@ -57,7 +59,7 @@ pub use users::{UserChanges, UserReads};
 pub use webhooks::{WebhookChanges, WebhookReads, delivery_keys};
 pub use widget::{WidgetChanges, WidgetReads};
 pub use workspace::{WorkspaceReads, put_settings};
-pub use writer::Staged;
+pub use writer::{Staged, WriterStats};
 
 use tables::META_DEMO;
 use writer::{Job, Responder, Turn, skipped};
@@ -96,6 +98,10 @@ pub(crate) fn db_err(e: impl Into<redb::Error>) -> StoreError {
 /// Name of the database file inside the data folder.
 pub const DB_FILE: &str = "switchboard.redb";
 
+/// The database's page cache unless configured (`cache_mb`): redb's own default is 1 GiB,
+/// which a desk of a million messages never needs (see the load benchmark's memory figures).
+pub const DEFAULT_CACHE_BYTES: usize = 32 << 20;
+
 /// A handle on the open data folder; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -109,6 +115,7 @@ struct Inner {
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     last_seq: watch::Receiver<u64>,
+    stats: Arc<WriterStats>,
     /// Declared last, so it drops after the database: then the file is truly released.
     released: ReleaseFlag,
 }
@@ -136,12 +143,19 @@ impl Drop for Inner {
 }
 
 impl Store {
-    /// Opens (or creates) the data folder, runs pending migrations and starts the writer.
+    /// Opens (or creates) the data folder with the default page cache
+    /// ([`DEFAULT_CACHE_BYTES`]), runs pending migrations and starts the writer.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with_cache(dir, DEFAULT_CACHE_BYTES)
+    }
+
+    /// Opens (or creates) the data folder with a page cache of `cache_bytes`, runs pending
+    /// migrations and starts the writer.
+    pub fn open_with_cache(dir: &Path, cache_bytes: usize) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
         let path = dir.join(DB_FILE);
-        let mut db = match Database::create(&path) {
+        let mut db = match Database::builder().set_cache_size(cache_bytes).create(&path) {
             Ok(db) => db,
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::InUse(dir.to_path_buf())),
             Err(e) => return Err(db_err(e)),
@@ -164,9 +178,11 @@ impl Store {
         let (seq_tx, seq_rx) = watch::channel(last);
         let (jobs_tx, jobs_rx) = mpsc::channel();
         let writer_db = db.clone();
+        let stats = Arc::new(WriterStats::default());
+        let writer_stats = stats.clone();
         let writer = std::thread::Builder::new()
             .name("switchboard-writer".into())
-            .spawn(move || writer::run(writer_db, jobs_rx, seq_tx))
+            .spawn(move || writer::run(writer_db, jobs_rx, seq_tx, writer_stats))
             .map_err(|e| StoreError::Unavailable(format!("cannot start the writer thread: {e}")))?;
         Ok(Store {
             inner: Arc::new(Inner {
@@ -176,6 +192,7 @@ impl Store {
                 jobs: Mutex::new(Some(jobs_tx)),
                 writer: Mutex::new(Some(writer)),
                 last_seq: seq_rx,
+                stats,
                 released: ReleaseFlag(Arc::default()),
             }),
         })
@@ -185,6 +202,11 @@ impl Store {
     /// (the database file is released then).
     pub fn downgrade(&self) -> WeakStore {
         WeakStore(Arc::downgrade(&self.inner), self.inner.released.0.clone())
+    }
+
+    /// What the writer has done since the store opened.
+    pub fn writer_stats(&self) -> &WriterStats {
+        &self.inner.stats
     }
 
     /// The content-addressed file store (attachments).

@@ -91,11 +91,17 @@ pub enum Tbl {
     WebhookDeliveries,
     /// `webhook id/delivery id → ""`: the deliveries still to make, oldest first.
     WebhookQueue,
+    /// `{source key} → id`: what an import of history made of each thread, contact and
+    /// message it read (`mail:<root@example.com>` → `cv_…`), so importing again, or resuming
+    /// an interrupted import, makes nothing twice.
+    ImportKeys,
+    /// `import job id → ImportJob`: imports run through the API, with their progress.
+    ImportJobs,
 }
 
 impl Tbl {
     /// Every string-keyed table, created at start-up.
-    pub const ALL: [Tbl; 29] = [
+    pub const ALL: [Tbl; 31] = [
         Tbl::Meta,
         Tbl::Users,
         Tbl::UserEmails,
@@ -125,6 +131,8 @@ impl Tbl {
         Tbl::Webhooks,
         Tbl::WebhookDeliveries,
         Tbl::WebhookQueue,
+        Tbl::ImportKeys,
+        Tbl::ImportJobs,
     ];
 
     /// The redb definition of this table.
@@ -159,6 +167,8 @@ impl Tbl {
             Tbl::Webhooks => "webhooks",
             Tbl::WebhookDeliveries => "webhook_deliveries",
             Tbl::WebhookQueue => "webhook_queue",
+            Tbl::ImportKeys => "import_keys",
+            Tbl::ImportJobs => "import_jobs",
         })
     }
 }

@@ -26,8 +26,12 @@ fn conversation_json(c: &Conversation) -> Value {
 }
 
 /// The event type an event is delivered as, with its conversation id, or `None` when
-/// webhooks do not carry it (notes and system entries stay inside the desk).
+/// webhooks do not carry it (notes and system entries stay inside the desk; imported history
+/// is not news).
 pub fn event_type(e: &Event) -> Option<(&'static str, Option<&str>)> {
+    if e.actor == crate::domain::Actor::Import {
+        return None;
+    }
     match &e.kind {
         EventKind::ConversationCreated { conversation_id, .. } => Some(("conversation.created", Some(conversation_id))),
         EventKind::ConversationChanged { conversation_id, action, .. } => {
@@ -134,4 +138,25 @@ pub fn deliveries(r: &impl Reader, e: &Event, hooks: &[Webhook]) -> Result<Vec<D
             delivered_at: None,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Actor, Timestamp};
+
+    fn message(actor: Actor) -> Event {
+        let kind = EventKind::MessageCreated {
+            conversation_id: "cv_1".into(),
+            message_id: "msg_1".into(),
+            kind: MessageKind::Customer,
+        };
+        Event { seq: 7, at: Timestamp(0), actor, kind }
+    }
+
+    #[test]
+    fn imported_history_is_not_news_but_the_same_message_from_a_customer_is() {
+        assert_eq!(event_type(&message(Actor::System)), Some(("message.created", Some("cv_1"))));
+        assert_eq!(event_type(&message(Actor::Import)), None);
+    }
 }

@@ -18,6 +18,7 @@ mod exports;
 mod handover;
 mod hardening;
 mod idempotency;
+mod import;
 mod layers;
 mod limits;
 mod monitor;

@@ -101,3 +101,41 @@ async fn the_api_docs_page_works_offline() {
     assert!(html.to_lowercase().contains("swagger"));
     assert!(!html.contains("src=\"http"), "the docs page must not load scripts from the internet");
 }
+
+#[tokio::test]
+async fn metrics_report_queues_agents_offers_index_lag_and_the_writer() {
+    let h = Harness::new().await;
+    let d = crate::common::desk::Desk::new(&h).await;
+    d.handoff(&h, &d.other, "Olga", "hello").await;
+    d.handoff(&h, &d.other, "Oscar", "hi").await;
+    let web = crate::common::desk::cid(&d.handoff(&h, &d.web, "Wendy", "hey").await);
+    let web_status = h.get(&format!("/api/v1/conversations/{web}"), &d.admin).await.body["status"].clone();
+    h.desk.index_now().expect("indexed");
+    let users = h.get("/api/v1/users?limit=100", &d.admin).await.body;
+    let count = |s: &str| users["items"].as_array().expect("users").iter().filter(|u| u["status"] == s).count();
+    let (available, offline) = (count("available"), count("offline"));
+    assert!(available >= 2, "the signed-in agents are available: {users}");
+    let (_, _, body) = text(&h, "/metrics").await;
+    let other = format!("switchboard_queue_length{{inbox_id=\"{}\",inbox=\"Other\"}} 2", d.other);
+    let web_queue = format!(
+        "switchboard_queue_length{{inbox_id=\"{}\",inbox=\"Web\"}} {}",
+        d.web,
+        u8::from(web_status == "queued")
+    );
+    let offers = format!("switchboard_offers_pending {}", u8::from(web_status == "offered"));
+    let agents = [
+        format!("switchboard_agents{{status=\"available\"}} {available}"),
+        format!("switchboard_agents{{status=\"offline\"}} {offline}"),
+    ];
+    for line in [other, web_queue, offers, "switchboard_search_index_lag_events 0".to_string()].iter().chain(&agents) {
+        assert!(body.lines().any(|l| l == line), "missing `{line}` in\n{body}");
+    }
+    let value = |name: &str| -> f64 {
+        body.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok()))
+            .unwrap_or_else(|| panic!("no {name} in\n{body}"))
+    };
+    let (batches, commands) = (value("switchboard_writer_batches_total "), value("switchboard_writer_commands_total "));
+    assert!(batches >= 1.0 && commands >= batches, "{batches} batches, {commands} commands");
+    assert!(value("switchboard_writer_commit_seconds_total ") > 0.0);
+}

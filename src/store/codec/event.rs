@@ -25,6 +25,7 @@ enum ActorRow {
     User(Id),
     System,
     Cli,
+    Import,
 }
 
 /// What happened (storage form of `EventKind`). Variants are numbered by position: append
@@ -240,6 +241,7 @@ pub(crate) fn encode_event(e: &Event) -> Result<Vec<u8>, StoreError> {
         Actor::User { id } => ActorRow::User(Id::pack(USER, id)),
         Actor::System => ActorRow::System,
         Actor::Cli => ActorRow::Cli,
+        Actor::Import => ActorRow::Import,
     };
     to_row(&EventRow { at: e.at.millis(), actor, kind: kind_row(&e.kind, e.at.millis())? })
 }
@@ -251,6 +253,7 @@ pub(crate) fn decode_event(seq: u64, bytes: &[u8]) -> Result<Event, StoreError> 
         ActorRow::User(id) => Actor::User { id: id.unpack(USER) },
         ActorRow::System => Actor::System,
         ActorRow::Cli => Actor::Cli,
+        ActorRow::Import => Actor::Import,
     };
     Ok(Event { seq, at: Timestamp(row.at), actor, kind: event_kind(row.kind, row.at)? })
 }

@@ -219,7 +219,13 @@ fn rare(kind: &EventKind) -> bool {
 
 #[test]
 fn every_event_kind_round_trips_compact_or_through_the_json_fallback() {
-    let actors = [Actor::User { id: id("usr", 1) }, Actor::User { id: "usr_1".into() }, Actor::System, Actor::Cli];
+    let actors = [
+        Actor::User { id: id("usr", 1) },
+        Actor::User { id: "usr_1".into() },
+        Actor::System,
+        Actor::Cli,
+        Actor::Import,
+    ];
     let mut seq = 0;
     for standard in [true, false] {
         for kind in all_kinds(standard) {
