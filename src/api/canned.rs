@@ -79,14 +79,14 @@ pub struct CreateCanned {
     /// The team: required for `team` scope, refused for the others.
     pub team_id: Option<String>,
     /// Shortcut code: 1–32 letters, digits, `-` or `_` (a leading `/` is ignored).
-    #[oai(validator(max_length = 40, pattern = "^/*[A-Za-z0-9_-]{1,32}$"))]
+    #[oai(validator(max_length = 40))]
     pub shortcut: String,
     /// Title, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub title: String,
     /// Body, 1–10000 characters, with placeholders `{{contact.name}}`, `{{contact.email}}`,
     /// `{{agent.name}}` or `{{conversation.number}}`.
-    #[oai(validator(min_length = 1, max_length = 10000, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 10000))]
     pub body: String,
 }
 
@@ -95,13 +95,13 @@ pub struct CreateCanned {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct UpdateCanned {
     /// Shortcut code: 1–32 letters, digits, `-` or `_` (a leading `/` is ignored).
-    #[oai(validator(max_length = 40, pattern = "^/*[A-Za-z0-9_-]{1,32}$"))]
+    #[oai(validator(max_length = 40))]
     pub shortcut: Option<String>,
     /// Title, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub title: Option<String>,
     /// Body, 1–10000 characters, with placeholders.
-    #[oai(validator(min_length = 1, max_length = 10000, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 10000))]
     pub body: Option<String>,
 }
 

@@ -18,7 +18,7 @@ pub struct ChannelMessage {
     /// Who wrote: found by `external_id`, then `email`, then `phone`; created when new.
     pub contact: ContactBody,
     /// The message text: not blank, at most the workspace's `max_message_chars` (100000 at most).
-    #[oai(validator(min_length = 1, max_length = 100000, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100000))]
     pub text: String,
 }
 

@@ -73,12 +73,12 @@ pub struct ContactBody {
     #[oai(validator(max_length = 200))]
     pub name: Option<String>,
     /// Email; unique among contacts. Blank clears it.
-    #[oai(validator(max_length = 254, pattern = r"^\s*(?:[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?)?\s*$"))]
+    #[oai(validator(max_length = 254))]
     pub email: Option<String>,
     /// Phone, any formatting (at most 40 characters), with 5 to 20 digits (E.164 allows 15);
     /// unique among contacts after normalisation.
     /// Blank clears it.
-    #[oai(validator(max_length = 40, pattern = r"^\s*$|^[^0-9]*(?:[0-9][^0-9]*){5,20}$"))]
+    #[oai(validator(max_length = 40))]
     pub phone: Option<String>,
     /// External id, at most 200 characters; unique among contacts. Blank clears it.
     #[oai(validator(max_length = 200))]
@@ -88,7 +88,7 @@ pub struct ContactBody {
     pub attributes: Option<BTreeMap<String, Value>>,
     /// Link to the CRM record: an http or https URL without spaces, at most 2000 characters.
     /// Blank clears it.
-    #[oai(validator(max_length = 2000, pattern = r"^\s*(?:https?://\S*)?\s*$"))]
+    #[oai(validator(max_length = 2000))]
     pub crm_url: Option<String>,
 }
 

@@ -31,11 +31,11 @@ pub struct ConversationPage {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct TranscriptLineBody {
     /// Who wrote it: `customer` or `bot`.
-    #[oai(validator(max_length = 8, pattern = "^(customer|bot)$"))]
+    #[oai(validator(max_length = 8))]
     pub from: String,
     /// What was written: not blank, at most the workspace's `max_message_chars` (100000 at
     /// most).
-    #[oai(validator(min_length = 1, max_length = 100000, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100000))]
     pub text: String,
 }
 
@@ -44,7 +44,7 @@ pub struct TranscriptLineBody {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct HandoffBody {
     /// The bot's name, shown in the timeline (1–100 characters, not blank).
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub bot_name: String,
     /// What was said before the hand-off, oldest first (at most 200 lines).
     #[oai(validator(max_items = 200))]

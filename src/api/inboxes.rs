@@ -131,7 +131,7 @@ impl From<Inbox> for InboxDto {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CreateInbox {
     /// Unique name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
     /// Channel type (default `livechat`); it cannot change later.
     pub channel: Option<ChannelDto>,
@@ -180,7 +180,7 @@ impl From<CreateInbox> for InboxInput {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct UpdateInbox {
     /// Unique name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// Assignment mode.
     pub assignment: Option<AssignmentDto>,

@@ -34,10 +34,10 @@ impl From<Label> for LabelDto {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CreateLabel {
     /// Unique name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
     /// Colour, `#rrggbb` (default `#64748b`).
-    #[oai(validator(max_length = 7, pattern = "^#[0-9a-fA-F]{6}$"))]
+    #[oai(validator(max_length = 7))]
     pub color: Option<String>,
 }
 
@@ -46,10 +46,10 @@ pub struct CreateLabel {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct UpdateLabel {
     /// Unique name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// Colour, `#rrggbb`.
-    #[oai(validator(max_length = 7, pattern = "^#[0-9a-fA-F]{6}$"))]
+    #[oai(validator(max_length = 7))]
     pub color: Option<String>,
 }
 

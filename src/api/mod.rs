@@ -23,6 +23,7 @@ mod list_filters;
 mod me;
 mod messages;
 mod monitor;
+mod patterns;
 mod reports;
 mod search;
 mod security;

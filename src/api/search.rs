@@ -131,7 +131,7 @@ impl SearchApi {
         auth: BearerAuth,
         desk: Data<&Desk>,
         /// What to search for: 1–500 characters, not blank.
-        #[oai(validator(min_length = 1, max_length = 500, pattern = r"\S"))]
+        #[oai(validator(min_length = 1, max_length = 500))]
         q: Query<String>,
         /// Order (default `relevance`).
         order: Query<Option<SearchOrderDto>>,

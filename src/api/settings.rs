@@ -52,10 +52,10 @@ impl From<Settings> for SettingsDto {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct SettingsBody {
     /// Workspace name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// `en`, `it` or `es`.
-    #[oai(validator(max_length = 2, pattern = "^(en|it|es)$"))]
+    #[oai(validator(max_length = 2))]
     pub language: Option<String>,
     /// IANA time zone, e.g. `Europe/Rome` or `UTC`.
     #[oai(validator(min_length = 1, max_length = 64))]
@@ -67,7 +67,7 @@ pub struct SettingsBody {
     #[oai(validator(minimum(value = "1024"), maximum(value = "1073741824")))]
     pub max_upload_bytes: Option<u64>,
     /// Replaces the list of uploadable MIME types: 1–200 types like `image/png` or `image/*`.
-    #[oai(validator(min_items = 1, max_items = 200, pattern = "^[A-Za-z0-9+.*_-]{1,100}/[A-Za-z0-9+.*_-]{1,100}$"))]
+    #[oai(validator(min_items = 1, max_items = 200))]
     pub allowed_upload_types: Option<Vec<String>>,
     /// 1–100.
     #[oai(validator(minimum(value = "1"), maximum(value = "100")))]

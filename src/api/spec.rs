@@ -41,6 +41,7 @@ const DOWNLOADS: &[(&str, &[&str])] = &[
 /// Rewrites a generated spec in place.
 pub fn post_process(spec: &mut Value) {
     unwrap_single_refs(spec);
+    super::patterns::declare(spec);
     let mut request_schemas = Vec::new();
     if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
         for ops in paths.values_mut().filter_map(Value::as_object_mut) {

@@ -49,7 +49,7 @@ impl From<Team> for TeamDto {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CreateTeam {
     /// Unique name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
     /// Description, at most 1000 characters.
     #[oai(validator(max_length = 1000))]
@@ -70,7 +70,7 @@ impl From<CreateTeam> for TeamInput {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct UpdateTeam {
     /// Unique name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// Description, at most 1000 characters.
     #[oai(validator(max_length = 1000))]

@@ -56,7 +56,7 @@ pub struct TokenPage {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CreateToken {
     /// A name to recognise it by (1–100 characters, not blank).
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
     /// Lifetime in days (1–3650); omitted means it never expires.
     #[oai(validator(minimum(value = "1"), maximum(value = "3650")))]

@@ -139,10 +139,10 @@ pub struct UserPage {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CreateUser {
     /// Email; must be unique.
-    #[oai(validator(max_length = 254, pattern = r"^[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?$"))]
+    #[oai(validator(max_length = 254))]
     pub email: String,
     /// Display name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
     /// Role.
     pub role: RoleDto,
@@ -161,10 +161,10 @@ pub struct CreateUser {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct UpdateUser {
     /// New email.
-    #[oai(validator(max_length = 254, pattern = r"^[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?$"))]
+    #[oai(validator(max_length = 254))]
     pub email: Option<String>,
     /// New display name.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// New role. The last active admin cannot be demoted.
     pub role: Option<RoleDto>,

@@ -111,7 +111,7 @@ impl From<&WidgetSettings> for WidgetSettingsDto {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct WidgetSettingsPatch {
     /// Accent colour, `#rrggbb`.
-    #[oai(validator(max_length = 7, pattern = r"^#[0-9a-fA-F]{6}$"))]
+    #[oai(validator(max_length = 7))]
     pub color: Option<String>,
     /// Greeting, at most 500 characters.
     #[oai(validator(max_length = 500))]

@@ -33,7 +33,7 @@ impl From<WrapUpReason> for WrapUpDto {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct CreateWrapUp {
     /// Name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
     /// Created archived (default false).
     pub archived: Option<bool>,
@@ -44,7 +44,7 @@ pub struct CreateWrapUp {
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 pub struct UpdateWrapUp {
     /// Name, 1–100 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// Archive or restore.
     pub archived: Option<bool>,

@@ -16,8 +16,8 @@ use crate::domain::says::Says;
 use crate::domain::workspace::Channel;
 use crate::domain::{EventKind, Timestamp};
 use crate::store::{
-    Changes, ContactReads, ConversationReads, Partition, ReadMark, Reader, Staged, WorkspaceReads, put_conversation,
-    put_message, put_read_mark, take_number,
+    Changes, ContactReads, ConversationReads, Partition, ReadMark, Reader, Staged, UserReads, WorkspaceReads,
+    put_conversation, put_message, put_read_mark, take_number,
 };
 
 /// Turns a lifecycle refusal into the desk's error.
@@ -436,6 +436,26 @@ pub(super) fn contact_filter(snap: &impl Reader, q: &ListQuery) -> Result<Option
     Ok(Some(ids))
 }
 
+/// Whether a status filter asks for unfinished conversations only (none closed).
+fn unfinished_only(statuses: &[Status]) -> bool {
+    !statuses.is_empty() && !statuses.contains(&Status::Closed)
+}
+
+/// The partitions that hold every unfinished conversation (of `inbox`, or of `inboxes`): the
+/// queues, the offers and the assignments. A filter on an unfinished status then reads the open
+/// work, not the whole history (a desk of a million closed conversations lists its 50 open
+/// ones as fast as a small one).
+fn open_work(snap: &impl Reader, inboxes: &BTreeSet<String>, inbox: Option<&str>) -> Result<Vec<Partition>, DeskError> {
+    let mut p: Vec<Partition> =
+        inboxes.iter().filter(|i| inbox.is_none_or(|f| f == *i)).cloned().map(Partition::InboxQueue).collect();
+    p.extend(snap.teams()?.into_iter().map(|t| Partition::TeamQueue(t.id)));
+    for u in snap.users_page(None, usize::MAX)? {
+        p.push(Partition::OfferedTo(u.id.clone()));
+        p.push(Partition::AssignedTo(u.id));
+    }
+    Ok(p)
+}
+
 /// One page of a list request as the caller may see it (permissions exactly as the list),
 /// and the cursor of the next page; read from `snap`. Lists and exports share it.
 pub(super) fn select(
@@ -466,6 +486,7 @@ pub(super) fn select(
             p.extend(v.team_ids.iter().cloned().map(Partition::TeamQueue));
             p
         }
+        View::All if sees_all && unfinished_only(&q.statuses) => open_work(snap, &serving, q.inbox.as_deref())?,
         View::All if sees_all => vec![q.inbox.clone().map_or(Partition::All, Partition::Inbox)],
         View::All => {
             let mut p = vec![

@@ -170,7 +170,6 @@ impl WidgetApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u32>>,
         /// `next_cursor` of the previous page.
-        #[oai(validator(pattern = r"^[0-9]{1,10}$"))]
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<WidgetMessages>> {
         let before = match cursor.0.as_deref() {
