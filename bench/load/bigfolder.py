@@ -22,8 +22,9 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from common import BIG_MESSAGES, SEARCHABLE_TIMEOUT_SECS, du_bytes, make_text, wait_until
-from server import Server
+from common import BIG_MESSAGES, SEARCHABLE_TIMEOUT_SECS, STEP_SECS, du_bytes, make_text, wait_until
+from server import RssSampler, Server
+from wrkload import lua_ingest, run_wrk
 
 MESSAGES_PER_CONVERSATION = 10
 
@@ -128,10 +129,27 @@ def big_folder_step(binary, tmp, log):
                     log(f"  {e}")
             time.sleep(2)
             rss = srv.rss_kb()
+            ingest = None
+            if label == "after_reindex":
+                # Memory while ingesting at full speed with the million messages stored.
+                token = srv.call("POST", "/api/v1/tokens", {"name": "bench"})["token"]
+                inbox = next(i for i in srv.call("GET", "/api/v1/inboxes?limit=100")["items"] if i["channel"] == "api")
+                workdir = Path(tmp) / "big-wrk"
+                workdir.mkdir(exist_ok=True)
+                sampler = RssSampler(srv.rss_kb)
+                sampler.start()
+                try:
+                    path = f"/api/v1/channels/api/{inbox['id']}/messages"
+                    ingest = run_wrk(workdir, "big-ingest64", srv.url, lua_ingest(path, token), 64, STEP_SECS)
+                finally:
+                    ingest_rss = sampler.stop()
+                ingest["rss"] = ingest_rss
+                log(f"  ingest @64 on the big folder: {ingest['rate_per_sec']:,.0f} msg/s, "
+                    f"peak RSS {ingest_rss['peak_mb']:.0f} MB")
         finally:
             stop = srv.stop()
         return {"ready_secs": ready, "searchable_secs": t_search, "rss_idle_mb": rss / 1024 if rss else None,
-                "stop_secs": stop}
+                "stop_secs": stop, "ingest64": ingest}
 
     r["start_after_import"] = start_measure("after_import")
     log(f"  ready in {r['start_after_import']['ready_secs']:.2f} s; reindexing")

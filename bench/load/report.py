@@ -139,6 +139,11 @@ def table_rows(r):
                      f"searchable (last conversation) after {f(a['searchable_secs'], 1)} s"))
         rows.append(("start-to-ready after reindex, s", f(b["start_after_reindex"]["ready_secs"], 2), "", "", ""))
         rows.append(("RSS idle on the big folder, MB", f(b["start_after_reindex"]["rss_idle_mb"]), "", "", ""))
+        big_ingest = b["start_after_reindex"].get("ingest64")
+        if big_ingest:
+            rows.append(("RSS peak ingesting @64 on the big folder, MB", f(big_ingest["rss"]["peak_mb"]), "", "",
+                         f"{f(big_ingest['rate_per_sec'], 0)} msg/s, p99 {f(big_ingest['p99_ms'])} ms, "
+                         f"with {n:,} messages stored"))
         rows.append(("bytes on disk, big folder, MB", f(b["disk_bytes"] / 1e6 if b.get("disk_bytes") else None),
                      "", "", f"search index {f((b.get('disk_bytes_search_index') or 0) / 1e6)} MB"))
         rows.append(("reindex, big folder, s", f(b["reindex_secs"], 1), "", "", ""))

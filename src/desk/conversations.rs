@@ -441,17 +441,33 @@ fn unfinished_only(statuses: &[Status]) -> bool {
     !statuses.is_empty() && !statuses.contains(&Status::Closed)
 }
 
-/// The partitions that hold every unfinished conversation (of `inbox`, or of `inboxes`): the
-/// queues, the offers and the assignments. A filter on an unfinished status then reads the open
-/// work, not the whole history (a desk of a million closed conversations lists its 50 open
-/// ones as fast as a small one).
-fn open_work(snap: &impl Reader, inboxes: &BTreeSet<String>, inbox: Option<&str>) -> Result<Vec<Partition>, DeskError> {
-    let mut p: Vec<Partition> =
-        inboxes.iter().filter(|i| inbox.is_none_or(|f| f == *i)).cloned().map(Partition::InboxQueue).collect();
-    p.extend(snap.teams()?.into_iter().map(|t| Partition::TeamQueue(t.id)));
-    for u in snap.users_page(None, usize::MAX)? {
-        p.push(Partition::OfferedTo(u.id.clone()));
-        p.push(Partition::AssignedTo(u.id));
+/// The partitions that hold every conversation in `statuses` (all unfinished) of `inbox`, or
+/// of `inboxes`: the queues for `queued`, the offers for `offered`, the assignments for `open`
+/// and `pending`. A filter on unfinished statuses then reads only that work, not the whole
+/// history (a desk of a million closed conversations lists its 50 open ones as fast as a small
+/// one).
+fn open_work(
+    snap: &impl Reader,
+    statuses: &[Status],
+    inboxes: &BTreeSet<String>,
+    inbox: Option<&str>,
+) -> Result<Vec<Partition>, DeskError> {
+    let mut p = Vec::new();
+    if statuses.contains(&Status::Queued) {
+        p.extend(inboxes.iter().filter(|i| inbox.is_none_or(|f| f == *i)).cloned().map(Partition::InboxQueue));
+        p.extend(snap.teams()?.into_iter().map(|t| Partition::TeamQueue(t.id)));
+    }
+    let offered = statuses.contains(&Status::Offered);
+    let assigned = statuses.iter().any(|s| matches!(s, Status::Open | Status::Pending));
+    if offered || assigned {
+        for u in snap.users_page(None, usize::MAX)? {
+            if offered {
+                p.push(Partition::OfferedTo(u.id.clone()));
+            }
+            if assigned {
+                p.push(Partition::AssignedTo(u.id));
+            }
+        }
     }
     Ok(p)
 }
@@ -486,7 +502,9 @@ pub(super) fn select(
             p.extend(v.team_ids.iter().cloned().map(Partition::TeamQueue));
             p
         }
-        View::All if sees_all && unfinished_only(&q.statuses) => open_work(snap, &serving, q.inbox.as_deref())?,
+        View::All if sees_all && unfinished_only(&q.statuses) => {
+            open_work(snap, &q.statuses, &serving, q.inbox.as_deref())?
+        }
         View::All if sees_all => vec![q.inbox.clone().map_or(Partition::All, Partition::Inbox)],
         View::All => {
             let mut p = vec![
