@@ -5,8 +5,9 @@
 //!   `allOf: [{$ref}, {description}]` to carry its description; openapi-python-client refuses
 //!   that ("Cannot take allOf a non-object") and drops whole operations. It becomes a plain
 //!   `$ref`, the description kept beside it.
-//! - `Idempotency-Key` is declared on the operations that honour it (POST, PUT, PATCH, DELETE),
-//!   optional, with the limits the server checks.
+//! - `Idempotency-Key` is declared on the operations that honour it (POST, PUT, PATCH, DELETE,
+//!   except uploads and imports, whose streamed bodies are not fingerprinted), optional, with
+//!   the limits the server checks.
 //! - Downloads list the media types they are served as (CSV or xlsx, text or HTML, any type
 //!   for stored files), and the event stream describes one server-sent event (OpenAPI 3.0
 //!   reads the schema of `text/event-stream` as that of each event).
@@ -292,12 +293,18 @@ fn single_ref(map: &Map<String, Value>) -> Option<String> {
 
 /// Keeps the idempotency header on mutations only, optional, with its limits.
 fn idempotency_header(method: &str, op: &mut Value) {
-    let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else { return };
     let is_key = |p: &Value| {
         p.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(IDEMPOTENCY_KEY))
             && p.get("in").and_then(Value::as_str) == Some("header")
     };
-    if !matches!(method, "post" | "put" | "patch" | "delete") {
+    // Streamed bodies (uploads, imports) are never held to be fingerprinted, so a key is not
+    // honoured there (a retried upload stores the same bytes once; a retried import imports
+    // nothing twice).
+    let streamed = ["multipart~1form-data", "application~1octet-stream"]
+        .iter()
+        .any(|t| op.pointer(&format!("/requestBody/content/{t}")).is_some());
+    let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else { return };
+    if streamed || !matches!(method, "post" | "put" | "patch" | "delete") {
         params.retain(|p| !is_key(p));
     } else if let Some(p) = params.iter_mut().find(|p| is_key(p)) {
         p["name"] = json!(IDEMPOTENCY_KEY);

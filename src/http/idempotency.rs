@@ -95,10 +95,13 @@ pub async fn prepare(req: &mut Request, desk: &Desk) -> Result<Option<Keyed>, Pr
     let Some(key) = key.map(str::to_string) else {
         return Err(Problem::new(400, "Idempotency-Key must be 1 to 255 visible ASCII characters."));
     };
-    // Uploads are not keyed: their bodies are streamed, never held to be fingerprinted (a
-    // retried upload stores the same content once; its second record is harmless).
-    let multipart = req.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"multipart/"));
-    if multipart {
+    // Uploads and imports are not keyed: their bodies are streamed, never held to be
+    // fingerprinted (a retried upload stores the same content once; a retried import imports
+    // nothing twice).
+    let streamed = req.headers().get(CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(b"multipart/") || v.as_bytes().starts_with(b"application/octet-stream")
+    });
+    if streamed {
         return Ok(None);
     }
     let secret = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(super::client::bearer);

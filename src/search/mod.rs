@@ -143,8 +143,8 @@ impl SearchIndex {
         self.inner.indexed.load(Ordering::SeqCst)
     }
 
-    /// Indexes every event committed after [`Self::indexed_seq`], commits with the new position
-    /// and makes it searchable. Returns how many conversations were re-indexed.
+    /// Indexes every event committed after [`Self::indexed_seq`], a chunk of events at a time
+    /// (each with its own snapshot and its own commit), and makes it searchable. Returns how many conversations were re-indexed.
     pub fn catch_up(&self, store: &Store) -> Result<usize, SearchError> {
         let mut w = self.lock()?;
         let snap = store.snapshot()?;
@@ -160,7 +160,15 @@ impl SearchIndex {
         let cat = Catalog::load(&snap)?;
         let f = &self.inner.fields;
         let mut touched = 0;
+        let mut snap = Some(snap);
         while after < last {
+            // A fresh snapshot per chunk: a long catch-up must not hold one read transaction
+            // all along, which would keep every page the writer frees meanwhile from reuse
+            // (the database file grew by gigabytes under a long, steady load).
+            let snap = match snap.take() {
+                Some(first) => first,
+                None => store.snapshot()?,
+            };
             let events = snap.events_after(after, EVENT_CHUNK)?;
             let Some(end) = events.last().map(|e| e.seq) else { break };
             let mut ids = BTreeSet::new();
@@ -175,8 +183,10 @@ impl SearchIndex {
             }
             touched += ids.len();
             after = end;
+            // Committed chunk by chunk: an index far behind becomes searchable as it catches
+            // up, and never buffers more than a chunk's documents.
+            self.commit(&mut w, after)?;
         }
-        self.commit(&mut w, after)?;
         Ok(touched)
     }
 
