@@ -48,6 +48,8 @@ pub const INDEX_DIR: &str = "search";
 pub const DEFAULT_WRITER_HEAP: usize = 64 << 20;
 /// Events read per step while catching up.
 const EVENT_CHUNK: usize = 5_000;
+/// How often a long catch-up commits what it has indexed so far.
+const CATCH_UP_COMMIT_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A failure of the search index.
 #[derive(Debug, thiserror::Error)]
@@ -144,7 +146,8 @@ impl SearchIndex {
     }
 
     /// Indexes every event committed after [`Self::indexed_seq`], a chunk of events at a time
-    /// (each with its own snapshot and its own commit), and makes it searchable. Returns how many conversations were re-indexed.
+    /// (each with its own snapshot), committing every few seconds and at the end, and makes
+    /// it searchable. Returns how many conversations were re-indexed.
     pub fn catch_up(&self, store: &Store) -> Result<usize, SearchError> {
         let mut w = self.lock()?;
         let snap = store.snapshot()?;
@@ -161,6 +164,7 @@ impl SearchIndex {
         let f = &self.inner.fields;
         let mut touched = 0;
         let mut snap = Some(snap);
+        let (mut committed, mut done) = (std::time::Instant::now(), after);
         while after < last {
             // A fresh snapshot per chunk: a long catch-up must not hold one read transaction
             // all along, which would keep every page the writer frees meanwhile from reuse
@@ -183,8 +187,15 @@ impl SearchIndex {
             }
             touched += ids.len();
             after = end;
-            // Committed chunk by chunk: an index far behind becomes searchable as it catches
-            // up, and never buffers more than a chunk's documents.
+            // Committed every few seconds: an index far behind becomes searchable as it
+            // catches up, while a short catch-up still commits once.
+            if committed.elapsed() >= CATCH_UP_COMMIT_EVERY {
+                self.commit(&mut w, after)?;
+                committed = std::time::Instant::now();
+                done = after;
+            }
+        }
+        if done < after {
             self.commit(&mut w, after)?;
         }
         Ok(touched)
