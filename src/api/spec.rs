@@ -66,6 +66,12 @@ pub fn post_process(spec: &mut Value) {
             secs["not"] = json!({"minimum": 1, "maximum": 299});
         }
     }
+    // An import needs a file: an empty body is refused (422).
+    if let Some(body) =
+        spec.pointer_mut("/paths/~1api~1v1~1imports/post/requestBody/content/application~1octet-stream/schema")
+    {
+        body["minLength"] = json!(1);
+    }
     if let Some(attrs) = spec.pointer_mut("/components/schemas/ContactBody/properties/attributes") {
         attrs["maxProperties"] = json!(100);
         attrs["additionalProperties"] = json!({

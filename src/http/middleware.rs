@@ -106,7 +106,7 @@ fn limit_stream(req: &mut Request, max: usize, tripped: Arc<std::sync::atomic::A
 /// read as JSON `null`, so actions whose body is optional (`POST …/assign`) need none and
 /// those that need one get a 400 naming what is missing rather than a 415.
 /// Returns whether it put a `null` in place of an empty body.
-async fn limit_body(req: &mut Request, max: usize) -> Result<bool, Problem> {
+async fn limit_body(req: &mut Request, max: usize, inject: bool) -> Result<bool, Problem> {
     let too_large = || Problem::new(413, format!("The request body is larger than the limit of {max} bytes."));
     let declared =
         req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
@@ -122,7 +122,7 @@ async fn limit_body(req: &mut Request, max: usize) -> Result<bool, Problem> {
         }
     };
     let writes = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
-    if empty && writes && !req.headers().contains_key(CONTENT_TYPE) {
+    if inject && empty && writes && !req.headers().contains_key(CONTENT_TYPE) {
         req.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         req.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from_static("4"));
         req.set_body(Body::from(&b"null"[..]));
@@ -191,6 +191,8 @@ pub(super) async fn problem_from_error(err: poem::Error, method: &Method, path: 
             "Sign in first: send `Authorization: Bearer <token>` with a token from POST /api/v1/auth/login."
                 .to_string(),
         )
+    } else if err.is::<poem_openapi::error::ContentTypeError>() && is_import(&Method::POST, path) {
+        Some("Send the file as the body with `Content-Type: application/octet-stream`.".to_string())
     } else if err.is::<poem_openapi::error::ContentTypeError>() {
         Some("Send the body as JSON with `Content-Type: application/json`.".to_string())
     } else {
@@ -282,7 +284,8 @@ impl<E: Endpoint> Endpoint for Layer<E> {
                 limit_stream(&mut req, limit, tripped.clone());
                 Ok(false)
             } else {
-                limit_body(&mut req, limit).await
+                // An import's empty body stays empty (it is refused as such), never `null`.
+                limit_body(&mut req, limit, !import).await
             };
             let prepared = match limited {
                 Err(p) => Err(p),
