@@ -15,6 +15,7 @@ mod handover;
 mod history;
 mod idempotency;
 mod import;
+mod import_jobs;
 mod messages;
 mod monitor;
 mod password;
