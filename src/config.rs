@@ -368,8 +368,8 @@ impl Config {
                 .or(file.search_heap_mb)
                 .unwrap_or(crate::search::DEFAULT_WRITER_HEAP >> 20),
         };
-        if !(4..=65_536).contains(&config.cache_mb) || !(32..=4096).contains(&config.search_heap_mb) {
-            return Err("cache_mb must be 4 to 65536 and search_heap_mb 32 to 4096".into());
+        if !(4..=65_536).contains(&config.cache_mb) || !(32..=4000).contains(&config.search_heap_mb) {
+            return Err("cache_mb must be 4 to 65536 and search_heap_mb 32 to 4000".into());
         }
         crate::http::TrustedProxies::parse(&config.trusted_proxies).map_err(|e| format!("trusted_proxies: {e}"))?;
         if !(1..=3600).contains(&config.header_timeout_secs) || !(1..=86_400).contains(&config.idle_timeout_secs) {

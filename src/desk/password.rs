@@ -5,6 +5,9 @@
 //! 19 MiB on every sign-in with glibc: the 64-byte-aligned `calloc` it asks for is a little
 //! larger than the chunk the previous call freed, so the heap grows and is never trimmed (an
 //! idle server reached 170 MB after nine sign-ins). With the shared buffer it stays flat.
+//! The buffer is released once no hash has been asked for during [`KEEP_BLOCKS`], so an idle
+//! server does not hold 19 MiB for the sign-ins of the morning (the server sets glibc's mmap
+//! threshold, so a block that large is mapped and unmapped, never left in the heap).
 //! One thread also bounds the CPU a flood of sign-in attempts can take.
 
 use std::cell::RefCell;
@@ -51,6 +54,9 @@ pub fn new_one_time_password() -> String {
     random_bytes::<16>().iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect()
 }
 
+/// How long the hasher keeps its block buffer after the last hash.
+pub const KEEP_BLOCKS: std::time::Duration = std::time::Duration::from_secs(2);
+
 thread_local! {
     /// The hasher thread's argon2 working memory, reused by every hash.
     static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
@@ -72,6 +78,21 @@ fn argon2_into(
         }
         argon.hash_password_into_with_memory(password, salt, out, &mut blocks[..needed]).map_err(|e| e.to_string())
     })
+}
+
+/// Gives the thread's argon2 working memory back (the next hash allocates it again).
+fn release_blocks() {
+    BLOCKS.with(|cell| {
+        if let Ok(mut blocks) = cell.try_borrow_mut() {
+            *blocks = Vec::new();
+        }
+    });
+}
+
+/// Bytes of argon2 working memory the calling thread holds.
+#[cfg(test)]
+fn held_blocks() -> usize {
+    BLOCKS.with(|cell| cell.borrow().len() * std::mem::size_of::<Block>())
 }
 
 fn hash_blocking(password: &str) -> Result<String, DeskError> {
@@ -124,8 +145,12 @@ async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
     let sender = HASHER.get_or_init(|| {
         let (tx, rx) = mpsc::channel::<HashJob>();
         let spawned = std::thread::Builder::new().name("switchboard-hasher".into()).spawn(move || {
-            while let Ok(job) = rx.recv() {
-                job();
+            loop {
+                match rx.recv_timeout(KEEP_BLOCKS) {
+                    Ok(job) => job(),
+                    Err(mpsc::RecvTimeoutError::Timeout) => release_blocks(),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
             }
         });
         if let Err(e) = spawned {
@@ -186,6 +211,16 @@ mod tests {
         assert!(verify("correct horse".into(), Some(h.clone())).await);
         assert!(!verify("wrong".into(), Some(h)).await);
         assert!(!verify("anything".into(), None).await);
+    }
+
+    #[test]
+    fn the_working_memory_is_released_when_idle() {
+        hash_blocking("first").expect("hashes");
+        assert_eq!(held_blocks(), 19_456 * 1024, "argon2's default 19 MiB is kept between hashes");
+        release_blocks();
+        assert_eq!(held_blocks(), 0);
+        let h = hash_blocking("again").expect("hashes after a release");
+        assert!(verify_blocking("again", &h));
     }
 
     #[test]

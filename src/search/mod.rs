@@ -46,6 +46,8 @@ use schema::{Fields, INDEX_VERSION};
 pub const INDEX_DIR: &str = "search";
 /// Memory the index writer may buffer before it flushes a segment.
 pub const DEFAULT_WRITER_HEAP: usize = 64 << 20;
+/// The least indexing buffer tantivy accepts.
+const MIN_WRITER_HEAP: usize = 15 << 20;
 /// Events read per step while catching up.
 const EVENT_CHUNK: usize = 5_000;
 /// How often a long catch-up commits what it has indexed so far.
@@ -104,8 +106,13 @@ impl SearchIndex {
         SearchIndex::open_with_heap(data_dir, DEFAULT_WRITER_HEAP)
     }
 
-    /// Opens the index with an indexing buffer of `heap` bytes (at least 32 MB: tantivy
-    /// wants 15 MB for each of its indexing threads).
+    /// Opens the index with an indexing buffer of `heap` bytes (at least 15 MB, tantivy's
+    /// least).
+    ///
+    /// One indexing thread and one merging thread: the server commits small batches often,
+    /// and each indexing thread makes its own segment per commit, so a second one only doubles
+    /// the segments to merge; concurrent merges of large segments add up their buffers. On two
+    /// cores the writer, the HTTP workers and the indexer already share the CPU.
     pub fn open_with_heap(data_dir: &Path, heap: usize) -> Result<SearchIndex, SearchError> {
         let dir = data_dir.join(INDEX_DIR);
         let io = |e: std::io::Error| SearchError::Index(format!("cannot use {}: {e}", dir.display()));
@@ -127,7 +134,12 @@ impl SearchIndex {
         };
         schema::register(&index);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let writer = index.writer(heap)?;
+        let options = tantivy::indexer::IndexWriterOptions::builder()
+            .num_worker_threads(1)
+            .num_merge_threads(1)
+            .memory_budget_per_thread(heap.max(MIN_WRITER_HEAP))
+            .build();
+        let writer = index.writer_with_options(options)?;
         Ok(SearchIndex {
             inner: Arc::new(Inner {
                 reader,

@@ -83,6 +83,10 @@ async fn sign_in_emails_are_bounded_and_cannot_forge_log_lines() {
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert!(refused.text.contains("email must be at most 254 characters"), "{}", refused.text);
 
+    // The failed sign-in's log call site is registered now, before the capturing subscriber
+    // exists: registered by another test while `set_default` runs, tracing could cache it as
+    // disabled (a race between parallel tests), and the line would never reach this test.
+    assert_eq!(h.try_login("warm-up@example.com", "wrong").await.status, 401);
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
