@@ -128,8 +128,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Serves `app(state)` on `acceptor` until `shutdown` resolves, then lets in-flight requests
 /// finish (up to [`SHUTDOWN_GRACE`]).
-/// The scheduler (offer deadlines, presence, auto-close), the search indexer and the webhook
-/// deliveries run while the server does.
+/// The scheduler (offer deadlines, presence, auto-close), the search indexer, the webhook
+/// deliveries and the memory trim (`jobs::memory`) run while the server does.
 pub async fn serve(
     state: AppState,
     acceptor: TcpAcceptor,
@@ -138,6 +138,7 @@ pub async fn serve(
     let scheduler = crate::jobs::spawn(state.desk.clone());
     let indexer = crate::jobs::indexer::spawn(state.desk.clone());
     let webhooks = crate::webhooks::spawn(state.desk.clone());
+    let memory = crate::jobs::memory::spawn(spec_index::warm);
     let desk = state.desk.clone();
     let shutdown = async move {
         shutdown.await;
@@ -155,6 +156,7 @@ pub async fn serve(
     scheduler.abort();
     indexer.abort();
     webhooks.abort();
+    memory.abort();
     let _ = scheduler.await;
     let _ = indexer.await;
     let _ = webhooks.await;

@@ -8,11 +8,29 @@ use serde_json::Value;
 /// One path template of the spec, split into segments, with its operations by upper-case method.
 struct PathEntry {
     segments: Vec<String>,
-    operations: Vec<(String, Value)>,
+    operations: Vec<(String, &'static Value)>,
 }
 
-/// The spec as the server serves it, parsed once.
-static SPEC: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(&crate::api::spec_json()).unwrap_or(Value::Null));
+/// The spec as the server serves it, parsed once, without its prose (see [`drop_prose`]).
+static SPEC: LazyLock<Value> = LazyLock::new(|| {
+    let mut spec = serde_json::from_str(&crate::api::spec_json()).unwrap_or(Value::Null);
+    drop_prose(&mut spec);
+    spec
+});
+
+/// Removes the descriptions, summaries and titles, which no check reads: the parsed spec stays
+/// in memory for the life of the process, and the prose is a fifth of its text. Only text
+/// values go, so a property that happens to be called `description` keeps its schema.
+fn drop_prose(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|k, x| !(matches!(k.as_str(), "description" | "summary" | "title") && x.is_string()));
+            map.values_mut().for_each(drop_prose);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_prose),
+        _ => {}
+    }
+}
 
 static PATHS: LazyLock<Vec<PathEntry>> = LazyLock::new(|| {
     let Some(paths) = SPEC.get("paths").and_then(Value::as_object) else { return Vec::new() };
@@ -22,11 +40,16 @@ static PATHS: LazyLock<Vec<PathEntry>> = LazyLock::new(|| {
             segments: template.split('/').map(str::to_string).collect(),
             operations: ops
                 .as_object()
-                .map(|o| o.iter().map(|(m, op)| (m.to_uppercase(), op.clone())).collect())
+                .map(|o| o.iter().map(|(m, op)| (m.to_uppercase(), op)).collect())
                 .unwrap_or_default(),
         })
         .collect()
 });
+
+/// Parses the spec and indexes its paths now rather than on the first request.
+pub fn warm() {
+    LazyLock::force(&PATHS);
+}
 
 /// The path templates that fit `path` best: the router prefers literal segments, so
 /// `/conversations/export` is not `/conversations/{id}`.
@@ -66,7 +89,7 @@ pub fn allowed(path: &str) -> Option<String> {
 
 /// The operation `method path` reaches (the method in upper case), if the spec has it.
 pub fn operation(method: &str, path: &str) -> Option<&'static Value> {
-    matching(path).into_iter().flat_map(|e| e.operations.iter()).find(|(m, _)| m == method).map(|(_, op)| op)
+    matching(path).into_iter().flat_map(|e| e.operations.iter()).find(|(m, _)| m == method).map(|(_, op)| *op)
 }
 
 /// The JSON schema of an operation's request body, when it takes JSON.
@@ -129,5 +152,27 @@ mod tests {
         assert!(json_body_schema(operation("GET", "/api/v1/teams").expect("listTeams")).is_none());
         assert!(operation("PUT", "/api/v1/teams").is_none());
         assert!(is_secured(op) && !is_secured(operation("POST", "/api/v1/auth/login").expect("login")));
+    }
+
+    #[test]
+    fn prose_goes_but_a_property_named_like_it_stays() {
+        let mut v = serde_json::json!({"description": "words", "summary": "more", "properties": {
+            "description": {"type": "string", "description": "a team's description", "maxLength": 500},
+            "title": {"type": "string"}
+        }});
+        drop_prose(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"properties": {
+                "description": {"type": "string", "maxLength": 500}, "title": {"type": "string"}
+            }})
+        );
+        let team = resolve(
+            json_body_schema(operation("POST", "/api/v1/teams").expect("createTeam")).expect("JSON")["$ref"]
+                .as_str()
+                .expect("a reference"),
+        )
+        .expect("resolves");
+        assert!(team["properties"]["description"].is_object(), "the team's description property stays");
     }
 }

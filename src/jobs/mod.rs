@@ -7,6 +7,7 @@
 
 pub mod customers;
 pub mod indexer;
+pub mod memory;
 
 use std::time::Duration;
 
