@@ -114,8 +114,9 @@ def switchboard_side(binary, tmp, log):
                               re.sub(r"\x1b\[[0-9;]*m", "", server_log.read_text(errors="replace")))
         if demo_line:
             r["demo_log"] = dict(zip(("contacts", "conversations", "messages"), map(int, demo_line.groups())))
-        # Idle: the sign-in's 19 MiB password block is given back after 2 idle seconds.
-        time.sleep(3)
+        # Idle: the sign-in's 19 MiB password block is given back after 2 idle seconds, and the
+        # allocator's free pages 3 s after start (then every 30 s): wait for both.
+        time.sleep(5)
         r["rss_idle_mb"] = srv.rss_kb() / 1024
         log(f"  ready in {r['first_start_ready_secs']:.2f} s; idle RSS {r['rss_idle_mb']:.1f} MB; "
             f"demo desk {r['demo_counts']['conversations']} conversations, {r['demo_counts']['messages']} messages")

@@ -145,10 +145,22 @@ async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
     let sender = HASHER.get_or_init(|| {
         let (tx, rx) = mpsc::channel::<HashJob>();
         let spawned = std::thread::Builder::new().name("switchboard-hasher".into()).spawn(move || {
+            // Waits without a timeout while it holds nothing, so an idle server never wakes it.
+            let mut holding = false;
             loop {
-                match rx.recv_timeout(KEEP_BLOCKS) {
-                    Ok(job) => job(),
-                    Err(mpsc::RecvTimeoutError::Timeout) => release_blocks(),
+                let next = match holding {
+                    true => rx.recv_timeout(KEEP_BLOCKS),
+                    false => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+                };
+                match next {
+                    Ok(job) => {
+                        job();
+                        holding = true;
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        release_blocks();
+                        holding = false;
+                    }
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }
             }

@@ -157,6 +157,7 @@ pub async fn serve(
     indexer.abort();
     webhooks.abort();
     memory.abort();
+    let _ = memory.await;
     let _ = scheduler.await;
     let _ = indexer.await;
     let _ = webhooks.await;

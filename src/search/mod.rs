@@ -46,7 +46,7 @@ use schema::{Fields, INDEX_VERSION};
 pub const INDEX_DIR: &str = "search";
 /// Memory the index writer may buffer before it flushes a segment.
 pub const DEFAULT_WRITER_HEAP: usize = 64 << 20;
-/// The least indexing buffer tantivy accepts.
+/// The least indexing buffer used (tantivy refuses less than 15,000,000 bytes).
 const MIN_WRITER_HEAP: usize = 15 << 20;
 /// Events read per step while catching up.
 const EVENT_CHUNK: usize = 5_000;
