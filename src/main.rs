@@ -20,7 +20,7 @@ use switchboard::store::{Store, StoreError};
 use switchboard::{AppState, api, telemetry};
 
 fn main() -> ExitCode {
-    return_large_blocks();
+    switchboard::jobs::memory::return_large_blocks();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => Config::resolve(&args).and_then(|config| {
@@ -47,22 +47,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-/// Makes the allocator hand large blocks (256 KiB and more: argon2's 19 MiB for each password
-/// check, search buffers, import batches) straight back to the kernel when they are freed.
-/// glibc otherwise raises its threshold after the first such block and keeps them in its heap,
-/// which held ~20 MB of a first run's password hashing for the life of the process.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn return_large_blocks() {
-    // SAFETY: mallopt only sets an allocator parameter; it runs first thing in main, before
-    // any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn return_large_blocks() {}
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()

@@ -90,7 +90,6 @@ fn release_blocks() {
 }
 
 /// Bytes of argon2 working memory the calling thread holds.
-#[cfg(test)]
 fn held_blocks() -> usize {
     BLOCKS.with(|cell| cell.borrow().len() * std::mem::size_of::<Block>())
 }
@@ -146,21 +145,14 @@ async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
         let (tx, rx) = mpsc::channel::<HashJob>();
         let spawned = std::thread::Builder::new().name("switchboard-hasher".into()).spawn(move || {
             // Waits without a timeout while it holds nothing, so an idle server never wakes it.
-            let mut holding = false;
             loop {
-                let next = match holding {
+                let next = match held_blocks() > 0 {
                     true => rx.recv_timeout(KEEP_BLOCKS),
                     false => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
                 };
                 match next {
-                    Ok(job) => {
-                        job();
-                        holding = true;
-                    }
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        release_blocks();
-                        holding = false;
-                    }
+                    Ok(job) => job(),
+                    Err(mpsc::RecvTimeoutError::Timeout) => release_blocks(),
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }
             }
