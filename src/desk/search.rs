@@ -101,6 +101,15 @@ impl Desk {
         Ok(self.search_index()?.catch_up(&self.store)?)
     }
 
+    /// Closes the search index's writer while nothing is left to index, and says whether it
+    /// was open ([`SearchIndex::release_writer`]); the next change opens it again. Blocking.
+    pub fn release_search_writer(&self) -> Result<bool, DeskError> {
+        match self.search.get() {
+            Some(Ok(index)) => Ok(index.release_writer()?),
+            _ => Ok(false),
+        }
+    }
+
     /// Searches what the caller may see.
     pub fn search(&self, who: &Principal, q: &SearchQuery) -> Result<SearchPage, DeskError> {
         who.ready()?;

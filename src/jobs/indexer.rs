@@ -2,7 +2,8 @@
 //! the search index up to date shortly after each change. It catches up at once on start (a
 //! crash or kill may have left the index behind redb), then waits for new events and gathers
 //! them for [`COMMIT_PAUSE`], so a burst of messages costs one index commit, not one each, and
-//! a new message is searchable well within a second.
+//! a new message is searchable well within a second. After [`WRITER_IDLE`] without a change it
+//! closes the index writer, whose queue and threads an idle server does not need.
 
 use std::time::Duration;
 
@@ -12,6 +13,8 @@ use crate::desk::Desk;
 
 /// How long new events gather before one index commit.
 pub const COMMIT_PAUSE: Duration = Duration::from_millis(250);
+/// How long the indexer waits without a change before it closes the index writer.
+pub const WRITER_IDLE: Duration = Duration::from_secs(5);
 /// Pause after a failed attempt.
 const RETRY: Duration = Duration::from_secs(2);
 
@@ -31,7 +34,20 @@ pub fn spawn(desk: Desk) -> JoinHandle<()> {
                 }
                 Err(e) => tracing::warn!(error = %e, "the search indexer stopped unexpectedly; retrying"),
             }
-            if seq.changed().await.is_err() {
+            let changed = match tokio::time::timeout(WRITER_IDLE, seq.changed()).await {
+                Ok(changed) => changed,
+                Err(_idle) => {
+                    let d = desk.clone();
+                    match tokio::task::spawn_blocking(move || d.release_search_writer()).await {
+                        Ok(Ok(true)) => tracing::debug!("search index writer closed while idle"),
+                        Ok(Ok(false)) => {}
+                        Ok(Err(e)) => tracing::warn!(error = %e, "the search index writer could not be closed"),
+                        Err(e) => tracing::warn!(error = %e, "closing the search index writer stopped unexpectedly"),
+                    }
+                    seq.changed().await
+                }
+            };
+            if changed.is_err() {
                 break;
             }
             tokio::time::sleep(COMMIT_PAUSE).await;

@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
+use tantivy::indexer::IndexWriterOptions;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 pub use document::{phone_suffixes, see_keys};
@@ -48,6 +49,10 @@ pub const INDEX_DIR: &str = "search";
 pub const DEFAULT_WRITER_HEAP: usize = 64 << 20;
 /// The least indexing buffer used (tantivy refuses less than 15,000,000 bytes).
 const MIN_WRITER_HEAP: usize = 15 << 20;
+/// Decompressed blocks of stored fields each segment keeps (tantivy keeps 100 of about 16 KB
+/// by default: 1.6 MB a segment). A page of hits reads at most 25 documents, and a new reader
+/// comes with every index commit, so a few blocks serve as well.
+const DOC_STORE_CACHE_BLOCKS: usize = 8;
 /// Events read per step while catching up.
 const EVENT_CHUNK: usize = 5_000;
 /// How often a long catch-up commits what it has indexed so far.
@@ -90,9 +95,13 @@ pub struct SearchIndex {
 }
 
 struct Inner {
+    index: Index,
     reader: IndexReader,
     fields: Fields,
-    writer: Mutex<IndexWriter>,
+    /// How the writer is opened (again after [`SearchIndex::release_writer`]).
+    options: IndexWriterOptions,
+    /// The writer while there is work; `None` once released while idle.
+    writer: Mutex<Option<IndexWriter>>,
     indexed: AtomicU64,
     dir: std::path::PathBuf,
     /// Every document's times, decoded per segment (see `search::times`).
@@ -133,18 +142,25 @@ impl SearchIndex {
             }
         };
         schema::register(&index);
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let options = tantivy::indexer::IndexWriterOptions::builder()
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
+            .try_into()?;
+        let options = IndexWriterOptions::builder()
             .num_worker_threads(1)
             .num_merge_threads(1)
             .memory_budget_per_thread(heap.max(MIN_WRITER_HEAP))
             .build();
-        let writer = index.writer_with_options(options)?;
+        // Opened now, so that an index another process holds is refused at start.
+        let writer = index.writer_with_options(options.clone())?;
         Ok(SearchIndex {
             inner: Arc::new(Inner {
+                index,
                 reader,
                 fields,
-                writer: Mutex::new(writer),
+                options,
+                writer: Mutex::new(Some(writer)),
                 indexed: AtomicU64::new(seq),
                 dir,
                 times: Default::default(),
@@ -161,7 +177,7 @@ impl SearchIndex {
     /// (each with its own snapshot), committing every few seconds and at the end, and makes
     /// it searchable. Returns how many conversations were re-indexed.
     pub fn catch_up(&self, store: &Store) -> Result<usize, SearchError> {
-        let mut w = self.lock()?;
+        let mut slot = self.lock()?;
         let snap = store.snapshot()?;
         let last = snap.last_seq()?;
         let mut after = self.indexed_seq();
@@ -169,9 +185,10 @@ impl SearchIndex {
             return Ok(0);
         }
         if after == 0 {
-            drop(w);
+            drop(slot);
             return self.rebuild(store, &mut |_, _| {});
         }
+        let w = self.writer(&mut slot)?;
         let cat = Catalog::load(&snap)?;
         let f = &self.inner.fields;
         let mut touched = 0;
@@ -202,20 +219,21 @@ impl SearchIndex {
             // Committed every few seconds: an index far behind becomes searchable as it
             // catches up, while a short catch-up still commits once.
             if committed.elapsed() >= CATCH_UP_COMMIT_EVERY {
-                self.commit(&mut w, after)?;
+                self.commit(w, after)?;
                 committed = std::time::Instant::now();
                 done = after;
             }
         }
         if done < after {
-            self.commit(&mut w, after)?;
+            self.commit(w, after)?;
         }
         Ok(touched)
     }
 
     /// Rebuilds the whole index from redb, reporting `(done, total)` conversations as it goes.
     pub fn rebuild(&self, store: &Store, progress: &mut dyn FnMut(u64, u64)) -> Result<usize, SearchError> {
-        let mut w = self.lock()?;
+        let mut slot = self.lock()?;
+        let w = self.writer(&mut slot)?;
         w.delete_all_documents()?;
         let snap = store.snapshot()?;
         let last = snap.last_seq()?;
@@ -234,15 +252,38 @@ impl SearchIndex {
             }
             progress(done, total);
         }
-        self.commit(&mut w, last)?;
+        self.commit(w, last)?;
         Ok(done as usize)
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
+    /// Closes the writer while there is nothing to index, waiting for its merges to finish:
+    /// its document queue (about 2.5 MB, allocated whole) and its threads go until the next
+    /// change opens it again. Returns whether it was open. Nothing is lost: every catch-up
+    /// commits before it returns.
+    pub fn release_writer(&self) -> Result<bool, SearchError> {
+        let Some(w) = self.lock()?.take() else { return Ok(false) };
+        w.wait_merging_threads()?;
+        Ok(true)
+    }
+
+    /// Whether the writer is open (see [`Self::release_writer`]).
+    pub fn holds_writer(&self) -> bool {
+        self.lock().is_ok_and(|w| w.is_some())
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Option<IndexWriter>>, SearchError> {
         self.inner
             .writer
             .lock()
             .map_err(|_| SearchError::Index("the index writer panicked earlier; restart the server".into()))
+    }
+
+    /// The open writer, opened again if it was released.
+    fn writer<'a>(&self, slot: &'a mut Option<IndexWriter>) -> Result<&'a mut IndexWriter, SearchError> {
+        if slot.is_none() {
+            *slot = Some(self.inner.index.writer_with_options(self.inner.options.clone())?);
+        }
+        slot.as_mut().ok_or_else(|| SearchError::Index("the index writer could not be opened".into()))
     }
 
     fn commit(&self, w: &mut IndexWriter, seq: u64) -> Result<(), SearchError> {

@@ -361,3 +361,24 @@ async fn unquoted_prefixes_find_words_names_and_emails() {
         "the typed part"
     );
 }
+
+/// An idle server closes the index writer (the indexer does after a few quiet seconds); the
+/// next change opens it again, and what it indexes is found.
+#[tokio::test]
+async fn a_writer_closed_while_idle_opens_again_for_the_next_change() {
+    let h = Harness::new().await;
+    let d = Desk::new(&h).await;
+    h.desk.index_now().expect("caught up");
+    let index = h.desk.search_index().expect("index");
+    assert!(index.holds_writer(), "opened at start");
+    assert!(h.desk.release_search_writer().expect("closed"), "it was open");
+    assert!(!index.holds_writer());
+    assert!(!h.desk.release_search_writer().expect("nothing to close"), "already closed");
+    assert_eq!(h.desk.index_now().expect("nothing new"), 0, "no change, no writer");
+    assert!(!index.holds_writer(), "a catch-up with nothing to do leaves it closed");
+
+    let id = handoff(&h, &d, &d.web, json!({"name": "Ida Idle"}), "quiescenza ritrovata").await;
+    assert_eq!(h.desk.index_now().expect("indexed"), 1);
+    assert!(index.holds_writer(), "opened again for the change");
+    assert_eq!(find(&h, &d.admin, "quiescenza", "").await, (vec![id], 1));
+}
