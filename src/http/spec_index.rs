@@ -15,6 +15,7 @@ struct PathEntry {
 static SPEC: LazyLock<Value> = LazyLock::new(|| {
     let mut spec = serde_json::from_str(&crate::api::spec_json()).unwrap_or(Value::Null);
     drop_prose(&mut spec);
+    keep_requests_only(&mut spec);
     spec
 });
 
@@ -28,6 +29,47 @@ fn drop_prose(v: &mut Value) {
             map.values_mut().for_each(drop_prose);
         }
         Value::Array(items) => items.iter_mut().for_each(drop_prose),
+        _ => {}
+    }
+}
+
+/// Removes what only describes answers: each operation's `responses`, and the component
+/// schemas no request reaches (through its parameters and body, `$ref` after `$ref`). The checks
+/// read requests only, and answers are most of the spec.
+fn keep_requests_only(spec: &mut Value) {
+    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
+        for op in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|ops| ops.values_mut()) {
+            if let Some(op) = op.as_object_mut() {
+                op.remove("responses");
+            }
+        }
+    }
+    let mut reached = std::collections::BTreeSet::new();
+    let mut todo = Vec::new();
+    refs_in(spec.get("paths").unwrap_or(&Value::Null), &mut todo);
+    let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    while let Some(name) = todo.pop() {
+        if reached.insert(name.clone())
+            && let Some(schema) = schemas.get(&name)
+        {
+            refs_in(schema, &mut todo);
+        }
+    }
+    schemas.retain(|name, _| reached.contains(name));
+}
+
+/// The names of the component schemas `v` refers to, pushed onto `out`.
+fn refs_in(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(name) =
+                map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.push(name.to_string());
+            }
+            map.values().for_each(|x| refs_in(x, out));
+        }
+        Value::Array(items) => items.iter().for_each(|x| refs_in(x, out)),
         _ => {}
     }
 }
@@ -174,5 +216,32 @@ mod tests {
         )
         .expect("resolves");
         assert!(team["properties"]["description"].is_object(), "the team's description property stays");
+    }
+
+    #[test]
+    fn answers_go_and_what_requests_reach_stays() {
+        let mut v = serde_json::json!({
+            "paths": {"/a": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/In"}}}},
+                "parameters": [{"name": "k", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}}],
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Out"}}}}}
+            }}},
+            "components": {"schemas": {
+                "In": {"properties": {"x": {"$ref": "#/components/schemas/Deep"}}},
+                "Deep": {"type": "string"}, "Kind": {"enum": ["a"]}, "Out": {"type": "object"}
+            }}
+        });
+        keep_requests_only(&mut v);
+        assert!(v.pointer("/paths/~1a/post/responses").is_none());
+        let mut kept: Vec<&String> = v["components"]["schemas"].as_object().expect("schemas").keys().collect();
+        kept.sort();
+        assert_eq!(kept, ["Deep", "In", "Kind"]);
+        // What the server really checks still resolves, nested objects included.
+        let op = operation("POST", "/api/v1/channels/api/inb_1/messages").expect("pushChannelMessage");
+        let body =
+            resolve(json_body_schema(op).expect("JSON")["$ref"].as_str().expect("a reference")).expect("resolves");
+        let contact = &body["properties"]["contact"];
+        let contact = contact.get("$ref").and_then(Value::as_str).map_or(Some(contact), resolve);
+        assert!(contact.is_some_and(|c| c["properties"]["external_id"].is_object()));
     }
 }
