@@ -58,6 +58,13 @@ export function Composer({ c }) {
     // Another conversation, a note, or the composer gone: the customer no longer sees typing.
     return () => s.typingSender.stopped();
   }, [c.id, mode]);
+  // `r` pressed before this was on screen.
+  useEffect(() => {
+    if (s.replyWanted.value) {
+      s.replyWanted.value = false;
+      box.current?.focus();
+    }
+  }, []);
   const list = mode === 'reply' && !canned ? matches(text) : null;
 
   function pick(response) {

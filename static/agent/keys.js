@@ -31,6 +31,14 @@ function move(step) {
   requestAnimationFrame(() => document.getElementById(`conv-${next.id}`)?.scrollIntoView({ block: 'nearest' }));
 }
 
+/** Into the composer; when it is still on its way (the pane's code or the conversation is
+ * loading), it takes the focus as it comes. */
+function reply() {
+  const box = document.getElementById('composer-text');
+  if (box) box.focus();
+  else if (s.selectedId.value) s.replyWanted.value = true;
+}
+
 function onKey(e) {
   // Escape leaves a field (the composer keeps its draft), so the shortcuts work again; inside
   // a dialog it is the dialog's.
@@ -43,7 +51,7 @@ function onKey(e) {
   const actions = {
     j: () => move(1),
     k: () => move(-1),
-    r: () => document.getElementById('composer-text')?.focus(),
+    r: reply,
     a: () => click('.offer .btn-primary'),
     c: () => click('[data-action=close]'),
     s: () => click('[data-view=search]'),

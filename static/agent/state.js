@@ -47,6 +47,8 @@ export const invitations = signal([]);
 export const composing = signal(false);
 /** The message the composer's next message replies to. */
 export const replyTo = signal(null);
+/** `r` was pressed before the composer was on screen: it takes the focus when it comes. */
+export const replyWanted = signal(false);
 /** The conversations whose customer is typing now, by id. */
 export const customerTyping = signal({});
 const typingWatch = new TypingWatch({ onChange: (typing) => (customerTyping.value = typing) });
@@ -178,6 +180,7 @@ export async function open(id) {
   batch(() => {
     selectedId.value = id;
     showingConversation.value = true;
+    replyWanted.value = false;
     if (conversation.value?.id !== id) {
       conversation.value = listed || null;
       timeline.value = [];

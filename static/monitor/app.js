@@ -4,7 +4,7 @@
 // agent is told the page is not theirs and sent back to the workspace. Signing in uses the
 // workspace's own form, and an ended session comes back to the same view.
 
-import { html, useEffect } from '/common/html.js';
+import { html, useEffect, useState } from '/common/html.js';
 import { t } from '/common/i18n.js';
 import { TopBar } from '/common/topbar.js';
 import { liveStream } from '/common/session.js';
@@ -22,6 +22,16 @@ const STATUSES = {
 };
 const CHANNELS = ['livechat', 'api'];
 
+/** The search text as typed, searched on Enter or on leaving the box. It keeps what is typed
+ * when the bar draws again meanwhile (the directory or the view arriving), which a value tied
+ * straight to the view would wipe. */
+function SearchBox({ q }) {
+  const [draft, setDraft] = useState(q);
+  useEffect(() => setDraft(q), [q]);
+  return html`<input type="search" value=${draft} placeholder=${t('monitor.search_hint')}
+    onInput=${(e) => setDraft(e.target.value)} onChange=${(e) => s.setView({ q: e.target.value.trim() })} />`;
+}
+
 function Filters() {
   const v = s.view.value;
   const dir = s.directory.value;
@@ -36,8 +46,7 @@ function Filters() {
   if (v.status && !statuses.some(([x]) => x === v.status)) statuses.unshift([v.status, v.status.split(',').map(statusText).join(' + ')]);
   return html`<form class="filters-bar" role="search" onSubmit=${(e) => e.preventDefault()}>
     <label class="filter filter-q"><span>${t('monitor.search')}</span>
-      <input type="search" value=${v.q} placeholder=${t('monitor.search_hint')}
-        onChange=${(e) => s.setView({ q: e.target.value.trim() })} /></label>
+      <${SearchBox} q=${v.q} /></label>
     ${pick('status', t('monitor.status'), statuses)}
     ${pick('agent_id', t('monitor.agent'), dir.users.map((u) => [u.id, u.name]))}
     ${pick('team_id', t('monitor.team'), dir.teams.map((x) => [x.id, x.name]))}
