@@ -3,7 +3,7 @@ wrkload.py, sse.py, bigfolder.py, report.py; pg.py takes its settings and texts 
 runs alone).
 
 - The environment knobs (QUICK, STEP_SECS, CONTACTS, SSE_SUBSCRIBERS, SSE_MESSAGES, SSE_PACE_MS,
-  BIG_MESSAGES, BIG, PG, SEARCHABLE_TIMEOUT_SECS), read once at import, and the paths
+  BIG_MESSAGES, BIG, PG, SEARCHABLE_TIMEOUT_SECS, IDLE_WAIT_SECS), read once at import, and the paths
   (target/figures, bench/load/REPORT.md, wrk).
 - The corpus: about 300 words of a helpdesk's English, the first ones more frequent (index
   floor(n * r^2)), each word replaced by one of 12 rare words with probability 1/3000; "tracking
@@ -37,6 +37,9 @@ def env_num(name, default, kind=int):
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
 STEP_SECS = env_num("STEP_SECS", 2.0 if QUICK else 10.0, float)
 CONNECTIONS = (1, 8, 64)
+# How long the fresh demo server rests before its idle memory is read: the search index's writer
+# closes 30 s after the last change (src/jobs/indexer.rs, WRITER_IDLE).
+IDLE_WAIT_SECS = env_num("IDLE_WAIT_SECS", 35, float)
 CONTACTS = env_num("CONTACTS", 2000)
 SSE_SUBSCRIBERS = env_num("SSE_SUBSCRIBERS", 200 if QUICK else 1000)
 SSE_MESSAGES = env_num("SSE_MESSAGES", 10 if QUICK else 50)

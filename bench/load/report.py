@@ -89,7 +89,8 @@ def table_rows(r):
         cell = f"{f(pss)} PSS ({f(rss)} RSS sum)" if have_pg and pss else "—"
         rows.append((label, f(sb_mb), cell, ratio(sb_mb, pss, False) if have_pg else "—", note))
     mem("RSS idle, MB", sb["rss_idle_mb"], pg.get("rss_idle_mb"), pg.get("pss_idle_mb"),
-        "PG: postmaster and children; the ratio uses PSS (RSS counts shared buffers once per process)")
+        f"SB: {sb.get('idle_wait_secs', 5):.0f} s after the start and a sign-in; PG: postmaster and children; "
+        "the ratio uses PSS (RSS counts shared buffers once per process)")
     mem("RSS peak under ingest, MB", sb["rss_ingest"]["peak_mb"], pg.get("rss_load_peak_mb"),
         pg.get("pss_load_peak_mb"), "sampled every 100 ms; PG's peak is at 64 clients")
     db = pg.get("database_bytes") if have_pg else None

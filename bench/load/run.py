@@ -28,7 +28,8 @@ into a temporary folder; each prints its figures as JSON from wrk's `done()` hoo
    `message.created` first arrived. Then SSE_MESSAGES (50) customer messages are pushed one at a time every
    SSE_PACE_MS (20) ms; for every (stream, message) pair, delay = arrival - the POST's answer
    (0 when the event came first; counted as "early"), and also arrival - just before sending.
-6. Resident memory (VmRSS from /proc/PID/status): idle after start, peak sampled every 100 ms
+6. Resident memory (VmRSS from /proc/PID/status): idle IDLE_WAIT_SECS (35) after the start and
+   a sign-in (the search writer closes 30 s after the last change), peak sampled every 100 ms
    during the ingest steps, and after them.
 7. Then, with the server stopped (SIGTERM, timed): bytes on disk (du) of the data folder, time
    from spawning `switchboard serve` (no --demo) until GET /readyz answers 200, RSS idle after
@@ -83,9 +84,9 @@ import urllib.parse
 from pathlib import Path
 
 from bigfolder import big_folder_step
-from common import (BIG, BIG_MESSAGES, CONNECTIONS, CONTACTS, FIGURES, PG, QUICK, REPORT, ROOT, SEARCH_QUERIES,
-                    SSE_MESSAGES, SSE_PACE_MS, SSE_SUBSCRIBERS, STEP_SECS, WRK, du_bytes, make_texts,
-                    raise_fd_limit, wait_until)
+from common import (BIG, BIG_MESSAGES, CONNECTIONS, CONTACTS, FIGURES, IDLE_WAIT_SECS, PG, QUICK, REPORT, ROOT,
+                    SEARCH_QUERIES, SSE_MESSAGES, SSE_PACE_MS, SSE_SUBSCRIBERS, STEP_SECS, WRK, du_bytes,
+                    make_texts, raise_fd_limit, wait_until)
 from report import machine, markdown, print_table, table_rows
 from server import RssSampler, Server, pick_binary
 from sse import sse_step
@@ -114,10 +115,12 @@ def switchboard_side(binary, tmp, log):
                               re.sub(r"\x1b\[[0-9;]*m", "", server_log.read_text(errors="replace")))
         if demo_line:
             r["demo_log"] = dict(zip(("contacts", "conversations", "messages"), map(int, demo_line.groups())))
-        # Idle: the sign-in's 19 MiB password block is given back after 2 idle seconds, and the
-        # allocator's free pages 3 s after start (then every 30 s): wait for both.
-        time.sleep(5)
+        # Idle: the sign-in's 19 MiB password block is given back after 2 idle seconds, the search
+        # index's writer is closed after 30 s without a change (the demo desk's seeding is one),
+        # and the allocator's free pages go back 3 s after start, then every 30 s: wait for all.
+        time.sleep(IDLE_WAIT_SECS)
         r["rss_idle_mb"] = srv.rss_kb() / 1024
+        r["idle_wait_secs"] = IDLE_WAIT_SECS
         log(f"  ready in {r['first_start_ready_secs']:.2f} s; idle RSS {r['rss_idle_mb']:.1f} MB; "
             f"demo desk {r['demo_counts']['conversations']} conversations, {r['demo_counts']['messages']} messages")
 

@@ -28,7 +28,7 @@ mod reports;
 mod search;
 mod security;
 mod settings;
-mod spec;
+pub(crate) mod spec;
 mod teams;
 mod tokens;
 mod typing;

@@ -186,8 +186,8 @@ pub fn merge(main: &mut Value, other: Value) {
     }
 }
 
-/// The names of the component schemas `v` refers to.
-fn collect_refs(v: &Value, out: &mut Vec<String>) {
+/// The names of the component schemas `v` refers to, pushed onto `out`.
+pub(crate) fn collect_refs(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(map) => {
             if let Some(name) =

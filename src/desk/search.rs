@@ -101,8 +101,8 @@ impl Desk {
         Ok(self.search_index()?.catch_up(&self.store)?)
     }
 
-    /// Closes the search index's writer while nothing is left to index, and says whether it
-    /// was open ([`SearchIndex::release_writer`]); the next change opens it again. Blocking.
+    /// Closes the search index's writer and says whether it was open; the next change opens it
+    /// again. Call it after a catch-up ([`SearchIndex::release_writer`]). Blocking.
     pub fn release_search_writer(&self) -> Result<bool, DeskError> {
         match self.search.get() {
             Some(Ok(index)) => Ok(index.release_writer()?),

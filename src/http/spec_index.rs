@@ -11,7 +11,8 @@ struct PathEntry {
     operations: Vec<(String, &'static Value)>,
 }
 
-/// The spec as the server serves it, parsed once, without its prose (see [`drop_prose`]).
+/// The spec the server generates, parsed once, with what the checks read: no prose
+/// ([`drop_prose`]), no answers ([`keep_requests_only`]).
 static SPEC: LazyLock<Value> = LazyLock::new(|| {
     let mut spec = serde_json::from_str(&crate::api::spec_json()).unwrap_or(Value::Null);
     drop_prose(&mut spec);
@@ -46,32 +47,16 @@ fn keep_requests_only(spec: &mut Value) {
     }
     let mut reached = std::collections::BTreeSet::new();
     let mut todo = Vec::new();
-    refs_in(spec.get("paths").unwrap_or(&Value::Null), &mut todo);
+    crate::api::spec::collect_refs(spec.get("paths").unwrap_or(&Value::Null), &mut todo);
     let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
     while let Some(name) = todo.pop() {
         if reached.insert(name.clone())
             && let Some(schema) = schemas.get(&name)
         {
-            refs_in(schema, &mut todo);
+            crate::api::spec::collect_refs(schema, &mut todo);
         }
     }
     schemas.retain(|name, _| reached.contains(name));
-}
-
-/// The names of the component schemas `v` refers to, pushed onto `out`.
-fn refs_in(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(map) => {
-            if let Some(name) =
-                map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                out.push(name.to_string());
-            }
-            map.values().for_each(|x| refs_in(x, out));
-        }
-        Value::Array(items) => items.iter().for_each(|x| refs_in(x, out)),
-        _ => {}
-    }
 }
 
 static PATHS: LazyLock<Vec<PathEntry>> = LazyLock::new(|| {

@@ -3,7 +3,9 @@
 //! crash or kill may have left the index behind redb), then waits for new events and gathers
 //! them for [`COMMIT_PAUSE`], so a burst of messages costs one index commit, not one each, and
 //! a new message is searchable well within a second. After [`WRITER_IDLE`] without a change it
-//! closes the index writer, whose queue and threads an idle server does not need.
+//! closes the index writer, whose queue and threads an idle server does not need; closing waits
+//! for merges still running, so a change arriving then is indexed once they end (after a
+//! quiet half minute they seldom still run).
 
 use std::time::Duration;
 
@@ -14,7 +16,7 @@ use crate::desk::Desk;
 /// How long new events gather before one index commit.
 pub const COMMIT_PAUSE: Duration = Duration::from_millis(250);
 /// How long the indexer waits without a change before it closes the index writer.
-pub const WRITER_IDLE: Duration = Duration::from_secs(5);
+pub const WRITER_IDLE: Duration = Duration::from_secs(30);
 /// Pause after a failed attempt.
 const RETRY: Duration = Duration::from_secs(2);
 

@@ -50,8 +50,9 @@ pub const DEFAULT_WRITER_HEAP: usize = 64 << 20;
 /// The least indexing buffer used (tantivy refuses less than 15,000,000 bytes).
 const MIN_WRITER_HEAP: usize = 15 << 20;
 /// Decompressed blocks of stored fields each segment keeps (tantivy keeps 100 of about 16 KB
-/// by default: 1.6 MB a segment). A page of hits reads at most 25 documents, and a new reader
-/// comes with every index commit, so a few blocks serve as well.
+/// by default: 1.6 MB a segment). Each hit of a page reads one stored document, mostly each in
+/// a block of its own, and a new reader comes with every index commit, so a large cache is
+/// seldom read again.
 const DOC_STORE_CACHE_BLOCKS: usize = 8;
 /// Events read per step while catching up.
 const EVENT_CHUNK: usize = 5_000;
@@ -152,15 +153,15 @@ impl SearchIndex {
             .num_merge_threads(1)
             .memory_budget_per_thread(heap.max(MIN_WRITER_HEAP))
             .build();
-        // Opened now, so that an index another process holds is refused at start.
-        let writer = index.writer_with_options(options.clone())?;
         Ok(SearchIndex {
             inner: Arc::new(Inner {
                 index,
                 reader,
                 fields,
                 options,
-                writer: Mutex::new(Some(writer)),
+                // Opened by the first change to index (redb's lock already keeps a second
+                // process out of the data folder).
+                writer: Mutex::new(None),
                 indexed: AtomicU64::new(seq),
                 dir,
                 times: Default::default(),
@@ -256,13 +257,17 @@ impl SearchIndex {
         Ok(done as usize)
     }
 
-    /// Closes the writer while there is nothing to index, waiting for its merges to finish:
-    /// its document queue (about 2.5 MB, allocated whole) and its threads go until the next
-    /// change opens it again. Returns whether it was open. Nothing is lost: every catch-up
-    /// commits before it returns.
+    /// Closes the writer, waiting for its merges to finish: its document queue (about 2.5 MB,
+    /// allocated whole) and its threads go until the next change opens it again. Returns
+    /// whether it was open. Call it when the index has caught up: what a failed catch-up
+    /// added and did not commit is dropped, and found again by the next catch-up, which starts
+    /// from the last committed position. Holds the writer's lock until the merges are done, so
+    /// a catch-up meanwhile waits instead of finding tantivy's directory lock still taken.
     pub fn release_writer(&self) -> Result<bool, SearchError> {
-        let Some(w) = self.lock()?.take() else { return Ok(false) };
+        let mut slot = self.lock()?;
+        let Some(w) = slot.take() else { return Ok(false) };
         w.wait_merging_threads()?;
+        drop(slot);
         Ok(true)
     }
 

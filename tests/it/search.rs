@@ -370,7 +370,7 @@ async fn a_writer_closed_while_idle_opens_again_for_the_next_change() {
     let d = Desk::new(&h).await;
     h.desk.index_now().expect("caught up");
     let index = h.desk.search_index().expect("index");
-    assert!(index.holds_writer(), "opened at start");
+    assert!(index.holds_writer(), "opened by the first catch-up");
     assert!(h.desk.release_search_writer().expect("closed"), "it was open");
     assert!(!index.holds_writer());
     assert!(!h.desk.release_search_writer().expect("nothing to close"), "already closed");
