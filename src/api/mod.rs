@@ -139,6 +139,11 @@ pub fn service() -> OpenApiService<Apis, ()> {
 
 pub use widget::{CustomerToken, service as widget_service};
 
+/// The spec as committed in `openapi/openapi.json`, built into the executable: what the server
+/// serves and checks requests against, with no generation at start. `tests/it/spec.rs` keeps it
+/// equal to [`spec_json`].
+pub const SPEC_JSON: &str = include_str!("../../openapi/openapi.json");
+
 /// The generated spec as pretty JSON, exactly as committed in `openapi/openapi.json`: the
 /// staff API and the customer API (`/api/widget/v1`) in one document.
 pub fn spec_json() -> String {

@@ -109,14 +109,11 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
     }
 }
 
-/// The spec as committed in `openapi/openapi.json`, which `tests/it/spec.rs` keeps equal to the
-/// one the code generates: served from the executable's read-only data, it takes no heap and no
-/// work (held as a generated string with the docs page, it was 3 MB of an idle server).
-const SPEC: &str = include_str!("../../openapi/openapi.json");
-
-/// The spec as JSON.
+/// The spec as JSON ([`api::SPEC_JSON`]): served from the executable's read-only data, it takes
+/// no heap and no work (held as a generated string with the docs page, it was 3 MB of an idle
+/// server).
 fn spec_page() -> Response {
-    Response::builder().content_type("application/json; charset=utf-8").body(SPEC)
+    Response::builder().content_type("application/json; charset=utf-8").body(api::SPEC_JSON)
 }
 
 /// The API docs page (Swagger UI around the spec, with the hashes of its scripts in its
@@ -124,7 +121,7 @@ fn spec_page() -> Response {
 /// and its 2.3 MB are not kept.
 async fn docs_page() -> Response {
     let made = tokio::task::spawn_blocking(|| {
-        let docs = api::docs_html(SPEC);
+        let docs = api::docs_html(api::SPEC_JSON);
         headers::docs_page(&docs, &headers::docs_policy(&docs))
     })
     .await;

@@ -11,10 +11,10 @@ struct PathEntry {
     operations: Vec<(String, &'static Value)>,
 }
 
-/// The spec the server generates, parsed once, with what the checks read: no prose
-/// ([`drop_prose`]), no answers ([`keep_requests_only`]).
+/// The spec the server serves ([`crate::api::SPEC_JSON`]), parsed once, with what the checks
+/// read: no prose ([`drop_prose`]), no answers ([`keep_requests_only`]).
 static SPEC: LazyLock<Value> = LazyLock::new(|| {
-    let mut spec = serde_json::from_str(&crate::api::spec_json()).unwrap_or(Value::Null);
+    let mut spec = serde_json::from_str(crate::api::SPEC_JSON).unwrap_or(Value::Null);
     drop_prose(&mut spec);
     keep_requests_only(&mut spec);
     spec

@@ -267,7 +267,6 @@ impl SearchIndex {
         let mut slot = self.lock()?;
         let Some(w) = slot.take() else { return Ok(false) };
         w.wait_merging_threads()?;
-        drop(slot);
         Ok(true)
     }
 
@@ -285,10 +284,11 @@ impl SearchIndex {
 
     /// The open writer, opened again if it was released.
     fn writer<'a>(&self, slot: &'a mut Option<IndexWriter>) -> Result<&'a mut IndexWriter, SearchError> {
-        if slot.is_none() {
-            *slot = Some(self.inner.index.writer_with_options(self.inner.options.clone())?);
-        }
-        slot.as_mut().ok_or_else(|| SearchError::Index("the index writer could not be opened".into()))
+        let w = match slot.take() {
+            Some(w) => w,
+            None => self.inner.index.writer_with_options(self.inner.options.clone())?,
+        };
+        Ok(slot.insert(w))
     }
 
     fn commit(&self, w: &mut IndexWriter, seq: u64) -> Result<(), SearchError> {
