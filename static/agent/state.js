@@ -8,6 +8,7 @@
 
 import { api } from '/common/api.js';
 import { signal, computed, batch } from '/common/html.js';
+import { inOrder } from '/common/order.js';
 import { TypingWatch, TypingSender } from './typing.js';
 
 export const me = signal(null);
@@ -89,6 +90,11 @@ export function openFromTable(id) {
   open(id);
 }
 
+/** Loads of the open list's first page, of the open conversation, and of my offers. */
+const listLoads = inOrder();
+const openLoads = inOrder();
+const offerLoads = inOrder();
+
 /** Loads the first page of the open list (or the next page with `more`). */
 export async function loadList(more = false) {
   const name = view.value;
@@ -99,8 +105,8 @@ export async function loadList(more = false) {
     q.set('cursor', nextCursor.value);
   }
   listLoading.value = true;
-  try {
-    const page = await api('GET', `/api/v1/conversations?${q}`);
+  // The first page of another view, sort or filter, asked for later, wins over this one.
+  const show = (page) => {
     if (view.value !== name) return;
     batch(() => {
       items.value = more ? [...items.value, ...page.items] : page.items;
@@ -108,6 +114,11 @@ export async function loadList(more = false) {
       listError.value = '';
     });
     if (!more) setCount(name, page);
+  };
+  try {
+    const read = () => api('GET', `/api/v1/conversations?${q}`);
+    if (more) show(await read());
+    else await listLoads.run(read, show);
   } catch (e) {
     listError.value = e.detail || e.message;
   } finally {
@@ -133,8 +144,10 @@ export async function loadCounts() {
 
 export async function loadOffers() {
   try {
-    const page = await api('GET', '/api/v1/conversations?view=offered&limit=20');
-    offers.value = page.items.filter((c) => c.offer && c.offer.agent_id === me.value?.id);
+    await offerLoads.run(
+      () => api('GET', '/api/v1/conversations?view=offered&limit=20'),
+      (page) => (offers.value = page.items.filter((c) => c.offer && c.offer.agent_id === me.value?.id)),
+    );
   } catch {
     /* shown again on the next event */
   }
@@ -192,14 +205,19 @@ export async function open(id) {
     // read first.
     const c = listed || (await api('GET', `/api/v1/conversations/${id}`));
     const from = Math.max(0, (c.timeline_len || 0) - TIMELINE_PAGE);
-    const entries = await readTimeline(id, from);
-    if (selectedId.value !== id) return;
-    batch(() => {
-      conversation.value = c;
-      timeline.value = entries;
-      timelineStart.value = from;
-    });
-    if (c.unread_count > 0) api('POST', `/api/v1/conversations/${id}/read`).catch(() => {});
+    // A reload for a live event, asked for after this, wins over it.
+    await openLoads.run(
+      () => readTimeline(id, from),
+      (entries) => {
+        if (selectedId.value !== id) return;
+        batch(() => {
+          conversation.value = c;
+          timeline.value = entries;
+          timelineStart.value = from;
+        });
+      },
+    );
+    if (selectedId.value === id && c.unread_count > 0) api('POST', `/api/v1/conversations/${id}/read`).catch(() => {});
   } finally {
     timelineLoading.value = false;
   }
@@ -256,7 +274,10 @@ export function closeConversation() {
 /** Runs a conversation action; the answer replaces the open conversation. */
 export async function act(id, path, body) {
   const c = await api('POST', `/api/v1/conversations/${id}/${path}`, body ?? {});
-  if (c && c.id === selectedId.value) conversation.value = c;
+  if (c && c.id === selectedId.value) {
+    conversation.value = c;
+    if (openLoads.running > 0) refreshOpen(id);
+  }
   scheduleRefresh();
   return c;
 }
@@ -264,7 +285,11 @@ export async function act(id, path, body) {
 /** Sends `what` ({ text } or { canned_response_id }) as a reply or a note. */
 export async function send(id, kind, what) {
   const m = await api('POST', `/api/v1/conversations/${id}/messages`, { kind, ...what });
-  if (selectedId.value === id && !timeline.value.some((x) => x.id === m.id)) timeline.value = [...timeline.value, m];
+  if (selectedId.value === id && !timeline.value.some((x) => x.id === m.id)) {
+    timeline.value = [...timeline.value, m];
+    // A reload asked for before the message was stored may still answer without it.
+    if (openLoads.running > 0) refreshOpen(id);
+  }
   return m;
 }
 
@@ -320,17 +345,24 @@ async function checkInvitation(id) {
   }
 }
 
+/**
+ * Reads the open conversation and its timeline again. Reloads overlap when events come in a
+ * burst; an answer older than one already shown is dropped (`inOrder`).
+ */
 async function refreshOpen(id) {
   try {
-    const [c, entries] = await Promise.all([
-      api('GET', `/api/v1/conversations/${id}`),
-      readTimeline(id, timelineStart.value),
-    ]);
-    if (selectedId.value !== id) return;
-    batch(() => {
-      conversation.value = c;
-      timeline.value = entries;
-    });
+    const from = timelineStart.value;
+    await openLoads.run(
+      () => Promise.all([api('GET', `/api/v1/conversations/${id}`), readTimeline(id, from)]),
+      ([c, entries]) => {
+        if (selectedId.value !== id) return;
+        batch(() => {
+          conversation.value = c;
+          // Earlier entries loaded meanwhile stay.
+          timeline.value = [...timeline.value.filter((m) => m.index < from), ...entries];
+        });
+      },
+    );
   } catch {
     /* hidden from me now (transferred away): the list refresh removes it */
   }

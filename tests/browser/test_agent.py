@@ -1,15 +1,14 @@
 """The agent workspace in a real browser: signing in, offers and RONA, replies and notes,
 markup shown as text, transfers seen live in a second browser, closing with a required
 wrap-up reason, search highlights, three languages, a restart under an open page, the
-keyboard alone, a phone's width, typing both ways with a widget customer, and their rating."""
+keyboard alone and a phone's width (typing and ratings live: test_agent_live.py)."""
 
-import json
 import re
 import time
 
 from playwright.sync_api import expect
 
-from conftest import AGENT_PASSWORD, ROOT, Server, customer, handoff, shot, sign_in
+from conftest import AGENT_PASSWORD, ROOT, Server, handoff, shot, sign_in
 
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b>bold?</b>"]
 
@@ -554,93 +553,3 @@ def test_a_long_conversation_opens_at_its_end_and_loads_earlier_entries_on_scrol
     expect(timeline.get_by_text("the very first line")).to_have_count(1)
     expect(timeline.get_by_text("note 100", exact=True)).to_have_count(1)
     expect(page.get_by_role("button", name="Earlier messages")).to_have_count(0)
-
-
-def widget_customer(server, inbox, name, text):
-    """A customer of the live-chat widget who wrote `text`: their token and conversation id."""
-    token = customer(server, "/sessions", {"inbox_id": inbox, "name": name})["token"]
-    sent = customer(server, "/messages", {"text": text}, token=token)
-    return token, sent["conversation"]["id"]
-
-
-def test_typing_shows_both_ways_and_a_rating_shows_its_stars(server, team, new_page):
-    token, cid = widget_customer(server, team["desk"], "Tina Typing", "Hello, is my parcel lost?")
-    take(server, {"id": cid}, "olga@example.com")
-    page = new_page()
-    sign_in(page, server, "olga@example.com")
-    page.get_by_role("option", name=re.compile("Tina Typing")).click()
-    timeline = page.get_by_role("list", name="Messages")
-    expect(timeline).to_contain_text("Hello, is my parcel lost?")
-    # A message that arrives live: the page's event stream is open (typing signals are not
-    # replayed to a stream that connects later).
-    customer(server, "/messages", {"text": "Order 4417."}, token=token)
-    expect(timeline).to_contain_text("Order 4417.")
-    hint = page.locator(".typing-hint")
-    # The customer types: the hint shows; it goes when they stop.
-    customer(server, f"/conversations/{cid}/typing", {"active": True}, token=token)
-    expect(hint).to_have_text("Tina Typing is typing…")
-    shot(page, "agent-customer-typing")
-    page.set_viewport_size({"width": 390, "height": 844})
-    shot(page, "agent-customer-typing-390")
-    page.set_viewport_size({"width": 1280, "height": 800})
-    languages = page.locator(".lang-switch")  # its name changes with the language
-    for lang, words in [("IT", "Tina Typing sta scrivendo…"), ("ES", "Tina Typing está escribiendo…")]:
-        page.wait_for_timeout(1100)
-        customer(server, f"/conversations/{cid}/typing", {"active": True}, token=token)
-        languages.get_by_role("button", name=lang).click()
-        expect(hint).to_have_text(words)
-        shot(page, f"agent-customer-typing-{lang.lower()}")
-    languages.get_by_role("button", name="EN").click()
-    customer(server, f"/conversations/{cid}/typing", {"active": False}, token=token)
-    expect(hint).to_have_text("")
-    # ... when their message arrives ... (the server drops a signal within a second of the last)
-    page.wait_for_timeout(1100)
-    customer(server, f"/conversations/{cid}/typing", {"active": True}, token=token)
-    expect(hint).to_have_text("Tina Typing is typing…")
-    customer(server, "/messages", {"text": "It has been two weeks."}, token=token)
-    expect(timeline).to_contain_text("It has been two weeks.")
-    expect(hint).to_have_text("")
-    # ... and 6 s after the last sign of typing, without a word from the server.
-    page.wait_for_timeout(1100)
-    customer(server, f"/conversations/{cid}/typing", {"active": True}, token=token)
-    expect(hint).to_have_text("Tina Typing is typing…")
-    started = time.monotonic()
-    expect(hint).to_have_text("", timeout=10_000)
-    assert time.monotonic() - started > 4.5
-
-    # The agent's typing: a reply says so at most every 3 s, and stops when sent; a note never.
-    said = []
-    page.on("request", lambda r: r.url.endswith(f"/conversations/{cid}/typing") and said.append(json.loads(r.post_data)["active"]))
-    box = page.get_by_label("Reply to the customer")
-    box.press_sequentially("We are looking", delay=60)
-    page.wait_for_timeout(300)
-    assert said == [True], said
-    box.press("Enter")
-    expect(timeline).to_contain_text("We are looking")
-    page.wait_for_timeout(300)
-    assert said == [True, False], said
-    page.get_by_role("radio", name="Internal note").click()
-    page.get_by_label("Internal note, seen by staff only").press_sequentially("check the carrier", delay=20)
-    page.wait_for_timeout(300)
-    assert said == [True, False], said
-
-    # Closed, then rated by the customer: stars in the timeline and in the header.
-    reason = next(w for w in server.call("GET", "/api/v1/wrap-up-reasons")["items"] if not w["archived"])
-    server.call("POST", f"/api/v1/conversations/{cid}/close", {"wrap_up_reason_id": reason["id"]},
-                token=server.login("olga@example.com", AGENT_PASSWORD))
-    customer(server, f"/conversations/{cid}/rating", {"score": 4, "comment": "Quick and kind <b>thanks</b>"}, token=token)
-    rating = timeline.get_by_role("listitem").filter(has_text="Customer rating")
-    expect(rating.get_by_role("img", name="Rated 4 out of 5")).to_have_text("★★★★☆")
-    expect(rating).to_contain_text("Quick and kind <b>thanks</b>")
-    shot(page, "agent-rating")
-    page.set_viewport_size({"width": 390, "height": 844})
-    rating.scroll_into_view_if_needed()
-    shot(page, "agent-rating-390")
-    page.set_viewport_size({"width": 1280, "height": 800})
-    for lang, label in [("IT", "Valutata 4 su 5"), ("ES", "Valorada con 4 de 5")]:
-        languages.get_by_role("button", name=lang).click()
-        expect(page.locator(".timeline").get_by_role("img", name=label)).to_be_visible()
-        shot(page, f"agent-rating-{lang.lower()}")
-    languages.get_by_role("button", name="EN").click()
-    # The conversation's own rating, compact in its header.
-    expect(page.locator(".conversation-title").get_by_role("img", name="Rated 4 out of 5")).to_be_visible()
