@@ -178,7 +178,7 @@ export function Composer({ c }) {
     <${CannedList} items=${list} active=${active} onPick=${pick} />
     ${canned && html`<${CannedChosen} c=${canned} onDrop=${() => setCanned(null)} />`}
     <label class="sr-only" for="composer-text">${note ? t('composer.note_label') : t('composer.reply_label')}</label>
-    <textarea id="composer-text" ref=${box} rows="3" value=${text} disabled=${busy} readOnly=${Boolean(canned)}
+    <textarea id="composer-text" ref=${box} rows="3" value=${text} readOnly=${busy || Boolean(canned)} aria-busy=${busy ? 'true' : undefined}
       role=${list ? 'combobox' : undefined} aria-expanded=${list ? 'true' : undefined} aria-controls=${list ? 'canned-list' : undefined}
       aria-activedescendant=${list && list[active] ? `canned-${list[active].id}` : undefined}
       placeholder=${canned ? t('composer.canned_placeholder') : note ? t('composer.note_placeholder') : t('composer.reply_placeholder')}

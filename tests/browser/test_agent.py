@@ -224,6 +224,9 @@ def test_a_whole_flow_by_keyboard(server, team, new_page):
     page.keyboard.type("and Ctrl+Enter adds a line.")
     page.keyboard.press("Enter")
     expect(page.get_by_role("list", name="Messages")).to_contain_text("Yes: Enter sends\nand Ctrl+Enter adds a line.")
+    # The composer keeps the focus for the next message.
+    expect(box).to_be_focused()
+    expect(box).to_have_value("")
     # Escape leaves the composer; c opens the close form with the reason in focus.
     page.keyboard.press("Escape")
     page.keyboard.press("c")
