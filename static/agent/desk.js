@@ -2,7 +2,7 @@
 // navigation with its counts, and the panes (list, conversation, contact). At 1280 px all
 // are side by side; on a phone the list and the conversation take turns.
 
-import { html, useEffect } from '/common/html.js';
+import { html, useEffect, useLayoutEffect } from '/common/html.js';
 import { t, currentLang, LANGS } from '/common/i18n.js';
 import { initials } from '/common/format.js';
 import { lazy } from '/common/lazy.js';
@@ -89,8 +89,10 @@ export function Desk({ onSignOut, onLang }) {
       // The rest of the desk's code, fetched while the agent reads the list.
       for (const part of LATER) part.preload();
     }
-    return listen();
   }, []);
+  // The shortcuts listen from the first paint: an effect runs only after it, so on a busy
+  // machine an offer could be on screen while `a` still did nothing.
+  useLayoutEffect(() => listen(), []);
   useEffect(() => {
     const title = s.offerCount.value ? `(${s.offerCount.value}) ${t('desk.doc_title')}` : t('desk.doc_title');
     document.title = title;

@@ -5,7 +5,7 @@ import { h, render, Fragment } from 'preact';
 import htm from 'htm';
 
 export { render, Fragment };
-export { useState, useEffect, useRef, useMemo, useCallback } from 'preact/hooks';
+export { useState, useEffect, useLayoutEffect, useRef, useMemo, useCallback } from 'preact/hooks';
 export { signal, computed, effect, batch } from '@preact/signals';
 
 /** `html\`<div class=${c}>${text}</div>\`` builds Preact elements. */

@@ -206,6 +206,10 @@ def test_a_whole_flow_by_keyboard(server, team, new_page):
     server.call("PUT", f"/api/v1/users/{team['pia']}/status", {"status": "available"})
     handoff(server, inbox["id"], "Kim Keys", "Can I do this without a mouse?")
     page = new_page()
+    # A slow device (its CPU ten times slower) until the offer is accepted: the shortcuts must
+    # work from the first paint, not some time after it.
+    cpu = page.context.new_cdp_session(page)
+    cpu.send("Emulation.setCPUThrottlingRate", {"rate": 10})
     page.goto(server.url + "/agent/")
     expect(page.get_by_label("Email")).to_be_focused()
     page.keyboard.type("pia@example.com")
@@ -216,7 +220,8 @@ def test_a_whole_flow_by_keyboard(server, team, new_page):
     expect(offer).to_be_visible(timeout=10_000)
     page.keyboard.press("a")  # accept the offer
     box = page.get_by_label("Reply to the customer")
-    expect(page.get_by_role("region", name="Conversation").get_by_role("heading", name=re.compile("Kim Keys"))).to_be_visible()
+    expect(page.get_by_role("region", name="Conversation").get_by_role("heading", name=re.compile("Kim Keys"))).to_be_visible(timeout=15_000)
+    cpu.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     page.keyboard.press("r")  # to the composer
     expect(box).to_be_focused()
     page.keyboard.type("Yes: Enter sends")
