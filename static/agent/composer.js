@@ -117,6 +117,11 @@ export function Composer({ c }) {
   }
 
   function keys(e) {
+    // While a message is on its way the box is read-only: no new line, no second send.
+    if (busy) {
+      if (e.key === 'Enter') e.preventDefault();
+      return;
+    }
     if (list && list.length) {
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
@@ -155,14 +160,15 @@ export function Composer({ c }) {
 
   const note = mode === 'note';
   const quoting = s.replyTo.value?.conversation_id === c.id ? s.replyTo.value : null;
+  // Files dropped or pasted while sending would be cleared with the sent ones.
   const drop = (e) => {
-    if (!e.dataTransfer?.files?.length) return;
+    if (!e.dataTransfer?.files?.length || busy) return;
     e.preventDefault();
     u.add([...e.dataTransfer.files]);
   };
   const paste = (e) => {
     const files = [...(e.clipboardData?.files || [])];
-    if (files.length) {
+    if (files.length && !busy) {
       e.preventDefault();
       u.add(files);
     }

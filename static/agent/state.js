@@ -142,6 +142,7 @@ export async function loadCounts() {
   }
 }
 
+/** Reads the conversations offered to me (the answer asked for last wins). */
 export async function loadOffers() {
   try {
     await offerLoads.run(
@@ -177,6 +178,11 @@ export async function loadDirectory() {
 const TIMELINE_PAGE = 100;
 /** The index of the first timeline entry loaded (earlier ones load on scroll). */
 export const timelineStart = signal(0);
+/** The conversation whose timeline `timelineStart` counts in. */
+let startOf = null;
+
+/** Where the latest entries of `c` start. */
+const latestFrom = (c) => Math.max(0, (c.timeline_len || 0) - TIMELINE_PAGE);
 
 /**
  * Opens a conversation: its latest timeline entries, and the conversation itself unless the
@@ -197,27 +203,22 @@ export async function open(id) {
     if (conversation.value?.id !== id) {
       conversation.value = listed || null;
       timeline.value = [];
+      startOf = null;
     }
   });
   timelineLoading.value = true;
   try {
     // The list's copy tells where the latest entries start; without it, the conversation is
-    // read first.
-    const c = listed || (await api('GET', `/api/v1/conversations/${id}`));
-    const from = Math.max(0, (c.timeline_len || 0) - TIMELINE_PAGE);
-    // A reload for a live event, asked for after this, wins over it.
+    // read first. A reload for a live event, asked for after this, wins over it.
+    let c = listed;
     await openLoads.run(
-      () => readTimeline(id, from),
-      (entries) => {
-        if (selectedId.value !== id) return;
-        batch(() => {
-          conversation.value = c;
-          timeline.value = entries;
-          timelineStart.value = from;
-        });
+      async () => {
+        c ||= await api('GET', `/api/v1/conversations/${id}`);
+        return readTimeline(id, latestFrom(c));
       },
+      (entries) => show(id, c, latestFrom(c), entries),
     );
-    if (selectedId.value === id && c.unread_count > 0) api('POST', `/api/v1/conversations/${id}/read`).catch(() => {});
+    if (selectedId.value === id && c?.unread_count > 0) api('POST', `/api/v1/conversations/${id}/read`).catch(() => {});
   } finally {
     timelineLoading.value = false;
   }
@@ -246,6 +247,7 @@ export async function loadEarlier() {
     const from = Math.max(0, start - TIMELINE_PAGE);
     const page = await api('GET', `/api/v1/conversations/${id}/timeline?limit=${start - from}&cursor=${from}`);
     if (selectedId.value !== id) return 0;
+    if (startOf !== id || timelineStart.value !== start) return 0;
     batch(() => {
       timeline.value = [...page.items.filter((m) => m.index < start), ...timeline.value];
       timelineStart.value = from;
@@ -267,6 +269,7 @@ export function closeConversation() {
     selectedId.value = null;
     conversation.value = null;
     timeline.value = [];
+    startOf = null;
     showingConversation.value = false;
   });
 }
@@ -346,22 +349,39 @@ async function checkInvitation(id) {
 }
 
 /**
+ * Shows conversation `c` with its timeline from entry `from`; `false` (the answer does not
+ * count) when another conversation is open by now. Earlier entries loaded meanwhile stay.
+ */
+function show(id, c, from, entries) {
+  if (selectedId.value !== id) return false;
+  batch(() => {
+    const kept = startOf === id ? timeline.value.filter((m) => m.index < from) : [];
+    conversation.value = c;
+    timeline.value = [...kept, ...entries];
+    timelineStart.value = kept.length ? kept[0].index : from;
+    startOf = id;
+  });
+  return true;
+}
+
+/**
  * Reads the open conversation and its timeline again. Reloads overlap when events come in a
- * burst; an answer older than one already shown is dropped (`inOrder`).
+ * burst; an answer older than one already shown is dropped (`inOrder`). While the
+ * conversation is still opening, its latest entries are read, as opening does.
  */
 async function refreshOpen(id) {
   try {
-    const from = timelineStart.value;
     await openLoads.run(
-      () => Promise.all([api('GET', `/api/v1/conversations/${id}`), readTimeline(id, from)]),
-      ([c, entries]) => {
-        if (selectedId.value !== id) return;
-        batch(() => {
-          conversation.value = c;
-          // Earlier entries loaded meanwhile stay.
-          timeline.value = [...timeline.value.filter((m) => m.index < from), ...entries];
-        });
+      async () => {
+        if (startOf === id) {
+          const from = timelineStart.value;
+          const [c, entries] = await Promise.all([api('GET', `/api/v1/conversations/${id}`), readTimeline(id, from)]);
+          return [c, from, entries];
+        }
+        const c = await api('GET', `/api/v1/conversations/${id}`);
+        return [c, latestFrom(c), await readTimeline(id, latestFrom(c))];
       },
+      ([c, from, entries]) => show(id, c, from, entries),
     );
   } catch {
     /* hidden from me now (transferred away): the list refresh removes it */

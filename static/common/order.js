@@ -10,7 +10,8 @@
 /**
  * A sequence of loads of one thing. `run(load, apply)` calls `load()`, then `apply(value)`
  * unless a load started after this one was applied meanwhile; it resolves to whether it
- * applied. `running` counts the loads in flight: a change the page shows by itself (a sent
+ * applied. `apply` returns `false` when the answer no longer fits (another conversation is
+ * open): it then does not count, and an older load may still apply. `running` counts the loads in flight: a change the page shows by itself (a sent
  * message) asks for one more load while it is above 0, since an answer asked for before the
  * change may come after it and would hide it.
  */
@@ -24,9 +25,8 @@ export function inOrder() {
       running++;
       try {
         const value = await load();
-        if (n < applied) return false;
+        if (n < applied || apply(value) === false) return false;
         applied = n;
-        apply(value);
         return true;
       } finally {
         running--;

@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import expect
 
-from conftest import AGENT_PASSWORD, customer, shot, sign_in
+from conftest import AGENT_PASSWORD, customer, handoff, shot, sign_in
 from test_agent import take
 
 
@@ -115,10 +115,12 @@ def test_an_older_reload_answering_last_does_not_hide_a_rating(server, team, new
 
     # The first read of the conversation after this point is answered as the server saw it
     # then, but only when the test lets it go.
-    held = []
+    claimed, held = [], []
 
     def hold_first(route):
-        if route.request.method == "GET" and not held:
+        # The slot is claimed before fetching: handlers run while a fetch waits.
+        if route.request.method == "GET" and not claimed:
+            claimed.append(route)
             held.append((route, route.fetch()))
         else:
             route.continue_()
@@ -127,20 +129,71 @@ def test_an_older_reload_answering_last_does_not_hide_a_rating(server, team, new
     reason = next(w for w in server.call("GET", "/api/v1/wrap-up-reasons")["items"] if not w["archived"])
     server.call("POST", f"/api/v1/conversations/{cid}/close", {"wrap_up_reason_id": reason["id"]},
                 token=server.login("olga@example.com", AGENT_PASSWORD))
-    for _ in range(100):
+    for _ in range(300):
         if held:
             break
         page.wait_for_timeout(50)
     assert held, "the close did not reload the conversation"
-    customer(server, f"/conversations/{cid}/rating", {"score": 5}, token=token)
-    header = page.locator(".conversation-title")
-    expect(timeline.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
-    expect(header.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
-    expect(header).to_contain_text("Closed")
-
-    # The older answer (closed, not yet rated) comes last: the stars stay.
     route, answer = held[0]
-    route.fulfill(response=answer)
-    page.wait_for_timeout(500)
+    try:
+        customer(server, f"/conversations/{cid}/rating", {"score": 5}, token=token)
+        header = page.locator(".conversation-title")
+        expect(timeline.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
+        expect(header.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
+        expect(header).to_contain_text("Closed")
+    finally:
+        # The older answer (closed, not yet rated) comes last ...
+        with page.expect_event("requestfinished", lambda r: r == route.request):
+            route.fulfill(response=answer)
+    # ... and the stars stay, once the page has had time to apply it.
+    page.wait_for_timeout(300)
     expect(timeline.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
     expect(header.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
+
+
+def test_a_message_while_a_conversation_opens_shows_its_whole_timeline(server, team, new_page):
+    """Olga leaves a long conversation (its latest 100 entries shown) for a short one; the
+    short one's customer writes while it is still opening. The reload for that message must
+    read the short conversation's own latest entries, not the long one's window."""
+    olga = server.login("olga@example.com", AGENT_PASSWORD)
+    long = handoff(server, team["desk"], "Lou Longer", "the first line")
+    server.call("POST", f"/api/v1/conversations/{long['id']}/assign", {}, token=olga)
+    for i in range(130):
+        server.call("POST", f"/api/v1/conversations/{long['id']}/messages", {"kind": "note", "text": f"lou {i}"}, token=olga)
+    token, cid = widget_customer(server, team["desk"], "Sam Short", "My order is late.")
+    take(server, {"id": cid}, "olga@example.com")
+    page = new_page()
+    sign_in(page, server, "olga@example.com")
+    page.get_by_role("option", name=re.compile("Lou Longer")).click()
+    timeline = page.get_by_role("list", name="Messages")
+    expect(timeline).to_contain_text("lou 129")
+
+    # Opening Sam's conversation waits on its first timeline read until the test lets it go.
+    claimed, held = [], []
+
+    def hold_first(route):
+        if not claimed:
+            claimed.append(route)
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    page.route(re.compile(rf"/api/v1/conversations/{cid}/timeline"), hold_first)
+    page.get_by_role("option", name=re.compile("Sam Short")).click()
+    for _ in range(300):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "opening did not read the timeline"
+    route, answer = held[0]
+    try:
+        customer(server, "/messages", {"text": "It was due on Monday."}, token=token)
+        expect(timeline).to_contain_text("It was due on Monday.")
+        expect(timeline).to_contain_text("My order is late.")
+    finally:
+        with page.expect_event("requestfinished", lambda r: r == route.request):
+            route.fulfill(response=answer)
+    page.wait_for_timeout(300)
+    expect(timeline).to_contain_text("My order is late.")
+    expect(timeline).to_contain_text("It was due on Monday.")
+    expect(timeline).not_to_contain_text("lou")

@@ -52,3 +52,20 @@ test('a failed load applies nothing and is no longer running', async () => {
   assert.equal(await loads.run(async () => 'back', (v) => shown.push(v)), true);
   assert.deepEqual(shown, ['back']);
 });
+
+test('an answer that no longer fits does not count, so an older one may still apply', async () => {
+  // A is open; a load asked for earlier answers last, one asked for later (B, left since)
+  // answers first and is refused.
+  const loads = inOrder();
+  let open = 'A';
+  const shown = [];
+  const slowA = deferred();
+  const fastB = deferred();
+  const a = loads.run(slowA.load, (v) => (v.id === open ? shown.push(v.id) : false));
+  const b = loads.run(fastB.load, (v) => (v.id === open ? shown.push(v.id) : false));
+  fastB.answer({ id: 'B' });
+  assert.equal(await b, false);
+  slowA.answer({ id: 'A' });
+  assert.equal(await a, true);
+  assert.deepEqual(shown, ['A']);
+});
