@@ -210,18 +210,19 @@ export async function open(id) {
   try {
     // The list's copy tells where the latest entries start; without it, the conversation is
     // read first. A reload for a live event, asked for after this, wins over it.
-    let c = listed;
-    await openLoads.run(
-      async () => {
-        c ||= await api('GET', `/api/v1/conversations/${id}`);
-        return readTimeline(id, latestFrom(c));
-      },
-      (entries) => show(id, c, latestFrom(c), entries),
-    );
+    let read = null;
+    await openLoads.run(async () => (read = await readLatest(id, listed)), (r) => show(id, ...r));
+    const c = read?.[0];
     if (selectedId.value === id && c?.unread_count > 0) api('POST', `/api/v1/conversations/${id}/read`).catch(() => {});
   } finally {
     timelineLoading.value = false;
   }
+}
+
+/** Conversation `id` (unless `known`), where its latest entries start, and those entries. */
+async function readLatest(id, known) {
+  const c = known || (await api('GET', `/api/v1/conversations/${id}`));
+  return [c, latestFrom(c), await readTimeline(id, latestFrom(c))];
 }
 
 /** The timeline from entry `from` to its end, page by page. */
@@ -246,8 +247,8 @@ export async function loadEarlier() {
   try {
     const from = Math.max(0, start - TIMELINE_PAGE);
     const page = await api('GET', `/api/v1/conversations/${id}/timeline?limit=${start - from}&cursor=${from}`);
-    if (selectedId.value !== id) return 0;
-    if (startOf !== id || timelineStart.value !== start) return 0;
+    // Another conversation opened, or the window moved (a reload) meanwhile.
+    if (selectedId.value !== id || startOf !== id || timelineStart.value !== start) return 0;
     batch(() => {
       timeline.value = [...page.items.filter((m) => m.index < start), ...timeline.value];
       timelineStart.value = from;
@@ -371,18 +372,13 @@ function show(id, c, from, entries) {
  */
 async function refreshOpen(id) {
   try {
-    await openLoads.run(
-      async () => {
-        if (startOf === id) {
-          const from = timelineStart.value;
-          const [c, entries] = await Promise.all([api('GET', `/api/v1/conversations/${id}`), readTimeline(id, from)]);
-          return [c, from, entries];
-        }
-        const c = await api('GET', `/api/v1/conversations/${id}`);
-        return [c, latestFrom(c), await readTimeline(id, latestFrom(c))];
-      },
-      ([c, from, entries]) => show(id, c, from, entries),
-    );
+    const from = startOf === id ? timelineStart.value : null;
+    const read = async () => {
+      if (from === null) return readLatest(id);
+      const [c, entries] = await Promise.all([api('GET', `/api/v1/conversations/${id}`), readTimeline(id, from)]);
+      return [c, from, entries];
+    };
+    await openLoads.run(read, (r) => show(id, ...r));
   } catch {
     /* hidden from me now (transferred away): the list refresh removes it */
   }

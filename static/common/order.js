@@ -11,9 +11,10 @@
  * A sequence of loads of one thing. `run(load, apply)` calls `load()`, then `apply(value)`
  * unless a load started after this one was applied meanwhile; it resolves to whether it
  * applied. `apply` returns `false` when the answer no longer fits (another conversation is
- * open): it then does not count, and an older load may still apply. `running` counts the loads in flight: a change the page shows by itself (a sent
- * message) asks for one more load while it is above 0, since an answer asked for before the
- * change may come after it and would hide it.
+ * open): it then does not count, and an older load may still apply. `running` counts the
+ * loads in flight: a change the page shows by itself (a sent message) asks for one more load
+ * while it is above 0, since an answer asked for before the change may come after it and
+ * would hide it.
  */
 export function inOrder() {
   let issued = 0;

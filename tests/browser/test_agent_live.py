@@ -4,6 +4,7 @@ and reloads that overlap on a busy server applied in the order they were asked f
 import json
 import re
 import time
+from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
@@ -101,6 +102,37 @@ def test_typing_shows_both_ways_and_a_rating_shows_its_stars(server, team, new_p
     expect(page.locator(".conversation-title").get_by_role("img", name="Rated 4 out of 5")).to_be_visible()
 
 
+@contextmanager
+def first_read_held(page, pattern, start, why):
+    """Runs `start()` and holds back the answer to the first read (GET) of a URL matching
+    `pattern` that follows: read from the server at once, delivered to the page only when the
+    `with` block ends (whatever happens in it). On success, waits for the page to apply it."""
+    claimed, held = [], []
+
+    def hold(route):
+        # The slot is claimed before fetching: other handlers run while a fetch waits.
+        if route.request.method == "GET" and not claimed:
+            claimed.append(route)
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    page.route(re.compile(pattern), hold)
+    start()
+    for _ in range(300):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, why
+    route, answer = held[0]
+    try:
+        yield
+    finally:
+        with page.expect_event("requestfinished", lambda r: r == route.request):
+            route.fulfill(response=answer)
+    page.wait_for_timeout(300)
+
+
 def test_an_older_reload_answering_last_does_not_hide_a_rating(server, team, new_page):
     """Two live events in a row (closed, then rated) each reload the open conversation. On a
     busy server the first reload can answer after the second; its older answer must not take
@@ -112,41 +144,20 @@ def test_an_older_reload_answering_last_does_not_hide_a_rating(server, team, new
     page.get_by_role("option", name=re.compile("Rita Race")).click()
     timeline = page.get_by_role("list", name="Messages")
     expect(timeline).to_contain_text("Where is my refund?")
-
-    # The first read of the conversation after this point is answered as the server saw it
-    # then, but only when the test lets it go.
-    claimed, held = [], []
-
-    def hold_first(route):
-        # The slot is claimed before fetching: handlers run while a fetch waits.
-        if route.request.method == "GET" and not claimed:
-            claimed.append(route)
-            held.append((route, route.fetch()))
-        else:
-            route.continue_()
-
-    page.route(re.compile(rf"/api/v1/conversations/{cid}$"), hold_first)
     reason = next(w for w in server.call("GET", "/api/v1/wrap-up-reasons")["items"] if not w["archived"])
-    server.call("POST", f"/api/v1/conversations/{cid}/close", {"wrap_up_reason_id": reason["id"]},
-                token=server.login("olga@example.com", AGENT_PASSWORD))
-    for _ in range(300):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "the close did not reload the conversation"
-    route, answer = held[0]
-    try:
+    olga = server.login("olga@example.com", AGENT_PASSWORD)
+    header = page.locator(".conversation-title")
+
+    def close():
+        server.call("POST", f"/api/v1/conversations/{cid}/close", {"wrap_up_reason_id": reason["id"]}, token=olga)
+
+    # The close's reload (closed, not yet rated) answers only after the rating's reload ...
+    with first_read_held(page, rf"/api/v1/conversations/{cid}$", close, "the close did not reload the conversation"):
         customer(server, f"/conversations/{cid}/rating", {"score": 5}, token=token)
-        header = page.locator(".conversation-title")
         expect(timeline.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
         expect(header.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
         expect(header).to_contain_text("Closed")
-    finally:
-        # The older answer (closed, not yet rated) comes last ...
-        with page.expect_event("requestfinished", lambda r: r == route.request):
-            route.fulfill(response=answer)
-    # ... and the stars stay, once the page has had time to apply it.
-    page.wait_for_timeout(300)
+    # ... and the stars stay.
     expect(timeline.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
     expect(header.get_by_role("img", name="Rated 5 out of 5")).to_be_visible()
 
@@ -169,31 +180,13 @@ def test_a_message_while_a_conversation_opens_shows_its_whole_timeline(server, t
     expect(timeline).to_contain_text("lou 129")
 
     # Opening Sam's conversation waits on its first timeline read until the test lets it go.
-    claimed, held = [], []
+    def open_sam():
+        page.get_by_role("option", name=re.compile("Sam Short")).click()
 
-    def hold_first(route):
-        if not claimed:
-            claimed.append(route)
-            held.append((route, route.fetch()))
-        else:
-            route.continue_()
-
-    page.route(re.compile(rf"/api/v1/conversations/{cid}/timeline"), hold_first)
-    page.get_by_role("option", name=re.compile("Sam Short")).click()
-    for _ in range(300):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "opening did not read the timeline"
-    route, answer = held[0]
-    try:
+    with first_read_held(page, rf"/api/v1/conversations/{cid}/timeline", open_sam, "opening did not read the timeline"):
         customer(server, "/messages", {"text": "It was due on Monday."}, token=token)
         expect(timeline).to_contain_text("It was due on Monday.")
         expect(timeline).to_contain_text("My order is late.")
-    finally:
-        with page.expect_event("requestfinished", lambda r: r == route.request):
-            route.fulfill(response=answer)
-    page.wait_for_timeout(300)
     expect(timeline).to_contain_text("My order is late.")
     expect(timeline).to_contain_text("It was due on Monday.")
     expect(timeline).not_to_contain_text("lou")
